@@ -1,0 +1,142 @@
+// Level-2 BLAS: gemv, ger, trmv, trsv.
+//
+// Counterparts: BLAS xGEMV, xGER, xTRMV, xTRSV.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 1.1 (gaxpy,
+//               column and row orientation) and 3.1 (triangular systems).
+// Cost:         2mn flops (gemv, ger); n^2 (trmv, trsv).
+// Loop order:   column-major storage is walked down its columns: op(A) = A uses the
+//               column (axpy) form, op(A) = A^T the dot form. Both touch each entry of
+//               A once, contiguously.
+// Stability:    trsv is backward stable: the computed x solves (A + E) x = b with
+//               |E| <= n eps |A| (Higham, Accuracy and Stability, 2nd ed., thm 8.5).
+// Workspace:    none.
+#include "stela/blas.hpp"
+
+namespace stela {
+
+template <class T>
+Status gemv(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x, T beta, VectorView<T> y) {
+  const index m = trans == Op::none ? A.rows() : A.cols();  // rows of op(A)
+  const index n = trans == Op::none ? A.cols() : A.rows();  // columns of op(A)
+  if (x.size() != n || y.size() != m) return Status::dimension_mismatch;
+
+  // y := beta y (beta = 0 overwrites, as in the reference BLAS).
+  if (beta != T(1)) scal(beta, y);
+  if (alpha == T(0)) return Status::ok;
+
+  if (trans == Op::none) {
+    // y := y + sum_j (alpha x_j) A(:, j)
+    for (index j = 0; j < n; ++j) axpy(alpha * x[j], A.col(j), y);
+  } else {
+    // y_j := y_j + alpha A(:, j)^T x
+    for (index j = 0; j < m; ++j) y[j] += alpha * dot(A.col(j), x);
+  }
+  return Status::ok;
+}
+
+template <class T>
+Status ger(T alpha, VectorView<const T> x, VectorView<const T> y, MatrixView<T> A) {
+  if (x.size() != A.rows() || y.size() != A.cols()) return Status::dimension_mismatch;
+  if (alpha == T(0)) return Status::ok;
+  // A(:, j) := A(:, j) + (alpha y_j) x
+  for (index j = 0; j < A.cols(); ++j) axpy(alpha * y[j], x, A.col(j));
+  return Status::ok;
+}
+
+template <class T>
+Status trmv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+  const index n = A.rows();
+  if (A.cols() != n || x.size() != n) return Status::dimension_mismatch;
+  const bool unit = diag == Diag::unit;
+
+  // op(A) is lower triangular when A is lower and not transposed, or upper and
+  // transposed. Each entry x_i of the result depends on x_i and on entries on one side
+  // of it, so walking away from that side lets x be overwritten in place.
+  if (trans == Op::none) {
+    if (uplo == Uplo::upper) {
+      // x_i := sum_{j >= i} a_ij x_j, for i = 0, 1, ...: column form, j ascending.
+      for (index j = 0; j < n; ++j) {
+        const T xj = x[j];
+        for (index i = 0; i < j; ++i) x[i] += A(i, j) * xj;
+        if (!unit) x[j] = A(j, j) * xj;
+      }
+    } else {
+      // x_i := sum_{j <= i} a_ij x_j: column form, j descending.
+      for (index j = n - 1; j >= 0; --j) {
+        const T xj = x[j];
+        for (index i = n - 1; i > j; --i) x[i] += A(i, j) * xj;
+        if (!unit) x[j] = A(j, j) * xj;
+      }
+    }
+  } else {
+    if (uplo == Uplo::upper) {
+      // x_j := sum_{i <= j} a_ij x_i (A^T is lower): dot form, j descending.
+      for (index j = n - 1; j >= 0; --j) {
+        T s = unit ? x[j] : A(j, j) * x[j];
+        for (index i = 0; i < j; ++i) s += A(i, j) * x[i];
+        x[j] = s;
+      }
+    } else {
+      // x_j := sum_{i >= j} a_ij x_i (A^T is upper): dot form, j ascending.
+      for (index j = 0; j < n; ++j) {
+        T s = unit ? x[j] : A(j, j) * x[j];
+        for (index i = j + 1; i < n; ++i) s += A(i, j) * x[i];
+        x[j] = s;
+      }
+    }
+  }
+  return Status::ok;
+}
+
+template <class T>
+Status trsv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+  const index n = A.rows();
+  if (A.cols() != n || x.size() != n) return Status::dimension_mismatch;
+  const bool unit = diag == Diag::unit;
+
+  if (trans == Op::none) {
+    if (uplo == Uplo::upper) {
+      // Back substitution, column form: x_j := x_j / a_jj, then x(0:j) -= x_j A(0:j, j).
+      for (index j = n - 1; j >= 0; --j) {
+        if (!unit) x[j] /= A(j, j);
+        const T xj = x[j];
+        for (index i = 0; i < j; ++i) x[i] -= A(i, j) * xj;
+      }
+    } else {
+      // Forward substitution, column form.
+      for (index j = 0; j < n; ++j) {
+        if (!unit) x[j] /= A(j, j);
+        const T xj = x[j];
+        for (index i = j + 1; i < n; ++i) x[i] -= A(i, j) * xj;
+      }
+    }
+  } else {
+    if (uplo == Uplo::upper) {
+      // A^T is lower: forward substitution, dot form x_j := (x_j - A(0:j, j)^T x(0:j)) / a_jj.
+      for (index j = 0; j < n; ++j) {
+        T s = x[j];
+        for (index i = 0; i < j; ++i) s -= A(i, j) * x[i];
+        x[j] = unit ? s : s / A(j, j);
+      }
+    } else {
+      // A^T is upper: back substitution, dot form.
+      for (index j = n - 1; j >= 0; --j) {
+        T s = x[j];
+        for (index i = j + 1; i < n; ++i) s -= A(i, j) * x[i];
+        x[j] = unit ? s : s / A(j, j);
+      }
+    }
+  }
+  return Status::ok;
+}
+
+#define STELA_INSTANTIATE(T)                                                                              \
+  template Status gemv<T>(Op, T, MatrixView<const T>, VectorView<const T>, T, VectorView<T>);             \
+  template Status ger<T>(T, VectorView<const T>, VectorView<const T>, MatrixView<T>);                     \
+  template Status trmv<T>(Uplo, Op, Diag, MatrixView<const T>, VectorView<T>);                            \
+  template Status trsv<T>(Uplo, Op, Diag, MatrixView<const T>, VectorView<T>);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

@@ -1,0 +1,396 @@
+// Kernels against plain reference loops in long double, over every transpose / side /
+// uplo / diag combination, shapes on both sides of the gemm block sizes, and views with
+// padded leading dimension whose padding is NaN.
+//
+// Accuracy bound for a product entry: |error| <= k eps |op(A)| |op(B)| (Higham 3.5),
+// so errors are divided by k eps max|A| max|B| and compared with the threshold 30.
+#include <cmath>
+
+#include "test_support.hpp"
+
+namespace stela::test {
+namespace {
+
+template <class T>
+class Blas : public ::testing::Test {};
+TYPED_TEST_SUITE(Blas, Scalars, ScalarName);
+
+const char* op_name(Op op) { return op == Op::none ? "N" : "T"; }
+
+// ---------------------------------------------------------------------------------------
+// Level 1
+
+TYPED_TEST(Blas, Nrm2NeitherOverflowsNorUnderflows) {
+  using T = TypeParam;
+  for (T scale : {T(1), std::numeric_limits<T>::max() / 16, std::numeric_limits<T>::min() * 4,
+                  std::numeric_limits<T>::denorm_min() * 8, T(1e-5), T(1e5)}) {
+    for (index n : {1, 2, 3, 7, 100}) {
+      Vector<T> x(n, scale);
+      // ||(s, s, ..., s)|| = s sqrt(n); computed as s * sqrt(n) it is exact to an ulp.
+      const T expected = scale * std::sqrt(static_cast<T>(n));
+      const T got = nrm2(VectorView<const T>(x));
+      EXPECT_LE(std::abs(got - expected), 4 * n * eps<T>() * expected) << "scale " << scale << " n " << n;
+    }
+  }
+  // Mixed magnitudes: a huge and a tiny entry, and entries in all three ranges at once.
+  Vector<T> mixed{std::numeric_limits<T>::max() / 8, T(1), std::numeric_limits<T>::min()};
+  EXPECT_NEAR(nrm2(VectorView<const T>(mixed)) / (std::numeric_limits<T>::max() / 8), T(1), 4 * eps<T>());
+  Vector<T> small_and_medium{std::numeric_limits<T>::min(), T(3), T(4)};
+  EXPECT_NEAR(nrm2(VectorView<const T>(small_and_medium)), T(5), 4 * eps<T>() * 5);
+  Vector<T> tiny_pair{T(3) * std::numeric_limits<T>::min(), T(4) * std::numeric_limits<T>::min()};
+  EXPECT_NEAR(nrm2(VectorView<const T>(tiny_pair)) / std::numeric_limits<T>::min(), T(5), 20 * eps<T>());
+}
+
+TYPED_TEST(Blas, Nrm2PropagatesNanAndInf) {
+  using T = TypeParam;
+  Vector<T> with_nan{T(1), nan<T>(), T(2)};
+  EXPECT_TRUE(std::isnan(nrm2(VectorView<const T>(with_nan))));
+  Vector<T> with_inf{T(1), std::numeric_limits<T>::infinity()};
+  EXPECT_TRUE(std::isinf(nrm2(VectorView<const T>(with_inf))));
+  EXPECT_EQ(nrm2(VectorView<const T>(Vector<T>())), T(0));
+}
+
+TYPED_TEST(Blas, Level1OnStridedViews) {
+  using T = TypeParam;
+  Matrix<T> A = random_matrix<T>(5, 7, 11);
+  // Row 2 has stride 5; compare with the same numbers copied to a contiguous vector.
+  Vector<T> r(A.row(2));
+  Vector<T> c(A.col(3).segment(0, 5));
+  Vector<T> r5(r.segment(0, 5));
+  long double ref = 0;
+  for (index i = 0; i < 5; ++i) ref += static_cast<long double>(r[i]) * c[i];
+  EXPECT_NEAR(dot(A.row(2).segment(0, 5), A.col(3)), static_cast<T>(ref), 10 * eps<T>() * 5 * 5);
+  EXPECT_EQ(asum(A.row(2)), asum(VectorView<const T>(r)));
+  EXPECT_EQ(iamax(A.row(2)), iamax(VectorView<const T>(r)));
+  // axpy into a strided row leaves the rest of the matrix alone.
+  Matrix<T> B = A;
+  axpy(T(2), VectorView<const T>(c), B.row(1).segment(0, 5));
+  for (index j = 0; j < 7; ++j)
+    for (index i = 0; i < 5; ++i) {
+      const T expected = (i == 1 && j < 5) ? A(i, j) + T(2) * c[j] : A(i, j);
+      EXPECT_EQ(B(i, j), expected) << i << "," << j;
+    }
+  // swap and scal.
+  Matrix<T> C = A;
+  swap(C.row(0), C.row(4));
+  scal(T(0), C.col(6));
+  for (index j = 0; j < 7; ++j) {
+    EXPECT_EQ(C(0, j), j == 6 ? T(0) : A(4, j));
+    EXPECT_EQ(C(4, j), j == 6 ? T(0) : A(0, j));
+  }
+}
+
+TYPED_TEST(Blas, IamaxPicksFirstLargestAndNan) {
+  using T = TypeParam;
+  Vector<T> x{T(1), T(-5), T(5), T(2)};
+  EXPECT_EQ(iamax(VectorView<const T>(x)), 1);
+  Vector<T> y{T(1), nan<T>(), T(9)};
+  EXPECT_EQ(iamax(VectorView<const T>(y)), 1);
+  EXPECT_EQ(iamax(VectorView<const T>(Vector<T>())), -1);
+}
+
+TYPED_TEST(Blas, GivensAnnihilatesAtEveryScale) {
+  using T = TypeParam;
+  const T big = std::numeric_limits<T>::max() / 2, tiny = std::numeric_limits<T>::min();
+  // Normal numbers only: a subnormal r cannot carry a relative accuracy.
+  const T values[] = {T(0), T(1), T(-3), T(4), big, -big, tiny, -tiny, T(1e-3), T(-7e3)};
+  for (T f : values)
+    for (T g : values) {
+      const Givens<T> G = givens(f, g);
+      // c >= 0, c^2 + s^2 = 1.
+      EXPECT_GE(G.c, T(0));
+      EXPECT_NEAR(G.c * G.c + G.s * G.s, T(1), 4 * eps<T>()) << f << " " << g;
+      // [c s; -s c] [f; g] = [r; 0], compared relative to |r| in long double.
+      const long double lf = f, lg = g;
+      const long double r = static_cast<long double>(G.c) * lf + static_cast<long double>(G.s) * lg;
+      const long double zero = -static_cast<long double>(G.s) * lf + static_cast<long double>(G.c) * lg;
+      const long double scale = std::max(std::fabs(lf), std::fabs(lg));
+      if (scale == 0) {
+        EXPECT_EQ(G.r, T(0));
+        continue;
+      }
+      EXPECT_LE(std::fabs(zero) / scale, 8 * eps<T>()) << f << " " << g;
+      EXPECT_LE(std::fabs(r - static_cast<long double>(G.r)) / scale, 8 * eps<T>()) << f << " " << g;
+      // r has the sign of f (g alone when f = 0 gives r = |g|).
+      if (f != T(0)) {
+        EXPECT_EQ(std::signbit(G.r), std::signbit(f));
+      }
+    }
+  // Subnormal inputs still give a finite rotation with c^2 + s^2 = 1.
+  const T d = std::numeric_limits<T>::denorm_min();
+  const Givens<T> G = givens(d, -d);
+  EXPECT_TRUE(std::isfinite(G.c) && std::isfinite(G.s) && std::isfinite(G.r));
+  EXPECT_NEAR(G.c * G.c + G.s * G.s, T(1), 4 * eps<T>());
+}
+
+TYPED_TEST(Blas, RotAppliesTheRotation) {
+  using T = TypeParam;
+  Matrix<T> A = random_matrix<T>(2, 9, 3);
+  Matrix<T> B = A;
+  const Givens<T> G = givens(A(0, 0), A(1, 0));
+  rot(B.row(0), B.row(1), G.c, G.s);
+  EXPECT_LE(std::abs(B(1, 0)), 4 * eps<T>() * std::abs(G.r));
+  for (index j = 0; j < 9; ++j) {
+    EXPECT_NEAR(B(0, j), G.c * A(0, j) + G.s * A(1, j), 4 * eps<T>() * 4);
+    EXPECT_NEAR(B(1, j), G.c * A(1, j) - G.s * A(0, j), 4 * eps<T>() * 4);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Level 2
+
+TYPED_TEST(Blas, GemvMatchesReferenceForBothOps) {
+  using T = TypeParam;
+  for (Op trans : {Op::none, Op::transpose})
+    for (index m : {0, 1, 3, 17, 64})
+      for (index n : {0, 1, 5, 33}) {
+        SCOPED_TRACE(testing::Message() << type_name<T>() << " gemv " << op_name(trans) << " " << m << "x" << n);
+        Matrix<T> A0 = random_matrix<T>(m, n, 100 + m * 7 + n);
+        Padded<T> A = Padded<T>::from(A0);
+        const index xs = trans == Op::none ? n : m, ys = trans == Op::none ? m : n;
+        Matrix<T> x = random_matrix<T>(xs, 1, 5), y = random_matrix<T>(ys, 1, 6);
+        Matrix<T> expected = reference_gemm(trans, Op::none, T(1.5), MatrixView<const T>(A.view()), x, T(-0.5), y);
+        ASSERT_EQ(gemv(trans, T(1.5), A.view(), x.col(0), T(-0.5), y.col(0)), Status::ok);
+        EXPECT_LE(max_abs_diff(y, expected), kThreshold * (m + n + 1) * eps<T>() * 4);
+        EXPECT_TRUE(A.padding_untouched());
+      }
+}
+
+TYPED_TEST(Blas, GemvBetaZeroIgnoresNanInOutput) {
+  using T = TypeParam;
+  Matrix<T> A = random_matrix<T>(4, 3, 1);
+  Vector<T> x{T(1), T(2), T(3)};
+  Vector<T> y(4, nan<T>());
+  ASSERT_EQ(gemv(Op::none, T(1), A, x, T(0), y.view()), Status::ok);
+  EXPECT_TRUE(all_finite(VectorView<const T>(y)));
+}
+
+TYPED_TEST(Blas, Level2RejectsMismatchedShapes) {
+  using T = TypeParam;
+  Matrix<T> A(3, 4);
+  Vector<T> x(3), y(3);
+  const Vector<T> y_before = y;
+  EXPECT_EQ(gemv(Op::none, T(1), A, x, T(0), y.view()), Status::dimension_mismatch);
+  EXPECT_EQ(ger(T(1), x, VectorView<const T>(y), A.view()), Status::dimension_mismatch);
+  EXPECT_EQ(trsv(Uplo::lower, Op::none, Diag::non_unit, A, x.view()), Status::dimension_mismatch);
+  for (index i = 0; i < 3; ++i) EXPECT_EQ(y[i], y_before[i]);
+}
+
+TYPED_TEST(Blas, GerMatchesReference) {
+  using T = TypeParam;
+  Matrix<T> x = random_matrix<T>(7, 1, 1), y = random_matrix<T>(5, 1, 2), A = random_matrix<T>(7, 5, 3);
+  Matrix<T> expected = reference_gemm(Op::none, Op::transpose, T(2), x, y, T(1), A);
+  Padded<T> P = Padded<T>::from(A);
+  ASSERT_EQ(ger(T(2), x.col(0), y.col(0), P.view()), Status::ok);
+  EXPECT_LE(max_abs_diff(MatrixView<const T>(P.view()), expected), 8 * eps<T>() * 16);
+  EXPECT_TRUE(P.padding_untouched());
+}
+
+// A triangular matrix with a strong diagonal (well conditioned), the other triangle NaN
+// so that reading it is caught.
+template <class T>
+Matrix<T> triangular(index n, Uplo uplo, std::uint64_t seed) {
+  Matrix<T> A = random_matrix<T>(n, n, seed);
+  for (index j = 0; j < n; ++j) {
+    for (index i = 0; i < n; ++i) {
+      const bool outside = uplo == Uplo::lower ? i < j : i > j;
+      if (outside) A(i, j) = nan<T>();
+      else A(i, j) /= static_cast<T>(n);
+    }
+    A(j, j) = T(2) + std::abs(A(j, j));
+  }
+  return A;
+}
+
+// The dense version of op(A) with the unused triangle zero and, for unit diag, ones.
+template <class T>
+Matrix<T> dense_triangle(MatrixView<const T> A, Uplo uplo, Diag diag) {
+  const index n = A.rows();
+  Matrix<T> D(n, n);
+  for (index j = 0; j < n; ++j)
+    for (index i = 0; i < n; ++i) {
+      const bool inside = uplo == Uplo::lower ? i >= j : i <= j;
+      if (i == j) D(i, j) = diag == Diag::unit ? T(1) : A(i, j);
+      else if (inside) D(i, j) = A(i, j);
+    }
+  return D;
+}
+
+TYPED_TEST(Blas, TrsvAndTrmvInvertEachOther) {
+  using T = TypeParam;
+  for (Uplo uplo : {Uplo::lower, Uplo::upper})
+    for (Op trans : {Op::none, Op::transpose})
+      for (Diag diag : {Diag::non_unit, Diag::unit})
+        for (index n : {0, 1, 2, 5, 40}) {
+          SCOPED_TRACE(testing::Message() << type_name<T>() << " n " << n << " uplo " << int(uplo) << " trans "
+                                          << op_name(trans) << " diag " << int(diag));
+          Matrix<T> A = triangular<T>(n, uplo, 40 + n);
+          Matrix<T> D = dense_triangle<T>(A, uplo, diag);
+          Matrix<T> b = random_matrix<T>(n, 1, 9);
+          // trmv against the dense reference
+          Matrix<T> x = b;
+          ASSERT_EQ(trmv(uplo, trans, diag, A, x.col(0)), Status::ok);
+          Matrix<T> expected = reference_gemm(trans, Op::none, T(1), D, b, T(0), b);
+          EXPECT_LE(max_abs_diff(x, expected), kThreshold * (n + 1) * eps<T>() * 4);
+          // trsv undoes it: residual ||op(D) z - x|| / (n eps ||D|| ||z||)
+          ASSERT_EQ(trsv(uplo, trans, diag, A, x.col(0)), Status::ok);
+          EXPECT_LE(max_abs_diff(x, b), kThreshold * (n + 1) * eps<T>() * 4);
+        }
+}
+
+// ---------------------------------------------------------------------------------------
+// Level 3
+
+TYPED_TEST(Blas, GemmMatchesReferenceForAllTransposes) {
+  using T = TypeParam;
+  // Sizes on both sides of the blocking constants (kMr 8, kNr 4, kKc 128, kMc 256).
+  const index sizes[][3] = {{0, 0, 0}, {1, 1, 1}, {0, 3, 2}, {3, 0, 2}, {3, 2, 0}, {2, 3, 5},
+                            {9, 5, 7}, {8, 4, 128}, {17, 13, 129}, {33, 31, 3}, {257, 9, 130},
+                            {12, 515, 20}};
+  for (Op ta : {Op::none, Op::transpose})
+    for (Op tb : {Op::none, Op::transpose})
+      for (const auto& s : sizes) {
+        const index m = s[0], n = s[1], k = s[2];
+        SCOPED_TRACE(testing::Message() << type_name<T>() << " gemm " << op_name(ta) << op_name(tb) << " m " << m
+                                        << " n " << n << " k " << k);
+        Matrix<T> A0 = ta == Op::none ? random_matrix<T>(m, k, 1 + m) : random_matrix<T>(k, m, 1 + m);
+        Matrix<T> B0 = tb == Op::none ? random_matrix<T>(k, n, 2 + n) : random_matrix<T>(n, k, 2 + n);
+        Matrix<T> C0 = random_matrix<T>(m, n, 3 + k);
+        Padded<T> A = Padded<T>::from(A0), B = Padded<T>::from(B0), C = Padded<T>::from(C0, 5);
+        Matrix<T> expected = reference_gemm(ta, tb, T(0.75), A0, B0, T(-2), C0);
+        ASSERT_EQ(gemm(ta, tb, T(0.75), A.view(), B.view(), T(-2), C.view()), Status::ok);
+        // |error| <= (k + 2) eps (|alpha| |A||B| + |beta C|), entries of A, B, C below ~5.
+        const double bound = kThreshold * (k + 2) * eps<T>() * 4;
+        EXPECT_LE(max_abs_diff(MatrixView<const T>(C.view()), expected), bound * std::max<double>(1, std::sqrt(double(k))));
+        EXPECT_TRUE(C.padding_untouched());
+      }
+}
+
+TYPED_TEST(Blas, GemmWithBetaZeroOverwritesNan) {
+  using T = TypeParam;
+  Matrix<T> A = random_matrix<T>(6, 4, 1), B = random_matrix<T>(4, 5, 2);
+  Matrix<T> C(6, 5, nan<T>());
+  ASSERT_EQ(gemm(Op::none, Op::none, T(1), A, B, T(0), C.view()), Status::ok);
+  EXPECT_TRUE(all_finite(MatrixView<const T>(C)));
+  // alpha = 0 and beta = 0 gives exactly zero, also from NaN.
+  Matrix<T> D(6, 5, nan<T>());
+  ASSERT_EQ(gemm(Op::none, Op::none, T(0), A, B, T(0), D.view()), Status::ok);
+  EXPECT_EQ(norm(MatrixView<const T>(D), Norm::max_abs), T(0));
+}
+
+TYPED_TEST(Blas, GemmRejectsMismatchedShapes) {
+  using T = TypeParam;
+  Matrix<T> A(3, 4), B(5, 2), C(3, 2, T(7));
+  EXPECT_EQ(gemm(Op::none, Op::none, T(1), A, B, T(0), C.view()), Status::dimension_mismatch);
+  EXPECT_EQ(C(0, 0), T(7));
+  EXPECT_EQ(gemm(Op::transpose, Op::none, T(1), A, B, T(0), C.view()), Status::dimension_mismatch);
+}
+
+TYPED_TEST(Blas, SyrkMatchesReferenceOnItsTriangleOnly) {
+  using T = TypeParam;
+  for (Uplo uplo : {Uplo::lower, Uplo::upper})
+    for (Op trans : {Op::none, Op::transpose})
+      for (index n : {0, 1, 5, 16, 17, 40})
+        for (index k : {0, 3, 37}) {
+          SCOPED_TRACE(testing::Message() << type_name<T>() << " syrk n " << n << " k " << k);
+          Matrix<T> A = trans == Op::none ? random_matrix<T>(n, k, 7 + n) : random_matrix<T>(k, n, 7 + n);
+          Matrix<T> C0 = random_matrix<T>(n, n, 8);
+          Padded<T> C = Padded<T>::from(C0);
+          // Poison the triangle that must not be touched.
+          for (index j = 0; j < n; ++j)
+            for (index i = 0; i < n; ++i)
+              if (uplo == Uplo::lower ? i < j : i > j) C.view()(i, j) = nan<T>();
+          Matrix<T> expected = reference_gemm(trans, trans == Op::none ? Op::transpose : Op::none, T(1.25), A, A,
+                                              T(0.5), C0);
+          ASSERT_EQ(syrk(uplo, trans, T(1.25), A, T(0.5), C.view()), Status::ok);
+          for (index j = 0; j < n; ++j)
+            for (index i = 0; i < n; ++i) {
+              const T got = C.view()(i, j);
+              if (uplo == Uplo::lower ? i < j : i > j) {
+                EXPECT_TRUE(std::isnan(got)) << i << "," << j;
+              } else {
+                EXPECT_LE(std::abs(got - expected(i, j)), kThreshold * (k + 2) * eps<T>() * 8) << i << "," << j;
+              }
+            }
+        }
+}
+
+TYPED_TEST(Blas, TrsmAndTrmmForEverySideUploTransDiag) {
+  using T = TypeParam;
+  for (Side side : {Side::left, Side::right})
+    for (Uplo uplo : {Uplo::lower, Uplo::upper})
+      for (Op trans : {Op::none, Op::transpose})
+        for (Diag diag : {Diag::non_unit, Diag::unit})
+          for (index n : {0, 1, 3, 16, 17, 45})
+            for (index other : {0, 1, 6}) {
+              const index m = side == Side::left ? n : other, cols = side == Side::left ? other : n;
+              SCOPED_TRACE(testing::Message() << type_name<T>() << " side " << int(side) << " uplo " << int(uplo)
+                                              << " trans " << op_name(trans) << " diag " << int(diag) << " n " << n
+                                              << " B " << m << "x" << cols);
+              Matrix<T> A = triangular<T>(n, uplo, 70 + n);
+              Matrix<T> D = dense_triangle<T>(A, uplo, diag);
+              Matrix<T> B0 = random_matrix<T>(m, cols, 80 + other);
+              Padded<T> B = Padded<T>::from(B0);
+              // trmm: B := alpha op(A) B or alpha B op(A)
+              const T alpha = T(-1.5);
+              Matrix<T> expected = side == Side::left ? reference_gemm(trans, Op::none, alpha, D, B0, T(0), B0)
+                                                      : reference_gemm(Op::none, trans, alpha, B0, D, T(0), B0);
+              ASSERT_EQ(trmm(side, uplo, trans, diag, alpha, A, B.view()), Status::ok);
+              EXPECT_LE(max_abs_diff(MatrixView<const T>(B.view()), expected), kThreshold * (n + 1) * eps<T>() * 8);
+              // trsm with 1/alpha undoes it.
+              ASSERT_EQ(trsm(side, uplo, trans, diag, T(1) / alpha, A, B.view()), Status::ok);
+              EXPECT_LE(max_abs_diff(MatrixView<const T>(B.view()), B0), kThreshold * (n + 1) * eps<T>() * 8);
+              EXPECT_TRUE(B.padding_untouched());
+            }
+}
+
+TYPED_TEST(Blas, TrsmSolvesWithResidualRatio) {
+  using T = TypeParam;
+  // The backward-error view: ||op(A) X - B|| / (n eps ||A|| ||X||) below 30.
+  for (Uplo uplo : {Uplo::lower, Uplo::upper})
+    for (Op trans : {Op::none, Op::transpose}) {
+      const index n = 130, k = 7;
+      Matrix<T> A = triangular<T>(n, uplo, 5);
+      Matrix<T> D = dense_triangle<T>(A, uplo, Diag::non_unit);
+      Matrix<T> B = random_matrix<T>(n, k, 6);
+      Matrix<T> X = B;
+      ASSERT_EQ(trsm(Side::left, uplo, trans, Diag::non_unit, T(1), A, X.view()), Status::ok);
+      Matrix<T> R = reference_gemm(trans, Op::none, T(1), D, X, T(-1), B);
+      const double ratio = norm(MatrixView<const T>(R), Norm::one) /
+                           (n * eps<T>() * norm(MatrixView<const T>(D), Norm::one) * norm(MatrixView<const T>(X), Norm::one));
+      EXPECT_LT(ratio, kThreshold) << type_name<T>();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Norms
+
+TYPED_TEST(Blas, MatrixNormsMatchDefinitions) {
+  using T = TypeParam;
+  Matrix<T> A{{T(1), T(-2), T(3)}, {T(-4), T(5), T(-6)}};
+  EXPECT_EQ(norm(MatrixView<const T>(A), Norm::one), T(9));
+  EXPECT_EQ(norm(MatrixView<const T>(A), Norm::inf), T(15));
+  EXPECT_EQ(norm(MatrixView<const T>(A), Norm::max_abs), T(6));
+  EXPECT_NEAR(norm(MatrixView<const T>(A), Norm::frobenius), std::sqrt(T(91)), 4 * eps<T>() * 10);
+  EXPECT_EQ(norm(MatrixView<const T>(Matrix<T>(0, 3)), Norm::frobenius), T(0));
+}
+
+TYPED_TEST(Blas, FrobeniusNormSurvivesExtremeScaling) {
+  using T = TypeParam;
+  for (T scale : {std::numeric_limits<T>::max() / 16, std::numeric_limits<T>::min() * 2}) {
+    Matrix<T> A(3, 4, scale);
+    const T got = norm(MatrixView<const T>(A), Norm::frobenius);
+    EXPECT_NEAR(got / scale, std::sqrt(T(12)), 8 * eps<T>() * 4) << scale;
+  }
+}
+
+TYPED_TEST(Blas, NormsPropagateNan) {
+  using T = TypeParam;
+  Matrix<T> A(3, 3, T(1));
+  A(1, 2) = nan<T>();
+  for (Norm kind : {Norm::one, Norm::inf, Norm::frobenius, Norm::max_abs})
+    EXPECT_TRUE(std::isnan(norm(MatrixView<const T>(A), kind))) << int(kind);
+}
+
+}  // namespace
+}  // namespace stela::test
