@@ -137,4 +137,119 @@ double orthogonality_ratio(MatrixView<const T> Q) {
   return static_cast<double>(worst_col / (std::max<index>(m, 1) * static_cast<long double>(eps<T>())));
 }
 
+// A B in long double, rounded to T once.
+template <class T>
+Matrix<T> multiply(MatrixView<const T> A, MatrixView<const T> B, Op ta = Op::none, Op tb = Op::none) {
+  const index m = ta == Op::none ? A.rows() : A.cols();
+  const index n = tb == Op::none ? B.cols() : B.rows();
+  Matrix<T> C(m, n);
+  return reference_gemm(ta, tb, T(1), A, B, T(0), MatrixView<const T>(C));
+}
+
+// ||A - B||_1 in long double.
+template <class T>
+long double diff_norm1(MatrixView<const T> A, MatrixView<const T> B) {
+  long double worst = 0;
+  for (index j = 0; j < A.cols(); ++j) {
+    long double col = 0;
+    for (index i = 0; i < A.rows(); ++i)
+      col += std::fabs(static_cast<long double>(A(i, j)) - static_cast<long double>(B(i, j)));
+    worst = std::max(worst, col);
+  }
+  return worst;
+}
+
+// Factorization ratio ||A - B||_1 / (max(m, n) ||A||_1 eps), B the product of the
+// computed factors (LAPACK's first test ratio for every factorization).
+template <class T>
+double factorization_ratio(MatrixView<const T> A, MatrixView<const T> B) {
+  const long double a = norm(A, Norm::one);
+  const long double scale = std::max<index>({A.rows(), A.cols(), 1}) * static_cast<long double>(eps<T>());
+  const long double d = diff_norm1(A, B);
+  if (a == 0) return static_cast<double>(d / scale);
+  return static_cast<double>(d / a / scale);
+}
+
+// Least-squares optimality ratio ||(B - A X)^T A||_1 / (||A||_1 alpha max(m, n, k) eps)
+// with alpha = ||B||_1 for a consistent problem and ||B - A X||_1 otherwise (LAPACK's
+// xQRT17). Residual and product in long double.
+template <class T>
+double optimality_ratio(MatrixView<const T> A, MatrixView<const T> X, MatrixView<const T> B, bool consistent) {
+  const index m = A.rows(), n = A.cols(), k = B.cols();
+  if (m == 0 || n == 0 || k == 0) return 0;
+  std::vector<long double> R(static_cast<std::size_t>(m * k));
+  long double r_norm = 0;
+  for (index j = 0; j < k; ++j) {
+    long double col = 0;
+    for (index i = 0; i < m; ++i) {
+      long double s = B(i, j);
+      for (index p = 0; p < n; ++p) s -= static_cast<long double>(A(i, p)) * X(p, j);
+      R[static_cast<std::size_t>(i + j * m)] = s;
+      col += std::fabs(s);
+    }
+    r_norm = std::max(r_norm, col);
+  }
+  long double rta = 0;  // ||R^T A||_1 = max over columns p of A of sum_j |r_j^T a_p|
+  for (index p = 0; p < n; ++p) {
+    long double col = 0;
+    for (index j = 0; j < k; ++j) {
+      long double s = 0;
+      for (index i = 0; i < m; ++i) s += R[static_cast<std::size_t>(i + j * m)] * A(i, p);
+      col += std::fabs(s);
+    }
+    rta = std::max(rta, col);
+  }
+  const long double a = norm(A, Norm::one);
+  const long double alpha = consistent ? static_cast<long double>(norm(B, Norm::one)) : r_norm;
+  if (a == 0 || alpha == 0) return 0;
+  return static_cast<double>(rta / (a * alpha * std::max<index>({m, n, k}) * static_cast<long double>(eps<T>())));
+}
+
+// How far X lies outside the span of the orthonormal columns of V (the row space of A
+// for a minimum-norm solution): ||X - V V^T X||_1 / (||X||_1 max(rows) eps).
+template <class T>
+double subspace_ratio(MatrixView<const T> V, MatrixView<const T> X) {
+  const index n = X.rows(), k = X.cols(), r = V.cols();
+  const long double x = norm(X, Norm::one);
+  if (x == 0) return 0;
+  long double worst = 0;
+  for (index j = 0; j < k; ++j) {
+    std::vector<long double> c(static_cast<std::size_t>(r));
+    for (index q = 0; q < r; ++q) {
+      long double s = 0;
+      for (index i = 0; i < n; ++i) s += static_cast<long double>(V(i, q)) * X(i, j);
+      c[static_cast<std::size_t>(q)] = s;
+    }
+    long double col = 0;
+    for (index i = 0; i < n; ++i) {
+      long double s = X(i, j);
+      for (index q = 0; q < r; ++q) s -= static_cast<long double>(V(i, q)) * c[static_cast<std::size_t>(q)];
+      col += std::fabs(s);
+    }
+    worst = std::max(worst, col);
+  }
+  return static_cast<double>(worst / (x * std::max<index>(n, 1) * static_cast<long double>(eps<T>())));
+}
+
+// Singular values against known ones: max_i |s_i - sigma_i| / (sigma_1 max(m, n) eps).
+template <class T>
+double singular_value_ratio(VectorView<const T> s, VectorView<const T> sigma, index m, index n) {
+  if (s.size() != sigma.size()) return std::numeric_limits<double>::infinity();
+  if (s.empty()) return 0;
+  long double worst = 0, top = 0;
+  for (index i = 0; i < s.size(); ++i) {
+    worst = std::max(worst, std::fabs(static_cast<long double>(s[i]) - static_cast<long double>(sigma[i])));
+    top = std::max(top, std::fabs(static_cast<long double>(sigma[i])));
+  }
+  if (top == 0) return static_cast<double>(worst / static_cast<long double>(eps<T>()));
+  return static_cast<double>(worst / (top * std::max<index>({m, n, 1}) * static_cast<long double>(eps<T>())));
+}
+
+// Names a case for SCOPED_TRACE and failure messages: "double geometric_kappa1e8 50x10 seed 7".
+template <class T>
+std::string case_name(const std::string& matrix, index m, index n, std::uint64_t seed) {
+  return std::string(type_name<T>()) + " " + matrix + " " + std::to_string(m) + "x" + std::to_string(n) + " seed " +
+         std::to_string(seed);
+}
+
 }  // namespace stela::test
