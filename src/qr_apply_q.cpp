@@ -19,7 +19,7 @@
 // Flops:        4 nq w k - 2 w k^2 for the w = C.cols() (left) or C.rows() (right)
 //               vectors transformed; the blocked form adds about nb k nq for its T
 //               factors.
-// Blocking:     used when k > crossover and w >= block_size (qr.hpp explains why).
+// Blocking:     used when k > crossover and w > apply_crossover (qr.hpp explains why).
 // Workspace:    blocked: T (nb x nb) and W (w x nb), nb = min(block_size, k);
 //               unblocked: a vector of C.rows() for side right, nothing for side left.
 // Invariant:    after the reflectors (or blocks) applied so far, C equals the product
@@ -40,7 +40,7 @@ namespace {
 // Whether the blocked form runs: enough reflectors, and enough vectors to transform
 // that the T factors pay for themselves.
 bool use_blocks(index k, index w, const QrBlocking& blocking) {
-  return k > blocking.crossover && w >= blocking.block_size;
+  return k > blocking.crossover && w > blocking.apply_crossover;
 }
 
 // True when the reflector tails (strictly below the diagonal of columns 0..k-1) and

@@ -170,7 +170,7 @@ TYPED_TEST(HouseholderQr, FactorsAcrossTheBlockEdges) {
 // unblocked entry point runs on the same matrices.
 TYPED_TEST(HouseholderQr, SmallBlocksTakeEveryBlockedBranch) {
   using T = TypeParam;
-  const QrBlocking blockings[] = {{1, 0}, {3, 0}, {4, 2}, {8, 5}};
+  const QrBlocking blockings[] = {{1, 0, 0}, {3, 0, 2}, {4, 2, 0}, {8, 5, 4}};
   for (const QrBlocking& blocking : blockings)
     for (MatrixType type : {MatrixType::gaussian, MatrixType::rank_deficient, MatrixType::near_overflow})
       for (index s : {1, 2, 3, 5, 10, 13})
@@ -178,7 +178,8 @@ TYPED_TEST(HouseholderQr, SmallBlocksTakeEveryBlockedBranch) {
           const std::uint64_t seed = 3000 + static_cast<std::uint64_t>(s);
           const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
           SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed) + " block " + std::to_string(blocking.block_size) +
-                       " crossover " + std::to_string(blocking.crossover));
+                       " crossover " + std::to_string(blocking.crossover) + " apply crossover " +
+                       std::to_string(blocking.apply_crossover));
           check_factorization<TestFixture, T>(tm.A, blocking, 9);
           check_factorization<TestFixture, T>(tm.A, blocking, 0, /*unblocked=*/true);
         }
@@ -493,6 +494,8 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     EXPECT_EQ(householder_qr_inplace(A.view(), t.view(), NanWorkspace(need).workspace(), QrBlocking{0, 0}),
               Status::invalid_argument);
     EXPECT_EQ(householder_qr_inplace(A.view(), t.view(), NanWorkspace(need).workspace(), QrBlocking{4, -1}),
+              Status::invalid_argument);
+    EXPECT_EQ(householder_qr_inplace(A.view(), t.view(), NanWorkspace(need).workspace(), QrBlocking{4, 0, -1}),
               Status::invalid_argument);
     EXPECT_TRUE(same_bits(MatrixView<const T>(A), MatrixView<const T>(A0)));
     for (index j = 0; j < k; ++j) EXPECT_EQ(t[j], T(7));

@@ -42,22 +42,27 @@ namespace stela {
 // Panels of `block_size` reflectors are accumulated into one compact-WY block
 // I - V T V^T and applied to the rest of the matrix through gemm, as long as more than
 // `crossover` of the k = min(m, n) reflector columns remain; the last ones (all of them
-// when k <= crossover) are handled one reflector at a time. Applying Q blocks only when
-// the matrix it multiplies has at least `block_size` columns (side left) or rows (side
-// right): each block's T costs about as many flops as applying the block to
-// block_size / 4 columns, so for a few right-hand sides reflector-at-a-time is cheaper.
+// when k <= crossover) are handled one reflector at a time. Applying Q uses blocks only
+// when, besides, the matrix it multiplies has more than `apply_crossover` columns (side
+// left) or rows (side right): each block's T costs about as much as applying the block
+// to block_size / 4 vectors, so for a few right-hand sides one reflector at a time is
+// faster.
 //
 // The defaults were measured with bench/bench_qr.cpp: MEASUREMENT_PENDING
 struct QrBlocking {
   static constexpr index kBlockSize = 32;
   static constexpr index kBlockedCrossover = 128;
+  static constexpr index kApplyCrossover = 16;
 
-  index block_size = kBlockSize;        // reflectors per block, >= 1
-  index crossover = kBlockedCrossover;  // columns left to the unblocked code, >= 0
+  index block_size = kBlockSize;             // reflectors per block, >= 1
+  index crossover = kBlockedCrossover;       // reflector columns left to the unblocked code, >= 0
+  index apply_crossover = kApplyCrossover;   // vectors up to which Q is applied unblocked, >= 0
 };
 
 // Whether the blocking is usable; entry points return Status::invalid_argument otherwise.
-inline bool valid(const QrBlocking& blocking) { return blocking.block_size >= 1 && blocking.crossover >= 0; }
+inline bool valid(const QrBlocking& blocking) {
+  return blocking.block_size >= 1 && blocking.crossover >= 0 && blocking.apply_crossover >= 0;
+}
 
 // ---------------------------------------------------------------------------------------
 // Householder QR (src/qr_householder.cpp)

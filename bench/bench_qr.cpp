@@ -1,0 +1,243 @@
+// Householder QR family: unblocked against blocked QR, pivoted QR, the complete
+// orthogonal decomposition, and applying Q^T to many or few vectors.
+//
+// Names read routine/variant/type/shape, a square shape as one number:
+//   qr/unblocked/double/256        householder_qr_unblocked_inplace (xGEQR2)
+//   qr/blocked/double/256          householder_qr_inplace, default blocking (xGEQRF)
+//   qr/panels_nb32/double/256      householder_qr_inplace with QrBlocking{32, 0}: panels
+//                                  at every size, to measure the crossover and the block size
+//   qr/speedup_nb32/double/256     paired: unblocked and QrBlocking{32, 0} back to back in
+//                                  each iteration; counter speedup = median t_unblocked / t_blocked
+//   qr_pivoted/double/256          qr_pivoted_inplace (xGEQP3, level 2)
+//   cod/double/2000x200            cod_inplace (pivoted QR, rank, RZ)
+//   apply_qt/blocked/double/2000x200/w1   qr_apply_q_inplace(left, Q^T) on w columns, k = n
+// The flops counter is the routine card's leading term per iteration, as a rate:
+//   QR, pivoted QR, COD of a full-rank matrix: 2n^2 (m - n/3) (m >= n), 2m^2 (n - m/3) (m < n);
+//   apply Q^T: 4 m w k - 2 w k^2.
+// The input is built before the timed loop; the workspace is allocated once. The routines
+// work in place, so every iteration first copies the input into the working matrix: an
+// O(mn) copy inside the timed region, against O(mn^2) for the factorization.
+//
+//   bench_qr --benchmark_filter='^qr/' --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <time.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "stela/qr.hpp"
+#include "stela/random.hpp"
+
+namespace stela::bench {
+namespace {
+
+struct Shape {
+  index m;
+  index n;
+};
+
+std::vector<Shape> square_and_tall() {
+  std::vector<Shape> shapes;
+  for (index n : {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024}) shapes.push_back({n, n});
+  shapes.push_back({2000, 200});
+  shapes.push_back({20000, 50});
+  return shapes;
+}
+
+template <class T>
+const char* type_name() {
+  return sizeof(T) == sizeof(float) ? "float" : "double";
+}
+
+std::string shape_name(Shape s) {
+  return s.m == s.n ? std::to_string(s.n) : std::to_string(s.m) + "x" + std::to_string(s.n);
+}
+
+template <class T>
+Matrix<T> gaussian(index m, index n, std::uint64_t seed) {
+  Rng rng(seed);
+  Matrix<T> A(m, n);
+  fill_gaussian(rng, A.view());
+  return A;
+}
+
+double qr_flops(Shape s) {
+  const double m = double(s.m), n = double(s.n);
+  return s.m >= s.n ? 2 * n * n * (m - n / 3) : 2 * m * m * (n - m / 3);
+}
+
+benchmark::Counter flop_rate(double flops_per_iteration) {
+  return benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The caller's buffer for one routine, allocated before the timed loop.
+class Buffer {
+ public:
+  explicit Buffer(WorkspaceSize size) : bytes_(size.bytes()) {}
+  Workspace workspace() { return Workspace(bytes_.data(), bytes_.size()); }
+
+ private:
+  std::vector<unsigned char> bytes_;
+};
+
+enum class QrVariant { unblocked, blocked, panels };
+
+template <class T>
+void qr_factor(benchmark::State& state, Shape s, QrVariant variant, QrBlocking blocking) {
+  const Matrix<T> A0 = gaussian<T>(s.m, s.n, 1);
+  Matrix<T> A(s.m, s.n);
+  Vector<T> tau(std::min(s.m, s.n));
+  Buffer buffer(householder_qr_workspace_size<T>(s.m, s.n, blocking));
+  for (auto _ : state) {
+    copy(MatrixView<const T>(A0), A.view());
+    const Status status = variant == QrVariant::unblocked
+                              ? householder_qr_unblocked_inplace(A.view(), tau.view(), buffer.workspace())
+                              : householder_qr_inplace(A.view(), tau.view(), buffer.workspace(), blocking);
+    benchmark::DoNotOptimize(status);
+    benchmark::ClobberMemory();
+  }
+  state.counters["flops"] = flop_rate(qr_flops(s));
+}
+
+// Thread CPU time in seconds: other processes on a shared machine do not inflate it.
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Paired comparison for choosing the constants: every iteration factors the same
+// matrix unblocked and then with `blocking`, back to back, and the counter `speedup` is
+// the median over iterations of t_unblocked / t_blocked. Noise from a loaded machine
+// hits both halves of a pair alike, so the median ratio is far steadier than two
+// separate timings.
+template <class T>
+void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
+  const Matrix<T> A0 = gaussian<T>(s.m, s.n, 1);
+  Matrix<T> A(s.m, s.n);
+  Vector<T> tau(std::min(s.m, s.n));
+  Buffer buffer(householder_qr_workspace_size<T>(s.m, s.n, blocking));
+  std::vector<double> ratios;
+  for (auto _ : state) {
+    copy(MatrixView<const T>(A0), A.view());
+    const double t0 = thread_seconds();
+    Status status = householder_qr_unblocked_inplace(A.view(), tau.view(), buffer.workspace());
+    benchmark::DoNotOptimize(status);
+    benchmark::ClobberMemory();
+    const double t1 = thread_seconds();
+    copy(MatrixView<const T>(A0), A.view());
+    const double t2 = thread_seconds();
+    status = householder_qr_inplace(A.view(), tau.view(), buffer.workspace(), blocking);
+    benchmark::DoNotOptimize(status);
+    benchmark::ClobberMemory();
+    const double t3 = thread_seconds();
+    ratios.push_back((t1 - t0) / std::max(t3 - t2, 1e-9));
+    state.SetIterationTime((t1 - t0) + (t3 - t2));
+  }
+  std::nth_element(ratios.begin(), ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2), ratios.end());
+  state.counters["speedup"] = ratios.empty() ? 0.0 : ratios[ratios.size() / 2];
+}
+
+template <class T>
+void qr_pivoted_factor(benchmark::State& state, Shape s) {
+  const Matrix<T> A0 = gaussian<T>(s.m, s.n, 2);
+  Matrix<T> A(s.m, s.n);
+  Vector<T> tau(std::min(s.m, s.n));
+  Vector<index> perm(s.n);
+  Buffer buffer(qr_pivoted_workspace_size<T>(s.m, s.n));
+  for (auto _ : state) {
+    copy(MatrixView<const T>(A0), A.view());
+    const Status status = qr_pivoted_inplace(A.view(), tau.view(), perm.view(), buffer.workspace());
+    benchmark::DoNotOptimize(status);
+    benchmark::ClobberMemory();
+  }
+  state.counters["flops"] = flop_rate(qr_flops(s));
+}
+
+template <class T>
+void cod_factor(benchmark::State& state, Shape s) {
+  const Matrix<T> A0 = gaussian<T>(s.m, s.n, 3);  // full rank: the RZ step has nothing to do for m >= n
+  Matrix<T> A(s.m, s.n);
+  const index k = std::min(s.m, s.n);
+  Vector<T> tau(k), tau_z(k);
+  Vector<index> perm(s.n);
+  Buffer buffer(cod_workspace_size<T>(s.m, s.n));
+  index rank = 0;
+  for (auto _ : state) {
+    copy(MatrixView<const T>(A0), A.view());
+    const Status status = cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{},
+                                      buffer.workspace());
+    benchmark::DoNotOptimize(status);
+    benchmark::ClobberMemory();
+  }
+  state.counters["flops"] = flop_rate(qr_flops(s));
+  state.counters["rank"] = static_cast<double>(rank);
+}
+
+// C := Q^T C for C m x w, Q from the QR of an m x n Gaussian matrix (k = n reflectors).
+template <class T>
+void apply_qt(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
+  Matrix<T> F = gaussian<T>(s.m, s.n, 4);
+  const index k = std::min(s.m, s.n);
+  Vector<T> tau(k);
+  Buffer factor_buffer(householder_qr_workspace_size<T>(s.m, s.n));
+  householder_qr_inplace(F.view(), tau.view(), factor_buffer.workspace());
+  const Matrix<T> C0 = gaussian<T>(s.m, w, 5);
+  Matrix<T> C(s.m, w);
+  Buffer buffer(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking));
+  for (auto _ : state) {
+    copy(MatrixView<const T>(C0), C.view());
+    const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(F), VectorView<const T>(tau),
+                                             C.view(), buffer.workspace(), blocking);
+    benchmark::DoNotOptimize(status);
+    benchmark::ClobberMemory();
+  }
+  const double m = double(s.m), kk = double(k), ww = double(w);
+  state.counters["flops"] = flop_rate(4 * m * ww * kk - 2 * ww * kk * kk);
+}
+
+template <class T>
+void register_type() {
+  const std::string t = type_name<T>();
+  constexpr index kNoPanels = std::numeric_limits<index>::max();
+  for (Shape s : square_and_tall()) {
+    const std::string shape = shape_name(s);
+    benchmark::RegisterBenchmark(("qr/unblocked/" + t + "/" + shape).c_str(), qr_factor<T>, s, QrVariant::unblocked,
+                                 QrBlocking{QrBlocking::kBlockSize, kNoPanels});
+    benchmark::RegisterBenchmark(("qr/blocked/" + t + "/" + shape).c_str(), qr_factor<T>, s, QrVariant::blocked,
+                                 QrBlocking{});
+    for (index nb : {16, 32, 64})
+      benchmark::RegisterBenchmark(("qr/panels_nb" + std::to_string(nb) + "/" + t + "/" + shape).c_str(), qr_factor<T>,
+                                   s, QrVariant::panels, QrBlocking{nb, 0});
+    for (index nb : {16, 32, 64})
+      benchmark::RegisterBenchmark(("qr/speedup_nb" + std::to_string(nb) + "/" + t + "/" + shape).c_str(),
+                                   qr_speedup<T>, s, QrBlocking{nb, 0})
+          ->UseManualTime();
+    benchmark::RegisterBenchmark(("qr_pivoted/" + t + "/" + shape).c_str(), qr_pivoted_factor<T>, s);
+    benchmark::RegisterBenchmark(("cod/" + t + "/" + shape).c_str(), cod_factor<T>, s);
+  }
+  // Q^T on few and on many vectors, with and without blocks: where the T factors pay off.
+  for (Shape s : {Shape{2000, 200}, Shape{512, 512}})
+    for (index w : {1, 4, 8, 16, 32, 64, 256}) {
+      const std::string name = shape_name(s) + "/w" + std::to_string(w);
+      benchmark::RegisterBenchmark(("apply_qt/unblocked/" + t + "/" + name).c_str(), apply_qt<T>, s, w,
+                                   QrBlocking{QrBlocking::kBlockSize, kNoPanels, 0});
+      benchmark::RegisterBenchmark(("apply_qt/panels/" + t + "/" + name).c_str(), apply_qt<T>, s, w,
+                                   QrBlocking{QrBlocking::kBlockSize, 0, 0});
+    }
+}
+
+}  // namespace
+}  // namespace stela::bench
+
+int main(int argc, char** argv) {
+  stela::bench::register_type<float>();
+  stela::bench::register_type<double>();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
