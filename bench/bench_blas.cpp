@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
   stela::bench::register_for_type<double>();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
+  // A filter that matches nothing is an error, so a renamed case cannot pass unnoticed.
+  const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  return 0;
+  return ran == 0 ? 1 : 0;
 }
