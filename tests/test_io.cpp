@@ -1,6 +1,7 @@
 // The program's I/O layer (stela_io): every matrix format round-trips bit for bit,
-// every malformed input is refused with a message that says where and why, and a lying
-// .npy header is refused before anything is allocated for it.
+// every malformed input is refused with a message that says where and why, a lying
+// .npy header is refused before anything is allocated for it, and JSON output parses
+// and keeps every double.
 //
 // Test files go to testing::TempDir(), never into the source tree.
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <new>
 #include <sstream>
 
+#include "io/json_writer.hpp"
 #include "io/matrix_io.hpp"
 #include "test_support.hpp"
 
@@ -31,8 +33,17 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
+// GCC inlines these into callers that got p from operator new and then warns that
+// free() does not match new, although the new it sees is the malloc() above.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace stela::io {
 namespace {
@@ -621,6 +632,319 @@ TEST(FileOutput, UnwritablePathIsAnErrorNamingIt) {
   Expected<void> result = write_matrix(path, Matrix<double>{{1}});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().message.rfind(path + ": cannot open for writing", 0), 0u) << result.error().message;
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON: a strict checker for RFC 8259 written for these tests, then the writer's cases.
+
+struct JsonValue {
+  enum Kind { null, boolean, number, string, array, object } kind = null;
+  bool flag = false;
+  std::string text;  // a number's literal text, or a string's decoded UTF-8
+  std::vector<JsonValue> items;
+  std::vector<std::pair<std::string, JsonValue>> members;
+};
+
+class JsonChecker {
+ public:
+  // True when `text` is exactly one JSON value with optional white space around it.
+  bool parse(std::string_view text, JsonValue& out) {
+    text_ = text;
+    pos_ = 0;
+    skip_ws();
+    if (!value(out, 0)) return false;
+    skip_ws();
+    return pos_ == text_.size();
+  }
+
+ private:
+  void skip_ws() {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+      ++pos_;
+  }
+  bool literal(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool value(JsonValue& out, int depth) {
+    if (depth > 64 || pos_ >= text_.size()) return false;
+    const char c = text_[pos_];
+    if (c == '{') return object(out, depth);
+    if (c == '[') return array(out, depth);
+    if (c == '"') {
+      out.kind = JsonValue::string;
+      return string(out.text);
+    }
+    if (literal("null")) return out.kind = JsonValue::null, true;
+    if (literal("true")) return out.kind = JsonValue::boolean, out.flag = true, true;
+    if (literal("false")) return out.kind = JsonValue::boolean, out.flag = false, true;
+    out.kind = JsonValue::number;
+    return number(out.text);
+  }
+  // number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
+  bool number(std::string& out) {
+    const std::size_t start = pos_;
+    if (pos_ < text_.size() && text_[pos_] == '-') ++pos_;
+    if (pos_ >= text_.size() || !digit(text_[pos_])) return false;
+    if (text_[pos_] == '0') {
+      ++pos_;
+    } else {
+      while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
+    }
+    if (pos_ < text_.size() && text_[pos_] == '.') {
+      ++pos_;
+      if (pos_ >= text_.size() || !digit(text_[pos_])) return false;
+      while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
+    }
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+      if (pos_ >= text_.size() || !digit(text_[pos_])) return false;
+      while (pos_ < text_.size() && digit(text_[pos_])) ++pos_;
+    }
+    out.assign(text_.substr(start, pos_ - start));
+    return true;
+  }
+  bool string(std::string& out) {
+    ++pos_;  // opening quote
+    out.clear();
+    while (pos_ < text_.size()) {
+      const auto c = static_cast<unsigned char>(text_[pos_++]);
+      if (c == '"') return true;
+      if (c < 0x20) return false;  // control characters must be escaped
+      if (c != '\\') {
+        out += static_cast<char>(c);
+        continue;
+      }
+      if (pos_ >= text_.size()) return false;
+      const char e = text_[pos_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          if (pos_ + 4 > text_.size()) return false;
+          unsigned code = 0;
+          for (int k = 0; k < 4; ++k) {
+            const char h = text_[pos_++];
+            code *= 16;
+            if (digit(h)) code += static_cast<unsigned>(h - '0');
+            else if (h >= 'a' && h <= 'f') code += static_cast<unsigned>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F') code += static_cast<unsigned>(h - 'A' + 10);
+            else return false;
+          }
+          if (code >= 0xd800 && code <= 0xdfff) return false;  // the writer never needs pairs
+          if (code < 0x80) {
+            out += static_cast<char>(code);
+          } else if (code < 0x800) {
+            out += static_cast<char>(0xc0 | (code >> 6));
+            out += static_cast<char>(0x80 | (code & 0x3f));
+          } else {
+            out += static_cast<char>(0xe0 | (code >> 12));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (code & 0x3f));
+          }
+          break;
+        }
+        default: return false;
+      }
+    }
+    return false;
+  }
+  bool array(JsonValue& out, int depth) {
+    out.kind = JsonValue::array;
+    ++pos_;
+    skip_ws();
+    if (pos_ < text_.size() && text_[pos_] == ']') return ++pos_, true;
+    for (;;) {
+      JsonValue item;
+      skip_ws();
+      if (!value(item, depth + 1)) return false;
+      out.items.push_back(std::move(item));
+      skip_ws();
+      if (pos_ >= text_.size()) return false;
+      if (text_[pos_] == ']') return ++pos_, true;
+      if (text_[pos_++] != ',') return false;
+    }
+  }
+  bool object(JsonValue& out, int depth) {
+    out.kind = JsonValue::object;
+    ++pos_;
+    skip_ws();
+    if (pos_ < text_.size() && text_[pos_] == '}') return ++pos_, true;
+    for (;;) {
+      skip_ws();
+      std::string name;
+      if (pos_ >= text_.size() || text_[pos_] != '"' || !string(name)) return false;
+      skip_ws();
+      if (pos_ >= text_.size() || text_[pos_++] != ':') return false;
+      skip_ws();
+      JsonValue item;
+      if (!value(item, depth + 1)) return false;
+      out.members.emplace_back(std::move(name), std::move(item));
+      skip_ws();
+      if (pos_ >= text_.size()) return false;
+      if (text_[pos_] == '}') return ++pos_, true;
+      if (text_[pos_++] != ',') return false;
+    }
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+JsonValue parse_json(const std::string& text) {
+  JsonValue v;
+  EXPECT_TRUE(JsonChecker().parse(text, v)) << "not valid JSON:\n" << text;
+  return v;
+}
+
+const JsonValue* member(const JsonValue& object, const std::string& name) {
+  for (const auto& [key, value] : object.members)
+    if (key == name) return &value;
+  return nullptr;
+}
+
+TEST(JsonChecker, RejectsWhatJsonForbids) {
+  JsonValue v;
+  for (const char* bad : {"", "[1,]", "{\"a\":1,}", "[01]", "[1.]", "[.5]", "[1e]", "[nan]", "[Infinity]", "\"a\nb\"",
+                          "{'a': 1}", "[1] [2]", "[\"\\x41\"]", "{\"a\" 1}", "[+1]"})
+    EXPECT_FALSE(JsonChecker().parse(bad, v)) << bad;
+  for (const char* good : {"0", "-0", "[1e+300, -2.5E-3, 1]", "{\"a\": [true, false, null], \"b\": {}}", "\"\\u00e9\""})
+    EXPECT_TRUE(JsonChecker().parse(good, v)) << good;
+}
+
+TEST(JsonWriter, PrettyLayoutIsAsDocumented) {
+  std::ostringstream out;
+  JsonWriter json(out);
+  json.begin_object();
+  json.key("method").value("svd");
+  json.key("rank").value(2);
+  json.key("solution").vector(std::vector<double>{1, 0.5});
+  json.key("U").matrix(Matrix<double>{{1, 2}, {3, 4}});
+  json.key("empty").begin_array().end_array();
+  json.end_object();
+  EXPECT_TRUE(json.done());
+  EXPECT_EQ(out.str(),
+            "{\n"
+            "  \"method\": \"svd\",\n"
+            "  \"rank\": 2,\n"
+            "  \"solution\": [1, 0.5],\n"
+            "  \"U\": [\n"
+            "    [1, 2],\n"
+            "    [3, 4]\n"
+            "  ],\n"
+            "  \"empty\": []\n"
+            "}\n");
+}
+
+TEST(JsonWriter, CompactOutputHasNoWhiteSpace) {
+  std::ostringstream out;
+  JsonWriter json(out, JsonStyle::compact);
+  json.begin_object().key("a").matrix(Matrix<double>{{1, 2}}).key("b").begin_object().key("c").null().end_object().end_object();
+  EXPECT_EQ(out.str(), "{\"a\":[[1,2]],\"b\":{\"c\":null}}\n");
+}
+
+TEST(JsonWriter, StringsAreEscapedAndStayValidUtf8) {
+  const std::string tricky = std::string("quote\" backslash\\ slash/ nl\n tab\t cr\r bs\b ff\f ") + '\x01' + '\x1f' + '\x7f' +
+                             " kappa \xce\xba euro \xe2\x82\xac clef \xf0\x9d\x84\x9e";
+  const std::string invalid = "bad \xff lone \xc3 end";  // not UTF-8
+  for (JsonStyle style : {JsonStyle::compact, JsonStyle::pretty}) {
+    std::ostringstream out;
+    JsonWriter json(out, style);
+    json.begin_object().key(tricky).value(tricky).key("invalid").value(invalid).end_object();
+    const JsonValue v = parse_json(out.str());
+    ASSERT_EQ(v.members.size(), 2u);
+    EXPECT_EQ(v.members[0].first, tricky);
+    EXPECT_EQ(v.members[0].second.text, tricky);
+    EXPECT_EQ(v.members[1].second.text, "bad \xef\xbf\xbd lone \xef\xbf\xbd end");  // U+FFFD twice
+  }
+  EXPECT_EQ(json_quote("a\"b\\c\x01"), "\"a\\\"b\\\\c\\u0001\"");
+}
+
+TEST(JsonWriter, DoublesKeepAllBitsAndNonFiniteBecomesNull) {
+  std::vector<double> values = {0.1, 1.0 / 3, -2.0 / 3, 1e300, -1e-300, DBL_MAX, DBL_MIN,
+                                std::numeric_limits<double>::denorm_min(), -0.0, 0.0, 2.0, 1e21, 123456789.0};
+  Rng rng(99);
+  while (values.size() < 2000) {
+    const std::uint64_t b = rng.next_u64();
+    double x;
+    std::memcpy(&x, &b, sizeof x);
+    if (std::isfinite(x)) values.push_back(x);
+  }
+  std::ostringstream out;
+  JsonWriter json(out, JsonStyle::compact);
+  json.begin_array();
+  for (double x : values) json.value(x);
+  json.value(std::nan("")).value(HUGE_VAL).value(-HUGE_VAL).value(1.5f);
+  json.end_array();
+  const JsonValue v = parse_json(out.str());
+  ASSERT_EQ(v.items.size(), values.size() + 4);
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    ASSERT_EQ(v.items[k].kind, JsonValue::number) << k;
+    EXPECT_EQ(bits_of(std::strtod(v.items[k].text.c_str(), nullptr)), bits_of(values[k])) << v.items[k].text;
+  }
+  for (std::size_t k = values.size(); k < values.size() + 3; ++k) EXPECT_EQ(v.items[k].kind, JsonValue::null);
+  EXPECT_EQ(v.items.back().text, "1.5");
+  EXPECT_EQ(v.items[0].text, "0.10000000000000001");  // 17 significant digits, as %.17g
+  EXPECT_EQ(v.items[3].text, "1.0000000000000001e+300");
+}
+
+TEST(JsonWriter, IntegersBooleansAndNull) {
+  std::ostringstream out;
+  JsonWriter json(out, JsonStyle::compact);
+  json.begin_array()
+      .value(0)
+      .value(-7)
+      .value(index{42})
+      .value(std::size_t{7})
+      .value(std::numeric_limits<std::int64_t>::min())
+      .value(std::numeric_limits<std::uint64_t>::max())
+      .value(true)
+      .value(false)
+      .null()
+      .end_array();
+  EXPECT_EQ(out.str(), "[0,-7,42,7,-9223372036854775808,18446744073709551615,true,false,null]\n");
+}
+
+TEST(JsonWriter, MatricesAreArraysOfRowsAndOneColumnCanBeFlat) {
+  std::ostringstream out;
+  JsonWriter json(out);
+  const Matrix<double> A{{1, 2, 3}, {4, 5, 6}};
+  const Matrix<float> W{{1.5f}, {-2}};
+  json.begin_object();
+  json.key("A").matrix(A);
+  json.key("At").matrix(transpose(MatrixView<const double>(A)));
+  json.key("w").matrix_or_vector(W);
+  json.key("W").matrix_or_vector(A);
+  json.key("m_by_0").matrix(Matrix<double>(2, 0));
+  json.key("0_by_n").matrix(Matrix<double>(0, 2));
+  json.key("column").vector(A.col(1));
+  json.end_object();
+  const JsonValue v = parse_json(out.str());
+  const JsonValue* a = member(v, "A");
+  ASSERT_NE(a, nullptr);
+  ASSERT_EQ(a->items.size(), 2u);
+  ASSERT_EQ(a->items[1].items.size(), 3u);
+  EXPECT_EQ(a->items[1].items[0].text, "4");
+  EXPECT_EQ(member(v, "At")->items.size(), 3u);
+  const JsonValue* w = member(v, "w");
+  ASSERT_EQ(w->items.size(), 2u);
+  EXPECT_EQ(w->items[0].kind, JsonValue::number);
+  EXPECT_EQ(w->items[1].text, "-2");
+  EXPECT_EQ(member(v, "W")->items[0].kind, JsonValue::array);
+  EXPECT_EQ(member(v, "m_by_0")->items.size(), 2u);
+  EXPECT_TRUE(member(v, "m_by_0")->items[0].items.empty());
+  EXPECT_TRUE(member(v, "0_by_n")->items.empty());
+  EXPECT_EQ(member(v, "column")->items[1].text, "5");
 }
 
 }  // namespace
