@@ -1,7 +1,7 @@
 // The program's I/O layer (stela_io): every matrix format round-trips bit for bit,
 // every malformed input is refused with a message that says where and why, a lying
-// .npy header is refused before anything is allocated for it, and JSON output parses
-// and keeps every double.
+// .npy header is refused before anything is allocated for it, JSON output parses and
+// keeps every double, and SVG plots are well formed and deterministic.
 //
 // Test files go to testing::TempDir(), never into the source tree.
 #include <atomic>
@@ -16,6 +16,7 @@
 
 #include "io/json_writer.hpp"
 #include "io/matrix_io.hpp"
+#include "io/svg_plot.hpp"
 #include "test_support.hpp"
 
 // ---------------------------------------------------------------------------------------
@@ -945,6 +946,114 @@ TEST(JsonWriter, MatricesAreArraysOfRowsAndOneColumnCanBeFlat) {
   EXPECT_TRUE(member(v, "m_by_0")->items[0].items.empty());
   EXPECT_TRUE(member(v, "0_by_n")->items.empty());
   EXPECT_EQ(member(v, "column")->items[1].text, "5");
+}
+
+// ---------------------------------------------------------------------------------------
+// SVG
+
+// True when every tag is closed in order (a light well-formedness check: element
+// nesting, quoted attributes, no stray '<' or '&').
+::testing::AssertionResult well_formed_xml(const std::string& svg) {
+  std::vector<std::string> open;
+  std::size_t pos = 0;
+  while ((pos = svg.find('<', pos)) != std::string::npos) {
+    const std::size_t end = svg.find('>', pos);
+    if (end == std::string::npos) return ::testing::AssertionFailure() << "unclosed tag at " << pos;
+    const std::string tag = svg.substr(pos + 1, end - pos - 1);
+    if (std::count(tag.begin(), tag.end(), '"') % 2 != 0) return ::testing::AssertionFailure() << "unbalanced quotes: " << tag;
+    if (tag.find('<') != std::string::npos) return ::testing::AssertionFailure() << "'<' inside a tag: " << tag;
+    if (!tag.empty() && tag[0] == '/') {
+      if (open.empty() || open.back() != tag.substr(1)) return ::testing::AssertionFailure() << "mismatched </" << tag.substr(1) << ">";
+      open.pop_back();
+    } else if (!tag.empty() && tag.back() != '/' && tag[0] != '?') {
+      open.push_back(tag.substr(0, tag.find(' ')));
+    }
+    pos = end + 1;
+  }
+  if (!open.empty()) return ::testing::AssertionFailure() << "<" << open.back() << "> never closed";
+  // Outside tags, '&' only starts one of the five entities.
+  for (std::size_t amp = svg.find('&'); amp != std::string::npos; amp = svg.find('&', amp + 1)) {
+    const std::string rest = svg.substr(amp, 6);
+    if (rest.rfind("&amp;", 0) != 0 && rest.rfind("&lt;", 0) != 0 && rest.rfind("&gt;", 0) != 0 &&
+        rest.rfind("&quot;", 0) != 0 && rest.rfind("&apos;", 0) != 0)
+      return ::testing::AssertionFailure() << "bare '&' at " << amp;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+LogLogPlot stability_plot() {
+  LogLogPlot plot;
+  plot.title = "Forward error vs condition number";
+  plot.x_label = "kappa(X)";
+  plot.y_label = "relative error";
+  std::vector<double> kappa;
+  for (int k = 0; k <= 16; k += 2) kappa.push_back(std::pow(10.0, k));
+  PlotSeries svd{"svd", kappa, {}}, normal{"normal_cholesky", kappa, {}}, qr{"qr & <friends>", kappa, {}};
+  for (double c : kappa) {
+    svd.y.push_back(1e-16 * c);
+    normal.y.push_back(c < 1e9 ? 1e-16 * c * c : std::nan(""));  // failed beyond 1e8
+    qr.y.push_back(c == 1e6 ? 0.0 : 2e-16 * c);                    // an exact zero: not drawable
+  }
+  normal.y[2] = -1;  // negative: not drawable either
+  plot.series = {svd, normal, qr};
+  plot.guides = {{"eps*kappa", 2.2e-16, 1}, {"eps*kappa^2", 2.2e-16, 2}};
+  return plot;
+}
+
+TEST(SvgPlot, IsWellFormedStandaloneSvgWithEverythingNamed) {
+  const std::string svg = render_svg(stability_plot());
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"", 0), 0u);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+  EXPECT_TRUE(well_formed_xml(svg));
+  for (const char* text : {"svd", "normal_cholesky", "qr &amp; &lt;friends&gt;", "eps*kappa", "eps*kappa^2",
+                           "Forward error vs condition number", "kappa(X)", "relative error", ">1e-16<", ">1e0<",
+                           ">1e16<", "clip-path=\"url(#plot-area)\"", "stroke-dasharray"})
+    EXPECT_NE(svg.find(text), std::string::npos) << text;
+  EXPECT_EQ(svg.find("<friends>"), std::string::npos);
+}
+
+TEST(SvgPlot, MissingPointsBreakTheLineAndNeverReachTheOutput) {
+  const std::string svg = render_svg(stability_plot());
+  for (const char* bad : {"nan", "NaN", "inf", "INF"}) EXPECT_EQ(svg.find(bad), std::string::npos) << bad;
+  // svd: one unbroken line; normal_cholesky: broken at the negative point and stops at
+  // the NaNs (two runs); qr: broken at the zero (two runs).
+  std::size_t polylines = 0;
+  for (std::size_t p = svg.find("<polyline"); p != std::string::npos; p = svg.find("<polyline", p + 1)) ++polylines;
+  EXPECT_EQ(polylines, 5u);
+}
+
+TEST(SvgPlot, SameInputGivesSameBytes) {
+  EXPECT_EQ(render_svg(stability_plot()), render_svg(stability_plot()));
+}
+
+TEST(SvgPlot, EmptyAndDegeneratePlotsAreStillValid) {
+  LogLogPlot empty;
+  empty.title = "nothing";
+  const std::string svg = render_svg(empty);
+  EXPECT_TRUE(well_formed_xml(svg));
+  EXPECT_NE(svg.find("no data"), std::string::npos);
+
+  LogLogPlot single;
+  single.series = {{"one point", {1e-3}, {5.0}}};
+  single.guides = {{"flat", 5, 0}, {"bad", -1, 1}, {"nan", 1, std::nan("")}};
+  const std::string one = render_svg(single);
+  EXPECT_TRUE(well_formed_xml(one));
+  EXPECT_EQ(one.find("<polyline"), std::string::npos);  // one point: a marker, no line
+  EXPECT_NE(one.find("<circle"), std::string::npos);
+  EXPECT_EQ(one.find("nan\""), std::string::npos);
+
+  LogLogPlot wide;
+  wide.series = {{"wide", {1e-300, 1e300}, {1, 2}}};
+  const std::string ticks = render_svg(wide);
+  for (const char* label : {">1e-300<", ">1e-200<", ">1e0<", ">1e300<"}) EXPECT_NE(ticks.find(label), std::string::npos) << label;
+  EXPECT_EQ(ticks.find(">1e-250<"), std::string::npos);  // decades labelled in steps of 1, 2, 5, 10, ...
+
+  LogLogPlot fixed = stability_plot();
+  fixed.x_min = 1e2;
+  fixed.x_max = 1e4;  // points outside are clipped, not dropped
+  fixed.y_min = 1e-20;
+  fixed.y_max = 1;
+  EXPECT_TRUE(well_formed_xml(render_svg(fixed)));
 }
 
 }  // namespace
