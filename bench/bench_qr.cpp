@@ -3,14 +3,22 @@
 //
 // Names read routine/variant/type/shape, a square shape as one number:
 //   qr/unblocked/double/256        householder_qr_unblocked_inplace (xGEQR2)
-//   qr/blocked/double/256          householder_qr_inplace, default blocking (xGEQRF)
-//   qr/panels_nb32/double/256      householder_qr_inplace with QrBlocking{32, 0}: panels
-//                                  at every size, to measure the crossover and the block size
-//   qr/speedup_nb32/double/256     paired: unblocked and QrBlocking{32, 0} back to back in
-//                                  each iteration; counter speedup = median t_unblocked / t_blocked
+//   qr/blocked/double/256          householder_qr_inplace with the default blocking (xGEQRF);
+//                                  below the 16 MiB crossover this is the unblocked algorithm
+//   qr/panels_nb32/double/256      householder_qr_inplace with QrBlocking{32, 0, 0}: panels
+//                                  at every size
 //   qr_pivoted/double/256          qr_pivoted_inplace (xGEQP3, level 2)
 //   cod/double/2000x200            cod_inplace (pivoted QR, rank, RZ)
-//   apply_qt/blocked/double/2000x200/w1   qr_apply_q_inplace(left, Q^T) on w columns, k = n
+//   apply_qt/unblocked|panels/double/2000x200/w4
+//                                  qr_apply_q_inplace(left, Q^T) on w columns, k = n
+// and two paired families for choosing the constants of qr.hpp's QrBlocking:
+//   qr/speedup_nb32/double/2048    each iteration factors the same matrix unblocked and then
+//                                  with QrBlocking{32, 0, 0}, back to back, on thread CPU
+//                                  time; counter speedup = median of t_unblocked / t_blocked
+//   apply_qt/speedup/double/20000x200/w64   the same for Q^T on 64 columns
+// A loaded machine slows both halves of a pair alike, so the median ratio is much
+// steadier than two separate timings.
+//
 // The flops counter is the routine card's leading term per iteration, as a rate:
 //   QR, pivoted QR, COD of a full-rank matrix: 2n^2 (m - n/3) (m >= n), 2m^2 (n - m/3) (m < n);
 //   apply Q^T: 4 m w k - 2 w k^2.
@@ -18,7 +26,9 @@
 // work in place, so every iteration first copies the input into the working matrix: an
 // O(mn) copy inside the timed region, against O(mn^2) for the factorization.
 //
-//   bench_qr --benchmark_filter='^qr/' --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//   bench_qr --benchmark_filter='^(qr/(unblocked|blocked|panels_nb32)|qr_pivoted|cod)/double/'
+//            --benchmark_repetitions=3 --benchmark_report_aggregates_only=true   (one line)
+//   bench_qr --benchmark_filter='^qr/speedup_nb32/double/' --benchmark_min_time=2
 #include <benchmark/benchmark.h>
 
 #include <time.h>
@@ -140,6 +150,39 @@ void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
   state.counters["speedup"] = ratios.empty() ? 0.0 : ratios[ratios.size() / 2];
 }
 
+// The same paired comparison for C := Q^T C with C m x w (k = n reflectors): unblocked
+// against `blocking`.
+template <class T>
+void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
+  Matrix<T> F = gaussian<T>(s.m, s.n, 4);
+  const index k = std::min(s.m, s.n);
+  Vector<T> tau(k);
+  Buffer factor_buffer(householder_qr_workspace_size<T>(s.m, s.n));
+  householder_qr_inplace(F.view(), tau.view(), factor_buffer.workspace());
+  const Matrix<T> C0 = gaussian<T>(s.m, w, 5);
+  Matrix<T> C(s.m, w);
+  const QrBlocking none{blocking.block_size, std::numeric_limits<index>::max(), 0};
+  Buffer buffer(max(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking),
+                    qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, none)));
+  std::vector<double> ratios;
+  for (auto _ : state) {
+    double t[2];
+    for (int variant = 0; variant < 2; ++variant) {
+      copy(MatrixView<const T>(C0), C.view());
+      const double t0 = thread_seconds();
+      const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(F), VectorView<const T>(tau),
+                                               C.view(), buffer.workspace(), variant == 0 ? none : blocking);
+      benchmark::DoNotOptimize(status);
+      benchmark::ClobberMemory();
+      t[variant] = thread_seconds() - t0;
+    }
+    ratios.push_back(t[0] / std::max(t[1], 1e-9));
+    state.SetIterationTime(t[0] + t[1]);
+  }
+  std::nth_element(ratios.begin(), ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2), ratios.end());
+  state.counters["speedup"] = ratios.empty() ? 0.0 : ratios[ratios.size() / 2];
+}
+
 template <class T>
 void qr_pivoted_factor(benchmark::State& state, Shape s) {
   const Matrix<T> A0 = gaussian<T>(s.m, s.n, 2);
@@ -205,19 +248,30 @@ void register_type() {
   for (Shape s : square_and_tall()) {
     const std::string shape = shape_name(s);
     benchmark::RegisterBenchmark(("qr/unblocked/" + t + "/" + shape).c_str(), qr_factor<T>, s, QrVariant::unblocked,
-                                 QrBlocking{QrBlocking::kBlockSize, kNoPanels});
+                                 QrBlocking{QrBlocking::kBlockSize, kNoPanels, 0});
     benchmark::RegisterBenchmark(("qr/blocked/" + t + "/" + shape).c_str(), qr_factor<T>, s, QrVariant::blocked,
                                  QrBlocking{});
     for (index nb : {16, 32, 64})
       benchmark::RegisterBenchmark(("qr/panels_nb" + std::to_string(nb) + "/" + t + "/" + shape).c_str(), qr_factor<T>,
-                                   s, QrVariant::panels, QrBlocking{nb, 0});
-    for (index nb : {16, 32, 64})
-      benchmark::RegisterBenchmark(("qr/speedup_nb" + std::to_string(nb) + "/" + t + "/" + shape).c_str(),
-                                   qr_speedup<T>, s, QrBlocking{nb, 0})
-          ->UseManualTime();
+                                   s, QrVariant::panels, QrBlocking{nb, 0, 0});
     benchmark::RegisterBenchmark(("qr_pivoted/" + t + "/" + shape).c_str(), qr_pivoted_factor<T>, s);
     benchmark::RegisterBenchmark(("cod/" + t + "/" + shape).c_str(), cod_factor<T>, s);
   }
+  // The paired study behind kBlockSize and kBlockedCrossover: from cache-resident sizes
+  // to matrices of 32 MiB and more, which do not fit in the reference machine's L3.
+  const Shape study[] = {{256, 256},     {512, 512},     {1024, 1024},   {1280, 1280},  {1536, 1536},
+                         {1792, 1792},   {2048, 2048},   {2896, 2896},   {2000, 200},   {20000, 50},
+                         {20000, 100},   {40000, 50},    {20000, 200},   {20000, 400}};
+  for (Shape s : study)
+    for (index nb : {16, 32, 64})
+      benchmark::RegisterBenchmark(("qr/speedup_nb" + std::to_string(nb) + "/" + t + "/" + shape_name(s)).c_str(),
+                                   qr_speedup<T>, s, QrBlocking{nb, 0, 0})
+          ->UseManualTime();
+  for (Shape s : {Shape{2000, 200}, Shape{20000, 200}})
+    for (index w : {4, 16, 32, 64, 128, 256})
+      benchmark::RegisterBenchmark(("apply_qt/speedup/" + t + "/" + shape_name(s) + "/w" + std::to_string(w)).c_str(),
+                                   apply_speedup<T>, s, w, QrBlocking{QrBlocking::kBlockSize, 0, 0})
+          ->UseManualTime();
   // Q^T on few and on many vectors, with and without blocks: where the T factors pay off.
   for (Shape s : {Shape{2000, 200}, Shape{512, 512}})
     for (index w : {1, 4, 8, 16, 32, 64, 256}) {

@@ -19,7 +19,8 @@
 // Flops:        4 nq w k - 2 w k^2 for the w = C.cols() (left) or C.rows() (right)
 //               vectors transformed; the blocked form adds about nb k nq for its T
 //               factors.
-// Blocking:     used when k > crossover and w > apply_crossover (qr.hpp explains why).
+// Blocking:     used when C holds more than crossover_bytes and w > apply_crossover
+//               (qr.hpp gives the measurements).
 // Workspace:    blocked: T (nb x nb) and W (w x nb), nb = min(block_size, k);
 //               unblocked: a vector of C.rows() for side right, nothing for side left.
 // Invariant:    after the reflectors (or blocks) applied so far, C equals the product
@@ -37,10 +38,11 @@
 namespace stela {
 namespace {
 
-// Whether the blocked form runs: enough reflectors, and enough vectors to transform
-// that the T factors pay for themselves.
-bool use_blocks(index k, index w, const QrBlocking& blocking) {
-  return k > blocking.crossover && w > blocking.apply_crossover;
+// Whether the blocked form runs: C too big for the cache, and enough vectors in it that
+// the T factors pay for themselves.
+template <class T>
+bool use_blocks(index m, index n, index w, const QrBlocking& blocking) {
+  return matrix_bytes<T>(m, n) > blocking.crossover_bytes && w > blocking.apply_crossover;
 }
 
 // True when the reflector tails (strictly below the diagonal of columns 0..k-1) and
@@ -59,7 +61,7 @@ template <class T>
 WorkspaceSize qr_apply_q_workspace_size(Side side, index m, index n, index k, QrBlocking blocking) {
   const index w = side == Side::left ? n : m;  // vectors transformed
   if (!valid(blocking) || k <= 0) return {};
-  if (use_blocks(k, w, blocking)) {
+  if (use_blocks<T>(m, n, w, blocking)) {
     const index nb = std::min(blocking.block_size, k);
     return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(w, nb);
   }
@@ -83,7 +85,7 @@ Status qr_apply_q_inplace(Side side, Op trans, MatrixView<const T> QR, VectorVie
   // Q^T C and C Q take the reflectors first to last; Q C and C Q^T last to first.
   const bool forward = left == (trans == Op::transpose);
 
-  if (use_blocks(k, w, blocking)) {
+  if (use_blocks<T>(C.rows(), C.cols(), w, blocking)) {
     const index nb = std::min(blocking.block_size, k);
     MatrixView<T> Tfull = work.matrix<T>(nb, nb);
     MatrixView<T> Wfull = work.matrix<T>(w, nb);

@@ -19,8 +19,11 @@
 //               (backward accumulation) and 5.1.7 (block representation).
 // Flops:        4 m ncols k - 2 (m + ncols) k^2 + 4 k^3 / 3; thin Q (ncols = k)
 //               2k^2 (m - k/3), full Q of a square matrix 4n^3/3.
-// Blocking:     when k > crossover; the last reflectors, past the panels, unblocked.
-// Workspace:    blocked: T (nb x nb) and W (k x nb), nb = min(block_size, k).
+// Blocking:     panels while the block of Q they update holds more than the crossover's
+//               bytes; the last reflectors, past the panels, unblocked.
+// Workspace:    T (nb x nb) and W (k x nb), nb = min(block_size, k), when an m x m Q
+//               would exceed the crossover (so that one query serves every ncols <= m);
+//               nothing otherwise.
 // Invariant:    after reflectors i..k-1 have been accumulated, Q(i:m, i:ncols) holds
 //               the trailing block of H_i ... H_{k-1} [I; 0], Q(0:i, i:ncols) = 0, and
 //               columns 0..i-1 still hold their reflectors.
@@ -60,11 +63,12 @@ void form_unblocked(MatrixView<T> Q, VectorView<const T> tau) {
   }
 }
 
-// The reflectors 0..kk-1 are grouped into panels of nb as the factorization did:
-// panels start at 0, nb, 2nb, ... while more than `crossover` of the k remain.
-index reflectors_in_panels(index k, index nb, index crossover) {
+// The reflectors 0..kk-1 handled in panels of nb, starting at 0, nb, 2nb, ...: as long
+// as the block Q(j:m, j:ncols) a panel updates is larger than the crossover.
+template <class T>
+index reflectors_in_panels(index m, index ncols, index k, index nb, index crossover_bytes) {
   index j = 0;
-  while (k - j > crossover) j += std::min(nb, k - j);
+  while (j < k && matrix_bytes<T>(m - j, ncols - j) > crossover_bytes) j += std::min(nb, k - j);
   return j;
 }
 
@@ -79,8 +83,9 @@ bool reflectors_finite(MatrixView<const T> Q, VectorView<const T> tau) {
 }  // namespace
 
 template <class T>
-WorkspaceSize qr_form_q_workspace_size(index /*m: not needed*/, index k, QrBlocking blocking) {
-  if (!valid(blocking) || k <= blocking.crossover) return {};
+WorkspaceSize qr_form_q_workspace_size(index m, index k, QrBlocking blocking) {
+  // Blocked when Q(0:m, 0:ncols) exceeds the crossover for some ncols <= m.
+  if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, m) <= blocking.crossover_bytes) return {};
   const index nb = std::min(blocking.block_size, k);
   return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(k, nb);
 }
@@ -97,7 +102,7 @@ Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace wor
   if (ncols == 0) return Status::ok;
 
   const index nb = std::min(blocking.block_size, std::max<index>(k, 1));
-  const index kk = k > blocking.crossover ? reflectors_in_panels(k, nb, blocking.crossover) : 0;
+  const index kk = reflectors_in_panels<T>(m, ncols, k, nb, blocking.crossover_bytes);
 
   // 1. The reflectors past the panels, H_kk ... H_{k-1}, unblocked:
   //    Q(kk:m, kk:ncols) := their product times [I; 0], and Q(0:kk, kk:ncols) := 0.

@@ -13,8 +13,8 @@
 //               (the compact WY form I - V T V^T).
 // Flops:        2n^2 (m - n/3) for m >= n, 2m^2 (n - m/3) for m < n. The blocked form
 //               adds about nb k (m + n) for its T factors (nb = block size).
-// Workspace:    unblocked none. Blocked, when k > crossover: T (nb x nb) and
-//               W ((n - nb) x nb), nb = min(block_size, k).
+// Workspace:    unblocked none. Blocked, when A holds more than the crossover's bytes:
+//               T (nb x nb) and W ((n - nb) x nb), nb = min(block_size, k).
 // Invariant:    before reflector (or panel) j, columns 0..j-1 hold their final R
 //               entries and reflector tails, and A(j:m, j:n) is the trailing block of
 //               H_{j-1} ... H_0 A_initial: what is left to reduce.
@@ -22,7 +22,9 @@
 //               its reflectors become I - V T V^T (householder_block_factor), and the
 //               trailing columns get (I - V T V^T)^T in three gemm-rich steps
 //               (householder_block_apply). The result equals the unblocked one up to
-//               rounding; the panels run while more than `crossover` columns remain.
+//               rounding. Panels run while the trailing matrix is larger than the
+//               crossover (qr.hpp: it is where gemm starts to beat the level-2 kernels,
+//               once the matrix no longer fits in cache), then the rest is unblocked.
 // Scaling:      none needed. Every norm goes through nrm2 and householder_generate,
 //               which neither overflow nor underflow, so matrices near the overflow or
 //               underflow threshold factor with full relative accuracy.
@@ -62,7 +64,7 @@ void factor_unblocked(MatrixView<T> A, VectorView<T> tau) {
 template <class T>
 WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking) {
   const index k = std::min(m, n);
-  if (!valid(blocking) || k <= blocking.crossover) return {};
+  if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, n) <= blocking.crossover_bytes) return {};
   const index nb = std::min(blocking.block_size, k);
   return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(n - nb, nb);
 }
@@ -87,11 +89,11 @@ Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work
   if (k == 0) return Status::ok;
 
   index j = 0;  // the first column not yet reduced
-  if (k > blocking.crossover) {
+  if (matrix_bytes<T>(m, n) > blocking.crossover_bytes) {
     const index nb = std::min(blocking.block_size, k);
     MatrixView<T> Tfull = work.matrix<T>(nb, nb);
     MatrixView<T> Wfull = work.matrix<T>(n - nb, nb);
-    while (k - j > blocking.crossover) {
+    while (j < k && matrix_bytes<T>(m - j, n - j) > blocking.crossover_bytes) {
       const index ib = std::min(nb, k - j);  // reflectors in this panel
       // 1. Factor the panel A(j:m, j:j+ib) one reflector at a time.
       factor_unblocked(A.block(j, j, m - j, ib), tau.segment(j, ib));
@@ -109,7 +111,7 @@ Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work
       j += ib;
     }
   }
-  // 4. The last k - j columns (all of them below the crossover), unblocked.
+  // 4. The last k - j columns (all of them when A is below the crossover), unblocked.
   factor_unblocked(A.block(j, j, m - j, n - j), tau.segment(j, k - j));
   return Status::ok;
 }

@@ -54,7 +54,7 @@ const char* op_name(Op o) { return o == Op::none ? "Q" : "Q^T"; }
 // shapes) the blocked results are compared with the unblocked ones.
 template <class Fixture, class T>
 void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra_columns, bool unblocked = false,
-                         bool thorough = true) {
+                         bool thorough = true, int only_combination = -1) {
   using TestFixture = Fixture;
   const index m = A.rows(), n = A.cols(), k = std::min(m, n);
   Padded<T> F = Padded<T>::from(A);
@@ -80,22 +80,24 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
   EXPECT_RATIO("factorization ||A-QR||", product_ratio(A, MatrixView<const T>(Q.view()), MatrixView<const T>(R)));
   EXPECT_RATIO("orthogonality thin Q", gram_ratio(MatrixView<const T>(Q.view())));
 
-  // Full Q: columns k..m-1 start as NaN and must not be read.
-  Padded<T> Qf(m, m);
-  copy(factors.col_block(0, k), Qf.view().col_block(0, k));
-  NanWorkspace ws_qf(qr_form_q_workspace_size<T>(m, k, blocking));
-  ASSERT_EQ(qr_form_q_inplace(Qf.view(), VectorView<const T>(tau), ws_qf.workspace(), blocking), Status::ok);
-  EXPECT_TRUE(Qf.padding_untouched());
-  EXPECT_RATIO("full Q extends thin Q", agreement_ratio(MatrixView<const T>(Qf.view().col_block(0, k)),
-                                                        to_long_dense(MatrixView<const T>(Q.view())), m));
   if (!thorough) {
-    // Big shapes: the full Q against the one formed reflector by reflector, whose
-    // code is the one the small shapes verify against long-double products.
-    Matrix<T> Qu(m, m, nan<T>());
-    copy(factors.col_block(0, k), Qu.col_block(0, k));
+    // Big shapes: the thin Q against the one formed reflector by reflector, whose code
+    // is the one the small shapes verify against long-double products. (The full Q's
+    // blocked branch, slices included, runs in SmallBlocksTakeEveryBlockedBranch.)
+    Matrix<T> Qu(m, k, nan<T>());
+    copy(factors.col_block(0, k), Qu.view());
     ASSERT_EQ(qr_form_q_inplace(Qu.view(), VectorView<const T>(tau), Workspace(), kUnblocked), Status::ok);
-    EXPECT_RATIO("blocked equals unblocked", agreement_ratio(MatrixView<const T>(Qf.view()), to_long_dense(MatrixView<const T>(Qu)), m));
-  } else {
+    EXPECT_RATIO("blocked equals unblocked", agreement_ratio(MatrixView<const T>(Q.view()), to_long_dense(MatrixView<const T>(Qu)), m));
+  }
+  // Full Q: columns k..m-1 start as NaN and must not be read.
+  Padded<T> Qf(m, thorough ? m : 0);
+  if (thorough) {
+    copy(factors.col_block(0, k), Qf.view().col_block(0, k));
+    NanWorkspace ws_qf(qr_form_q_workspace_size<T>(m, k, blocking));
+    ASSERT_EQ(qr_form_q_inplace(Qf.view(), VectorView<const T>(tau), ws_qf.workspace(), blocking), Status::ok);
+    EXPECT_TRUE(Qf.padding_untouched());
+    EXPECT_RATIO("full Q extends thin Q", agreement_ratio(MatrixView<const T>(Qf.view().col_block(0, k)),
+                                                          to_long_dense(MatrixView<const T>(Q.view())), m));
     EXPECT_RATIO("orthogonality full Q", gram_ratio(MatrixView<const T>(Qf.view())));
   }
 
@@ -108,9 +110,11 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
     for (index j = 0; j < m; ++j)
       for (index i = 0; i < m; ++i) q_full_t[static_cast<std::size_t>(j + i * m)] = q_full[static_cast<std::size_t>(i + j * m)];
   for (index w : {index(3), extra_columns}) {
-    if (w <= 0) continue;
+    if (w <= 0 || (!thorough && w <= blocking.apply_crossover)) continue;
+    int combination = 0;
     for (Side side : {Side::left, Side::right})
       for (Op trans : {Op::none, Op::transpose}) {
+        if (only_combination >= 0 && combination++ != only_combination) continue;
         SCOPED_TRACE(testing::Message() << side_name(side) << " " << op_name(trans) << " width " << w);
         const bool left = side == Side::left;
         const Matrix<T> C0 = left ? random_matrix<T>(m, w, 77) : random_matrix<T>(w, m, 77);
@@ -147,9 +151,11 @@ TYPED_TEST(HouseholderQr, FactorsEveryCatalogueTypeAndShape) {
       }
 }
 
-// Both sides of the block size (32) and of the crossover (128): 129 and 257 take the
-// blocked path of the factorization, of forming Q and (with 40 vectors) of applying Q.
-// One catalogue type per shape, rotating through types that stress different things.
+// Both sides of the block size (32) and of 128: at the default block size and with no
+// crossover, these sizes take the blocked path of the factorization, of forming Q and
+// (with 33 vectors) of applying Q: partial last panels at 127 and 129, a single-column
+// last panel at 257. One catalogue type per shape, rotating through types that stress
+// different things.
 TYPED_TEST(HouseholderQr, FactorsAcrossTheBlockEdges) {
   using T = TypeParam;
   const MatrixType types[] = {MatrixType::gaussian, MatrixType::near_overflow, MatrixType::graded_columns,
@@ -161,7 +167,9 @@ TYPED_TEST(HouseholderQr, FactorsAcrossTheBlockEdges) {
       const std::uint64_t seed = 2000 + static_cast<std::uint64_t>(s);
       const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
       SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
-      check_factorization<TestFixture, T>(tm.A, QrBlocking{}, 40, false, /*thorough=*/false);
+      // Q and Q^T from the left and the right in turn, on 33 vectors (just past the apply crossover).
+      check_factorization<TestFixture, T>(tm.A, QrBlocking{QrBlocking::kBlockSize, 0, 32}, 33, false,
+                                          /*thorough=*/false, static_cast<int>(count % 4));
     }
 }
 
@@ -170,7 +178,10 @@ TYPED_TEST(HouseholderQr, FactorsAcrossTheBlockEdges) {
 // unblocked entry point runs on the same matrices.
 TYPED_TEST(HouseholderQr, SmallBlocksTakeEveryBlockedBranch) {
   using T = TypeParam;
-  const QrBlocking blockings[] = {{1, 0, 0}, {3, 0, 2}, {4, 2, 0}, {8, 5, 4}};
+  // Block sizes 1, 3, 4, 8; crossovers of 0 (panels to the end) and of 40 or 100 entries
+  // (an unblocked tail); Q applied in blocks to more than 0, 2 or 4 vectors.
+  const index entry = static_cast<index>(sizeof(T));
+  const QrBlocking blockings[] = {{1, 0, 0}, {3, 0, 2}, {4, 40 * entry, 0}, {8, 100 * entry, 4}};
   for (const QrBlocking& blocking : blockings)
     for (MatrixType type : {MatrixType::gaussian, MatrixType::rank_deficient, MatrixType::near_overflow})
       for (index s : {1, 2, 3, 5, 10, 13})
@@ -178,7 +189,7 @@ TYPED_TEST(HouseholderQr, SmallBlocksTakeEveryBlockedBranch) {
           const std::uint64_t seed = 3000 + static_cast<std::uint64_t>(s);
           const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
           SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed) + " block " + std::to_string(blocking.block_size) +
-                       " crossover " + std::to_string(blocking.crossover) + " apply crossover " +
+                       " crossover " + std::to_string(blocking.crossover_bytes) + " apply crossover " +
                        std::to_string(blocking.apply_crossover));
           check_factorization<TestFixture, T>(tm.A, blocking, 9);
           check_factorization<TestFixture, T>(tm.A, blocking, 0, /*unblocked=*/true);
@@ -453,7 +464,8 @@ TYPED_TEST(HouseholderQr, HighLevelMatchesTheLowLevel) {
 
 TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
   using T = TypeParam;
-  const index m = 140, n = 135, k = n;  // above the crossover, so every routine needs workspace
+  const index m = 140, n = 135, k = n;
+  const QrBlocking blocked{QrBlocking::kBlockSize, 0, 0};  // every routine then needs workspace
   const Matrix<T> A0 = random_matrix<T>(m, n, 8000);
   Matrix<T> F = A0;
   Vector<T> tau(k);
@@ -466,30 +478,30 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
   for (bool unblocked : {false, true}) {
     SCOPED_TRACE(unblocked ? "householder_qr_unblocked_inplace" : "householder_qr_inplace");
     auto factor = [&](MatrixView<T> A, VectorView<T> t, Workspace w) {
-      return unblocked ? householder_qr_unblocked_inplace(A, t, w) : householder_qr_inplace(A, t, w);
+      return unblocked ? householder_qr_unblocked_inplace(A, t, w) : householder_qr_inplace(A, t, w, blocked);
     };
     for (T bad : bad_values) {
       Matrix<T> A = A0;
       A(m - 1, n - 1) = bad;
       const Matrix<T> before = A;
       Vector<T> t(k, T(7));
-      EXPECT_EQ(factor(A.view(), t.view(), NanWorkspace(householder_qr_workspace_size<T>(m, n)).workspace()),
+      EXPECT_EQ(factor(A.view(), t.view(), NanWorkspace(householder_qr_workspace_size<T>(m, n, blocked)).workspace()),
                 Status::not_finite);
       EXPECT_TRUE(same_bits(MatrixView<const T>(A), MatrixView<const T>(before)));
       for (index j = 0; j < k; ++j) EXPECT_EQ(t[j], T(7));
     }
     Matrix<T> A = A0;
     Vector<T> t_short(k - 1, T(7));
-    EXPECT_EQ(factor(A.view(), t_short.view(), NanWorkspace(householder_qr_workspace_size<T>(m, n)).workspace()),
+    EXPECT_EQ(factor(A.view(), t_short.view(), NanWorkspace(householder_qr_workspace_size<T>(m, n, blocked)).workspace()),
               Status::dimension_mismatch);
     EXPECT_TRUE(same_bits(MatrixView<const T>(A), MatrixView<const T>(A0)));
   }
   {
     Matrix<T> A = A0;
     Vector<T> t(k, T(7));
-    const WorkspaceSize need = householder_qr_workspace_size<T>(m, n);
+    const WorkspaceSize need = householder_qr_workspace_size<T>(m, n, blocked);
     ASSERT_GT(need.payload(), 0u);
-    EXPECT_EQ(householder_qr_inplace(A.view(), t.view(), NanWorkspace::short_of(need).workspace()),
+    EXPECT_EQ(householder_qr_inplace(A.view(), t.view(), NanWorkspace::short_of(need).workspace(), blocked),
               Status::workspace_too_small);
     EXPECT_EQ(householder_qr_inplace(A.view(), t.view(), NanWorkspace(need).workspace(), QrBlocking{0, 0}),
               Status::invalid_argument);
@@ -505,9 +517,9 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
   {
     SCOPED_TRACE("qr_apply_q_inplace");
     auto apply = [&](MatrixView<const T> QR, VectorView<const T> t, MatrixView<T> C, Workspace w) {
-      return qr_apply_q_inplace(Side::left, Op::transpose, QR, t, C, w);
+      return qr_apply_q_inplace(Side::left, Op::transpose, QR, t, C, w, blocked);
     };
-    const WorkspaceSize need = qr_apply_q_workspace_size<T>(Side::left, m, 40, k);
+    const WorkspaceSize need = qr_apply_q_workspace_size<T>(Side::left, m, 40, k, blocked);
     ASSERT_GT(need.payload(), 0u);
     for (T bad : bad_values) {
       Matrix<T> C = C0;
@@ -538,21 +550,22 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
   // qr_form_q_inplace.
   {
     SCOPED_TRACE("qr_form_q_inplace");
-    const WorkspaceSize need = qr_form_q_workspace_size<T>(m, k);
+    const WorkspaceSize need = qr_form_q_workspace_size<T>(m, k, blocked);
     ASSERT_GT(need.payload(), 0u);
     for (T bad : bad_values) {
       Matrix<T> Q = F;
       Q(m - 2, 3) = bad;
       const Matrix<T> before = Q;
-      EXPECT_EQ(qr_form_q_inplace(Q.view(), VectorView<const T>(tau), NanWorkspace(need).workspace()), Status::not_finite);
+      EXPECT_EQ(qr_form_q_inplace(Q.view(), VectorView<const T>(tau), NanWorkspace(need).workspace(), blocked),
+                Status::not_finite);
       EXPECT_TRUE(same_bits(MatrixView<const T>(Q), MatrixView<const T>(before)));
     }
     Matrix<T> Q = F;
-    EXPECT_EQ(qr_form_q_inplace(Q.col_block(0, k - 1), VectorView<const T>(tau), NanWorkspace(need).workspace()),
+    EXPECT_EQ(qr_form_q_inplace(Q.col_block(0, k - 1), VectorView<const T>(tau), NanWorkspace(need).workspace(), blocked),
               Status::dimension_mismatch);
     Matrix<T> Q_wide(3, 5);
     EXPECT_EQ(qr_form_q_inplace(Q_wide.view(), VectorView<const T>(Vector<T>(3)), Workspace()), Status::dimension_mismatch);
-    EXPECT_EQ(qr_form_q_inplace(Q.view(), VectorView<const T>(tau), NanWorkspace::short_of(need).workspace()),
+    EXPECT_EQ(qr_form_q_inplace(Q.view(), VectorView<const T>(tau), NanWorkspace::short_of(need).workspace(), blocked),
               Status::workspace_too_small);
     EXPECT_TRUE(same_bits(MatrixView<const T>(Q), MatrixView<const T>(F)));
   }
@@ -561,7 +574,6 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
   {
     SCOPED_TRACE("qr_solve_inplace");
     const WorkspaceSize need = qr_solve_workspace_size<T>(m, n, 40);
-    ASSERT_GT(need.payload(), 0u);
     for (T bad : bad_values) {
       Matrix<T> B = C0;
       B(0, 39) = bad;
@@ -579,9 +591,7 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X_wrong.view(), RankTolerance{},
                                NanWorkspace(need).workspace()),
               Status::dimension_mismatch);
-    EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance{},
-                               NanWorkspace::short_of(need).workspace()),
-              Status::workspace_too_small);
+
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(),
                                RankTolerance{-1, -1}, NanWorkspace(need).workspace()),
               Status::invalid_argument);
@@ -595,6 +605,14 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(fw->factors()), VectorView<const T>(fw->tau()), Bw.view(), Xw.view(),
                                RankTolerance{}, NanWorkspace(qr_solve_workspace_size<T>(5, 9, 1)).workspace()),
               Status::dimension_mismatch);
+    // The wide solve needs a copy of R: a short workspace is refused before B is touched.
+    Matrix<T> Bw2(5, 1, T(1));
+    const WorkspaceSize need_w = qr_solve_workspace_size<T>(5, 9, 1);
+    ASSERT_GT(need_w.payload(), 0u);
+    EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(fw->factors()), VectorView<const T>(fw->tau()), Bw2.view(), Xw.view(),
+                               RankTolerance{}, NanWorkspace::short_of(need_w).workspace()),
+              Status::workspace_too_small);
+    EXPECT_TRUE(same_bits(MatrixView<const T>(Bw2), MatrixView<const T>(Matrix<T>(5, 1, T(1)))));
   }
 
   // High level: qr, apply_q, solve.

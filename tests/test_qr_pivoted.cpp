@@ -123,6 +123,7 @@ TYPED_TEST(PivotedQr, RevealsTheRankOfRankDeficientMatrices) {
   using T = TypeParam;
   for (index s : {3, 5, 10, 50, 129})
     for (const Shape& shape : shapes_of(s)) {
+      if (s == 129 && shape.m != shape.n) continue;  // the big size once, to keep the run short
       const index k = std::min(shape.m, shape.n);
       for (index r : {index(0), index(1), k / 2, k - 1}) {
         CatalogueOptions opts;

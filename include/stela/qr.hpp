@@ -39,35 +39,57 @@ namespace stela {
 // ---------------------------------------------------------------------------------------
 // Blocking of the Householder QR routines (xGEQRF, xORMQR, xORGQR).
 //
-// Panels of `block_size` reflectors are accumulated into one compact-WY block
-// I - V T V^T and applied to the rest of the matrix through gemm, as long as more than
-// `crossover` of the k = min(m, n) reflector columns remain; the last ones (all of them
-// when k <= crossover) are handled one reflector at a time. Applying Q uses blocks only
-// when, besides, the matrix it multiplies has more than `apply_crossover` columns (side
-// left) or rows (side right): each block's T costs about as much as applying the block
-// to block_size / 4 vectors, so for a few right-hand sides one reflector at a time is
-// faster.
+// Blocked, `block_size` reflectors are accumulated into one compact-WY block
+// I - V T V^T and applied to the rest of the matrix through gemm. That pays off only
+// when gemm beats applying the reflectors one at a time, and with stela's gemm it does
+// so only once the matrix being updated no longer fits in the last-level cache; so the
+// crossover is a size in bytes (the idea of LAPACK's NX, measured in memory instead of
+// columns):
+//   factorization  panels run while the trailing matrix (m - j) x (n - j) still to be
+//                  reduced holds more than `crossover_bytes`; the rest is unblocked;
+//   forming Q      panels while the block of Q still to be updated is that large;
+//   applying Q     in blocks when C holds more than `crossover_bytes` and has more than
+//                  `apply_crossover` columns (side left) or rows (side right): a block's
+//                  T costs about as much as applying it to block_size / 4 vectors.
+// QrBlocking{nb, 0, 0} takes the blocked path at every size (the tests and the
+// benchmark use it); a crossover larger than any matrix gives the unblocked algorithms.
 //
-// The defaults were measured with bench/bench_qr.cpp: MEASUREMENT_PENDING
+// The defaults, measured with bench/bench_qr.cpp on the reference machine (x86-64,
+// 2 cores, 1 MiB L2 and 32 MiB shared L3, g++ -O3, shared with other jobs), as the median
+// of paired unblocked/blocked runs on thread CPU time (qr/speedup_*, apply_qt/speedup/*):
+//   double QR, blocked / unblocked speed: 0.6-0.9 at 1024^2 (8 MiB), 1.10 at 1280^2
+//     (12.5 MiB), 1.25-1.35 at 20000x100 and 1536^2 (16-18 MiB), 1.3-1.7 at 2048^2 and
+//     20000x200 (32 MiB); below 8 MiB 0.6-0.75 at every size. Hence 16 MiB.
+//   block size 16 / 32 / 64 within the noise of each other beyond the crossover; 32.
+//   float QR: still 0.8-0.96 at 32 MiB (its level-2 kernels run twice double's flop
+//     rate, gemm does not); it uses the same rule.
+//   Q^T on a 20000 x 200 Q: 0.86 for 32 vectors, 1.36 for 64, 1.86 for 128; on a
+//     2000 x 200 Q below 0.63 for any count up to 256. Hence more than 32 vectors.
 struct QrBlocking {
   static constexpr index kBlockSize = 32;
-  static constexpr index kBlockedCrossover = 128;
-  static constexpr index kApplyCrossover = 16;
+  static constexpr index kBlockedCrossover = index(16) << 20;  // bytes
+  static constexpr index kApplyCrossover = 32;                 // vectors
 
-  index block_size = kBlockSize;             // reflectors per block, >= 1
-  index crossover = kBlockedCrossover;       // reflector columns left to the unblocked code, >= 0
-  index apply_crossover = kApplyCrossover;   // vectors up to which Q is applied unblocked, >= 0
+  index block_size = kBlockSize;              // reflectors per block, >= 1
+  index crossover_bytes = kBlockedCrossover;  // blocked above this many bytes to update, >= 0
+  index apply_crossover = kApplyCrossover;    // Q applied unblocked to this many vectors or fewer, >= 0
 };
 
 // Whether the blocking is usable; entry points return Status::invalid_argument otherwise.
 inline bool valid(const QrBlocking& blocking) {
-  return blocking.block_size >= 1 && blocking.crossover >= 0 && blocking.apply_crossover >= 0;
+  return blocking.block_size >= 1 && blocking.crossover_bytes >= 0 && blocking.apply_crossover >= 0;
+}
+
+// Bytes of an m x n matrix of T, the quantity the crossover compares.
+template <class T>
+constexpr index matrix_bytes(index m, index n) {
+  return m * n * static_cast<index>(sizeof(T));
 }
 
 // ---------------------------------------------------------------------------------------
 // Householder QR (src/qr_householder.cpp)
 
-// A = Q R, blocked above the crossover (LAPACK xGEQRF).
+// A = Q R, blocked while the trailing matrix exceeds the crossover (LAPACK xGEQRF).
 //   A     m x n; on exit R on and above the diagonal, reflector tails below.
 //   tau   min(m, n) entries; on exit the reflector scalars.
 // Statuses: dimension_mismatch (tau's size), invalid_argument (blocking),
