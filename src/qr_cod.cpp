@@ -26,6 +26,8 @@
 //               + 4 r (n - r) nrhs.
 // Workspace:    decomposition: the larger of the pivoted QR's and the RZ's;
 //               solve: the larger of qr_apply_q_inplace's and an n x nrhs matrix.
+// Invariant:    no loop of its own (the loops are in the routines it calls); nothing the
+//               caller passed is written before every check has passed.
 // Stability:    backward stable for the truncated problem: every factor comes from
 //               Householder reflectors, so the solution is the exact min-norm
 //               solution for a matrix within O(m n eps ||A||) plus the discarded R22

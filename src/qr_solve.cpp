@@ -29,6 +29,8 @@
 // Workspace:    m >= n: what qr_apply_q_inplace needs for B. m < n: a copy of R
 //               (m x n) and tau_z (m) alive together, then the larger of the RZ's and
 //               qr_apply_q_inplace's workspace.
+// Invariant:    no loop of its own; the steps run in sequence, and nothing the caller
+//               passed is written before every check (rank included) has passed.
 // Stability:    m >= n: backward stable, each computed column solves
 //               min ||(A + E) x - (b + f)|| with ||E|| = O(m n eps ||A||) and
 //               ||f|| = O(m n eps ||b||) (Higham, Accuracy and Stability, 2nd ed.,

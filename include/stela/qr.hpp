@@ -54,17 +54,26 @@ namespace stela {
 // QrBlocking{nb, 0, 0} takes the blocked path at every size (the tests and the
 // benchmark use it); a crossover larger than any matrix gives the unblocked algorithms.
 //
-// The defaults, measured with bench/bench_qr.cpp on the reference machine (x86-64,
-// 2 cores, 1 MiB L2 and 32 MiB shared L3, g++ -O3, shared with other jobs), as the median
-// of paired unblocked/blocked runs on thread CPU time (qr/speedup_*, apply_qt/speedup/*):
-//   double QR, blocked / unblocked speed: 0.6-0.9 at 1024^2 (8 MiB), 1.10 at 1280^2
-//     (12.5 MiB), 1.25-1.35 at 20000x100 and 1536^2 (16-18 MiB), 1.3-1.7 at 2048^2 and
-//     20000x200 (32 MiB); below 8 MiB 0.6-0.75 at every size. Hence 16 MiB.
-//   block size 16 / 32 / 64 within the noise of each other beyond the crossover; 32.
-//   float QR: still 0.8-0.96 at 32 MiB (its level-2 kernels run twice double's flop
-//     rate, gemm does not); it uses the same rule.
-//   Q^T on a 20000 x 200 Q: 0.86 for 32 vectors, 1.36 for 64, 1.86 for 128; on a
-//     2000 x 200 Q below 0.63 for any count up to 256. Hence more than 32 vectors.
+// The defaults were measured with bench/bench_qr.cpp on the reference machine (x86-64,
+// 2 cores, 512 KiB L2 per core, 32 MiB shared L3, g++ -O3, shared with other jobs) as the
+// median of paired runs, unblocked then blocked on the same input, on thread CPU time
+// (qr/speedup_nb*, apply_qt/speedup/*). Blocked speed over unblocked speed:
+//   double QR, nb = 32:  0.67 at 256^2 and 512^2, 0.92 at 1024^2 (8 MiB), 1.09 at 1280^2
+//     (12.5 MiB), 1.10 at 1536^2 (18 MiB), 1.41 at 1792^2, 1.47 at 2048^2 (32 MiB),
+//     1.49 at 2896^2; tall: 0.69 at 2000x200, 0.83 at 20000x50, 1.14 at 20000x100
+//     (15 MiB), 0.91 at 40000x50 (15 MiB), 1.37 at 20000x200, 1.71 at 20000x400.
+//     Hence kBlockedCrossover = 16 MiB.
+//   block size, at 1536^2 / 2048^2 / 20000x100 / 20000x200: nb = 16 gave 1.19 / 1.02 /
+//     1.30 / 1.40, nb = 32 1.30 / 1.24 / 1.28 / 1.36, nb = 64 1.15 / 1.47 / 1.03 / 1.08.
+//     32 is never far from the best; hence kBlockSize = 32.
+//   float QR: 0.89 at 2048^2 (16 MiB), 1.06 at 2896^2 (32 MiB), 0.95 at 20000x400; below
+//     that 0.51-0.82. Its level-2 kernels run at twice double's flop rate and gemm does
+//     not, so its break-even lies near 32 MiB; it shares the rule, and runs 5-10% slower
+//     than unblocked on matrices of 16-32 MiB.
+//   Q^T from the QR of a 20000 x 200 matrix (double): 0.63 on 32 vectors, 1.18 on 64,
+//     1.36 on 128, 1.08 on 256; from a 2000 x 200 one 0.69 or less for any count up to
+//     256; float 0.94 or less everywhere measured. Hence blocks only beyond
+//     kApplyCrossover = 32 vectors, and only when C also exceeds kBlockedCrossover.
 struct QrBlocking {
   static constexpr index kBlockSize = 32;
   static constexpr index kBlockedCrossover = index(16) << 20;  // bytes
