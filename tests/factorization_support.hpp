@@ -24,16 +24,21 @@ template <class T>
 Matrix<T> symmetric_with_eigenvalues(const std::vector<long double>& lambda, std::uint64_t seed) {
   const index n = static_cast<index>(lambda.size());
   Rng rng(seed);
-  Matrix<T> Q = random_orthonormal_columns<T>(rng, n, n);
-  Matrix<T> A(n, n);
+  const Matrix<T> Q = random_orthonormal_columns<T>(rng, n, n);
+  // Column j of Q diag(lambda) Q^T is sum_p (lambda_p q_jp) q_p: raw column loops.
+  std::vector<long double> A(static_cast<std::size_t>(n * n), 0.0L);
   for (index j = 0; j < n; ++j)
-    for (index i = j; i < n; ++i) {
-      long double s = 0;
-      for (index p = 0; p < n; ++p)
-        s += static_cast<long double>(Q(i, p)) * lambda[static_cast<std::size_t>(p)] * Q(j, p);
-      A(i, j) = A(j, i) = static_cast<T>(s);
+    for (index p = 0; p < n; ++p) {
+      const long double c = lambda[static_cast<std::size_t>(p)] * Q.data()[j + p * n];
+      const T* q = Q.data() + p * n;
+      long double* a = A.data() + j * n;
+      for (index i = 0; i < n; ++i) a[i] += c * q[i];
     }
-  return A;
+  // Round the lower triangle and mirror it: exactly symmetric.
+  Matrix<T> S(n, n);
+  for (index j = 0; j < n; ++j)
+    for (index i = j; i < n; ++i) S(i, j) = S(j, i) = static_cast<T>(A[static_cast<std::size_t>(i + j * n)]);
+  return S;
 }
 
 // Eigenvalues scale * kappa^(-i/(n-1)), i = 0 .. n-1: geometric from scale down to
@@ -45,10 +50,65 @@ inline std::vector<long double> geometric_spectrum(index n, long double kappa, l
   return lambda;
 }
 
+// The product A op(B) of the computed factors in long double, by raw column loops (the
+// reference products of test_support.hpp index through views and are slow under the
+// sanitizers; these tests form products of order 130 by the dozen).
+template <class T>
+std::vector<long double> product_long(MatrixView<const T> A, MatrixView<const T> B, Op tb) {
+  const index m = A.rows(), k = A.cols();
+  const index n = tb == Op::none ? B.cols() : B.rows();
+  std::vector<long double> C(static_cast<std::size_t>(m * n), 0.0L);
+  long double* c = C.data();
+  for (index j = 0; j < n; ++j)
+    for (index p = 0; p < k; ++p) {
+      const long double b = tb == Op::none ? B.data()[p + j * B.ld()] : B.data()[j + p * B.ld()];
+      if (b == 0) continue;
+      const T* a = A.data() + p * A.ld();
+      long double* cj = c + j * m;
+      for (index i = 0; i < m; ++i) cj[i] += static_cast<long double>(a[i]) * b;
+    }
+  return C;
+}
+
+// LAPACK's factorization ratio ||A - F||_1 / (max(m, n) ||A||_1 eps) for a product F
+// kept in long double (not rounded to T).
+template <class T>
+double factorization_ratio_long(MatrixView<const T> A, const std::vector<long double>& F) {
+  const index m = A.rows(), n = A.cols();
+  long double worst = 0;
+  for (index j = 0; j < n; ++j) {
+    long double col = 0;
+    const T* a = A.data() + j * A.ld();
+    const long double* f = F.data() + j * m;
+    for (index i = 0; i < m; ++i) col += std::fabs(static_cast<long double>(a[i]) - f[i]);
+    worst = std::max(worst, col);
+  }
+  const long double scale = std::max<index>({m, n, 1}) * static_cast<long double>(eps<T>());
+  const long double anorm = norm(A, Norm::one);
+  return static_cast<double>(anorm == 0 ? worst / scale : worst / anorm / scale);
+}
+
+// The Cholesky ratio ||A - L L^T||_1 / (n ||A||_1 eps), L the lower triangle of F (the
+// strict upper triangle of F is not read).
+template <class T>
+double cholesky_ratio(MatrixView<const T> A, MatrixView<const T> F) {
+  const index n = F.rows();
+  Matrix<T> L(n, F.cols());
+  for (index j = 0; j < F.cols(); ++j)
+    for (index i = j; i < n; ++i) L(i, j) = F(i, j);
+  return factorization_ratio_long(A, product_long<T>(L, L, Op::transpose));
+}
+
 // X^T X in long double, rounded once (exactly symmetric).
 template <class T>
 Matrix<T> gram(MatrixView<const T> X) {
-  return multiply(X, X, Op::transpose, Op::none);
+  const index d = X.cols();
+  const Matrix<T> Xt = transpose(X);
+  const std::vector<long double> G = product_long<T>(Xt, Xt, Op::transpose);  // X^T (X^T)^T
+  Matrix<T> S(d, d);
+  for (index j = 0; j < d; ++j)
+    for (index i = j; i < d; ++i) S(i, j) = S(j, i) = static_cast<T>(G[static_cast<std::size_t>(i + j * d)]);
+  return S;
 }
 
 // The lower triangle of A as a matrix with zeros above the diagonal.
