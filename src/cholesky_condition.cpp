@@ -9,7 +9,8 @@
 // Storage:      L: the lower triangle of an n x n view, not modified.
 // Reference:    N. J. Higham, ACM TOMS 14(4), 1988; Higham, Accuracy and Stability,
 //               2nd ed., chapter 15; LAPACK Users' Guide, 3rd ed., section 4.4.
-// Cost:         about 10 triangular solves, 2 n^2 flops each: O(n^2).
+// Cost:         at most 11 solves with L L^T (two triangular solves of n^2 flops
+//               each), usually 4 or 5: O(n^2).
 // Workspace:    two vectors of n.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, usually by less than a factor of 3. The solves are

@@ -11,8 +11,9 @@
 //               complex matrix, with applications to condition estimation", ACM TOMS
 //               14(4), 1988; W. W. Hager, SIAM J. Sci. Stat. Comput. 5(2), 1984;
 //               Higham, Accuracy and Stability, 2nd ed., chapter 15.
-// Cost:         about 10 triangular solves of 2 n^2 flops each: O(n^2), against the
-//               2 n^3 / 3 of the factorization and the 2 n^3 of an explicit inverse.
+// Cost:         at most 11 solves with L and U (two triangular solves of n^2 flops
+//               each), usually 4 or 5: O(n^2), against the 2 n^3 / 3 of the
+//               factorization and the 2 n^3 of an explicit inverse.
 // Workspace:    two vectors of n.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, in practice by less than a factor of 3. The solves

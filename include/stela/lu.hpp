@@ -65,8 +65,8 @@ Status lu_solve_inplace(Op trans, MatrixView<const T> factors, VectorView<const 
 // rcond is an upper bound on 1 / kappa_1(A), in practice within a factor of 3.
 // rcond = 0 when U has a zero on its diagonal, when anorm = 0 or when the solves
 // overflow; rcond = 1 for n = 0. Workspace: two vectors of n.
-// Statuses: dimension_mismatch, invalid_argument (anorm < 0), not_finite (anorm or the
-// factors), workspace_too_small.
+// Statuses: dimension_mismatch, invalid_argument (anorm < 0, a pivot out of range),
+// not_finite (anorm or the factors), workspace_too_small.
 template <class T>
 WorkspaceSize lu_condition_estimate_workspace_size(index n);
 template <class T>

@@ -37,9 +37,10 @@ struct NormalEquationsInfo {
 };
 
 // Low level. X is m x d, Y m x k, W d x k (output). Workspace: G (d x d) plus the
-// factorization's and the estimator's. Statuses: dimension_mismatch, invalid_argument
-// (jitter), not_finite (X or Y), workspace_too_small — W untouched — and the
-// numerical ones above. On not_positive_definite from the factorization W holds X^T Y;
+// factorization's and the estimator's (and d pivots for LU). Statuses:
+// dimension_mismatch, invalid_argument (jitter), not_finite (X or Y),
+// workspace_too_small — W untouched — not_finite also when X^T X or X^T Y overflows,
+// and the numerical ones above. On not_positive_definite from the factorization W holds X^T Y;
 // on singular from LU (a zero pivot) W holds X^T Y as well; on the rcond < eps statuses
 // W holds the computed solution.
 template <class T>
