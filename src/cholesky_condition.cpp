@@ -14,13 +14,15 @@
 // Workspace:    two vectors of n.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, usually by less than a factor of 3. The solves are
-//               plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0.
+//               plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0;
+//               likewise for anorm = +Inf (a norm that overflowed) and anorm = 0.
 // Failure:      dimension_mismatch, invalid_argument (anorm < 0), not_finite (anorm
-//               or L), not_positive_definite (L's diagonal not positive),
+//               NaN, or L), not_positive_definite (L's diagonal not positive),
 //               workspace_too_small.
 #include "factorization_kernels.hpp"
 #include "one_norm_estimate.hpp"
 #include "stela/cholesky.hpp"
+#include "stela/scalar.hpp"
 
 namespace stela {
 
@@ -34,7 +36,7 @@ Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Wor
   // Checks: shape, anorm, workspace, finiteness, factor, empty.
   const index n = L.rows();
   if (L.cols() != n) return Status::dimension_mismatch;
-  if (detail::not_finite_value(anorm)) return Status::not_finite;
+  if (anorm != anorm) return Status::not_finite;
   if (anorm < T(0)) return Status::invalid_argument;
   if (!work.holds(cholesky_condition_estimate_workspace_size<T>(n))) return Status::workspace_too_small;
   if (!detail::lower_triangle_finite(L)) return Status::not_finite;
@@ -44,7 +46,8 @@ Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Wor
     rcond = T(1);
     return Status::ok;
   }
-  if (anorm == T(0)) {
+  // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
+  if (anorm == T(0) || anorm > safe_max<T>()) {
     rcond = T(0);
     return Status::ok;
   }

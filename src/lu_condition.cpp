@@ -17,10 +17,11 @@
 // Workspace:    two vectors of n.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, in practice by less than a factor of 3. The solves
-//               are plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0.
+//               are plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0;
+//               likewise for anorm = +Inf (a norm that overflowed) and anorm = 0.
 // Failure:      dimension_mismatch, invalid_argument (anorm < 0, a pivot out of
-//               range), not_finite (anorm or the factors), workspace_too_small. A zero
-//               on U's diagonal is not an error: rcond = 0.
+//               range), not_finite (anorm NaN, or the factors), workspace_too_small. A
+//               zero on U's diagonal is not an error: rcond = 0.
 #include "factorization_kernels.hpp"
 #include "one_norm_estimate.hpp"
 #include "stela/lu.hpp"
@@ -39,7 +40,7 @@ Status lu_condition_estimate(MatrixView<const T> factors, VectorView<const index
   // Checks: shapes, arguments, workspace, finiteness, empty.
   const index n = factors.rows();
   if (factors.cols() != n || pivots.size() != n) return Status::dimension_mismatch;
-  if (detail::not_finite_value(anorm)) return Status::not_finite;
+  if (anorm != anorm) return Status::not_finite;
   if (anorm < T(0) || !detail::pivots_valid(pivots)) return Status::invalid_argument;
   if (!work.holds(lu_condition_estimate_workspace_size<T>(n))) return Status::workspace_too_small;
   if (!all_finite(factors)) return Status::not_finite;
@@ -53,7 +54,8 @@ Status lu_condition_estimate(MatrixView<const T> factors, VectorView<const index
       rcond = T(0);
       return Status::ok;
     }
-  if (anorm == T(0)) {
+  // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
+  if (anorm == T(0) || anorm > safe_max<T>()) {
     rcond = T(0);
     return Status::ok;
   }

@@ -357,6 +357,9 @@ TYPED_TEST(Cholesky, RejectsBadInputAndLeavesItUntouched) {
   NanWorkspace cw(cholesky_condition_estimate_workspace_size<T>(n));
   EXPECT_EQ(cholesky_condition_estimate(L, T(-1), rcond, cw.workspace()), Status::invalid_argument);
   EXPECT_EQ(cholesky_condition_estimate(L, nan<T>(), rcond, cw.workspace()), Status::not_finite);
+  T rcond_inf = T(7);  // a norm that overflowed: rcond 0, not an error
+  EXPECT_EQ(cholesky_condition_estimate(L, std::numeric_limits<T>::infinity(), rcond_inf, cw.workspace()), Status::ok);
+  EXPECT_EQ(rcond_inf, T(0));
   ShortWorkspace cshort(cholesky_condition_estimate_workspace_size<T>(n));
   EXPECT_EQ(cholesky_condition_estimate(L, T(1), rcond, cshort.workspace()), Status::workspace_too_small);
   EXPECT_EQ(cholesky_condition_estimate(MatrixView<const T>(wide), T(1), rcond, cw.workspace()),

@@ -262,6 +262,12 @@ TYPED_TEST(Lu, HighLevelAccessorsReassembleTheMatrix) {
   EXPECT_LT(factorization_ratio_long<T>(PA, product_long<T>(f->L(), f->U(), Op::none)), kThreshold);
   EXPECT_EQ(f->anorm, norm(MatrixView<const T>(tm.A), Norm::one));
   EXPECT_GT(f->rcond(), T(0));
+  // A finite matrix whose 1-norm overflows: factored, rcond 0.
+  const T half_max = std::numeric_limits<T>::max() / 2;
+  const Matrix<T> huge{{half_max, 0, 0}, {half_max, 1, 0}, {half_max, 0, 1}};
+  auto h = lu<T>(huge);
+  EXPECT_EQ(h.status(), Status::ok);
+  EXPECT_EQ(h->rcond(), T(0));
   // Empty input.
   auto e = lu<T>(Matrix<T>(0, 0));
   EXPECT_EQ(e.status(), Status::ok);
@@ -332,6 +338,9 @@ TYPED_TEST(Lu, RejectsBadInputAndLeavesItUntouched) {
   NanWorkspace work(lu_condition_estimate_workspace_size<T>(n));
   EXPECT_EQ(lu_condition_estimate(F, piv, T(-1), rcond, work.workspace()), Status::invalid_argument);
   EXPECT_EQ(lu_condition_estimate(F, piv, nan<T>(), rcond, work.workspace()), Status::not_finite);
+  T rcond_inf = T(7);  // a norm that overflowed: rcond 0, not an error
+  EXPECT_EQ(lu_condition_estimate(F, piv, std::numeric_limits<T>::infinity(), rcond_inf, work.workspace()), Status::ok);
+  EXPECT_EQ(rcond_inf, T(0));
   EXPECT_EQ(lu_condition_estimate(F, VectorView<const index>(bad_pivots), T(1), rcond, work.workspace()),
             Status::invalid_argument);
   EXPECT_EQ(lu_condition_estimate(MatrixView<const T>(tall), piv, T(1), rcond, work.workspace()),

@@ -130,10 +130,10 @@ Status cholesky_solve_inplace(MatrixView<const T> L, VectorView<T> b);
 // anorm = ||A||_1 computed by the caller before the factorization (LAPACK xPOCON, with
 // the Hager–Higham estimator of xLACN2). O(n^2) flops. The estimate of ||A^{-1}||_1 is
 // a lower bound, so rcond is an upper bound on the true 1 / kappa_1(A), usually within
-// a factor of 3. rcond = 0 when the solves overflow or anorm = 0; 1 for n = 0.
-// Workspace: two vectors of n. Statuses: dimension_mismatch, invalid_argument (anorm
-// negative), not_finite (anorm or L), not_positive_definite (as the solve),
-// workspace_too_small.
+// a factor of 3. rcond = 0 when the solves overflow, anorm = 0 or anorm = +Inf (a norm
+// that overflowed); 1 for n = 0. Workspace: two vectors of n. Statuses:
+// dimension_mismatch, invalid_argument (anorm negative), not_finite (anorm NaN, or
+// NaN/Inf in L), not_positive_definite (as the solve), workspace_too_small.
 template <class T>
 WorkspaceSize cholesky_condition_estimate_workspace_size(index n);
 template <class T>

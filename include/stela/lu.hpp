@@ -63,10 +63,11 @@ Status lu_solve_inplace(Op trans, MatrixView<const T> factors, VectorView<const 
 // the Hager–Higham estimator, N. J. Higham, ACM TOMS 14(4), 1988). O(n^2) flops: a
 // handful of solves with L and U. The estimate of ||A^{-1}||_1 is a lower bound, so
 // rcond is an upper bound on 1 / kappa_1(A), in practice within a factor of 3.
-// rcond = 0 when U has a zero on its diagonal, when anorm = 0 or when the solves
-// overflow; rcond = 1 for n = 0. Workspace: two vectors of n.
+// rcond = 0 when U has a zero on its diagonal, when anorm is 0 or +Inf (a norm that
+// overflowed) or when the solves overflow; rcond = 1 for n = 0. Workspace: two vectors
+// of n.
 // Statuses: dimension_mismatch, invalid_argument (anorm < 0, a pivot out of range),
-// not_finite (anorm or the factors), workspace_too_small.
+// not_finite (anorm NaN, or NaN/Inf in the factors), workspace_too_small.
 template <class T>
 WorkspaceSize lu_condition_estimate_workspace_size(index n);
 template <class T>
