@@ -15,7 +15,11 @@
 #include <new>
 
 #include "stela/blas.hpp"
+#include "stela/cholesky.hpp"
 #include "stela/householder.hpp"
+#include "stela/lu.hpp"
+#include "stela/normal_equations.hpp"
+#include "stela/qr.hpp"
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
 #include "stela/workspace.hpp"
@@ -313,6 +317,86 @@ TYPED_TEST(NoAllocation, HouseholderBlocks) {
       log(householder_block_apply<T>(Side::left, trans, V, Tf, C_left.view(), work.view()));
       log(householder_block_apply<T>(Side::right, trans, V, Tf, C_right.view(), work.view()));
     }
+  }));
+  EXPECT_EQ(log.first_failure, Status::ok);
+}
+
+// Householder QR (default and forced-blocked), apply and form Q, the solves, pivoted QR
+// and the complete orthogonal decomposition, tall and wide.
+TYPED_TEST(NoAllocation, QrFamily) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{40, 12}, {12, 40}}) {
+    SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n));
+    const index k = std::min(m, n), nrhs = 3;
+    const Matrix<T> A0 = random_matrix<T>(m, n, 900);
+    const Matrix<T> B0 = random_matrix<T>(m, nrhs, 901);
+    Matrix<T> A = A0, Ab = A0, Ap = A0, Ac = A0, B = B0, Bc = B0, C = B0, Q(m, k), X(n, nrhs), Xc(n, nrhs);
+    Vector<T> tau(k), tau_b(k), tau_p(k), tau_c(k), tau_z(k);
+    Vector<index> perm(n), perm_c(n);
+    const QrBlocking forced{4, 0, 0};
+    const WorkspaceSize size =
+        max(max(householder_qr_workspace_size<T>(m, n), householder_qr_workspace_size<T>(m, n, forced)),
+            max(max(qr_apply_q_workspace_size<T>(Side::left, m, nrhs, k), qr_form_q_workspace_size<T>(m, k)),
+                max(max(qr_solve_workspace_size<T>(m, n, nrhs), qr_pivoted_workspace_size<T>(m, n)),
+                    max(cod_workspace_size<T>(m, n), cod_solve_workspace_size<T>(m, n, nrhs)))));
+    WorkspaceBuffer buffer(size);
+    index rank = 0;
+    StatusLog log;
+    EXPECT_NO_HEAP_USE(count_heap_use([&] {
+      log(householder_qr_inplace<T>(A.view(), tau.view(), buffer.workspace()));
+      log(householder_qr_inplace<T>(Ab.view(), tau_b.view(), buffer.workspace(), forced));
+      log(householder_qr_unblocked_inplace<T>(Ab.view(), tau_b.view(), buffer.workspace()));
+      log(qr_apply_q_inplace<T>(Side::left, Op::transpose, A, tau, C.view(), buffer.workspace()));
+      copy(MatrixView<const T>(A.block(0, 0, m, k)), Q.view());
+      log(qr_form_q_inplace<T>(Q.view(), tau, buffer.workspace()));
+      log(qr_solve_inplace<T>(A, tau, B.view(), X.view(), RankTolerance{}, buffer.workspace()));
+      log(qr_pivoted_inplace<T>(Ap.view(), tau_p.view(), perm.view(), buffer.workspace()));
+      log(cod_inplace<T>(Ac.view(), tau_c.view(), tau_z.view(), perm_c.view(), rank, RankTolerance{},
+                         buffer.workspace()));
+      log(cod_solve_inplace<T>(Ac, tau_c, tau_z, perm_c, rank, Bc.view(), Xc.view(), buffer.workspace()));
+    }));
+    EXPECT_EQ(log.first_failure, Status::ok);
+  }
+}
+
+// Cholesky (every policy), pivoted Cholesky, LU, their solves and condition estimates,
+// and the naive normal equations.
+TYPED_TEST(NoAllocation, CholeskyLuAndNormalEquations) {
+  using T = TypeParam;
+  const index n = 70, m = 90, nrhs = 2;
+  const Matrix<T> X = random_matrix<T>(m, n, 910);
+  Matrix<T> G(n, n);
+  syrk(Uplo::lower, Op::transpose, T(1), X, T(0), G.view());
+  const Matrix<T> Y = random_matrix<T>(m, nrhs, 911);
+  Matrix<T> L1 = G, L2 = G, L3 = G, Lp = G, F = diagonally_dominant<T>(n, 912), B = random_matrix<T>(n, nrhs, 913);
+  Matrix<T> W1(n, nrhs), W2(n, nrhs);
+  Vector<index> pivots(n), perm(n);
+  const CholeskyOptions adaptive{Jitter::adaptive()};
+  const WorkspaceSize size =
+      max(max(cholesky_workspace_size<T>(n, adaptive), cholesky_condition_estimate_workspace_size<T>(n)),
+          max(max(pivoted_cholesky_workspace_size<T>(n), lu_workspace_size<T>(n)),
+              max(lu_condition_estimate_workspace_size<T>(n),
+                  max(normal_equations_cholesky_workspace_size<T>(m, n, nrhs),
+                      normal_equations_lu_workspace_size<T>(m, n, nrhs)))));
+  WorkspaceBuffer buffer(size);
+  CholeskyInfo info;
+  PivotedCholeskyInfo pinfo;
+  LuInfo luinfo;
+  NormalEquationsInfo ne1, ne2;
+  T rcond = 0;
+  StatusLog log;
+  EXPECT_NO_HEAP_USE(count_heap_use([&] {
+    log(cholesky_unblocked_inplace<T>(L1.view(), info));
+    log(cholesky_blocked_inplace<T>(L2.view(), info));
+    log(cholesky_inplace<T>(L3.view(), info, buffer.workspace(), adaptive));
+    log(cholesky_solve_inplace<T>(L3, B.view()));
+    log(cholesky_condition_estimate<T>(L3, norm(MatrixView<const T>(G), Norm::one), rcond, buffer.workspace()));
+    log(pivoted_cholesky_inplace<T>(Lp.view(), perm.view(), pinfo, buffer.workspace()));
+    log(lu_inplace<T>(F.view(), pivots.view(), luinfo, buffer.workspace()));
+    log(lu_solve_inplace<T>(Op::transpose, F, pivots, B.view()));
+    log(lu_condition_estimate<T>(F, pivots, T(1), rcond, buffer.workspace()));
+    log(normal_equations_cholesky_inplace<T>(X, Y, W1.view(), ne1, buffer.workspace()));
+    log(normal_equations_lu_inplace<T>(X, Y, W2.view(), ne2, buffer.workspace()));
   }));
   EXPECT_EQ(log.first_failure, Status::ok);
 }
