@@ -39,6 +39,11 @@
 //               The cosine a_p^T a_q / (||a_p|| ||a_q||) is a plain dot product when
 //               ||a_p|| ||a_q|| is in the safe range, otherwise a dot product of the
 //               normalised columns: tiny columns of graded matrices keep their digits.
+// Rank:         a column that a rotation cancels down to its rounding level,
+//               4 eps (c ||a_q|| + |s| ||a_p||), is set to zero: a change within the
+//               rotation's backward error, so column-wise stability (and with it the
+//               relative accuracy on graded matrices) is kept, and the exactly or
+//               numerically rank-deficient case converges instead of chasing noise.
 // Cost:         per sweep about n^2/2 (8m + 6n) flops (dot, rotation, V update); with
 //               about 6-10 sweeps, roughly 4-7 times the Golub–Kahan SVD for square A.
 // Invariant:    G_0 J = G and J orthogonal (to rounding) at every step.
@@ -69,6 +74,13 @@ constexpr index kMaxSweeps = 30;  // xGESVJ's NSWEEP
 // 1 -+ t cos (ratio) drops below this: the update then cancels more than two bits.
 template <class T>
 constexpr T kRecomputeBelow = T(0.25);
+
+// A rotated column whose norm is at most kRoundingLevel eps (c ||a_q|| + |s| ||a_p||) —
+// a bound on the rounding error of forming c a_q + s a_p — carries no information: it
+// is set to zero. Without this, a column of a rank-deficient matrix shrinks by a factor
+// eps per rotation until it is subnormal and then stagnates, never converging.
+template <class T>
+constexpr T kRoundingLevel = T(4);
 
 // The convergence tolerance on |cos(a_p, a_q)|: sqrt(m) eps, as xGESVJ's CTOL.
 template <class T>
@@ -180,8 +192,20 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
         //     ||a_q||^2 := ||a_q||^2 (1 + t cos ||a_p||/||a_q||), or recomputed.
         const T factor_p = T(1) - t * cos_pq * q_over_p;
         const T factor_q = T(1) + t * cos_pq * p_over_q;
+        const T noise_p = kRoundingLevel<T> * eps<T>() * (c * s[p] + std::abs(sn) * s[q]);
+        const T noise_q = kRoundingLevel<T> * eps<T>() * (c * s[q] + std::abs(sn) * s[p]);
         s[p] = factor_p >= kRecomputeBelow<T> ? s[p] * std::sqrt(factor_p) : nrm2(VectorView<const T>(G.col(p)));
         s[q] = factor_q >= kRecomputeBelow<T> ? s[q] * std::sqrt(factor_q) : nrm2(VectorView<const T>(G.col(q)));
+        // 1f. A column that cancelled down to the rounding level of the rotation is noise:
+        //     it becomes exactly zero (a change within the rotation's own backward error).
+        if (s[p] <= noise_p) {
+          fill(G.col(p), T(0));
+          s[p] = T(0);
+        }
+        if (s[q] <= noise_q) {
+          fill(G.col(q), T(0));
+          s[q] = T(0);
+        }
       }
     }
     info.sweeps += 1;
