@@ -16,7 +16,7 @@
 //               their type, singular values or rank.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <string>
 
 #include "stela/blas.hpp"
 #include "stela/random.hpp"
@@ -37,15 +37,20 @@ T near_underflow_norm() {
   return (safe_min<T>() / eps<T>()) / T(4);
 }
 
-// A number for a name: "1e8" for a power of ten, otherwise %g.
+// A number for a name, with three significant digits and no locale: "1e8" for a
+// power of ten, "1.49e-8" otherwise (the core does not use printf).
 std::string short_number(double x) {
-  char buffer[32];
-  const double e = std::round(std::log10(x));
-  if (x > 0 && std::abs(x - std::pow(10.0, e)) <= 1e-12 * x)
-    std::snprintf(buffer, sizeof buffer, "1e%d", static_cast<int>(e));
-  else
-    std::snprintf(buffer, sizeof buffer, "%g", x);
-  return buffer;
+  if (!(x > 0)) return "0";
+  int e = static_cast<int>(std::floor(std::log10(x)));
+  long digits = std::lround(x / std::pow(10.0, e) * 100);  // mantissa in [100, 1000]
+  if (digits >= 1000) {
+    digits /= 10;
+    ++e;
+  }
+  std::string mantissa = std::to_string(digits / 100);
+  const long fraction = digits % 100;
+  if (fraction != 0) mantissa += "." + std::to_string(fraction / 10) + (fraction % 10 ? std::to_string(fraction % 10) : "");
+  return mantissa + "e" + std::to_string(e);
 }
 
 // The xLATMS modes for r singular values, sigma_1 = 1, sigma_r = 1/kappa.

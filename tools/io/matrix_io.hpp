@@ -1,0 +1,109 @@
+// io/matrix_io.hpp — matrices from and to files: text, Matrix Market and NumPy .npy.
+//
+// Formats (each described in full where it is implemented):
+//
+//   text           numbers separated by whitespace and/or commas, one matrix row per
+//                  line, '#' comments, as numpy.savetxt writes and numpy.loadtxt reads
+//                  (text_format.cpp)
+//   matrix_market  the NIST Matrix Market exchange format, "array" (dense) objects with
+//                  field real or integer, symmetry general, symmetric or skew-symmetric
+//                  (matrix_market.cpp; Boisvert, Pozo, Remington, "The Matrix Market
+//                  Exchange Formats: Initial Design", NISTIR 5935, 1996)
+//   npy            NumPy's binary format, versions 1.0, 2.0 and 3.0, dtypes <f8 and <f4
+//                  (and <i4, <i8, converted), C or Fortran order, 1-D or 2-D
+//                  (npy_format.cpp; NEP 1 and numpy.lib.format)
+//
+// Everything reads into Matrix<double>: float32 and integer data convert exactly (int64
+// beyond 2^53 rounds), and a caller working in float converts afterwards. Readers accept
+// NaN and ±Inf; rejecting non-finite data is the caller's decision. A 1-D .npy array of
+// length n reads as an n x 1 column.
+//
+// Every reader first takes the whole input into memory and then parses the bytes, so
+// a reader never waits on a half-read stream, and a length announced by a header is
+// checked against the bytes actually present before anything is allocated for it.
+//
+// The path "-" means standard input (reading) or standard output (writing).
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "io/error.hpp"
+#include "stela/matrix.hpp"
+
+namespace stela::io {
+
+enum class Format { text, matrix_market, npy };
+
+// "text", "matrix-market" or "npy".
+const char* to_string(Format format);
+
+// A format named by the user: "text", "txt", "csv", "dat", "mtx", "matrix-market",
+// "mm", "npy" (any case). Empty when the name is none of these.
+std::optional<Format> parse_format(std::string_view name);
+
+// The format a path's extension implies: .mtx -> matrix_market, .npy -> npy (any case),
+// anything else (.txt, .csv, .dat, no extension, "-") -> text.
+Format format_from_path(std::string_view path);
+
+// The name used for standard input in messages.
+inline constexpr const char* kStdinName = "<stdin>";
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+// The matrix in the file at `path` ("-": standard input). The format is `format` when
+// given, else the extension's (format_from_path). For standard input without a
+// format, input that starts with the .npy or Matrix Market signature is read as such,
+// anything else as text.
+Expected<Matrix<double>> read_matrix(const std::string& path, std::optional<Format> format = std::nullopt);
+
+// The matrix in everything that remains on `in`, read in binary. `name` stands for the
+// source in messages. Without a format, the contents are sniffed as for standard input.
+Expected<Matrix<double>> read_matrix(std::istream& in, std::string_view name,
+                                     std::optional<Format> format = std::nullopt);
+
+// The matrix in `bytes`, in the given format; `name` stands for the source in messages.
+Expected<Matrix<double>> parse_matrix(std::string_view bytes, Format format, std::string_view name);
+Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name);
+Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string_view name);
+Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name);
+
+// Every byte of the file at `path` ("-": standard input).
+Expected<std::string> read_file(const std::string& path);
+
+// A vector given as one row (1 x n) or one column (n x 1), as the column n x 1. Any
+// other shape is an error naming `name` and the shape found. A 1 x 1 matrix is its own
+// column; a 1 x 0 row becomes a 0 x 1 column.
+Expected<Matrix<double>> as_column(Matrix<double> A, std::string_view name);
+
+// ---------------------------------------------------------------------------------------
+// Writing. Each encoder returns the file's bytes; reading them back with the matching
+// parser gives the same matrix, bit for bit (NaN payloads aside: text writes "nan").
+
+// One matrix row per line, entries as %.17g separated by single spaces, "\n" after
+// every row. An empty matrix (no entries) gives no bytes at all: plain text cannot
+// say how many rows or columns an empty matrix has, and reading an empty file is an
+// error, so write empty matrices as .npy or .mtx when the shape matters.
+std::string encode_text(MatrixView<const double> A);
+
+// "%%MatrixMarket matrix array real general", the size line "m n", then the entries
+// column by column, one per line, as %.17g.
+std::string encode_matrix_market(MatrixView<const double> A);
+
+// .npy version 1.0, dtype '<f8', C (row-major) order, shape (m, n); the header is
+// padded with spaces and ends in "\n" so that the data starts at a multiple of 64 bytes.
+std::string encode_npy(MatrixView<const double> A);
+
+std::string encode_matrix(MatrixView<const double> A, Format format);
+
+// A written to `path` ("-": standard output) in `format`, by default the extension's.
+Expected<void> write_matrix(const std::string& path, MatrixView<const double> A,
+                            std::optional<Format> format = std::nullopt);
+
+// `bytes` written to the file at `path` ("-": standard output), replacing it.
+Expected<void> write_file(const std::string& path, std::string_view bytes);
+
+}  // namespace stela::io

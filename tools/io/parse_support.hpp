@@ -1,0 +1,118 @@
+// io/parse_support.hpp — pieces shared inside the I/O layer (not part of its API):
+// lines, tokens, located error messages, UTF-8 checks and the formats' signatures.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "io/error.hpp"
+
+namespace stela::io::detail {
+
+// "name: what", "name: line 3: what" or "name: line 3, column 7: what", with the
+// location also stored in the Error's fields.
+inline Error error_at(std::string_view name, index line, index column, std::string_view what) {
+  std::string message(name);
+  message += ": ";
+  if (line > 0) {
+    message += "line " + std::to_string(line);
+    if (column > 0) message += ", column " + std::to_string(column);
+    message += ": ";
+  }
+  message += what;
+  return Error{message, line, column};
+}
+inline Error error_in(std::string_view name, std::string_view what) { return error_at(name, 0, 0, what); }
+
+// Horizontal white space inside a line ('\r' included, so "\r\n" line ends need no
+// special case).
+inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+// The lines of a buffer, numbered from 1, without their "\n". A last line without
+// "\n" is still a line; a buffer ending in "\n" has no empty line after it.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view bytes) : rest_(bytes) {}
+
+  // The next line into `line`; false at the end of the buffer.
+  bool next(std::string_view& line) {
+    if (rest_.empty()) return false;
+    const std::size_t end = rest_.find('\n');
+    if (end == std::string_view::npos) {
+      line = rest_;
+      rest_ = {};
+    } else {
+      line = rest_.substr(0, end);
+      rest_.remove_prefix(end + 1);
+    }
+    ++number_;
+    return true;
+  }
+  // The number of the line last returned by next().
+  index number() const { return number_; }
+
+ private:
+  std::string_view rest_;
+  index number_ = 0;
+};
+
+// The first non-blank character's position in `line` at or after `from`, or
+// line.size().
+inline std::size_t skip_blanks(std::string_view line, std::size_t from) {
+  while (from < line.size() && is_blank(line[from])) ++from;
+  return from;
+}
+
+// The line without its trailing blanks and leading ones.
+inline std::string_view trim(std::string_view line) {
+  const std::size_t first = skip_blanks(line, 0);
+  std::size_t last = line.size();
+  while (last > first && is_blank(line[last - 1])) --last;
+  return line.substr(first, last - first);
+}
+
+inline bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when there is none
+// (Unicode 15, table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) lo = 0xa0;
+    if (lead == 0xed) hi = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) lo = 0x90;
+    if (lead == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + length > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < length; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  return length;
+}
+
+// The largest dimension a reader accepts (2^31 - 1). An empty matrix costs nothing to
+// read however long its other side is, but a caller that then forms an n x n result
+// (a null-space basis, a projector) would multiply two such dimensions; below this
+// bound every such product fits in 64 bits. A dense matrix this tall needs a file of
+// 16 GiB per column.
+inline constexpr std::int64_t kMaxDimension = 2147483647;
+
+// The signature that opens every .npy file (NEP 1).
+inline constexpr std::string_view kNpyMagic{"\x93NUMPY", 6};
+// The first word of every Matrix Market file.
+inline constexpr std::string_view kMatrixMarketBanner{"%%MatrixMarket"};
+
+}  // namespace stela::io::detail
