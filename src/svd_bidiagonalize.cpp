@@ -22,7 +22,7 @@
 //               ||E||_2 = O(mn eps ||A||_2) (GVL 5.4.8; Higham, Accuracy and Stability,
 //               2nd ed., section 19.3), and the formed Q, P are orthogonal to O(eps).
 // Workspace:    bidiagonalize: one vector of m (for applying G_i from the right);
-//               forming: none (the reflectors are applied one at a time).
+//               form Q: none; form P: one vector of n (a contiguous copy of w_i).
 // Failures:     dimension_mismatch (m < n, or d, e, tau of the wrong length);
 //               not_finite (NaN or Inf in A).
 #include <algorithm>
@@ -101,22 +101,29 @@ Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> t
 }
 
 template <class T>
-WorkspaceSize bidiagonal_form_p_workspace_size(index) {
-  return WorkspaceSize();
+WorkspaceSize bidiagonal_form_p_workspace_size(index n) {
+  return WorkspaceSize::vector<T>(n);
 }
 
 template <class T>
-Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace) {
+Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace work) {
   const index m = A_bd.rows();
   const index n = A_bd.cols();
   if (m < n || taup.size() != n || P.rows() != n || P.cols() != n) return Status::dimension_mismatch;
+  if (!work.holds(bidiagonal_form_p_workspace_size<T>(n))) return Status::workspace_too_small;
+  if (n == 0) return Status::ok;
+  VectorView<T> w = work.vector<T>(n);
   // 1. P := I.
   set_identity(P);
   // 2. Backward accumulation: P := G_i P for i = n-2, ..., 0; G_i acts on coordinates
-  //    i+1.., and P(i+1:n, 0:i+1) is still zero when it is applied.
+  //    i+1.., and P(i+1:n, 0:i+1) is still zero when it is applied. w_i's tail lies along
+  //    a row of A (stride ld); it is copied to contiguous memory first, so the dot
+  //    products of the application run at unit stride.
   for (index i = n - 2; i >= 0; --i) {
+    VectorView<T> w_tail = w.segment(0, n - i - 2);
+    copy(A_bd.row(i).segment(i + 2, n - i - 2), w_tail);
     // P(i+1:n, i+1:n) := (I - taup_i w_i w_i^T) P(i+1:n, i+1:n)
-    householder_apply_left(A_bd.row(i).segment(i + 2, n - i - 2), taup[i], P.block(i + 1, i + 1, n - i - 1, n - i - 1));
+    householder_apply_left(VectorView<const T>(w_tail), taup[i], P.block(i + 1, i + 1, n - i - 1, n - i - 1));
   }
   return Status::ok;
 }

@@ -649,7 +649,9 @@ TYPED_TEST(Svd, BidiagonalizationReconstructs) {
     Padded<T> Q(m, m), P(n, n);
     ASSERT_EQ(bidiagonal_form_q_inplace(MatrixView<const T>(A.view()), VectorView<const T>(tauq), Q.view(), Workspace()),
               Status::ok);
-    ASSERT_EQ(bidiagonal_form_p_inplace(MatrixView<const T>(A.view()), VectorView<const T>(taup), P.view(), Workspace()),
+    NanWorkspace work_p(bidiagonal_form_p_workspace_size<T>(n));
+    ASSERT_EQ(bidiagonal_form_p_inplace(MatrixView<const T>(A.view()), VectorView<const T>(taup), P.view(),
+                                        work_p.workspace()),
               Status::ok);
     EXPECT_LT(orthogonality_ratio<T>(Q.view()), kThreshold);
     EXPECT_LT(orthogonality_ratio<T>(P.view()), kThreshold);
