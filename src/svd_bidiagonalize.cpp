@@ -1,7 +1,8 @@
 // Householder bidiagonalization, and forming its orthogonal factors.
 //
 // Counterparts: LAPACK xGEBD2 (the unblocked form of xGEBRD) for m >= n; xORGBR
-//               (VECT = 'Q' and VECT = 'P') for forming Q and P.
+//               (VECT = 'Q' and VECT = 'P') for forming Q and P; xORMBR (SIDE = 'L')
+//               for applying Q, Q^T, P or P^T to a matrix from the left.
 // Computes:     A = Q B P^T, B upper bidiagonal (diagonal d, superdiagonal e),
 //               Q = H_0 H_1 ... H_{n-1} (m x m), P = G_0 G_1 ... G_{n-2} (n x n),
 //               H_i = I - tauq_i u_i u_i^T acting on rows i.., zeroing A(i+1:m, i);
@@ -14,7 +15,8 @@
 //               Golub & Van Loan, Matrix Computations, 4th ed., section 5.4.8
 //               (algorithm 5.4.2); LAPACK Users' Guide, 3rd ed., section 3.4.3.
 // Cost:         bidiagonalize 4mn^2 - 4n^3/3 flops; form Q (m x c) about
-//               4mnc - 2(m + c)n^2 + 4n^3/3; form P 4n^3/3.
+//               4mnc - 2(m + c)n^2 + 4n^3/3; form P 4n^3/3; apply Q to m x c about
+//               4mnc - 2n^2 c, apply P to n x c about 2n^2 c.
 // Invariant:    after step i, the leading (i+1) x (i+1) block of B is final and
 //               A(i+1:m, i+1:n) is the part still to be reduced; Q^T A_0 P equals the
 //               current A with the reflector storage read as zeros.
@@ -22,7 +24,8 @@
 //               ||E||_2 = O(mn eps ||A||_2) (GVL 5.4.8; Higham, Accuracy and Stability,
 //               2nd ed., section 19.3), and the formed Q, P are orthogonal to O(eps).
 // Workspace:    bidiagonalize: one vector of m (for applying G_i from the right);
-//               form Q: none; form P: one vector of n (a contiguous copy of w_i).
+//               form and apply Q: none; form and apply P: one vector of n (a
+//               contiguous copy of w_i).
 // Failures:     dimension_mismatch (m < n, or d, e, tau of the wrong length);
 //               not_finite (NaN or Inf in A).
 #include <algorithm>
@@ -128,6 +131,51 @@ Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> t
   return Status::ok;
 }
 
+template <class T>
+WorkspaceSize bidiagonal_apply_q_workspace_size(index, index, index) {
+  return WorkspaceSize();
+}
+
+template <class T>
+Status bidiagonal_apply_q_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> C,
+                                  Workspace) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  if (m < n || tauq.size() != n || C.rows() != m) return Status::dimension_mismatch;
+  // Q C = H_0 (H_1 (... H_{n-1} C)): the last reflector first; Q^T C: the first first.
+  for (index step = 0; step < n; ++step) {
+    const index i = trans == Op::none ? n - 1 - step : step;
+    // C(i:m, :) := (I - tauq_i u_i u_i^T) C(i:m, :)
+    householder_apply_left(A_bd.col(i).segment(i + 1, m - i - 1), tauq[i], C.row_block(i, m - i));
+  }
+  return Status::ok;
+}
+
+template <class T>
+WorkspaceSize bidiagonal_apply_p_workspace_size(index n, index) {
+  return WorkspaceSize::vector<T>(n);
+}
+
+template <class T>
+Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> C,
+                                  Workspace work) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  if (m < n || taup.size() != n || C.rows() != n) return Status::dimension_mismatch;
+  if (!work.holds(bidiagonal_apply_p_workspace_size<T>(n, C.cols()))) return Status::workspace_too_small;
+  if (n < 2) return Status::ok;  // P = I
+  VectorView<T> w = work.vector<T>(n);
+  // P C = G_0 (G_1 (... G_{n-2} C)); P^T C applies G_0 first.
+  for (index step = 0; step < n - 1; ++step) {
+    const index i = trans == Op::none ? n - 2 - step : step;
+    VectorView<T> w_tail = w.segment(0, n - i - 2);
+    copy(A_bd.row(i).segment(i + 2, n - i - 2), w_tail);
+    // C(i+1:n, :) := (I - taup_i w_i w_i^T) C(i+1:n, :)
+    householder_apply_left(VectorView<const T>(w_tail), taup[i], C.row_block(i + 1, n - i - 1));
+  }
+  return Status::ok;
+}
+
 #define STELA_INSTANTIATE(T)                                                                                  \
   template WorkspaceSize bidiagonalize_workspace_size<T>(index, index);                                      \
   template Status bidiagonalize_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<T>,       \
@@ -136,7 +184,13 @@ Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> t
   template Status bidiagonal_form_q_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>,       \
                                                Workspace);                                                    \
   template WorkspaceSize bidiagonal_form_p_workspace_size<T>(index);                                          \
-  template Status bidiagonal_form_p_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, Workspace);
+  template Status bidiagonal_form_p_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, Workspace); \
+  template WorkspaceSize bidiagonal_apply_q_workspace_size<T>(index, index, index);                          \
+  template Status bidiagonal_apply_q_inplace<T>(Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>,  \
+                                                Workspace);                                                   \
+  template WorkspaceSize bidiagonal_apply_p_workspace_size<T>(index, index);                                  \
+  template Status bidiagonal_apply_p_inplace<T>(Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>,  \
+                                                Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

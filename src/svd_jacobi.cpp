@@ -167,7 +167,7 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
   if (want_vectors) set_identity(V);  // J := I
 
   // 1. Sweeps until one sweep rotates nothing.
-  bool converged = false;
+  bool converged = n < 2;  // a single column is already orthogonal to the others
   for (index sweep = 0; sweep < cap && !converged; ++sweep) {
     // 1a. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
     for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));

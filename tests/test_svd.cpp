@@ -325,6 +325,7 @@ TYPED_TEST(Svd, DegenerateShapesNeedNoIteration) {
       ASSERT_EQ(r1.status(), Status::ok);
       EXPECT_EQ(r1->s[0], T(3));
       EXPECT_EQ(r1->info.iterations, 0);
+      EXPECT_EQ(r1->info.sweeps, 0);
       if (vectors != SvdVectors::none) {
         EXPECT_EQ(r1->V(0, 0), T(1));
         EXPECT_EQ(r1->U(0, 0), T(-1));
@@ -336,6 +337,7 @@ TYPED_TEST(Svd, DegenerateShapesNeedNoIteration) {
         ASSERT_EQ(r.status(), Status::ok);
         EXPECT_NEAR(r->s[0], T(5), 4 * eps<T>() * 5);
         EXPECT_EQ(r->info.iterations, 0);
+        EXPECT_EQ(r->info.sweeps, 0);
         if (vectors != SvdVectors::none) {
           EXPECT_LT(reconstruction_ratio<T>(*A, MatrixView<const T>(r->U).col_block(0, 1), r->s,
                                             MatrixView<const T>(r->V).col_block(0, 1)),
@@ -664,6 +666,22 @@ TYPED_TEST(Svd, BidiagonalizationReconstructs) {
     Matrix<T> QB = multiply<T>(MatrixView<const T>(Q.view()).col_block(0, n), B);
     Matrix<T> QBPt = multiply<T>(QB, MatrixView<const T>(P.view()), Op::none, Op::transpose);
     EXPECT_LT(factorization_ratio<T>(A0, QBPt), kThreshold);
+    // Applying Q, Q^T, P, P^T without forming them equals multiplying by the formed ones.
+    for (Op trans : {Op::none, Op::transpose}) {
+      const Matrix<T> C0 = random_matrix<T>(m, 3, 6), D0 = random_matrix<T>(n, 3, 7);
+      Padded<T> C = Padded<T>::from(C0), D = Padded<T>::from(D0);
+      ASSERT_EQ(bidiagonal_apply_q_inplace(trans, MatrixView<const T>(A.view()), VectorView<const T>(tauq), C.view(),
+                                           Workspace()),
+                Status::ok);
+      NanWorkspace work_ap(bidiagonal_apply_p_workspace_size<T>(n, 3));
+      ASSERT_EQ(bidiagonal_apply_p_inplace(trans, MatrixView<const T>(A.view()), VectorView<const T>(taup), D.view(),
+                                           work_ap.workspace()),
+                Status::ok);
+      const Matrix<T> QC = multiply<T>(MatrixView<const T>(Q.view()), C0, trans);
+      const Matrix<T> PD = multiply<T>(MatrixView<const T>(P.view()), D0, trans);
+      EXPECT_LE(max_abs_diff<T>(MatrixView<const T>(C.view()), QC), kThreshold * m * eps<T>() * norm(C0, Norm::max_abs));
+      EXPECT_LE(max_abs_diff<T>(MatrixView<const T>(D.view()), PD), kThreshold * n * eps<T>() * norm(D0, Norm::max_abs));
+    }
     // The thin Q equals the first columns of the full one.
     Padded<T> Qthin(m, n);
     ASSERT_EQ(bidiagonal_form_q_inplace(MatrixView<const T>(A.view()), VectorView<const T>(tauq), Qthin.view(),

@@ -34,15 +34,16 @@
 //                                        wide input, dispatches, fixes the signs
 //   golub_kahan_svd_inplace,             the two methods for m >= n, on input already in
 //   jacobi_svd_inplace                   the safe range (called by svd_inplace)
-//   bidiagonalize_inplace, bidiagonal_form_q_inplace, bidiagonal_form_p_inplace,
+//   bidiagonalize_inplace, bidiagonal_form_{q,p}_inplace, bidiagonal_apply_{q,p}_inplace,
 //   bidiagonal_svd_inplace, jacobi_svd_one_sided_inplace
-//                                        the building blocks (xGEBRD, xORGBR, xBDSQR,
-//                                        xGSVJ0)
+//                                        the building blocks (xGEBRD, xORGBR, xORMBR,
+//                                        xBDSQR, xGSVJ0)
 //
 // Sources: src/svd_bidiagonalize.cpp, src/svd_bidiagonal_qr.cpp, src/svd_golub_kahan.cpp,
 //          src/svd_jacobi.cpp, src/svd.cpp.
 #pragma once
 
+#include "stela/blas.hpp"
 #include "stela/matrix.hpp"
 #include "stela/status.hpp"
 #include "stela/workspace.hpp"
@@ -150,6 +151,19 @@ template <class T>
 WorkspaceSize bidiagonal_form_p_workspace_size(index n);
 template <class T>
 Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace work);
+
+// C := Q C, Q^T C (C m x c) or P C, P^T C (C n x c) from bidiagonalize's output without
+// forming Q or P (LAPACK xORMBR, SIDE = 'L'); trans = Op::transpose applies the transpose.
+template <class T>
+WorkspaceSize bidiagonal_apply_q_workspace_size(index m, index n, index cols);
+template <class T>
+Status bidiagonal_apply_q_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> C,
+                                  Workspace work);
+template <class T>
+WorkspaceSize bidiagonal_apply_p_workspace_size(index n, index cols);
+template <class T>
+Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> C,
+                                  Workspace work);
 
 // ---------------------------------------------------------------------------------------
 // The bidiagonal SVD (src/svd_bidiagonal_qr.cpp, LAPACK xBDSQR)
