@@ -12,6 +12,8 @@
 // two methods' times directly.
 //
 //   bench_svd --benchmark_filter='svd/golub_kahan/.*/double/.*'
+// The family svd/gk_crossover/{direct,qr_first}/... times Golub–Kahan with the QR-first
+// step forced off and on at m / n from 1 to 5, to place the crossover (kQrFirstRatio).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -40,7 +42,8 @@ double nominal_flops(index m, index n, SvdVectors vectors) {
 }
 
 template <class T>
-void svd_case(benchmark::State& state, SvdMethod method, SvdVectors vectors, index m, index n) {
+void svd_case(benchmark::State& state, SvdMethod method, SvdVectors vectors, index m, index n,
+              double qr_first_ratio = -1) {
   Rng rng(17);
   Matrix<T> A0(m, n);
   fill_gaussian(rng, A0.view());
@@ -48,6 +51,7 @@ void svd_case(benchmark::State& state, SvdMethod method, SvdVectors vectors, ind
   SvdOptions opts;
   opts.method = method;
   opts.vectors = vectors;
+  opts.qr_first_ratio = qr_first_ratio;
   Matrix<T> A(m, n), U(vectors == SvdVectors::none ? 0 : m, vectors == SvdVectors::none ? 0 : k),
       V(vectors == SvdVectors::none ? 0 : n, vectors == SvdVectors::none ? 0 : k);
   Vector<T> s(k);
@@ -82,12 +86,30 @@ void register_type() {
       }
 }
 
+// The Golub–Kahan crossover: the same tall matrices with and without QR first, m / n
+// from 1 to 5 (n = 200): svd/gk_crossover/{direct,qr_first}/{values,thin}/double/mxn.
+void register_crossover() {
+  const index n = 200;
+  for (SvdVectors vectors : {SvdVectors::none, SvdVectors::thin})
+    for (double ratio : {1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0})
+      for (bool qr_first : {false, true}) {
+        const index m = static_cast<index>(ratio * static_cast<double>(n));
+        const std::string name = std::string("svd/gk_crossover/") + (qr_first ? "qr_first" : "direct") + "/" +
+                                 (vectors == SvdVectors::none ? "values" : "thin") + "/double/" + std::to_string(m) +
+                                 "x" + std::to_string(n);
+        benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
+          svd_case<double>(state, SvdMethod::golub_kahan, vectors, m, n, qr_first ? 0.0 : 1e300);
+        })->Unit(benchmark::kMillisecond);
+      }
+}
+
 }  // namespace
 }  // namespace stela::bench
 
 int main(int argc, char** argv) {
   stela::bench::register_type<double>();
   stela::bench::register_type<float>();
+  stela::bench::register_crossover();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

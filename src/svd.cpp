@@ -35,8 +35,8 @@ namespace {
 
 template <class T>
 WorkspaceSize method_workspace_size(index m, index n, const SvdOptions& opts) {
-  return opts.method == SvdMethod::jacobi ? jacobi_svd_workspace_size<T>(m, n, opts.vectors)
-                                          : golub_kahan_svd_workspace_size<T>(m, n, opts.vectors);
+  return opts.method == SvdMethod::jacobi ? jacobi_svd_workspace_size<T>(m, n, opts)
+                                          : golub_kahan_svd_workspace_size<T>(m, n, opts);
 }
 
 // The exponent e with max_abs 2^e inside [lo, hi] (0 when it already is): xGESVD's

@@ -1,10 +1,10 @@
-// One-sided (Hestenes) Jacobi SVD.
+// One-sided (Hestenes) Jacobi SVD, preconditioned by a column-pivoted QR.
 //
 // Counterparts: LAPACK xGSVJ0 / xGESVJ (the one-sided Jacobi core) and xGEJSV (the
 //               preconditioned driver).
-// Computes:     G J = U diag(s) with J (n x n) a product of plane rotations, so that
-//               for G = A: A = U diag(s) V^T with V = J. Every rotation makes one pair
-//               of columns orthogonal: with a_p, a_q the columns and
+// Computes:     the core: G J = U diag(s) with J (n x n) a product of plane rotations.
+//               Every rotation makes one pair of columns orthogonal: with a_p, a_q the
+//               columns and
 //                 zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q),
 //                 t = sign(zeta) / (|zeta| + sqrt(1 + zeta^2)),  c = 1/sqrt(1 + t^2),
 //                 [a_p, a_q] := [a_p, a_q] [c  t c; -t c  c],
@@ -13,10 +13,15 @@
 //               zeta is formed from the norm ratios and the cosine, never from squares,
 //               so nothing overflows; t is the smaller root, |angle| <= pi/4, and has no
 //               cancellation (Rutishauser's formula).
+//               The driver (Drmač–Veselić): Pi A Pc = Q R with the rows of A sorted by
+//               decreasing norm (Pi) and column pivoting (Pc); the core on X = R^T gives
+//               R^T Z = W diag(s), so R = Z diag(s) W^T and
+//                 A = (Pi^T Q [Z; 0]) diag(s) (Pc W)^T.
 // Storage:      jacobi_svd_one_sided: on entry G is m x n, m >= n; on exit s holds the
 //               column norms sorted non-increasing; with vectors, G := U (orthonormal
 //               columns) and V := J; without, G holds U diag(s).
-//               jacobi_svd: A (m x n, m >= n) destroyed; s, U (m x n or m x m), V (n x n).
+//               jacobi_svd: A (m x n, m >= n) destroyed (Q's reflectors and R);
+//               s; U (m x n or m x m); V (n x n).
 // Reference:    M. R. Hestenes, "Inversion of matrices by biorthogonalization and
 //               related results", J. SIAM 6, 1958; H. Rutishauser, "The Jacobi method
 //               for real symmetric matrices", Numer. Math. 9, 1966 (the rotation);
@@ -25,6 +30,8 @@
 //               Z. Drmač and K. Veselić, "New fast and accurate Jacobi SVD algorithm I
 //               and II", SIAM J. Matrix Anal. Appl. 29(4), 2008 (LAPACK Working Notes
 //               169 and 170; the norms, the tolerance, the preconditioning);
+//               A. J. Cox and N. J. Higham, "Stability of Householder QR factorization
+//               for weighted least squares problems", 1998 (row sorting);
 //               Golub & Van Loan, Matrix Computations, 4th ed., section 8.6.4.
 // Convergence:  a sweep visits every pair (p, q), p < q, row by row, with de Rijk's
 //               pivoting (before row p, the remaining column of largest norm moves to
@@ -34,8 +41,9 @@
 //               when |a_p^T a_q| > tol ||a_p|| ||a_q||, tol = sqrt(m) eps (xGESVJ's
 //               CTOL); the iteration stops after a sweep with no rotation, so on
 //               success every pair meets the test (info.max_off_cosine <= tol).
-//               The cap is 30 sweeps (xGESVJ's NSWEEP); quadratic convergence makes
-//               5-10 sweeps typical.
+//               The cap is 30 sweeps (xGESVJ's NSWEEP). On R^T of a pivoted QR, whose
+//               columns are already nearly orthogonal in the graded sense, a handful of
+//               sweeps is typical (Drmač & Veselić I, section 3).
 // Norms:        ||a_j|| are recomputed with the overflow-safe nrm2 at the start of every
 //               sweep and at the end; within a sweep they are updated by the formulas
 //               above, and recomputed when the update factor falls below 1/4 (a
@@ -48,15 +56,19 @@
 //               rotation's backward error, so column-wise stability (and with it the
 //               relative accuracy on graded matrices) is kept, and the exactly or
 //               numerically rank-deficient case converges instead of chasing noise.
-// Cost:         per sweep about n^2/2 (8m + 6n) flops (dot, rotation, V update); with
-//               about 6-10 sweeps, roughly 4-7 times the Golub–Kahan SVD for square A.
-// Invariant:    G_0 J = G and J orthogonal (to rounding) at every step.
-// Stability:    columnwise backward stable, and invariant under column scaling: for
-//               A = B D (D diagonal), every singular value has relative error of order
-//               (m n eps + tol) cond(B') with B' = B with unit columns (Demmel & Veselić,
-//               theorem 4.2), however wide the spread of D.
+// Cost:         driver: 2mn^2 - 2n^3/3 (row sort is O(mn + m log m), QRCP) plus per
+//               sweep of the core on n x n about n^2/2 (8n + 6n) flops, plus 4mn^2 - 2n^3
+//               to apply Q to [Z; 0] when vectors are wanted.
+// Invariant:    G_0 J = G and J orthogonal (to rounding) at every step; in the driver
+//               Pi A Pc = Q R throughout.
+// Stability:    the core is columnwise backward stable and invariant under column
+//               scaling; with the row-sorted pivoted QR in front, for A = B D or A = D B
+//               (D diagonal, any spread, any order) every singular value has relative
+//               error of order (m n eps + tol) cond(B'), B' = B with unit columns or rows
+//               (Demmel & Veselić; Drmač & Veselić I, section 2).
 // Workspace:    the core: an m x r copy and r reflector scalars for completing U when
-//               columns vanish (r the number of non-zero columns); jacobi_svd: the same.
+//               columns vanish; the driver: row norms and order (m), tau and column order
+//               (n), X (n x n), and the QR routines' scratch.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence when
 //               the sweep cap is reached (the output is still sorted and normalised;
 //               info.max_off_cosine is the largest cosine of the last sweep).
@@ -65,6 +77,7 @@
 
 #include "stela/blas.hpp"
 #include "stela/householder.hpp"
+#include "stela/qr.hpp"
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
 #include "svd_common.hpp"
@@ -253,12 +266,67 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
   return converged ? Status::ok : Status::no_convergence;
 }
 
+namespace {
+
+// Rows of X rearranged by gathering: row i := old row perm[i]. Cycle by cycle, with one
+// spare row; perm is marked during the walk (entries j become -1 - j) and restored.
 template <class T>
-WorkspaceSize jacobi_svd_workspace_size(index m, index n, SvdVectors vectors) {
+void gather_rows(MatrixView<T> X, VectorView<index> perm, VectorView<T> spare) {
+  const index m = X.rows();
+  for (index i = 0; i < m; ++i) {
+    if (perm[i] < 0) continue;  // already placed
+    copy(VectorView<const T>(X.row(i)), spare);
+    index j = i;
+    for (index step = 0; step < m; ++step) {  // a cycle has at most m members
+      const index k = perm[j];
+      perm[j] = -1 - k;
+      if (k == i) {
+        copy(VectorView<const T>(spare), X.row(j));
+        break;
+      }
+      copy(VectorView<const T>(X.row(k)), X.row(j));
+      j = k;
+    }
+  }
+  for (index i = 0; i < m; ++i) perm[i] = -1 - perm[i];
+}
+
+// The inverse: row perm[i] := old row i (scattering), cycle by cycle with one spare row.
+template <class T>
+void scatter_rows(MatrixView<T> X, VectorView<index> perm, VectorView<T> spare) {
+  const index m = X.rows();
+  for (index i = 0; i < m; ++i) {
+    if (perm[i] < 0) continue;
+    copy(VectorView<const T>(X.row(i)), spare);
+    index j = i;
+    for (index step = 0; step < m; ++step) {
+      const index k = perm[j];
+      perm[j] = -1 - k;
+      swap(spare, X.row(k));  // row k := the row that belongs there; spare := old row k
+      if (k == i) break;
+      j = k;
+    }
+  }
+  for (index i = 0; i < m; ++i) perm[i] = -1 - perm[i];
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts) {
   if (m <= 0 || n <= 0) return WorkspaceSize();
-  WorkspaceSize core = jacobi_svd_one_sided_workspace_size<T>(m, n, vectors);
-  if (vectors == SvdVectors::full) core = max(core, completion_workspace_size<T>(m, n));
-  return core;
+  const bool want_vectors = opts.vectors != SvdVectors::none;
+  const index u_cols = opts.vectors == SvdVectors::full ? m : n;
+  // Row norms and order, tau, column order and X = R^T alive throughout; then the steps.
+  const WorkspaceSize kept = WorkspaceSize::vector<T>(m) + WorkspaceSize::vector<index>(m) +
+                             WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<index>(n) +
+                             WorkspaceSize::matrix<T>(n, n);
+  WorkspaceSize steps = max(WorkspaceSize::vector<T>(std::max(n, u_cols)), qr_pivoted_workspace_size<T>(m, n));
+  steps = max(steps, jacobi_svd_one_sided_workspace_size<T>(n, n, opts.vectors));
+  if (want_vectors) {
+    steps = max(steps, qr_apply_q_workspace_size<T>(Side::left, m, u_cols, n));
+  }
+  return kept + steps;
 }
 
 template <class T>
@@ -268,24 +336,59 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   const index n = A.cols();
   if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
   if (!svd_detail::valid(opts.vectors)) return Status::invalid_argument;
-  if (!work.holds(jacobi_svd_workspace_size<T>(m, n, opts.vectors))) return Status::workspace_too_small;
+  if (!work.holds(jacobi_svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
   if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  const bool want_vectors = opts.vectors != SvdVectors::none;
   if (n == 0) {
     if (opts.vectors == SvdVectors::full) set_identity(U);
     return Status::ok;
   }
+  info.qr_first = true;
+  VectorView<T> row_norm = work.vector<T>(m);
+  VectorView<index> row_order = work.vector<index>(m);
+  VectorView<T> tau = work.vector<T>(n);
+  VectorView<index> col_order = work.vector<index>(n);
+  MatrixView<T> X = work.matrix<T>(n, n);
 
-  if (opts.vectors == SvdVectors::none) {
-    // 1. Values only: rotate A's own columns.
-    return jacobi_svd_one_sided_inplace(A, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
+  // 1. Rows sorted by decreasing 2-norm (ties by index, so the order is reproducible):
+  //    A := Pi A. Householder QR is then row-wise backward stable (Cox & Higham), so row
+  //    grading survives the factorization.
+  for (index i = 0; i < m; ++i) {
+    row_norm[i] = nrm2(VectorView<const T>(A.row(i)));
+    row_order[i] = i;
   }
-  // 2. With vectors: U(:, 0:n) := A, rotated into U; V := J.
-  MatrixView<T> U_thin = U.col_block(0, n);
-  copy(MatrixView<const T>(A), U_thin);
-  const Status status =
-      jacobi_svd_one_sided_inplace(U_thin, s, V, SvdVectors::thin, opts.max_sweeps, info, work);
-  // 3. Full U: columns n.. complete the basis.
-  if (opts.vectors == SvdVectors::full) complete_orthonormal_columns(U, n, work);
+  std::sort(row_order.data(), row_order.data() + m, [&](index a, index b) {
+    return row_norm[a] > row_norm[b] || (row_norm[a] == row_norm[b] && a < b);
+  });
+  {
+    Workspace scratch = work;
+    gather_rows(A, row_order, scratch.vector<T>(n));
+  }
+  // 2. A Pc = Q R with column pivoting (xGEQP3).
+  qr_pivoted_inplace(A, tau, col_order, work);
+  // 3. X := R^T (n x n lower triangular).
+  fill(X, T(0));
+  for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), X.row(j).segment(0, j + 1));
+  if (!want_vectors) {
+    // 4. Values only: Jacobi on the columns of R^T.
+    return jacobi_svd_one_sided_inplace(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
+  }
+  // 4. R^T Z = W diag(s): X := W, Z (the rotations) in U's top n x n block.
+  MatrixView<T> Z = U.block(0, 0, n, n);
+  const Status status = jacobi_svd_one_sided_inplace(X, s, Z, SvdVectors::thin, opts.max_sweeps, info, work);
+  // 5. V := Pc W: row col_order[i] of V is row i of W.
+  for (index i = 0; i < n; ++i) copy(VectorView<const T>(X.row(i)), V.row(col_order[i]));
+  // 6. U := Pi^T Q [Z 0; 0 I] (R = Z diag(s) W^T, so A = Pi^T Q Z diag(s) (Pc W)^T).
+  fill(U.block(n, 0, m - n, n), T(0));
+  if (opts.vectors == SvdVectors::full) {
+    fill(U.block(0, n, m, m - n), T(0));
+    for (index i = n; i < m; ++i) U(i, i) = T(1);
+  }
+  qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(A), VectorView<const T>(tau), U, work);
+  {
+    Workspace scratch = work;
+    scatter_rows(U, row_order, scratch.vector<T>(U.cols()));
+  }
   return status;
 }
 
@@ -293,7 +396,7 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   template WorkspaceSize jacobi_svd_one_sided_workspace_size<T>(index, index, SvdVectors);                     \
   template Status jacobi_svd_one_sided_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, index, \
                                                   SvdInfo&, Workspace);                                         \
-  template WorkspaceSize jacobi_svd_workspace_size<T>(index, index, SvdVectors);                                \
+  template WorkspaceSize jacobi_svd_workspace_size<T>(index, index, const SvdOptions&);                                \
   template Status jacobi_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,              \
                                         const SvdOptions&, SvdInfo&, Workspace);
 STELA_INSTANTIATE(float)

@@ -179,9 +179,9 @@ void check_case(MatrixType type, index m, index n, std::uint64_t seed, bool full
   }
 }
 
-// Tall, square and wide shapes around a size.
+// Tall, square and wide shapes around a size; 4n + 1 puts Golub–Kahan on its QR-first path.
 std::vector<std::pair<index, index>> shapes_around(index size) {
-  return {{size, size}, {2 * size + 1, size}, {size, 2 * size + 1}, {size + size / 4 + 1, size}};
+  return {{size, size}, {2 * size + 1, size}, {size, 2 * size + 1}, {4 * size + 1, size}, {size, 4 * size + 1}};
 }
 
 TYPED_TEST(Svd, EveryMatrixTypeAtSmallShapes) {
@@ -193,12 +193,14 @@ TYPED_TEST(Svd, EveryMatrixTypeAtSmallShapes) {
 
 TYPED_TEST(Svd, LargeShapesAcrossBlockEdges) {
   using T = TypeParam;
-  // Both sides of 128 (Gaussian), square, tall and wide; once with m > 2n, where a QR
-  // factorization may come first. (Sizes and types chosen to keep the sanitizer run short.)
+  // Both sides of 128 (Gaussian), square, tall and wide; and with m >= 4n, where the
+  // Golub–Kahan SVD starts with a QR factorization. (Sizes and types chosen to keep the
+  // sanitizer run short.)
   for (index size : {127, 128, 129}) check_case<T>(MatrixType::gaussian, size, size, 23, false, false);
   check_case<T>(MatrixType::gaussian, 137, 128, 23, false, false);
   check_case<T>(MatrixType::gaussian, 128, 137, 23, false, false);
   check_case<T>(MatrixType::gaussian, 257, 128, 23, false, false);
+  check_case<T>(MatrixType::gaussian, 520, 129, 23, false, false);  // QR first (m >= 4n)
   check_case<T>(MatrixType::geometric, 128, 128, 23, false, false);
   check_case<T>(MatrixType::rank_deficient, 129, 129, 23, false, false);
 }
@@ -207,7 +209,38 @@ TYPED_TEST(Svd, LargeShapesAcrossBlockEdges) {
 TYPED_TEST(Svd, EveryMatrixTypeAtMiddleShapes) {
   using T = TypeParam;
   for (MatrixType type : all_matrix_types())
-    for (auto [m, n] : {std::pair<index, index>{40, 40}, {61, 40}, {40, 61}}) check_case<T>(type, m, n, 29, false);
+    for (auto [m, n] : {std::pair<index, index>{40, 40}, {61, 40}, {40, 61}, {170, 40}})
+      check_case<T>(type, m, n, 29, false);
+}
+
+// Golub–Kahan with and without the QR step in front (forced by qr_first_ratio) on tall
+// matrices: both are valid decompositions and agree; the default takes the QR step from
+// the documented ratio on.
+TYPED_TEST(Svd, GolubKahanQrFirstAgreesWithDirect) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{21, 20}, {33, 20}, {90, 20}, {90, 1}, {7, 1}})
+    for (SvdVectors vectors : {SvdVectors::thin, SvdVectors::full}) {
+      const Matrix<T> A = make_test_matrix<T>(MatrixType::geometric, m, n, 61).A;
+      SCOPED_TRACE(case_name<T>("geometric", m, n, 61) + " " + vectors_name(vectors));
+      Vector<T> s[2];
+      for (int qr_first = 0; qr_first < 2; ++qr_first) {
+        SvdOptions opts;
+        opts.vectors = vectors;
+        opts.qr_first_ratio = qr_first ? 0.0 : 1e300;
+        Result<SVD<T>> r = svd<T>(A, opts);
+        ASSERT_EQ(r.status(), Status::ok);
+        EXPECT_EQ(r->info.qr_first, qr_first == 1);
+        EXPECT_LT(reconstruction_ratio<T>(A, MatrixView<const T>(r->U).col_block(0, n), r->s,
+                                          MatrixView<const T>(r->V).col_block(0, n)),
+                  kThreshold);
+        EXPECT_LT(orthogonality_ratio<T>(r->U), kThreshold);
+        EXPECT_LT(orthogonality_ratio<T>(r->V), kThreshold);
+        s[qr_first] = r->s;
+      }
+      EXPECT_LT(agreement_ratio<T>(s[0], s[1], m, n), kThreshold);
+      Result<SVD<T>> by_default = svd<T>(A, SvdOptions{});
+      EXPECT_EQ(by_default->info.qr_first, static_cast<double>(m) >= SvdOptions::kQrFirstRatio * static_cast<double>(n));
+    }
 }
 
 // All-ones matrices: rank one, sigma_1 = sqrt(mn), every other value zero, of every shape

@@ -63,6 +63,15 @@ struct SvdOptions {
   // Jacobi: cap on the sweeps (one sweep visits every column pair once). Negative
   // selects the default 30 (xGESVJ's NSWEEP).
   index max_sweeps = -1;
+  // Golub–Kahan: a QR factorization comes first, and R is bidiagonalized, when the long
+  // side is at least qr_first_ratio times the short one. Negative selects the default
+  // kQrFirstRatio; 0 means always, a huge value never. The default was measured with
+  // bench_svd's svd/gk_crossover family (n = 200, double): QR first pays from about
+  // m = 3.5 n for values only and m = 4 n with thin vectors on (LAPACK's xGESVD,
+  // whose bidiagonalization is blocked, switches at 1.6 n). One ratio serves both, so
+  // values only and values with vectors take the same path and agree bit for bit.
+  static constexpr double kQrFirstRatio = 4.0;
+  double qr_first_ratio = -1;
 };
 
 // What the iteration did. Filled on success and on Status::no_convergence.
@@ -112,15 +121,19 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
 // The methods, for m >= n and A in the safe range (svd_inplace scales and transposes).
 // Same arguments and statuses as svd_inplace, plus dimension_mismatch for m < n; U and
 // V are produced with the methods' own signs (svd_inplace applies the convention).
+//   golub_kahan: bidiagonalization and implicit-shift QR, with a QR factorization first
+//                when m >= qr_first_ratio n (xGESVD);
+//   jacobi:      rows sorted by norm, column-pivoted QR, one-sided Jacobi on R^T
+//                (Drmač–Veselić, xGEJSV's idea).
 
 template <class T>
-WorkspaceSize golub_kahan_svd_workspace_size(index m, index n, SvdVectors vectors);
+WorkspaceSize golub_kahan_svd_workspace_size(index m, index n, const SvdOptions& opts);
 template <class T>
 Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
                                const SvdOptions& opts, SvdInfo& info, Workspace work);
 
 template <class T>
-WorkspaceSize jacobi_svd_workspace_size(index m, index n, SvdVectors vectors);
+WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts);
 template <class T>
 Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
                           SvdInfo& info, Workspace work);
