@@ -14,7 +14,7 @@
 //               so nothing overflows; t is the smaller root, |angle| <= pi/4, and has no
 //               cancellation (Rutishauser's formula).
 //               The driver (Drmač–Veselić): Pi A Pc = Q R with the rows of A sorted by
-//               decreasing norm (Pi) and column pivoting (Pc); the core on X = R^T gives
+//               decreasing max-norm (Pi) and column pivoting (Pc); the core on X = R^T gives
 //               R^T Z = W diag(s), so R = Z diag(s) W^T and
 //                 A = (Pi^T Q [Z; 0]) diag(s) (Pc W)^T.
 // Storage:      jacobi_svd_one_sided: on entry G is m x n, m >= n; on exit s holds the
@@ -268,46 +268,20 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
 
 namespace {
 
-// Rows of X rearranged by gathering: row i := old row perm[i]. Cycle by cycle, with one
-// spare row; perm is marked during the walk (entries j become -1 - j) and restored.
+// Rows of X rearranged: row i := old row perm[i] (gather), or row perm[i] := old row i
+// (scatter, the inverse). Column by column through a spare vector of X.rows() entries,
+// so every pass runs over one contiguous column.
 template <class T>
-void gather_rows(MatrixView<T> X, VectorView<index> perm, VectorView<T> spare) {
+void permute_rows(MatrixView<T> X, VectorView<const index> perm, bool gather, VectorView<T> spare) {
   const index m = X.rows();
-  for (index i = 0; i < m; ++i) {
-    if (perm[i] < 0) continue;  // already placed
-    copy(VectorView<const T>(X.row(i)), spare);
-    index j = i;
-    for (index step = 0; step < m; ++step) {  // a cycle has at most m members
-      const index k = perm[j];
-      perm[j] = -1 - k;
-      if (k == i) {
-        copy(VectorView<const T>(spare), X.row(j));
-        break;
-      }
-      copy(VectorView<const T>(X.row(k)), X.row(j));
-      j = k;
-    }
+  for (index j = 0; j < X.cols(); ++j) {
+    VectorView<T> x = X.col(j);
+    if (gather)
+      for (index i = 0; i < m; ++i) spare[i] = x[perm[i]];
+    else
+      for (index i = 0; i < m; ++i) spare[perm[i]] = x[i];
+    copy(VectorView<const T>(spare), x);
   }
-  for (index i = 0; i < m; ++i) perm[i] = -1 - perm[i];
-}
-
-// The inverse: row perm[i] := old row i (scattering), cycle by cycle with one spare row.
-template <class T>
-void scatter_rows(MatrixView<T> X, VectorView<index> perm, VectorView<T> spare) {
-  const index m = X.rows();
-  for (index i = 0; i < m; ++i) {
-    if (perm[i] < 0) continue;
-    copy(VectorView<const T>(X.row(i)), spare);
-    index j = i;
-    for (index step = 0; step < m; ++step) {
-      const index k = perm[j];
-      perm[j] = -1 - k;
-      swap(spare, X.row(k));  // row k := the row that belongs there; spare := old row k
-      if (k == i) break;
-      j = k;
-    }
-  }
-  for (index i = 0; i < m; ++i) perm[i] = -1 - perm[i];
 }
 
 }  // namespace
@@ -321,7 +295,7 @@ WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts
   const WorkspaceSize kept = WorkspaceSize::vector<T>(m) + WorkspaceSize::vector<index>(m) +
                              WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<index>(n) +
                              WorkspaceSize::matrix<T>(n, n);
-  WorkspaceSize steps = max(WorkspaceSize::vector<T>(std::max(n, u_cols)), qr_pivoted_workspace_size<T>(m, n));
+  WorkspaceSize steps = max(WorkspaceSize::vector<T>(m), qr_pivoted_workspace_size<T>(m, n));
   steps = max(steps, jacobi_svd_one_sided_workspace_size<T>(n, n, opts.vectors));
   if (want_vectors) {
     steps = max(steps, qr_apply_q_workspace_size<T>(Side::left, m, u_cols, n));
@@ -350,19 +324,20 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   VectorView<index> col_order = work.vector<index>(n);
   MatrixView<T> X = work.matrix<T>(n, n);
 
-  // 1. Rows sorted by decreasing 2-norm (ties by index, so the order is reproducible):
+  // 1. Rows sorted by decreasing max-norm (ties by index, so the order is reproducible):
   //    A := Pi A. Householder QR is then row-wise backward stable (Cox & Higham), so row
-  //    grading survives the factorization.
-  for (index i = 0; i < m; ++i) {
-    row_norm[i] = nrm2(VectorView<const T>(A.row(i)));
-    row_order[i] = i;
-  }
+  //    grading survives the factorization. The max-norms are exact and are gathered
+  //    column by column.
+  fill(row_norm, T(0));
+  for (index j = 0; j < n; ++j)
+    for (index i = 0; i < m; ++i) row_norm[i] = std::max(row_norm[i], std::abs(A(i, j)));
+  for (index i = 0; i < m; ++i) row_order[i] = i;
   std::sort(row_order.data(), row_order.data() + m, [&](index a, index b) {
     return row_norm[a] > row_norm[b] || (row_norm[a] == row_norm[b] && a < b);
   });
   {
     Workspace scratch = work;
-    gather_rows(A, row_order, scratch.vector<T>(n));
+    permute_rows(A, VectorView<const index>(row_order), /*gather=*/true, scratch.vector<T>(m));
   }
   // 2. A Pc = Q R with column pivoting (xGEQP3).
   qr_pivoted_inplace(A, tau, col_order, work);
@@ -387,7 +362,7 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(A), VectorView<const T>(tau), U, work);
   {
     Workspace scratch = work;
-    scatter_rows(U, row_order, scratch.vector<T>(U.cols()));
+    permute_rows(U, VectorView<const index>(row_order), /*gather=*/false, scratch.vector<T>(m));
   }
   return status;
 }
