@@ -5,19 +5,18 @@
 //               (bidiagonal_svd), U = Q [W_l; 0] (thin) or Q diag(W_l, I) (full),
 //               V = P W_r.
 //               Tall input (m >= 4n, SvdOptions::kQrFirstRatio) is first reduced by QR
-//               (Chan's R-SVD):
-//               A = Q_r R, R = Q B P^T, and U = Q_r [Q W_l; 0] (thin) or
-//               Q_r diag(Q W_l, I) (full): bidiagonalizing the n x n R instead of the
-//               m x n A saves 2mn^2 - 2n^3 flops and more once the vectors are formed.
+//               (Chan's R-SVD): A = Q_r R, R = Q B P^T, and U = Q_r [Q W_l; 0] (thin)
+//               or Q_r diag(Q W_l, I) (full): the bidiagonalization and the rotations
+//               of the QR iteration then work on n rows instead of m.
 // Storage:      on entry A is m x n, m >= n, in the safe range; on exit A is destroyed,
 //               s (n) holds the singular values non-increasing, U (m x n or m x m) and
 //               V (n x n) the vectors unless vectors = none.
 // Reference:    G. H. Golub and C. Reinsch, "Singular value decomposition and least
 //               squares solutions", Numer. Math. 14, 1970; T. F. Chan, "An improved
 //               algorithm for computing the singular value decomposition", ACM TOMS
-//               8(1), 1982 (QR first); Golub & Van Loan, Matrix
-//               Computations, 4th ed., section 8.6.3 (algorithm 8.6.2 and the cost
-//               table); LAPACK Users' Guide, 3rd ed., section 2.4.6.
+//               8(1), 1982 (QR first); Golub & Van Loan, Matrix Computations, 4th ed.,
+//               section 8.6.3 (algorithm 8.6.2 and the cost table); LAPACK Users'
+//               Guide, 3rd ed., section 2.4.6.
 // Cost:         (GVL 8.6.3) values only 4mn^2 - 4n^3/3 flops (2mn^2 + 2n^3 with QR
 //               first); thin U and V about 14mn^2 + 8n^3 (6mn^2 + 20n^3 with QR first).
 // Crossover:    QR first from m >= 4n on (measured with bench_svd's svd/gk_crossover

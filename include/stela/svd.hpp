@@ -7,7 +7,8 @@
 //                           1965, Golub & Reinsch 1970, Demmel & Kahan 1990): LAPACK's
 //                           xGESVD. Backward stable; every singular value has an absolute
 //                           error of order eps ||A||.
-//   SvdMethod::jacobi       one-sided (Hestenes) Jacobi on the columns (LAPACK's
+//   SvdMethod::jacobi       one-sided (Hestenes) Jacobi on R^T after a row-sorted,
+//                           column-pivoted QR (Drmač & Veselić 2008; LAPACK's
 //                           xGESVJ/xGEJSV). Slower, but on A = B D or D B with B well
 //                           conditioned and D diagonal, every singular value — the
 //                           tiniest included — has a relative error of order
@@ -81,7 +82,7 @@ struct SvdInfo {
   index zero_shift_sweeps = 0;  // GK: how many of those sweeps were Demmel–Kahan zero-shift sweeps
   index unconverged = 0;        // GK: superdiagonal entries still not negligible at the cap
   double max_off_cosine = 0;    // Jacobi: max |a_p^T a_q| / (||a_p|| ||a_q||) in the last sweep
-  bool qr_first = false;        // a QR factorization preceded the SVD proper (tall input)
+  bool qr_first = false;        // a QR factorization came first (GK: m >= qr_first_ratio n; Jacobi: always)
   double scaling = 1;           // the power of two the input was multiplied by
 };
 
