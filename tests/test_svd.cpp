@@ -497,7 +497,7 @@ TYPED_TEST(Svd, JacobiHasRelativeAccuracyOnGradedMatrices) {
   const double decades = std::is_same_v<T, float> ? 20.0 : 30.0;
   const double cond_b = 10;
   for (index n : {6, 20})
-    for (auto [rows, cols] : {std::pair<index, index>{n, n}, {n + 5, n}, {n, n + 5}})
+    for (auto [rows, cols] : {std::pair<index, index>{n, n}, {n + 5, n}, {n, n + 5}, {4 * n, n}})
       for (bool columns : {true, false})
         for (Order order : {Order::decreasing, Order::increasing, Order::random}) {
           const std::uint64_t seed = 40 + static_cast<std::uint64_t>(rows + 2 * cols);
@@ -540,8 +540,10 @@ TYPED_TEST(Svd, JacobiHasRelativeAccuracyOnGradedMatrices) {
           const double gk_error = max_relative_error<T>(gk.s, sigma);
           ::testing::Test::RecordProperty("gk_relative_error", std::to_string(gk_error));
           // Golub–Kahan fails the bound Jacobi meets (by orders of magnitude, typically):
-          // it is accurate relative to ||A||, not to each sigma_i.
-          if (order == Order::random) {
+          // it is accurate relative to ||A||, not to each sigma_i. (Shown on the nearly
+          // square shapes; on the 4n x n ones its QR step happens to keep the row
+          // grading of these samples, so there it is only recorded.)
+          if (order == Order::random && rows < 4 * cols) {
             EXPECT_GT(gk_error / bound, kThreshold) << "Golub-Kahan relative error " << gk_error;
           }
         }
