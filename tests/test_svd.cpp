@@ -197,12 +197,9 @@ TYPED_TEST(Svd, LargeShapesAcrossBlockEdges) {
   // Golub–Kahan SVD starts with a QR factorization. (Sizes and types chosen to keep the
   // sanitizer run short.)
   for (index size : {127, 128, 129}) check_case<T>(MatrixType::gaussian, size, size, 23, false, false);
-  check_case<T>(MatrixType::gaussian, 137, 128, 23, false, false);
-  check_case<T>(MatrixType::gaussian, 128, 137, 23, false, false);
-  check_case<T>(MatrixType::gaussian, 257, 128, 23, false, false);
+  check_case<T>(MatrixType::rank_deficient, 137, 128, 23, false, false);
+  check_case<T>(MatrixType::geometric, 128, 137, 23, false, false);
   check_case<T>(MatrixType::gaussian, 520, 129, 23, false, false);  // QR first (m >= 4n)
-  check_case<T>(MatrixType::geometric, 128, 128, 23, false, false);
-  check_case<T>(MatrixType::rank_deficient, 129, 129, 23, false, false);
 }
 
 // Every type at a middle size, square, tall and wide.
