@@ -67,11 +67,12 @@ struct SvdOptions {
   // Golub–Kahan: a QR factorization comes first, and R is bidiagonalized, when the long
   // side is at least qr_first_ratio times the short one. Negative selects the default
   // kQrFirstRatio; 0 means always, a huge value never. The default was measured with
-  // bench_svd's svd/gk_crossover family (n = 200, double): QR first pays from about
-  // m = 3.5 n for values only and m = 4 n with thin vectors on (LAPACK's xGESVD,
-  // whose bidiagonalization is blocked, switches at 1.6 n). One ratio serves both, so
-  // values only and values with vectors take the same path and agree bit for bit.
-  static constexpr double kQrFirstRatio = 4.0;
+  // bench_svd's svd/gk_crossover family (n = 200, double, medians of CPU time): QR first
+  // breaks even at m = 1.6 n (time ratio direct / QR-first 0.98 for values only, 1.01
+  // with thin vectors), wins by 3-6% at 2n and by 14-38% at 5n — LAPACK xGESVD's
+  // crossover, 1.6 n, too. One ratio serves both, so values only and values with
+  // vectors take the same path and agree bit for bit.
+  static constexpr double kQrFirstRatio = 1.6;
   double qr_first_ratio = -1;
 };
 
