@@ -9,8 +9,11 @@
 //                   op(A) = [A11  0 ; A21 A22]  (or its upper mirror),
 //               and the work becomes two half-size triangular problems and one gemm
 //               with the off-diagonal block. Recursion stops at kBase columns, where
-//               the level-2 kernel runs column by column (or row by row). Almost all
-//               flops end up in gemm; the recursion depth is log2(n / kBase).
+//               the level-2 kernel runs column by column (or row by row; trsm with
+//               side right solves for whole columns of B with axpy instead, and syrk's
+//               diagonal blocks for op(A) = A accumulate columns, so that neither walks
+//               a strided row of a tall matrix). Almost all flops end up in gemm; the
+//               recursion depth is log2(n / kBase).
 // Cost:         syrk n^2 k, trmm and trsm m^2 n (side left) or m n^2 (side right).
 // Stability:    trsm is backward stable column by column, as trsv (Higham, Accuracy
 //               and Stability, 2nd ed., section 8.1 and lemma 8.4 for the blocked form).
@@ -48,11 +51,30 @@ void trsm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
   const index n = A.rows();
   if (n <= kBase) {
     // Left: each column of B is a right-hand side of op(A) x = b.
-    // Right: each row b of B solves x op(A) = b, i.e. op(A)^T x^T = b^T.
-    if (side == Side::left)
+    if (side == Side::left) {
       for (index j = 0; j < B.cols(); ++j) trsv(uplo, trans, diag, A, B.col(j));
-    else
-      for (index i = 0; i < B.rows(); ++i) trsv(uplo, flip(trans), diag, A, B.row(i));
+      return;
+    }
+    // Right: X M = B with M = op(A), solved for whole columns of X (contiguous, where a
+    // trsv along each row of B would walk it with stride ld):
+    //   X(:, j) = (B(:, j) - sum_k M(k, j) X(:, k)) / M(j, j),
+    // k < j ascending when M is upper triangular, k > j descending when it is lower.
+    const bool lower = op_is_lower(uplo, trans);
+    for (index s = 0; s < n; ++s) {
+      const index j = lower ? n - 1 - s : s;
+      VectorView<T> xj = B.col(j);
+      const index k_first = lower ? j + 1 : 0;
+      const index k_last = lower ? n : j;
+      for (index k = k_first; k < k_last; ++k) {
+        // X(:, j) := X(:, j) - M(k, j) X(:, k)
+        const T mkj = trans == Op::none ? A(k, j) : A(j, k);
+        if (mkj != T(0)) axpy(-mkj, VectorView<const T>(B.col(k)), xj);
+      }
+      if (diag == Diag::non_unit) {
+        const T mjj = A(j, j);
+        for (index i = 0; i < xj.size(); ++i) xj[i] /= mjj;
+      }
+    }
     return;
   }
   const index n1 = n / 2;
@@ -171,9 +193,22 @@ Status syrk(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixV
     for (index j = j0; j < j0 + nb; ++j) {
       const index i_first = uplo == Uplo::lower ? j : j0;
       const index i_last = uplo == Uplo::lower ? j0 + nb : j + 1;
-      for (index i = i_first; i < i_last; ++i) {
-        const T s = trans == Op::none ? dot(A.row(i), A.row(j)) : dot(A.col(i), A.col(j));
-        C(i, j) = (beta == T(0) ? T(0) : beta * C(i, j)) + alpha * s;
+      if (trans == Op::transpose) {
+        // Dot products of contiguous columns of A.
+        for (index i = i_first; i < i_last; ++i) {
+          const T s = dot(A.col(i), A.col(j));
+          C(i, j) = (beta == T(0) ? T(0) : beta * C(i, j)) + alpha * s;
+        }
+      } else {
+        // Column form (the rows of A are strided): c := beta c, then
+        // c := c + (alpha A(j, p)) A(i_first:i_last, p) for every column p of A.
+        VectorView<T> c = C.col(j).segment(i_first, i_last - i_first);
+        if (beta == T(0))
+          fill(c, T(0));
+        else if (beta != T(1))
+          scal(beta, c);
+        for (index p = 0; p < A.cols(); ++p)
+          axpy(alpha * A(j, p), A.col(p).segment(i_first, i_last - i_first), c);
       }
     }
     // 2. The rectangle in the same columns below (lower) or above (upper) the block:

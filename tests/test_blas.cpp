@@ -322,6 +322,28 @@ TYPED_TEST(Blas, SyrkMatchesReferenceOnItsTriangleOnly) {
         }
 }
 
+// beta = 0 overwrites: C is not read, so NaN in it does not leak (both loop forms of
+// the diagonal blocks: dot products for op(A) = A^T, column sums for op(A) = A).
+TYPED_TEST(Blas, SyrkWithBetaZeroDoesNotReadC) {
+  using T = TypeParam;
+  for (Uplo uplo : {Uplo::lower, Uplo::upper})
+    for (Op trans : {Op::none, Op::transpose})
+      for (index n : {1, 16, 40}) {
+        SCOPED_TRACE(testing::Message() << type_name<T>() << " syrk beta 0 n " << n);
+        const index k = 9;
+        Matrix<T> A = trans == Op::none ? random_matrix<T>(n, k, 3) : random_matrix<T>(k, n, 3);
+        Matrix<T> C(n, n, nan<T>());
+        ASSERT_EQ(syrk(uplo, trans, T(2), A, T(0), C.view()), Status::ok);
+        const Matrix<T> expected =
+            reference_gemm(trans, trans == Op::none ? Op::transpose : Op::none, T(2), A, A, T(0), C);
+        for (index j = 0; j < n; ++j)
+          for (index i = 0; i < n; ++i)
+            if (uplo == Uplo::lower ? i >= j : i <= j) {
+              EXPECT_LE(std::abs(C(i, j) - expected(i, j)), kThreshold * k * eps<T>() * 8) << i << "," << j;
+            }
+      }
+}
+
 TYPED_TEST(Blas, TrsmAndTrmmForEverySideUploTransDiag) {
   using T = TypeParam;
   for (Side side : {Side::left, Side::right})

@@ -20,7 +20,9 @@
 #include <cstdio>
 
 #include "stela/blas.hpp"
+#include "stela/cholesky.hpp"
 #include "stela/householder.hpp"
+#include "stela/lu.hpp"
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
 #include "stela/scalar.hpp"
@@ -32,8 +34,8 @@ namespace {
 
 constexpr double kThreshold = 30;  // LAPACK's test-ratio threshold
 
-// The only memory the checks use. The largest check (gemm in double) needs about
-// 84 KiB; every check starts from the whole arena again.
+// The only memory the checks use. The largest checks (Cholesky and LU in double) need
+// about 119 KiB; every check starts from the whole arena again.
 constexpr std::size_t kArenaBytes = std::size_t(256) * 1024;
 alignas(WorkspaceSize::alignment) unsigned char g_arena[kArenaBytes];
 
@@ -319,6 +321,115 @@ Outcome check_householder_block(Workspace arena) {
 }
 
 // ---------------------------------------------------------------------------------------
+// cholesky_inplace / cholesky_solve_inplace on A = Z^T Z + n I (n = 70 crosses the block
+// size 64), checked as
+//   factorization   ||A - L L^T||_1 / (n eps ||A||_1)
+//   solve           ||A X - B||_1 / (n eps ||A||_1 ||X||_1)
+template <class T>
+Outcome check_cholesky(Workspace arena) {
+  constexpr index n = 70, p = 3;
+  const WorkspaceSize factor_work = cholesky_workspace_size<T>(n);
+  if (!arena.holds(WorkspaceSize::matrix<T>(n, n) + WorkspaceSize::matrix<T>(n, n) + WorkspaceSize::matrix<T>(n, n) +
+                   WorkspaceSize::matrix<T>(n, p) + WorkspaceSize::matrix<T>(n, p) + factor_work))
+    return failed(Status::workspace_too_small);
+  MatrixView<T> A = arena.matrix<T>(n, n);
+  MatrixView<T> L = arena.matrix<T>(n, n);
+  MatrixView<T> M = arena.matrix<T>(n, n);
+  MatrixView<T> B = arena.matrix<T>(n, p);
+  MatrixView<T> X = arena.matrix<T>(n, p);
+
+  // A := Z^T Z + n I, with M as Z; both triangles filled.
+  Rng rng(17);
+  fill_gaussian(rng, M);
+  Status status = syrk(Uplo::lower, Op::transpose, T(1), M, T(0), A);
+  if (status != Status::ok) return failed(status);
+  for (index j = 0; j < n; ++j) {
+    A(j, j) += T(n);
+    for (index i = j + 1; i < n; ++i) A(j, i) = A(i, j);
+  }
+  // L := the factor of A (lower triangle; the strict upper triangle is zeroed after).
+  copy(A, L);
+  CholeskyInfo info;
+  status = cholesky_inplace(L, info, arena);
+  if (status != Status::ok) return failed(status);
+  for (index j = 1; j < n; ++j) fill(L.col(j).segment(0, j), T(0));
+  // M := L L^T - A
+  copy(L, M);
+  status = trmm(Side::right, Uplo::lower, Op::transpose, Diag::non_unit, T(1), L, M);
+  if (status != Status::ok) return failed(status);
+  subtract(A, M);
+  const double norm_a = wide(norm(A, Norm::one));
+  double ratio = wide(norm(M, Norm::one)) / (wide(n) * wide(eps<T>()) * norm_a);
+
+  // X := A^{-1} B;  B := A X - B
+  fill_gaussian(rng, B);
+  copy(B, X);
+  status = cholesky_solve_inplace(L, X);
+  if (status != Status::ok) return failed(status);
+  status = gemm(Op::none, Op::none, T(1), A, X, T(-1), B);
+  if (status != Status::ok) return failed(status);
+  ratio = worst(ratio, wide(norm(B, Norm::one)) / (wide(n) * wide(eps<T>()) * norm_a * wide(norm(X, Norm::one))));
+  return measured(ratio);
+}
+
+// lu_inplace / lu_solve_inplace on a Gaussian A (n = 70 crosses the block size 64):
+//   factorization   ||P A - L U||_1 / (n eps ||A||_1)
+//   solves          ||op(A) X - B||_1 / (n eps ||A||_1 ||X||_1), op = none, transpose
+template <class T>
+Outcome check_lu(Workspace arena) {
+  constexpr index n = 70, p = 3;
+  const WorkspaceSize factor_work = lu_workspace_size<T>(n);
+  if (!arena.holds(WorkspaceSize::matrix<T>(n, n) + WorkspaceSize::matrix<T>(n, n) + WorkspaceSize::matrix<T>(n, n) +
+                   WorkspaceSize::vector<index>(n) + WorkspaceSize::matrix<T>(n, p) + WorkspaceSize::matrix<T>(n, p) +
+                   factor_work))
+    return failed(Status::workspace_too_small);
+  MatrixView<T> A = arena.matrix<T>(n, n);
+  MatrixView<T> F = arena.matrix<T>(n, n);
+  MatrixView<T> M = arena.matrix<T>(n, n);
+  VectorView<index> pivots = arena.vector<index>(n);
+  MatrixView<T> B = arena.matrix<T>(n, p);
+  MatrixView<T> X = arena.matrix<T>(n, p);
+
+  Rng rng(19);
+  fill_gaussian(rng, A);
+  copy(A, F);
+  LuInfo info;
+  Status status = lu_inplace(F, pivots, info, arena);
+  if (status != Status::ok) return failed(status);
+  // M := L U (U from F's upper triangle, then multiplied by the unit lower L)
+  fill(M, T(0));
+  for (index j = 0; j < n; ++j)
+    for (index i = 0; i <= j; ++i) M(i, j) = F(i, j);
+  status = trmm(Side::left, Uplo::lower, Op::none, Diag::unit, T(1), F, M);
+  if (status != Status::ok) return failed(status);
+  // M := M - P A, column by column: x := A(:, j) with the interchanges replayed on it.
+  VectorView<T> x = X.col(0);
+  for (index j = 0; j < n; ++j) {
+    copy(A.col(j), x);
+    for (index i = 0; i < n; ++i) {
+      const T xi = x[i];
+      x[i] = x[pivots[i]];
+      x[pivots[i]] = xi;
+    }
+    axpy(T(-1), x, M.col(j));
+  }
+  const double norm_a = wide(norm(A, Norm::one));
+  double ratio = wide(norm(M, Norm::one)) / (wide(n) * wide(eps<T>()) * norm_a);
+
+  for (Op trans : {Op::none, Op::transpose}) {
+    // X := op(A)^{-1} B;  B := op(A) X - B
+    fill_gaussian(rng, B);
+    copy(B, X);
+    status = lu_solve_inplace(trans, F, pivots, X);
+    if (status != Status::ok) return failed(status);
+    status = gemm(trans, Op::none, T(1), A, X, T(-1), B);
+    if (status != Status::ok) return failed(status);
+    ratio = worst(ratio, wide(norm(B, Norm::one)) / (wide(n) * wide(eps<T>()) * norm_a * wide(norm(X, Norm::one))));
+  }
+  return measured(ratio);
+}
+
+// ---------------------------------------------------------------------------------------
 
 struct Check {
   const char* name;
@@ -335,6 +446,10 @@ constexpr Check kChecks[] = {
     {"householder", "double", check_householder<double>},
     {"householder_block", "float", check_householder_block<float>},
     {"householder_block", "double", check_householder_block<double>},
+    {"cholesky", "float", check_cholesky<float>},
+    {"cholesky", "double", check_cholesky<double>},
+    {"lu", "float", check_lu<float>},
+    {"lu", "double", check_lu<double>},
 };
 
 }  // namespace
