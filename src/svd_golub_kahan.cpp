@@ -4,7 +4,7 @@
 // Computes:     A = U diag(s) V^T: A = Q B P^T (bidiagonalize), B = W_l diag(s) W_r^T
 //               (bidiagonal_svd), U = Q [W_l; 0] (thin) or Q diag(W_l, I) (full),
 //               V = P W_r.
-//               Tall input (m >= 1.6n, SvdOptions::kQrFirstRatio) is first reduced by QR
+//               Tall input (m >= 2n, SvdOptions::kQrFirstRatio) is first reduced by QR
 //               (Chan's R-SVD): A = Q_r R, R = Q B P^T, and U = Q_r [Q W_l; 0] (thin)
 //               or Q_r diag(Q W_l, I) (full): the bidiagonalization and the rotations
 //               of the QR iteration then work on n rows instead of m.
@@ -19,9 +19,10 @@
 //               Guide, 3rd ed., section 2.4.6.
 // Cost:         (GVL 8.6.3) values only 4mn^2 - 4n^3/3 flops (2mn^2 + 2n^3 with QR
 //               first); thin U and V about 14mn^2 + 8n^3 (6mn^2 + 20n^3 with QR first).
-// Crossover:    QR first from m >= 1.6n on: measured with bench_svd's svd/gk_crossover
+// Crossover:    QR first from m >= 2n on: measured with bench_svd's svd/gk_crossover
 //               family (n = 200), the QR-first path breaks even there and is faster
-//               beyond (by 3-6% at 2n, 14-38% at 5n); LAPACK's xGESVD switches at 1.6n.
+//               beyond (by 9-20% at 3n, 26-32% at 5n); LAPACK's xGESVD, whose
+//               bidiagonalization is blocked, switches at 1.6n.
 // Invariant:    A_0 = (current U) B (current V)^T throughout the QR iteration.
 // Stability:    backward stable: the computed factors are the exact SVD of A + E with
 //               ||E||_2 = O(p(m, n) eps ||A||_2), so |s_i - sigma_i| = O(eps ||A||_2);
@@ -40,7 +41,7 @@
 namespace stela {
 namespace {
 
-// QR first when m >= SvdOptions::kQrFirstRatio n (1.6, measured; svd.hpp), or the
+// QR first when m >= SvdOptions::kQrFirstRatio n (2, measured; svd.hpp), or the
 // caller's ratio.
 bool use_qr_first(index m, index n, const SvdOptions& opts) {
   const double ratio = opts.qr_first_ratio >= 0 ? opts.qr_first_ratio : SvdOptions::kQrFirstRatio;

@@ -67,12 +67,12 @@ struct SvdOptions {
   // Golub–Kahan: a QR factorization comes first, and R is bidiagonalized, when the long
   // side is at least qr_first_ratio times the short one. Negative selects the default
   // kQrFirstRatio; 0 means always, a huge value never. The default was measured with
-  // bench_svd's svd/gk_crossover family (n = 200, double, medians of CPU time): QR first
-  // breaks even at m = 1.6 n (time ratio direct / QR-first 0.98 for values only, 1.01
-  // with thin vectors), wins by 3-6% at 2n and by 14-38% at 5n — LAPACK xGESVD's
-  // crossover, 1.6 n, too. One ratio serves both, so values only and values with
-  // vectors take the same path and agree bit for bit.
-  static constexpr double kQrFirstRatio = 1.6;
+  // bench_svd's svd/gk_crossover family (n = 200, double, medians of 5 runs): the time
+  // ratio direct / QR-first is 0.97 (values only) and 0.92 (thin vectors) at m = 1.6 n,
+  // 1.03 and 0.99 at 2n, 1.20 and 1.09 at 3n, 1.32 and 1.26 at 5n; so 2 (LAPACK's
+  // xGESVD, with a blocked bidiagonalization, switches at 1.6). One ratio serves both,
+  // so values only and values with vectors take the same path and agree bit for bit.
+  static constexpr double kQrFirstRatio = 2.0;
   double qr_first_ratio = -1;
 };
 
