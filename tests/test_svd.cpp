@@ -179,7 +179,7 @@ void check_case(MatrixType type, index m, index n, std::uint64_t seed, bool full
   }
 }
 
-// Tall, square and wide shapes around a size; from 1.6 n rows on, Golub–Kahan takes its
+// Tall, square and wide shapes around a size; from 2n rows on, Golub–Kahan takes its
 // QR-first path.
 std::vector<std::pair<index, index>> shapes_around(index size) {
   return {{size, size},         {size + size / 2, size}, {2 * size + 1, size},
