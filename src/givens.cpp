@@ -64,7 +64,21 @@ Givens<T> givens(T f, T g) {
 template <class T>
 void rot(VectorView<T> x, VectorView<T> y, T c, T s) {
   assert(x.size() == y.size());
-  for (index i = 0; i < x.size(); ++i) {
+  const index n = x.size();
+  if (x.stride() == 1 && y.stride() == 1) {
+    // Unit stride (columns): plain pointers, so the compiler vectorises the loop. The
+    // SVD's rotations of columns of U, V and of Jacobi's G run here.
+    T* px = x.data();
+    T* py = y.data();
+    for (index i = 0; i < n; ++i) {
+      const T xi = px[i];
+      const T yi = py[i];
+      px[i] = c * xi + s * yi;
+      py[i] = c * yi - s * xi;
+    }
+    return;
+  }
+  for (index i = 0; i < n; ++i) {
     const T xi = x[i];
     const T yi = y[i];
     // [x_i; y_i] := [c s; -s c] [x_i; y_i]

@@ -134,6 +134,13 @@ TYPED_TEST(Blas, RotAppliesTheRotation) {
     EXPECT_NEAR(B(0, j), G.c * A(0, j) + G.s * A(1, j), 4 * eps<T>() * 4);
     EXPECT_NEAR(B(1, j), G.c * A(1, j) - G.s * A(0, j), 4 * eps<T>() * 4);
   }
+  // Unit stride (two columns; its own code path).
+  Matrix<T> C = transpose<T>(A);
+  rot(C.col(0), C.col(1), G.c, G.s);
+  for (index j = 0; j < 9; ++j) {
+    EXPECT_NEAR(C(j, 0), G.c * A(0, j) + G.s * A(1, j), 4 * eps<T>() * 4);
+    EXPECT_NEAR(C(j, 1), G.c * A(1, j) - G.s * A(0, j), 4 * eps<T>() * 4);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
