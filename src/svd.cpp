@@ -1,0 +1,155 @@
+// The SVD entry points: checks, safe scaling, wide input through the transpose, the
+// choice of method, the sign convention; and the allocating svd().
+//
+// Counterpart:  the driver part of LAPACK xGESVD / xGESVJ (argument checks, scaling by
+//               xLASCL, the transposed path for m < n).
+// Computes:     A = U diag(s) V^T for any m x n A, by the method in opts.
+// Storage:      see svd.hpp: A destroyed; s (k = min(m, n)); U m x k or m x m; V n x k or
+//               n x n; with vectors = none, U and V are not referenced.
+// Reference:    LAPACK Users' Guide, 3rd ed., section 2.4.6 and 4.9; Golub & Van Loan,
+//               Matrix Computations, 4th ed., section 8.6.
+// Steps:        1. check shapes, options, workspace, finiteness (nothing is written
+//                  before all pass); 2. quick returns: empty (identity bases for full
+//                  vectors) and zero matrix (s = 0, identity bases; no iteration);
+//               3. scale A by a power of two 2^e when max|a_ij| lies outside
+//                  [sqrt(safe_min)/eps, eps/sqrt(safe_min)] (xGESVD's SMLNUM, BIGNUM):
+//                  exact, so s = 2^-e s_scaled loses nothing; 4. m < n: work on A^T
+//                  (A^T = V S U^T, so the roles of U and V trade); 5. the method;
+//               6. undo the scaling; 7. signs: the largest-magnitude entry of each v_j
+//                  is made positive, u_j follows.
+// Cost:         O(mn) besides the method (scaling, transposition, signs).
+// Stability:    the scaling and the sign flips are exact; the method's claims hold.
+// Workspace:    the method's, plus an n x m matrix for A^T when m < n.
+// Failures:     dimension_mismatch, invalid_argument, workspace_too_small, not_finite
+//               (in this order; nothing written), no_convergence (from the method).
+#include <algorithm>
+#include <cmath>
+
+#include "stela/blas.hpp"
+#include "stela/scalar.hpp"
+#include "stela/svd.hpp"
+#include "svd_common.hpp"
+
+namespace stela {
+namespace {
+
+template <class T>
+WorkspaceSize method_workspace_size(index m, index n, const SvdOptions& opts) {
+  return opts.method == SvdMethod::jacobi ? jacobi_svd_workspace_size<T>(m, n, opts.vectors)
+                                          : golub_kahan_svd_workspace_size<T>(m, n, opts.vectors);
+}
+
+// The exponent e with max_abs 2^e inside [lo, hi] (0 when it already is): xGESVD's
+// SMLNUM = sqrt(safe_min)/eps and BIGNUM = 1/SMLNUM, moved by powers of two.
+template <class T>
+int safe_range_exponent(T max_abs) {
+  const T lo = std::sqrt(safe_min<T>()) / eps<T>();
+  const T hi = T(1) / lo;
+  if (max_abs < lo) return std::ilogb(lo) - std::ilogb(max_abs) + 1;
+  if (max_abs > hi) return std::ilogb(hi) - std::ilogb(max_abs) - 1;
+  return 0;
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize svd_workspace_size(index m, index n, const SvdOptions& opts) {
+  if (m <= 0 || n <= 0) return WorkspaceSize();
+  if (m >= n) return method_workspace_size<T>(m, n, opts);
+  return WorkspaceSize::matrix<T>(n, m) + method_workspace_size<T>(n, m, opts);
+}
+
+template <class T>
+Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                   SvdInfo& info, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  const index k = std::min(m, n);
+  info = SvdInfo{};
+  // 1. Checks, in the documented order; nothing is written before they all pass.
+  if (!svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
+  if (!svd_detail::valid(opts.method) || !svd_detail::valid(opts.vectors)) return Status::invalid_argument;
+  if (!work.holds(svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  const bool want_vectors = opts.vectors != SvdVectors::none;
+
+  // 2. Quick returns: empty, and the zero matrix (s = 0, U and V the identity).
+  const T max_abs = norm(MatrixView<const T>(A), Norm::max_abs);
+  if (k == 0 || max_abs == T(0)) {
+    fill(s, T(0));
+    if (want_vectors) {
+      set_identity(U);
+      set_identity(V);
+    }
+    return Status::ok;
+  }
+
+  // 3. A := 2^e A, exactly, when A is outside the safe range.
+  const int e = safe_range_exponent(max_abs);
+  if (e != 0) {
+    const T factor = std::ldexp(T(1), e);
+    for (index j = 0; j < n; ++j) scal(factor, A.col(j));
+    info.scaling = std::ldexp(1.0, e);
+  }
+
+  // 4-5. The method, on A (m >= n) or on A^T = V S U^T (m < n).
+  Status status;
+  if (m >= n) {
+    status = opts.method == SvdMethod::jacobi ? jacobi_svd_inplace(A, s, U, V, opts, info, work)
+                                              : golub_kahan_svd_inplace(A, s, U, V, opts, info, work);
+  } else {
+    MatrixView<T> At = work.matrix<T>(n, m);
+    for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j)), At.row(j));  // At := A^T
+    status = opts.method == SvdMethod::jacobi ? jacobi_svd_inplace(At, s, V, U, opts, info, work)
+                                              : golub_kahan_svd_inplace(At, s, V, U, opts, info, work);
+  }
+
+  // 6. s := 2^-e s.
+  if (e != 0) scal(std::ldexp(T(1), -e), s);
+
+  // 7. Signs: v_j's entry of largest magnitude positive; u_j follows (A v_j = s_j u_j).
+  if (want_vectors)
+    for (index j = 0; j < k; ++j) {
+      const index i = iamax(VectorView<const T>(V.col(j)));
+      if (i >= 0 && V(i, j) < T(0)) {
+        scal(T(-1), V.col(j));
+        scal(T(-1), U.col(j));
+      }
+    }
+  return status;
+}
+
+template <class T>
+Result<SVD<T>> svd(MatrixView<const T> A, const SvdOptions& opts) {
+  const index m = A.rows();
+  const index n = A.cols();
+  const index k = std::min(m, n);
+  if (!svd_detail::valid(opts.method) || !svd_detail::valid(opts.vectors)) return Status::invalid_argument;
+  SVD<T> out;
+  out.method = opts.method;
+  out.s = Vector<T>(k);
+  if (opts.vectors == SvdVectors::thin) {
+    out.U = Matrix<T>(m, k);
+    out.V = Matrix<T>(n, k);
+  } else if (opts.vectors == SvdVectors::full) {
+    out.U = Matrix<T>(m, m);
+    out.V = Matrix<T>(n, n);
+  }
+  Matrix<T> work_A(A);
+  WorkspaceBuffer buffer(svd_workspace_size<T>(m, n, opts));
+  const Status status = svd_inplace(work_A.view(), out.s.view(), out.U.view(), out.V.view(), opts, out.info,
+                                    buffer.workspace());
+  if (status == Status::ok || status == Status::no_convergence) return Result<SVD<T>>(status, std::move(out));
+  return status;
+}
+
+#define STELA_INSTANTIATE(T)                                                                                  \
+  template WorkspaceSize svd_workspace_size<T>(index, index, const SvdOptions&);                             \
+  template Status svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, const SvdOptions&, \
+                                 SvdInfo&, Workspace);                                                        \
+  template Result<SVD<T>> svd<T>(MatrixView<const T>, const SvdOptions&);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

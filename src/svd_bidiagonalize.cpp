@@ -1,0 +1,137 @@
+// Householder bidiagonalization, and forming its orthogonal factors.
+//
+// Counterparts: LAPACK xGEBD2 (the unblocked form of xGEBRD) for m >= n; xORGBR
+//               (VECT = 'Q' and VECT = 'P') for forming Q and P.
+// Computes:     A = Q B P^T, B upper bidiagonal (diagonal d, superdiagonal e),
+//               Q = H_0 H_1 ... H_{n-1} (m x m), P = G_0 G_1 ... G_{n-2} (n x n),
+//               H_i = I - tauq_i u_i u_i^T acting on rows i.., zeroing A(i+1:m, i);
+//               G_i = I - taup_i w_i w_i^T acting on columns i+1.., zeroing A(i, i+2:n).
+// Storage:      on entry A is m x n, m >= n. On exit d_i = A(i, i), e_i = A(i, i+1);
+//               u_i = [1; A(i+1:m, i)] (below the diagonal, as QR stores it) and
+//               w_i = [1; A(i, i+2:n)^T] (right of the superdiagonal, along row i).
+// Reference:    G. H. Golub and W. Kahan, "Calculating the singular values and
+//               pseudo-inverse of a matrix", SIAM J. Numer. Anal. Ser. B 2(2), 1965;
+//               Golub & Van Loan, Matrix Computations, 4th ed., section 5.4.8
+//               (algorithm 5.4.2); LAPACK Users' Guide, 3rd ed., section 3.4.3.
+// Cost:         bidiagonalize 4mn^2 - 4n^3/3 flops; form Q (m x c) about
+//               4mnc - 2(m + c)n^2 + 4n^3/3; form P 4n^3/3.
+// Invariant:    after step i, the leading (i+1) x (i+1) block of B is final and
+//               A(i+1:m, i+1:n) is the part still to be reduced; Q^T A_0 P equals the
+//               current A with the reflector storage read as zeros.
+// Stability:    backward stable: the computed B is the exact bidiagonal of A + E with
+//               ||E||_2 = O(mn eps ||A||_2) (GVL 5.4.8; Higham, Accuracy and Stability,
+//               2nd ed., section 19.3), and the formed Q, P are orthogonal to O(eps).
+// Workspace:    bidiagonalize: one vector of m (for applying G_i from the right);
+//               forming: none (the reflectors are applied one at a time).
+// Failures:     dimension_mismatch (m < n, or d, e, tau of the wrong length);
+//               not_finite (NaN or Inf in A).
+#include <algorithm>
+
+#include "stela/blas.hpp"
+#include "stela/householder.hpp"
+#include "stela/svd.hpp"
+
+namespace stela {
+
+template <class T>
+WorkspaceSize bidiagonalize_workspace_size(index m, index n) {
+  return n > 0 ? WorkspaceSize::vector<T>(m) : WorkspaceSize();
+}
+
+template <class T>
+Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, VectorView<T> tauq,
+                             VectorView<T> taup, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (m < n || d.size() != n || tauq.size() != n || taup.size() != n ||
+      (e.size() != n && e.size() != std::max<index>(n - 1, 0)))
+    return Status::dimension_mismatch;
+  if (!work.holds(bidiagonalize_workspace_size<T>(m, n))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  if (n == 0) return Status::ok;
+  VectorView<T> w = work.vector<T>(m);
+
+  for (index i = 0; i < n; ++i) {
+    // 1. H_i [A(i,i); A(i+1:m,i)] = [d_i; 0]: the column reflector.
+    T alpha = A(i, i);
+    tauq[i] = householder_generate(alpha, A.col(i).segment(i + 1, m - i - 1));
+    A(i, i) = alpha;
+    d[i] = alpha;
+    // 2. A(i:m, i+1:n) := H_i A(i:m, i+1:n)
+    householder_apply_left(VectorView<const T>(A.col(i).segment(i + 1, m - i - 1)), tauq[i],
+                           A.block(i, i + 1, m - i, n - i - 1));
+    if (i + 1 < n) {
+      // 3. [A(i,i+1), A(i,i+2:n)] G_i = [e_i, 0]: the row reflector, on row i.
+      T beta = A(i, i + 1);
+      VectorView<T> w_tail = A.row(i).segment(i + 2, n - i - 2);
+      taup[i] = householder_generate(beta, w_tail);
+      A(i, i + 1) = beta;
+      e[i] = beta;
+      // 4. A(i+1:m, i+1:n) := A(i+1:m, i+1:n) G_i
+      householder_apply_right(VectorView<const T>(w_tail), taup[i], A.block(i + 1, i + 1, m - i - 1, n - i - 1),
+                              w.segment(0, m - i - 1));
+    } else {
+      taup[i] = T(0);
+      if (e.size() == n) e[i] = T(0);
+    }
+  }
+  return Status::ok;
+}
+
+template <class T>
+WorkspaceSize bidiagonal_form_q_workspace_size(index, index, index) {
+  return WorkspaceSize();
+}
+
+template <class T>
+Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  const index c = Q.cols();
+  if (m < n || tauq.size() != n || Q.rows() != m || c < n || c > m) return Status::dimension_mismatch;
+  // 1. Q := [I; 0] (m x c).
+  set_identity(Q);
+  // 2. Backward accumulation: Q := H_i Q for i = n-1, ..., 0. Before H_i is applied,
+  //    Q(i:m, 0:i) is still zero, so H_i only touches Q(i:m, i:c).
+  for (index i = n - 1; i >= 0; --i) {
+    // Q(i:m, i:c) := (I - tauq_i u_i u_i^T) Q(i:m, i:c)
+    householder_apply_left(A_bd.col(i).segment(i + 1, m - i - 1), tauq[i], Q.block(i, i, m - i, c - i));
+  }
+  return Status::ok;
+}
+
+template <class T>
+WorkspaceSize bidiagonal_form_p_workspace_size(index) {
+  return WorkspaceSize();
+}
+
+template <class T>
+Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  if (m < n || taup.size() != n || P.rows() != n || P.cols() != n) return Status::dimension_mismatch;
+  // 1. P := I.
+  set_identity(P);
+  // 2. Backward accumulation: P := G_i P for i = n-2, ..., 0; G_i acts on coordinates
+  //    i+1.., and P(i+1:n, 0:i+1) is still zero when it is applied.
+  for (index i = n - 2; i >= 0; --i) {
+    // P(i+1:n, i+1:n) := (I - taup_i w_i w_i^T) P(i+1:n, i+1:n)
+    householder_apply_left(A_bd.row(i).segment(i + 2, n - i - 2), taup[i], P.block(i + 1, i + 1, n - i - 1, n - i - 1));
+  }
+  return Status::ok;
+}
+
+#define STELA_INSTANTIATE(T)                                                                                  \
+  template WorkspaceSize bidiagonalize_workspace_size<T>(index, index);                                      \
+  template Status bidiagonalize_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<T>,       \
+                                           VectorView<T>, Workspace);                                         \
+  template WorkspaceSize bidiagonal_form_q_workspace_size<T>(index, index, index);                            \
+  template Status bidiagonal_form_q_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>,       \
+                                               Workspace);                                                    \
+  template WorkspaceSize bidiagonal_form_p_workspace_size<T>(index);                                          \
+  template Status bidiagonal_form_p_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, Workspace);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

@@ -1,0 +1,31 @@
+// Helpers shared by the SVD sources (not part of the public interface).
+#pragma once
+
+#include <algorithm>
+
+#include "stela/svd.hpp"
+
+namespace stela::svd_detail {
+
+// Whether s, U and V have the shapes the options ask for, for an m x n matrix:
+// s has min(m, n) entries; U is m x k or m x m, V is n x k or n x n (thin or full);
+// with SvdVectors::none, U and V are not referenced.
+template <class T>
+bool shapes_fit(index m, index n, VectorView<const T> s, MatrixView<const T> U, MatrixView<const T> V,
+                SvdVectors vectors) {
+  const index k = std::min(m, n);
+  if (s.size() != k) return false;
+  switch (vectors) {
+    case SvdVectors::none: return true;
+    case SvdVectors::thin: return U.rows() == m && U.cols() == k && V.rows() == n && V.cols() == k;
+    case SvdVectors::full: return U.rows() == m && U.cols() == m && V.rows() == n && V.cols() == n;
+  }
+  return false;
+}
+
+inline bool valid(SvdVectors vectors) {
+  return vectors == SvdVectors::none || vectors == SvdVectors::thin || vectors == SvdVectors::full;
+}
+inline bool valid(SvdMethod method) { return method == SvdMethod::golub_kahan || method == SvdMethod::jacobi; }
+
+}  // namespace stela::svd_detail

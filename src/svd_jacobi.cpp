@@ -1,0 +1,289 @@
+// One-sided (Hestenes) Jacobi SVD.
+//
+// Counterparts: LAPACK xGSVJ0 / xGESVJ (the one-sided Jacobi core) and xGEJSV (the
+//               preconditioned driver).
+// Computes:     G J = U diag(s) with J (n x n) a product of plane rotations, so that
+//               for G = A: A = U diag(s) V^T with V = J. Every rotation makes one pair
+//               of columns orthogonal: with a_p, a_q the columns and
+//                 zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q),
+//                 t = sign(zeta) / (|zeta| + sqrt(1 + zeta^2)),  c = 1/sqrt(1 + t^2),
+//                 [a_p, a_q] := [a_p, a_q] [c  t c; -t c  c],
+//               a_p^T a_q becomes 0 and the norms change to
+//                 ||a_p||^2 - t a_p^T a_q and ||a_q||^2 + t a_p^T a_q.
+//               zeta is formed from the norm ratios and the cosine, never from squares,
+//               so nothing overflows; t is the smaller root, |angle| <= pi/4, and has no
+//               cancellation (Rutishauser's formula).
+// Storage:      jacobi_svd_one_sided: on entry G is m x n, m >= n; on exit s holds the
+//               column norms sorted non-increasing; with vectors, G := U (orthonormal
+//               columns) and V := J; without, G holds U diag(s).
+//               jacobi_svd: A (m x n, m >= n) destroyed; s, U (m x n or m x m), V (n x n).
+// Reference:    M. R. Hestenes, "Inversion of matrices by biorthogonalization and
+//               related results", J. SIAM 6, 1958; H. Rutishauser, "The Jacobi method
+//               for real symmetric matrices", Numer. Math. 9, 1966 (the rotation);
+//               J. Demmel and K. Veselić, "Jacobi's method is more accurate than QR",
+//               SIAM J. Matrix Anal. Appl. 13(4), 1992 (relative accuracy);
+//               Z. Drmač and K. Veselić, "New fast and accurate Jacobi SVD algorithm I
+//               and II", SIAM J. Matrix Anal. Appl. 29(4), 2008 (LAPACK Working Notes
+//               169 and 170; the norms, the tolerance, the preconditioning);
+//               Golub & Van Loan, Matrix Computations, 4th ed., section 8.6.4.
+// Convergence:  a sweep visits every pair (p, q), p < q, row by row. A pair is rotated
+//               when |a_p^T a_q| > tol ||a_p|| ||a_q||, tol = sqrt(m) eps (xGESVJ's
+//               CTOL); the iteration stops after a sweep with no rotation, so on
+//               success every pair meets the test (info.max_off_cosine <= tol).
+//               The cap is 30 sweeps (xGESVJ's NSWEEP); quadratic convergence makes
+//               5-10 sweeps typical.
+// Norms:        ||a_j|| are recomputed with the overflow-safe nrm2 at the start of every
+//               sweep and at the end; within a sweep they are updated by the formulas
+//               above, and recomputed when the update factor falls below 1/4 (a
+//               cancellation losing more than two bits; Drmač & Veselić I, section 4).
+//               The cosine a_p^T a_q / (||a_p|| ||a_q||) is a plain dot product when
+//               ||a_p|| ||a_q|| is in the safe range, otherwise a dot product of the
+//               normalised columns: tiny columns of graded matrices keep their digits.
+// Rank:         a column that a rotation cancels down to its rounding level,
+//               4 eps (c ||a_q|| + |s| ||a_p||), is set to zero: a change within the
+//               rotation's backward error, so column-wise stability (and with it the
+//               relative accuracy on graded matrices) is kept, and the exactly or
+//               numerically rank-deficient case converges instead of chasing noise.
+// Cost:         per sweep about n^2/2 (8m + 6n) flops (dot, rotation, V update); with
+//               about 6-10 sweeps, roughly 4-7 times the Golub–Kahan SVD for square A.
+// Invariant:    G_0 J = G and J orthogonal (to rounding) at every step.
+// Stability:    columnwise backward stable, and invariant under column scaling: for
+//               A = B D (D diagonal), every singular value has relative error of order
+//               (m n eps + tol) cond(B') with B' = B with unit columns (Demmel & Veselić,
+//               theorem 4.2), however wide the spread of D.
+// Workspace:    the core: an m x r copy and r reflector scalars for completing U when
+//               columns vanish (r the number of non-zero columns); jacobi_svd: the same.
+// Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence when
+//               the sweep cap is reached (the output is still sorted and normalised;
+//               info.max_off_cosine is the largest cosine of the last sweep).
+#include <algorithm>
+#include <cmath>
+
+#include "stela/blas.hpp"
+#include "stela/householder.hpp"
+#include "stela/scalar.hpp"
+#include "stela/svd.hpp"
+#include "svd_common.hpp"
+
+namespace stela {
+namespace {
+
+constexpr index kMaxSweeps = 30;  // xGESVJ's NSWEEP
+
+// Within a sweep, a column norm is recomputed instead of updated when the update factor
+// 1 -+ t cos (ratio) drops below this: the update then cancels more than two bits.
+template <class T>
+constexpr T kRecomputeBelow = T(0.25);
+
+// A rotated column whose norm is at most kRoundingLevel eps (c ||a_q|| + |s| ||a_p||) —
+// a bound on the rounding error of forming c a_q + s a_p — carries no information: it
+// is set to zero. Without this, a column of a rank-deficient matrix shrinks by a factor
+// eps per rotation until it is subnormal and then stagnates, never converging.
+template <class T>
+constexpr T kRoundingLevel = T(4);
+
+// The convergence tolerance on |cos(a_p, a_q)|: sqrt(m) eps, as xGESVJ's CTOL.
+template <class T>
+T cosine_tolerance(index m) {
+  return std::sqrt(static_cast<T>(std::max<index>(m, 1))) * eps<T>();
+}
+
+// a_p^T a_q / (np nq) for columns x, y with norms nx, ny > 0, without overflow or
+// harmful underflow: the plain dot product when nx ny lies in [safe_min/eps,
+// safe_max/2] (every product that matters to eps relative to nx ny is then normal and
+// no partial sum can overflow), otherwise the dot product of x/nx and y/ny.
+template <class T>
+T cosine(VectorView<const T> x, VectorView<const T> y, T nx, T ny) {
+  const T scale = nx * ny;
+  if (scale >= safe_min<T>() / eps<T>() && scale <= safe_max<T>() / T(2)) return dot(x, y) / nx / ny;
+  T sum = 0;
+  for (index i = 0; i < x.size(); ++i) sum += (x[i] / nx) * (y[i] / ny);
+  return sum;
+}
+
+// Columns r.. of the m x c matrix U become an orthonormal basis of the complement of
+// span(U(:, 0:r)), whose columns are orthonormal: with U(:, 0:r) = Q R (Householder
+// QR, Q = H_0 ... H_{r-1}), columns r.. of Q are orthogonal to them. Workspace: an
+// m x r copy and r scalars.
+template <class T>
+WorkspaceSize completion_workspace_size(index m, index r) {
+  return WorkspaceSize::matrix<T>(m, r) + WorkspaceSize::vector<T>(r);
+}
+
+template <class T>
+void complete_orthonormal_columns(MatrixView<T> U, index r, Workspace work) {
+  const index m = U.rows();
+  const index c = U.cols();
+  if (r >= c) return;
+  MatrixView<T> X = U.col_block(r, c - r);
+  // 1. X := columns r.. of the identity.
+  fill(X, T(0));
+  for (index j = 0; j < c - r; ++j) X(r + j, j) = T(1);
+  if (r == 0) return;
+  // 2. W := U(:, 0:r), factored in place: W = H_0 ... H_{r-1} R.
+  MatrixView<T> W = work.matrix<T>(m, r);
+  VectorView<T> tau = work.vector<T>(r);
+  copy(MatrixView<const T>(U.col_block(0, r)), W);
+  for (index j = 0; j < r; ++j) {
+    T alpha = W(j, j);
+    tau[j] = householder_generate(alpha, W.col(j).segment(j + 1, m - j - 1));
+    W(j, j) = alpha;
+    // W(j:m, j+1:r) := H_j W(j:m, j+1:r)
+    householder_apply_left(VectorView<const T>(W.col(j).segment(j + 1, m - j - 1)), tau[j],
+                           W.block(j, j + 1, m - j, r - j - 1));
+  }
+  // 3. X := Q X = H_0 (H_1 (... H_{r-1} X)).
+  for (index j = r - 1; j >= 0; --j)
+    householder_apply_left(VectorView<const T>(W.col(j).segment(j + 1, m - j - 1)), tau[j], X.row_block(j, m - j));
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors vectors) {
+  if (vectors == SvdVectors::none || m <= 0 || n <= 0) return WorkspaceSize();
+  return completion_workspace_size<T>(m, n);
+}
+
+template <class T>
+Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
+                                    index max_sweeps, SvdInfo& info, Workspace work) {
+  const index m = G.rows();
+  const index n = G.cols();
+  const bool want_vectors = vectors != SvdVectors::none;
+  if (m < n || s.size() != n || (want_vectors && (V.rows() != n || V.cols() != n)))
+    return Status::dimension_mismatch;
+  if (!svd_detail::valid(vectors)) return Status::invalid_argument;
+  if (!work.holds(jacobi_svd_one_sided_workspace_size<T>(m, n, vectors))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(G))) return Status::not_finite;
+  if (n == 0) return Status::ok;
+
+  const T tol = cosine_tolerance<T>(m);
+  const index cap = max_sweeps >= 0 ? max_sweeps : kMaxSweeps;
+  if (want_vectors) set_identity(V);  // J := I
+
+  // 1. Sweeps until one sweep rotates nothing.
+  bool converged = false;
+  for (index sweep = 0; sweep < cap && !converged; ++sweep) {
+    // 1a. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
+    for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
+    T max_cosine = 0;
+    index rotations = 0;
+    for (index p = 0; p + 1 < n; ++p) {
+      for (index q = p + 1; q < n; ++q) {
+        if (s[p] == T(0) || s[q] == T(0)) continue;  // a zero column is orthogonal to all
+        // 1b. cos = a_p^T a_q / (||a_p|| ||a_q||)
+        const T cos_pq = cosine(VectorView<const T>(G.col(p)), VectorView<const T>(G.col(q)), s[p], s[q]);
+        max_cosine = std::max(max_cosine, std::abs(cos_pq));
+        if (!(std::abs(cos_pq) > tol)) continue;
+        // 1c. zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q) from ratios; t the smaller
+        //     root of t^2 + 2 zeta t - 1 = 0; c = 1/sqrt(1 + t^2), sn = t c.
+        const T q_over_p = s[q] / s[p];
+        const T p_over_q = s[p] / s[q];
+        const T zeta = (q_over_p - p_over_q) / (T(2) * cos_pq);
+        const T t = std::copysign(T(1), zeta) / (std::abs(zeta) + std::hypot(T(1), zeta));
+        const T c = T(1) / std::sqrt(T(1) + t * t);
+        const T sn = t * c;
+        // 1d. [a_p, a_q] := [a_p, a_q] [c sn; -sn c], and the same on J's columns.
+        rot(G.col(p), G.col(q), c, -sn);
+        if (want_vectors) rot(V.col(p), V.col(q), c, -sn);
+        ++rotations;
+        // 1e. ||a_p||^2 := ||a_p||^2 (1 - t cos ||a_q||/||a_p||),
+        //     ||a_q||^2 := ||a_q||^2 (1 + t cos ||a_p||/||a_q||), or recomputed.
+        const T factor_p = T(1) - t * cos_pq * q_over_p;
+        const T factor_q = T(1) + t * cos_pq * p_over_q;
+        const T noise_p = kRoundingLevel<T> * eps<T>() * (c * s[p] + std::abs(sn) * s[q]);
+        const T noise_q = kRoundingLevel<T> * eps<T>() * (c * s[q] + std::abs(sn) * s[p]);
+        s[p] = factor_p >= kRecomputeBelow<T> ? s[p] * std::sqrt(factor_p) : nrm2(VectorView<const T>(G.col(p)));
+        s[q] = factor_q >= kRecomputeBelow<T> ? s[q] * std::sqrt(factor_q) : nrm2(VectorView<const T>(G.col(q)));
+        // 1f. A column that cancelled down to the rounding level of the rotation is noise:
+        //     it becomes exactly zero (a change within the rotation's own backward error).
+        if (s[p] <= noise_p) {
+          fill(G.col(p), T(0));
+          s[p] = T(0);
+        }
+        if (s[q] <= noise_q) {
+          fill(G.col(q), T(0));
+          s[q] = T(0);
+        }
+      }
+    }
+    info.sweeps += 1;
+    info.iterations += rotations;
+    info.max_off_cosine = static_cast<double>(max_cosine);
+    converged = rotations == 0;
+  }
+
+  // 2. Final norms, and the columns sorted by them, non-increasing.
+  for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
+  for (index i = 0; i + 1 < n; ++i) {
+    index best = i;
+    for (index j = i + 1; j < n; ++j)
+      if (s[j] > s[best]) best = j;
+    if (best != i) {
+      std::swap(s[i], s[best]);
+      swap(G.col(i), G.col(best));
+      if (want_vectors) swap(V.col(i), V.col(best));
+    }
+  }
+
+  // 3. U: the non-zero columns divided by their norms (division, not a reciprocal, so a
+  //    subnormal norm cannot overflow), the zero ones replaced by a completion.
+  if (want_vectors) {
+    index r = 0;
+    while (r < n && s[r] > T(0)) ++r;
+    for (index j = 0; j < r; ++j)
+      for (index i = 0; i < m; ++i) G(i, j) /= s[j];
+    complete_orthonormal_columns(G, r, work);
+  }
+  return converged ? Status::ok : Status::no_convergence;
+}
+
+template <class T>
+WorkspaceSize jacobi_svd_workspace_size(index m, index n, SvdVectors vectors) {
+  if (m <= 0 || n <= 0) return WorkspaceSize();
+  WorkspaceSize core = jacobi_svd_one_sided_workspace_size<T>(m, n, vectors);
+  if (vectors == SvdVectors::full) core = max(core, completion_workspace_size<T>(m, n));
+  return core;
+}
+
+template <class T>
+Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                          SvdInfo& info, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
+  if (!svd_detail::valid(opts.vectors)) return Status::invalid_argument;
+  if (!work.holds(jacobi_svd_workspace_size<T>(m, n, opts.vectors))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  if (n == 0) {
+    if (opts.vectors == SvdVectors::full) set_identity(U);
+    return Status::ok;
+  }
+
+  if (opts.vectors == SvdVectors::none) {
+    // 1. Values only: rotate A's own columns.
+    return jacobi_svd_one_sided_inplace(A, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
+  }
+  // 2. With vectors: U(:, 0:n) := A, rotated into U; V := J.
+  MatrixView<T> U_thin = U.col_block(0, n);
+  copy(MatrixView<const T>(A), U_thin);
+  const Status status =
+      jacobi_svd_one_sided_inplace(U_thin, s, V, SvdVectors::thin, opts.max_sweeps, info, work);
+  // 3. Full U: columns n.. complete the basis.
+  if (opts.vectors == SvdVectors::full) complete_orthonormal_columns(U, n, work);
+  return status;
+}
+
+#define STELA_INSTANTIATE(T)                                                                                     \
+  template WorkspaceSize jacobi_svd_one_sided_workspace_size<T>(index, index, SvdVectors);                     \
+  template Status jacobi_svd_one_sided_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, index, \
+                                                  SvdInfo&, Workspace);                                         \
+  template WorkspaceSize jacobi_svd_workspace_size<T>(index, index, SvdVectors);                                \
+  template Status jacobi_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,              \
+                                        const SvdOptions&, SvdInfo&, Workspace);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

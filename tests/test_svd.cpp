@@ -1,0 +1,814 @@
+// The SVD: one property suite run for both methods (Golub–Kahan and one-sided Jacobi)
+// over the catalogue and the shapes that break code; the building blocks
+// (bidiagonalization, the bidiagonal QR iteration with its 2 x 2 kernel, the Jacobi
+// core) on their own; relative accuracy on graded matrices against a reference computed
+// in long double; the iteration caps; bad input at every entry point.
+//
+// Ratios (STYLE.md rule 17, threshold 30):
+//   reconstruction  ||A - U S V^T||_1 / (max(m, n) ||A||_1 eps)
+//   orthogonality   ||I - Q^T Q||_1 / (rows eps)
+//   known values    max |s_i - sigma_i| / (sigma_1 max(m, n) eps)
+//   Frobenius       |sum s_i^2 - ||A||_F^2| / (||A||_F^2 max(m, n) eps)
+//   agreement       max |s_gk,i - s_jacobi,i| / (s_1 max(m, n) eps)
+//   relative        max |s_i - sigma_i| / sigma_i / (n eps cond(B))   (graded, Jacobi)
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "stela/svd.hpp"
+#include "stela/workspace.hpp"
+#include "test_support.hpp"
+
+namespace stela::test {
+namespace {
+
+template <class T>
+class Svd : public ::testing::Test {};
+TYPED_TEST_SUITE(Svd, Scalars, ScalarName);
+
+std::vector<long double> reference_singular_values(std::vector<long double> X, index m, index n);
+
+const char* method_name(SvdMethod method) { return method == SvdMethod::jacobi ? "jacobi" : "golub_kahan"; }
+const char* vectors_name(SvdVectors v) {
+  return v == SvdVectors::none ? "none" : v == SvdVectors::thin ? "thin" : "full";
+}
+
+// ||A - U(:, 0:k) diag(s) V(:, 0:k)^T||_1 / (max(m, n) ||A||_1 eps), in long double.
+template <class T>
+double reconstruction_ratio(MatrixView<const T> A, MatrixView<const T> U, VectorView<const T> s,
+                            MatrixView<const T> V) {
+  const index m = A.rows(), n = A.cols(), k = s.size();
+  long double worst = 0;
+  std::vector<long double> us(static_cast<std::size_t>(m * k));
+  for (index p = 0; p < k; ++p)
+    for (index i = 0; i < m; ++i) us[static_cast<std::size_t>(i + p * m)] = static_cast<long double>(U(i, p)) * s[p];
+  for (index j = 0; j < n; ++j) {
+    long double col = 0;
+    for (index i = 0; i < m; ++i) {
+      long double x = A(i, j);
+      for (index p = 0; p < k; ++p) x -= us[static_cast<std::size_t>(i + p * m)] * V(j, p);
+      col += std::fabs(x);
+    }
+    worst = std::max(worst, col);
+  }
+  const long double a = norm(A, Norm::one);
+  const long double scale = std::max<index>({m, n, 1}) * static_cast<long double>(eps<T>());
+  return static_cast<double>(a == 0 ? worst / scale : worst / a / scale);
+}
+
+// |sum s_i^2 - ||A||_F^2| / (||A||_F^2 max(m, n) eps), in long double.
+template <class T>
+double frobenius_ratio(MatrixView<const T> A, VectorView<const T> s) {
+  long double a2 = 0, s2 = 0;
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i) a2 += static_cast<long double>(A(i, j)) * A(i, j);
+  for (index i = 0; i < s.size(); ++i) s2 += static_cast<long double>(s[i]) * s[i];
+  if (a2 == 0) return static_cast<double>(s2);
+  return static_cast<double>(std::fabs(s2 - a2) / a2 /
+                             (std::max<index>({A.rows(), A.cols(), 1}) * static_cast<long double>(eps<T>())));
+}
+
+// max |a_i - b_i| / (scale max(m, n) eps).
+template <class T>
+double agreement_ratio(VectorView<const T> a, VectorView<const T> b, index m, index n) {
+  long double worst = 0, top = 0;
+  for (index i = 0; i < a.size(); ++i) {
+    worst = std::max(worst, std::fabs(static_cast<long double>(a[i]) - b[i]));
+    top = std::max(top, std::fabs(static_cast<long double>(a[i])));
+  }
+  if (top == 0) return static_cast<double>(worst);
+  return static_cast<double>(worst / top / (std::max<index>({m, n, 1}) * static_cast<long double>(eps<T>())));
+}
+
+// A workspace of exactly the requested size, every byte NaN-patterned so that a read of
+// scratch memory that was never written poisons the result.
+struct NanWorkspace {
+  explicit NanWorkspace(WorkspaceSize size) : bytes(size.bytes() + 1) {
+    const double x = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t i = 0; i + sizeof x <= bytes.size(); i += sizeof x) std::memcpy(&bytes[i], &x, sizeof x);
+  }
+  Workspace workspace() { return Workspace(bytes.data(), bytes.size()); }
+  std::vector<unsigned char> bytes;
+};
+
+// The result of one low-level call, with the outputs copied out of their NaN-padded views.
+template <class T>
+struct Computed {
+  Status status = Status::ok;
+  Vector<T> s;
+  Matrix<T> U, V;
+  SvdInfo info;
+  bool padding_ok = true;
+};
+
+template <class T>
+Computed<T> run_svd(MatrixView<const T> A0, SvdMethod method, SvdVectors vectors, index max_iterations = -1,
+                    index max_sweeps = -1) {
+  const index m = A0.rows(), n = A0.cols(), k = std::min(m, n);
+  SvdOptions opts;
+  opts.method = method;
+  opts.vectors = vectors;
+  opts.max_iterations = max_iterations;
+  opts.max_sweeps = max_sweeps;
+  const index u_cols = vectors == SvdVectors::full ? m : vectors == SvdVectors::thin ? k : 0;
+  const index v_cols = vectors == SvdVectors::full ? n : vectors == SvdVectors::thin ? k : 0;
+  const index u_rows = vectors == SvdVectors::none ? 0 : m;
+  const index v_rows = vectors == SvdVectors::none ? 0 : n;
+  Padded<T> A = Padded<T>::from(A0);
+  Padded<T> U(u_rows, u_cols), V(v_rows, v_cols);
+  Vector<T> s(k, nan<T>());
+  NanWorkspace work(svd_workspace_size<T>(m, n, opts));
+  Computed<T> out;
+  out.status = svd_inplace(A.view(), s.view(), U.view(), V.view(), opts, out.info, work.workspace());
+  out.s = s;
+  out.U = Matrix<T>(MatrixView<const T>(U.view()));
+  out.V = Matrix<T>(MatrixView<const T>(V.view()));
+  out.padding_ok = A.padding_untouched() && U.padding_untouched() && V.padding_untouched();
+  return out;
+}
+
+// Every property of one decomposition; returns s (with vectors) for cross-checks.
+template <class T>
+Vector<T> check_decomposition(const TestMatrix<T>& tm, SvdMethod method, SvdVectors vectors) {
+  const MatrixView<const T> A = tm.A;
+  const index m = A.rows(), n = A.cols(), k = std::min(m, n);
+  SCOPED_TRACE(std::string(method_name(method)) + " vectors " + vectors_name(vectors));
+  Computed<T> r = run_svd(A, method, vectors);
+  EXPECT_EQ(r.status, Status::ok);
+  EXPECT_TRUE(r.padding_ok);
+  // s non-negative, non-increasing.
+  for (index i = 0; i < k; ++i) {
+    EXPECT_GE(r.s[i], T(0)) << "s_" << i;
+    if (i > 0) { EXPECT_LE(r.s[i], r.s[i - 1]) << "s_" << i; }
+  }
+  MatrixView<const T> Uk = MatrixView<const T>(r.U).col_block(0, k);
+  MatrixView<const T> Vk = MatrixView<const T>(r.V).col_block(0, k);
+  EXPECT_LT(reconstruction_ratio<T>(A, Uk, r.s, Vk), kThreshold);
+  EXPECT_LT(orthogonality_ratio<T>(r.U), kThreshold) << "U";
+  EXPECT_LT(orthogonality_ratio<T>(r.V), kThreshold) << "V";
+  EXPECT_LT(frobenius_ratio<T>(A, r.s), kThreshold);
+  if (tm.sigma.size() == k) { EXPECT_LT(singular_value_ratio<T>(r.s, tm.sigma, m, n), kThreshold); }
+  // Sign convention: the largest-magnitude entry of each v_j is positive.
+  for (index j = 0; j < k; ++j) {
+    const index i = iamax(Vk.col(j));
+    EXPECT_GT(Vk(i, j), T(0)) << "sign of v_" << j;
+  }
+  // Values only: bit-for-bit the same values.
+  Computed<T> values = run_svd(A, method, SvdVectors::none);
+  EXPECT_EQ(values.status, Status::ok);
+  for (index i = 0; i < k; ++i) EXPECT_EQ(values.s[i], r.s[i]) << "values-only s_" << i;
+  return r.s;
+}
+
+template <class T>
+void check_case(MatrixType type, index m, index n, std::uint64_t seed, bool full_too) {
+  TestMatrix<T> tm = make_test_matrix<T>(type, m, n, seed);
+  SCOPED_TRACE(case_name<T>(tm.name, m, n, seed));
+  Vector<T> s_gk = check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::thin);
+  Vector<T> s_jacobi = check_decomposition(tm, SvdMethod::jacobi, SvdVectors::thin);
+  EXPECT_LT(agreement_ratio<T>(s_gk, s_jacobi, m, n), kThreshold) << "the methods disagree";
+  if (full_too) {
+    check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::full);
+    check_decomposition(tm, SvdMethod::jacobi, SvdVectors::full);
+  }
+}
+
+// Tall, square and wide shapes around a size.
+std::vector<std::pair<index, index>> shapes_around(index size) {
+  return {{size, size}, {2 * size + 1, size}, {size, 2 * size + 1}, {size + size / 4 + 1, size}};
+}
+
+TYPED_TEST(Svd, EveryMatrixTypeAtSmallShapes) {
+  using T = TypeParam;
+  for (MatrixType type : all_matrix_types())
+    for (index size : {0, 1, 2, 3, 5, 10})
+      for (auto [m, n] : shapes_around(size)) check_case<T>(type, m, n, 11 + static_cast<std::uint64_t>(size), size <= 5);
+}
+
+TYPED_TEST(Svd, LargeShapesAcrossBlockEdges) {
+  using T = TypeParam;
+  for (MatrixType type : {MatrixType::gaussian, MatrixType::geometric, MatrixType::rank_deficient})
+    for (index size : {50, 127, 128, 129})
+      for (auto [m, n] : {std::pair<index, index>{size, size}, {2 * size + 1, size}, {size, 2 * size + 1}})
+        check_case<T>(type, m, n, 23, false);
+  // The remaining types once at a middle size, tall and wide.
+  for (MatrixType type : all_matrix_types())
+    for (auto [m, n] : {std::pair<index, index>{50, 50}, {80, 50}, {50, 80}}) check_case<T>(type, m, n, 29, false);
+}
+
+// All-ones matrices: rank one, sigma_1 = sqrt(mn), every other value zero, of every shape
+// from 1 x 1 to 30 x 30.
+TYPED_TEST(Svd, AllOnesMatricesOfEveryShape) {
+  using T = TypeParam;
+  for (index m = 1; m <= 30; ++m)
+    for (index n = 1; n <= 30; ++n) {
+      TestMatrix<T> tm;
+      tm.A = Matrix<T>(m, n, T(1));
+      tm.name = "ones";
+      const index k = std::min(m, n);
+      tm.sigma = Vector<T>(k, T(0));
+      tm.sigma[0] = std::sqrt(static_cast<T>(m * n));
+      SCOPED_TRACE(case_name<T>(tm.name, m, n, 0));
+      for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
+        const bool full = (m + n) % 7 == 0;
+        check_decomposition(tm, method, full ? SvdVectors::full : SvdVectors::thin);
+      }
+    }
+}
+
+// Repeated and tightly clustered singular values: orthonormal vectors all the same.
+TYPED_TEST(Svd, ClusteredSingularValuesGiveOrthonormalVectors) {
+  using T = TypeParam;
+  for (index n : {4, 17, 40}) {
+    Rng rng(5 + n);
+    Vector<T> sigma(n);
+    for (index i = 0; i < n; ++i) sigma[i] = i < n / 2 ? T(1) + T(n / 2 - i) * eps<T>() : T(0.5);
+    FactoredMatrix<T> F = with_singular_values<T>(rng, n + 3, n, sigma);
+    TestMatrix<T> tm;
+    tm.A = F.A;
+    tm.name = "clustered";
+    tm.sigma = sigma;
+    SCOPED_TRACE(case_name<T>(tm.name, n + 3, n, 5 + n));
+    check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::thin);
+    check_decomposition(tm, SvdMethod::jacobi, SvdVectors::thin);
+  }
+}
+
+// Matrices of 1e300 or 1e-300 (1e30, 1e-30 in float), near the overflow threshold, and
+// with subnormal entries.
+TYPED_TEST(Svd, ExtremeScalesAreScaledAndRestored) {
+  using T = TypeParam;
+  const T big = std::is_same_v<T, float> ? T(1e30) : T(1e300);
+  const T tiny = std::is_same_v<T, float> ? T(1e-30) : T(1e-300);
+  for (T scale : {big, tiny, std::numeric_limits<T>::max() / T(8)}) {
+    Rng rng(3);
+    Vector<T> sigma{T(4), T(2), T(1), T(0.5)};
+    for (index i = 0; i < 4; ++i) sigma[i] *= scale / T(4);
+    FactoredMatrix<T> F = with_singular_values<T>(rng, 6, 4, sigma);
+    TestMatrix<T> tm;
+    tm.A = F.A;
+    tm.name = "scaled";
+    tm.sigma = sigma;
+    SCOPED_TRACE(case_name<T>(tm.name, 6, 4, 3) + " scale " + std::to_string(static_cast<double>(scale)));
+    Vector<T> s1 = check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::thin);
+    Vector<T> s2 = check_decomposition(tm, SvdMethod::jacobi, SvdVectors::thin);
+    EXPECT_LT(agreement_ratio<T>(s1, s2, 6, 4), kThreshold);
+    Computed<T> r = run_svd<T>(tm.A, SvdMethod::golub_kahan, SvdVectors::none);
+    if (scale >= big) { EXPECT_LT(r.info.scaling, 1.0); }
+    if (scale <= tiny) { EXPECT_GT(r.info.scaling, 1.0); }
+  }
+  // Subnormal entries: the matrix is what it is (few digits per entry, exact in long
+  // double); its singular values are subnormal too, so they are compared with the
+  // long double reference to eps relative to s_1 plus one subnormal spacing.
+  const T sub = std::numeric_limits<T>::denorm_min() * T(1 << 20);
+  Matrix<T> A = random_matrix<T>(6, 4, 12);
+  for (index j = 0; j < 4; ++j) scal(sub, A.col(j));
+  std::vector<long double> X(24);
+  for (index j = 0; j < 4; ++j)
+    for (index i = 0; i < 6; ++i) X[static_cast<std::size_t>(i + j * 6)] = A(i, j);
+  const std::vector<long double> sigma = reference_singular_values(X, 6, 4);
+  for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
+    SCOPED_TRACE(std::string(type_name<T>()) + " subnormal " + method_name(method));
+    Computed<T> r = run_svd<T>(A, method, SvdVectors::thin);
+    ASSERT_EQ(r.status, Status::ok);
+    EXPECT_GT(r.info.scaling, 1.0);
+    EXPECT_LT(orthogonality_ratio<T>(r.U), kThreshold);
+    EXPECT_LT(orthogonality_ratio<T>(r.V), kThreshold);
+    for (index i = 0; i < 4; ++i) {
+      const long double allowed = kThreshold * 6 * eps<T>() * sigma[0] + std::numeric_limits<T>::denorm_min();
+      EXPECT_LE(std::fabs(r.s[i] - sigma[static_cast<std::size_t>(i)]), allowed) << "s_" << i;
+    }
+  }
+}
+
+// Empty, zero, 1 x 1, n x 1, 1 x n: shapes and values, and no iteration where none is due.
+TYPED_TEST(Svd, DegenerateShapesNeedNoIteration) {
+  using T = TypeParam;
+  for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi})
+    for (SvdVectors vectors : {SvdVectors::none, SvdVectors::thin, SvdVectors::full}) {
+      SCOPED_TRACE(std::string(type_name<T>()) + " " + method_name(method) + " " + vectors_name(vectors));
+      SvdOptions opts;
+      opts.method = method;
+      opts.vectors = vectors;
+      // Empty shapes: correctly shaped, empty or identity outputs.
+      for (auto [m, n] : {std::pair<index, index>{0, 0}, {0, 3}, {4, 0}}) {
+        Result<SVD<T>> r = svd<T>(Matrix<T>(m, n), opts);
+        ASSERT_EQ(r.status(), Status::ok);
+        EXPECT_EQ(r->s.size(), 0);
+        if (vectors == SvdVectors::full) {
+          EXPECT_EQ(r->U.rows(), m);
+          EXPECT_EQ(r->U.cols(), m);
+          EXPECT_EQ(r->V.cols(), n);
+          EXPECT_LT(orthogonality_ratio<T>(r->U), kThreshold);
+          EXPECT_LT(orthogonality_ratio<T>(r->V), kThreshold);
+        }
+        if (vectors == SvdVectors::thin) {
+          EXPECT_EQ(r->U.rows(), m);
+          EXPECT_EQ(r->U.cols(), 0);
+          EXPECT_EQ(r->V.rows(), n);
+        }
+      }
+      // The zero matrix: s = 0, orthonormal U and V, no iteration at all.
+      Result<SVD<T>> z = svd<T>(Matrix<T>(5, 3), opts);
+      ASSERT_EQ(z.status(), Status::ok);
+      for (index i = 0; i < 3; ++i) EXPECT_EQ(z->s[i], T(0));
+      EXPECT_EQ(z->info.iterations, 0);
+      EXPECT_EQ(z->info.sweeps, 0);
+      if (vectors != SvdVectors::none) {
+        EXPECT_LT(orthogonality_ratio<T>(z->U), kThreshold);
+        EXPECT_LT(orthogonality_ratio<T>(z->V), kThreshold);
+      }
+      // 1 x 1, n x 1, 1 x n: s_1 = |a| or ||a||, no QR step.
+      Matrix<T> one{{T(-3)}};
+      Result<SVD<T>> r1 = svd<T>(one, opts);
+      ASSERT_EQ(r1.status(), Status::ok);
+      EXPECT_EQ(r1->s[0], T(3));
+      EXPECT_EQ(r1->info.iterations, 0);
+      if (vectors != SvdVectors::none) {
+        EXPECT_EQ(r1->V(0, 0), T(1));
+        EXPECT_EQ(r1->U(0, 0), T(-1));
+      }
+      Matrix<T> column{{T(3)}, {T(-4)}};
+      Matrix<T> row{{T(3), T(-4)}};
+      for (const Matrix<T>* A : {&column, &row}) {
+        Result<SVD<T>> r = svd<T>(*A, opts);
+        ASSERT_EQ(r.status(), Status::ok);
+        EXPECT_NEAR(r->s[0], T(5), 4 * eps<T>() * 5);
+        EXPECT_EQ(r->info.iterations, 0);
+        if (vectors != SvdVectors::none) {
+          EXPECT_LT(reconstruction_ratio<T>(*A, MatrixView<const T>(r->U).col_block(0, 1), r->s,
+                                            MatrixView<const T>(r->V).col_block(0, 1)),
+                    kThreshold);
+        }
+      }
+    }
+}
+
+// DESIGN.md's worked example 2: rank 2, sigma_3 at rounding level, null vector
+// [1, -3, 0] / sqrt(10) (sign: largest-magnitude entry positive, so [-1, 3, 0]/sqrt(10)).
+TYPED_TEST(Svd, WorkedExampleRankTwo) {
+  using T = TypeParam;
+  Matrix<T> A{{3, 1, 0}, {6, 2, 1}, {3, 1, 0}};
+  for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
+    SCOPED_TRACE(method_name(method));
+    SvdOptions opts;
+    opts.method = method;
+    Result<SVD<T>> r = svd<T>(A, opts);
+    ASSERT_EQ(r.status(), Status::ok);
+    EXPECT_LE(r->s[2], kThreshold * 3 * eps<T>() * r->s[0]);
+    EXPECT_GT(r->s[1], T(0.5));
+    const T root10 = std::sqrt(T(10));
+    const T expected[3] = {T(-1) / root10, T(3) / root10, T(0)};
+    for (index i = 0; i < 3; ++i) EXPECT_NEAR(r->V(i, 2), expected[i], kThreshold * 3 * eps<T>());
+    EXPECT_LT(reconstruction_ratio<T>(A, r->U, r->s, r->V), kThreshold);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Relative accuracy on graded matrices
+
+// Singular values by one-sided Jacobi in long double on the columns of X (m x n, m >= n),
+// to convergence at long double's epsilon: the reference for column-graded matrices
+// (accurate by Demmel & Veselić's theorem, now with 11 more bits).
+std::vector<long double> reference_singular_values(std::vector<long double> X, index m, index n) {
+  auto col = [&](index j) { return X.data() + j * m; };
+  const long double tol = std::sqrt(static_cast<long double>(m)) * std::numeric_limits<long double>::epsilon();
+  for (int sweep = 0; sweep < 60; ++sweep) {
+    bool rotated = false;
+    for (index p = 0; p + 1 < n; ++p)
+      for (index q = p + 1; q < n; ++q) {
+        long double app = 0, aqq = 0, apq = 0;
+        for (index i = 0; i < m; ++i) {
+          app += col(p)[i] * col(p)[i];
+          aqq += col(q)[i] * col(q)[i];
+          apq += col(p)[i] * col(q)[i];
+        }
+        if (app == 0 || aqq == 0 || std::fabs(apq) <= tol * std::sqrt(app) * std::sqrt(aqq)) continue;
+        rotated = true;
+        const long double zeta = (aqq - app) / (2 * apq);
+        const long double t = (zeta >= 0 ? 1 : -1) / (std::fabs(zeta) + std::sqrt(1 + zeta * zeta));
+        const long double c = 1 / std::sqrt(1 + t * t), s = t * c;
+        long double np = 0, nq = 0;
+        for (index i = 0; i < m; ++i) {
+          const long double x = col(p)[i], y = col(q)[i];
+          col(p)[i] = c * x - s * y;
+          col(q)[i] = s * x + c * y;
+          np += col(p)[i] * col(p)[i];
+          nq += col(q)[i] * col(q)[i];
+        }
+        // A column cancelled to its rounding level is zero (wide X: rank < columns).
+        const long double e4 = 4 * std::numeric_limits<long double>::epsilon();
+        if (std::sqrt(np) <= e4 * (c * std::sqrt(app) + std::fabs(s) * std::sqrt(aqq)))
+          for (index i = 0; i < m; ++i) col(p)[i] = 0;
+        if (std::sqrt(nq) <= e4 * (c * std::sqrt(aqq) + std::fabs(s) * std::sqrt(app)))
+          for (index i = 0; i < m; ++i) col(q)[i] = 0;
+      }
+    if (!rotated) break;
+  }
+  std::vector<long double> sigma(static_cast<std::size_t>(n));
+  for (index j = 0; j < n; ++j) {
+    long double ss = 0;
+    for (index i = 0; i < m; ++i) ss += col(j)[i] * col(j)[i];
+    sigma[static_cast<std::size_t>(j)] = std::sqrt(ss);
+  }
+  std::sort(sigma.begin(), sigma.end(), [](long double a, long double b) { return a > b; });
+  return sigma;
+}
+
+enum class Order { decreasing, increasing, random };
+const char* order_name(Order o) { return o == Order::decreasing ? "decreasing" : o == Order::increasing ? "increasing" : "random"; }
+
+// Exponents spread evenly over `decades`, in the given order.
+std::vector<double> grading_exponents(index n, double decades, Order order, Rng& rng) {
+  std::vector<double> x(static_cast<std::size_t>(n));
+  for (index i = 0; i < n; ++i) x[static_cast<std::size_t>(i)] = n > 1 ? decades * double(i) / double(n - 1) : 0.0;
+  if (order == Order::increasing) std::reverse(x.begin(), x.end());
+  if (order == Order::random)
+    for (index i = n - 1; i > 0; --i)
+      std::swap(x[static_cast<std::size_t>(i)], x[static_cast<std::size_t>(rng.next_u64() % static_cast<std::uint64_t>(i + 1))]);
+  return x;
+}
+
+// max_i |s_i - sigma_i| / sigma_i.
+template <class T>
+double max_relative_error(VectorView<const T> s, const std::vector<long double>& sigma) {
+  long double worst = 0;
+  for (index i = 0; i < s.size(); ++i)
+    worst = std::max(worst, std::fabs(s[i] - sigma[static_cast<std::size_t>(i)]) / sigma[static_cast<std::size_t>(i)]);
+  return static_cast<double>(worst);
+}
+
+// A = B D and A = D B, B = U diag(sigma) V^T with cond(B) = 10, D = diag(10^-x_i) with x
+// spread over 30 decades (double) or 20 (float), in three orders. Jacobi: every singular
+// value, the smallest included, to relative error n eps cond(B) (times 30). Golub–Kahan
+// is backward stable only in norm: its smallest values are wrong in relative terms,
+// which the test shows for the random order.
+TYPED_TEST(Svd, JacobiHasRelativeAccuracyOnGradedMatrices) {
+  using T = TypeParam;
+  const double decades = std::is_same_v<T, float> ? 20.0 : 30.0;
+  const double cond_b = 10;
+  for (index n : {6, 20})
+    for (auto [rows, cols] : {std::pair<index, index>{n, n}, {n + 5, n}, {n, n + 5}})
+      for (bool columns : {true, false})
+        for (Order order : {Order::decreasing, Order::increasing, Order::random}) {
+          const std::uint64_t seed = 40 + static_cast<std::uint64_t>(rows + 2 * cols);
+          Rng rng(seed);
+          const index k = std::min(rows, cols);
+          Vector<T> sigma_b(k);
+          for (index i = 0; i < k; ++i) sigma_b[i] = static_cast<T>(std::pow(cond_b, -double(i) / double(k - 1)));
+          // columns: A = B D, D cols x cols; rows: A = D B, D rows x rows.
+          FactoredMatrix<T> F = with_singular_values<T>(rng, rows, cols, VectorView<const T>(sigma_b));
+          const index graded = columns ? cols : rows;
+          std::vector<double> x = grading_exponents(graded, decades, order, rng);
+          Matrix<T> A = F.A;
+          for (index i = 0; i < graded; ++i) {
+            const T d = static_cast<T>(std::pow(10.0, -x[static_cast<std::size_t>(i)]));
+            if (columns) {
+              scal(d, A.col(i));
+            } else {
+              scal(d, A.row(i));
+            }
+          }
+          SCOPED_TRACE(case_name<T>(std::string(columns ? "BD" : "DB") + "_" + order_name(order), rows, cols, seed));
+          // Reference on the column-graded form: A itself (B D) or A^T (= B^T D).
+          const index rm = columns ? rows : cols, rn = columns ? cols : rows;
+          std::vector<long double> X(static_cast<std::size_t>(rm * rn));
+          for (index j = 0; j < rn; ++j)
+            for (index i = 0; i < rm; ++i) X[static_cast<std::size_t>(i + j * rm)] = columns ? A(i, j) : A(j, i);
+          std::vector<long double> sigma = reference_singular_values(X, rm, rn);
+          sigma.resize(static_cast<std::size_t>(k));
+          const double bound = static_cast<double>(k) * static_cast<double>(eps<T>()) * cond_b;
+          Computed<T> jac = run_svd<T>(A, SvdMethod::jacobi, SvdVectors::thin);
+          ASSERT_EQ(jac.status, Status::ok);
+          const double jacobi_error = max_relative_error<T>(jac.s, sigma);
+          EXPECT_LT(jacobi_error / bound, kThreshold) << "Jacobi relative error " << jacobi_error;
+          EXPECT_LT(reconstruction_ratio<T>(A, jac.U, jac.s, jac.V), kThreshold);
+          Computed<T> jac_values = run_svd<T>(A, SvdMethod::jacobi, SvdVectors::none);
+          EXPECT_LT(max_relative_error<T>(jac_values.s, sigma) / bound, kThreshold);
+
+          Computed<T> gk = run_svd<T>(A, SvdMethod::golub_kahan, SvdVectors::none);
+          ASSERT_EQ(gk.status, Status::ok);
+          const double gk_error = max_relative_error<T>(gk.s, sigma);
+          ::testing::Test::RecordProperty("gk_relative_error", std::to_string(gk_error));
+          // Golub–Kahan fails the bound Jacobi meets (by orders of magnitude, typically):
+          // it is accurate relative to ||A||, not to each sigma_i.
+          if (order == Order::random) {
+            EXPECT_GT(gk_error / bound, kThreshold) << "Golub-Kahan relative error " << gk_error;
+          }
+        }
+}
+
+// ---------------------------------------------------------------------------------------
+// Iteration caps
+
+TYPED_TEST(Svd, TinyCapsReportNoConvergence) {
+  using T = TypeParam;
+  Matrix<T> A = random_matrix<T>(12, 10, 77);
+  Computed<T> gk = run_svd<T>(A, SvdMethod::golub_kahan, SvdVectors::thin, /*max_iterations=*/3);
+  EXPECT_EQ(gk.status, Status::no_convergence);
+  EXPECT_GE(gk.info.iterations, 3);
+  EXPECT_GT(gk.info.unconverged, 0);
+  EXPECT_GT(gk.info.sweeps, 0);
+  // What is there is still an orthogonal decomposition of a nearby non-diagonal problem:
+  // U and V stay orthogonal.
+  EXPECT_LT(orthogonality_ratio<T>(gk.U), kThreshold);
+  EXPECT_LT(orthogonality_ratio<T>(gk.V), kThreshold);
+
+  Computed<T> jac = run_svd<T>(A, SvdMethod::jacobi, SvdVectors::thin, -1, /*max_sweeps=*/1);
+  EXPECT_EQ(jac.status, Status::no_convergence);
+  EXPECT_EQ(jac.info.sweeps, 1);
+  EXPECT_GT(jac.info.max_off_cosine, static_cast<double>(eps<T>()));
+  EXPECT_GT(jac.info.iterations, 0);
+
+  // Through the high level: the status and the partial result with its info.
+  SvdOptions opts;
+  opts.max_iterations = 0;
+  Result<SVD<T>> r = svd<T>(A, opts);
+  EXPECT_EQ(r.status(), Status::no_convergence);
+  EXPECT_EQ(r->s.size(), 10);
+  EXPECT_GT(r->info.unconverged, 0);
+
+  // With the default caps both converge, Jacobi with its cosines below tolerance.
+  Computed<T> ok = run_svd<T>(A, SvdMethod::jacobi, SvdVectors::none);
+  EXPECT_EQ(ok.status, Status::ok);
+  EXPECT_LE(ok.info.max_off_cosine, std::sqrt(12.0) * static_cast<double>(eps<T>()));
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input
+
+template <class T>
+bool same_bits(MatrixView<const T> A, MatrixView<const T> B) {
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i)
+      if (std::memcmp(&A(i, j), &B(i, j), sizeof(T)) != 0) return false;
+  return true;
+}
+
+TYPED_TEST(Svd, BadInputLeavesEverythingUntouched) {
+  using T = TypeParam;
+  for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi})
+    for (auto [m, n] : {std::pair<index, index>{7, 4}, {4, 7}, {5, 5}}) {
+      SCOPED_TRACE(std::string(type_name<T>()) + " " + method_name(method) + " " + std::to_string(m) + "x" +
+                   std::to_string(n));
+      const index k = std::min(m, n);
+      SvdOptions opts;
+      opts.method = method;
+      const Matrix<T> A0 = random_matrix<T>(m, n, 8);
+      const T sentinel = T(12345);
+      auto call = [&](Matrix<T>& A, index s_size, index u_rows, index u_cols, index v_rows, index v_cols,
+                      const SvdOptions& o, std::size_t bytes) {
+        Matrix<T> U(u_rows, u_cols, sentinel), V(v_rows, v_cols, sentinel);
+        Vector<T> s(s_size, sentinel);
+        std::vector<unsigned char> buffer(bytes);
+        SvdInfo info;
+        const Status st = svd_inplace(A.view(), s.view(), U.view(), V.view(), o, info, Workspace(buffer.data(), bytes));
+        bool untouched = true;
+        for (index i = 0; i < s_size; ++i) untouched = untouched && s[i] == sentinel;
+        for (index j = 0; j < u_cols; ++j)
+          for (index i = 0; i < u_rows; ++i) untouched = untouched && U(i, j) == sentinel;
+        for (index j = 0; j < v_cols; ++j)
+          for (index i = 0; i < v_rows; ++i) untouched = untouched && V(i, j) == sentinel;
+        return std::make_pair(st, untouched);
+      };
+      const std::size_t enough = svd_workspace_size<T>(m, n, opts).bytes();
+      // NaN and Inf anywhere: not_finite.
+      for (T bad : {nan<T>(), std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity()})
+        for (auto [i, j] : {std::pair<index, index>{0, 0}, {m - 1, n - 1}, {m / 2, n / 3}}) {
+          Matrix<T> A = A0;
+          A(i, j) = bad;
+          const Matrix<T> before = A;
+          auto [st, untouched] = call(A, k, m, k, n, k, opts, enough);
+          EXPECT_EQ(st, Status::not_finite);
+          EXPECT_TRUE(untouched);
+          EXPECT_TRUE(same_bits<T>(A, before));
+        }
+      // Mismatched shapes: s, U, V.
+      for (int which = 0; which < 3; ++which) {
+        Matrix<T> A = A0;
+        auto [st, untouched] = call(A, which == 0 ? k + 1 : k, which == 1 ? m + 1 : m, k, n,
+                                    which == 2 ? k + 1 : k, opts, enough);
+        EXPECT_EQ(st, Status::dimension_mismatch) << "case " << which;
+        EXPECT_TRUE(untouched);
+        EXPECT_TRUE(same_bits<T>(A, A0));
+      }
+      if (m != n) {
+        // Full vectors asked for, thin-shaped U and V given.
+        Matrix<T> A = A0;
+        SvdOptions full = opts;
+        full.vectors = SvdVectors::full;
+        auto [st, untouched] = call(A, k, m, k, n, k, full, svd_workspace_size<T>(m, n, full).bytes());
+        EXPECT_EQ(st, Status::dimension_mismatch);
+        EXPECT_TRUE(untouched);
+        EXPECT_TRUE(same_bits<T>(A, A0));
+      }
+      // Workspace one byte short.
+      {
+        Matrix<T> A = A0;
+        const WorkspaceSize need = svd_workspace_size<T>(m, n, opts);
+        if (need.payload() > 0) {
+          auto [st, untouched] = call(A, k, m, k, n, k, opts, need.payload() - 1);
+          EXPECT_EQ(st, Status::workspace_too_small);
+          EXPECT_TRUE(untouched);
+          EXPECT_TRUE(same_bits<T>(A, A0));
+        }
+      }
+      // An option out of range.
+      {
+        Matrix<T> A = A0;
+        SvdOptions bad = opts;
+        bad.method = static_cast<SvdMethod>(7);
+        auto [st, untouched] = call(A, k, m, k, n, k, bad, enough);
+        EXPECT_EQ(st, Status::invalid_argument);
+        EXPECT_TRUE(untouched);
+        EXPECT_TRUE(same_bits<T>(A, A0));
+        EXPECT_EQ(svd<T>(A0, bad).status(), Status::invalid_argument);
+      }
+      // High level: NaN gives not_finite, and the caller's matrix is const anyway.
+      Matrix<T> A = A0;
+      A(0, n - 1) = nan<T>();
+      EXPECT_EQ(svd<T>(A, opts).status(), Status::not_finite);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Building blocks
+
+TYPED_TEST(Svd, BidiagonalizationReconstructs) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{1, 1}, {2, 1}, {5, 5}, {9, 4}, {40, 33}, {70, 70}}) {
+    SCOPED_TRACE(case_name<T>("gaussian", m, n, 4));
+    const Matrix<T> A0 = random_matrix<T>(m, n, 4);
+    Padded<T> A = Padded<T>::from(A0);
+    Vector<T> d(n, nan<T>()), e(n, nan<T>()), tauq(n, nan<T>()), taup(n, nan<T>());
+    NanWorkspace work(bidiagonalize_workspace_size<T>(m, n));
+    ASSERT_EQ(bidiagonalize_inplace(A.view(), d.view(), e.view(), tauq.view(), taup.view(), work.workspace()),
+              Status::ok);
+    EXPECT_TRUE(A.padding_untouched());
+    Padded<T> Q(m, m), P(n, n);
+    ASSERT_EQ(bidiagonal_form_q_inplace(MatrixView<const T>(A.view()), VectorView<const T>(tauq), Q.view(), Workspace()),
+              Status::ok);
+    ASSERT_EQ(bidiagonal_form_p_inplace(MatrixView<const T>(A.view()), VectorView<const T>(taup), P.view(), Workspace()),
+              Status::ok);
+    EXPECT_LT(orthogonality_ratio<T>(Q.view()), kThreshold);
+    EXPECT_LT(orthogonality_ratio<T>(P.view()), kThreshold);
+    // A = Q(:, 0:n) B P^T.
+    Matrix<T> B(n, n);
+    for (index i = 0; i < n; ++i) {
+      B(i, i) = d[i];
+      if (i + 1 < n) B(i, i + 1) = e[i];
+    }
+    Matrix<T> QB = multiply<T>(MatrixView<const T>(Q.view()).col_block(0, n), B);
+    Matrix<T> QBPt = multiply<T>(QB, MatrixView<const T>(P.view()), Op::none, Op::transpose);
+    EXPECT_LT(factorization_ratio<T>(A0, QBPt), kThreshold);
+    // The thin Q equals the first columns of the full one.
+    Padded<T> Qthin(m, n);
+    ASSERT_EQ(bidiagonal_form_q_inplace(MatrixView<const T>(A.view()), VectorView<const T>(tauq), Qthin.view(),
+                                        Workspace()),
+              Status::ok);
+    EXPECT_TRUE(same_bits<T>(Qthin.view(), MatrixView<const T>(Q.view()).col_block(0, n)));
+  }
+  // m < n is the caller's to transpose.
+  Matrix<T> wide(2, 3);
+  Vector<T> d(3), e(3), tq(3), tp(3);
+  EXPECT_EQ(bidiagonalize_inplace(wide.view(), d.view(), e.view(), tq.view(), tp.view(), Workspace()),
+            Status::dimension_mismatch);
+}
+
+// An upper bidiagonal with entries of magnitude 10^(-g i) (decreasing) or 10^(-g (n-1-i))
+// (increasing), random factors in [0.5, 1] and random signs.
+template <class T>
+void graded_bidiagonal(index n, double g, bool decreasing, std::uint64_t seed, Vector<T>& d, Vector<T>& e) {
+  Rng rng(seed);
+  d = Vector<T>(n);
+  e = Vector<T>(n);
+  for (index i = 0; i < n; ++i) {
+    const double level = decreasing ? double(i) : double(n - 1 - i);
+    const double sign_d = rng.uniform() < 0.5 ? -1 : 1, sign_e = rng.uniform() < 0.5 ? -1 : 1;
+    d[i] = static_cast<T>(sign_d * rng.uniform(0.5, 1.0) * std::pow(10.0, -g * level));
+    // e_i sits in column i+1, whose scale it shares: B = B' D column-graded.
+    const double level_e = decreasing ? double(i + 1) : double(n - 2 - i);
+    e[i] = i + 1 < n ? static_cast<T>(sign_e * rng.uniform(0.5, 1.0) * std::pow(10.0, -g * level_e)) : T(0);
+  }
+}
+
+// The bidiagonal QR alone: high relative accuracy on graded bidiagonals in both chase
+// directions (Demmel–Kahan), zero-shift sweeps used there; shifted sweeps on an ungraded
+// one; vectors orthogonal and reconstructing B; values bit-identical without vectors.
+TYPED_TEST(Svd, BidiagonalQrHasRelativeAccuracy) {
+  using T = TypeParam;
+  // Decades spanned: well inside the range, above xBDSQR's absolute floor 6 n^2 safe_min.
+  const double span = std::is_same_v<T, float> ? 24.0 : 120.0;
+  for (index n : {2, 3, 8, 25})
+    for (int kind = 0; kind < 3; ++kind) {
+      const bool graded = kind < 2;
+      const bool decreasing = kind == 0;
+      // decades per step: at most 2 (double) or 1 (float), so that sweeps are needed
+      const double g = std::min(span / static_cast<double>(std::max<index>(n - 1, 1)),
+                                std::is_same_v<T, float> ? 1.0 : 2.0);
+      Vector<T> d, e;
+      graded_bidiagonal<T>(n, graded ? g : 0.0, decreasing, 90 + n, d, e);
+      SCOPED_TRACE(case_name<T>(graded ? (decreasing ? "bidiagonal_graded_down" : "bidiagonal_graded_up") : "bidiagonal",
+                                n, n, 90 + n));
+      // Reference: long double Jacobi on the dense B (column graded, so accurate).
+      std::vector<long double> X(static_cast<std::size_t>(n * n), 0.0L);
+      for (index i = 0; i < n; ++i) {
+        X[static_cast<std::size_t>(i + i * n)] = d[i];
+        if (i + 1 < n) X[static_cast<std::size_t>(i + (i + 1) * n)] = e[i];
+      }
+      const std::vector<long double> sigma = reference_singular_values(X, n, n);
+      Matrix<T> B(n, n);
+      for (index i = 0; i < n; ++i) {
+        B(i, i) = d[i];
+        if (i + 1 < n) B(i, i + 1) = e[i];
+      }
+      // With vectors, starting from identities.
+      Vector<T> dv = d, ev = e;
+      Padded<T> U(n, n), V(n, n);
+      set_identity(U.view());
+      set_identity(V.view());
+      SvdInfo info;
+      ASSERT_EQ(bidiagonal_svd_inplace(dv.view(), ev.view(), U.view(), V.view(), -1, info), Status::ok);
+      const double bound = static_cast<double>(n) * static_cast<double>(eps<T>());
+      EXPECT_LT(max_relative_error<T>(dv, sigma) / bound, kThreshold);
+      EXPECT_LT(orthogonality_ratio<T>(U.view()), kThreshold);
+      EXPECT_LT(orthogonality_ratio<T>(V.view()), kThreshold);
+      EXPECT_LT(reconstruction_ratio<T>(B, MatrixView<const T>(U.view()), dv, MatrixView<const T>(V.view())),
+                kThreshold);
+      if (graded && n >= 8) { EXPECT_GT(info.zero_shift_sweeps, 0); }
+      if (!graded && n >= 8) { EXPECT_GT(info.sweeps, info.zero_shift_sweeps); }
+      EXPECT_LE(info.iterations, 6 * n * n);
+      // Values only: identical bits.
+      Vector<T> d0 = d, e0 = e;
+      SvdInfo info0;
+      ASSERT_EQ(bidiagonal_svd_inplace(d0.view(), e0.view(), MatrixView<T>(), MatrixView<T>(), -1, info0), Status::ok);
+      for (index i = 0; i < n; ++i) EXPECT_EQ(d0[i], dv[i]);
+      EXPECT_EQ(info0.iterations, info.iterations);
+    }
+  // NaN in e: not_finite, d untouched.
+  Vector<T> d{T(1), T(2)}, e{nan<T>()};
+  SvdInfo info;
+  EXPECT_EQ(bidiagonal_svd_inplace(d.view(), e.view(), MatrixView<T>(), MatrixView<T>(), -1, info), Status::not_finite);
+  EXPECT_EQ(d[0], T(1));
+  EXPECT_EQ(d[1], T(2));
+}
+
+// The 2 x 2 kernel through n = 2: sigma_max sigma_min = |f h| and sigma_max^2 +
+// sigma_min^2 = f^2 + g^2 + h^2, in long double, over magnitudes from tiny to huge.
+TYPED_TEST(Svd, TwoByTwoBidiagonalToFullRelativeAccuracy) {
+  using T = TypeParam;
+  Rng rng(2024);
+  const int span = std::is_same_v<T, float> ? 15 : 100;  // decades each entry may move
+  for (int trial = 0; trial < 3000; ++trial) {
+    T entry[3];
+    for (T& x : entry) {
+      const double mag = std::pow(10.0, rng.uniform(-span, span));
+      x = static_cast<T>((rng.uniform() < 0.5 ? -1 : 1) * mag * rng.uniform(0.5, 1.0));
+      if (rng.uniform() < 0.05) x = T(0);
+    }
+    Vector<T> d{entry[0], entry[2]}, e{entry[1]};
+    Matrix<T> U = Matrix<T>::identity(2), V = Matrix<T>::identity(2);
+    SvdInfo info;
+    ASSERT_EQ(bidiagonal_svd_inplace(d.view(), e.view(), U.view(), V.view(), -1, info), Status::ok);
+    const long double f = entry[0], g = entry[1], h = entry[2];
+    // sigma_max exactly from the invariants in long double, sigma_min = |f h| / sigma_max.
+    const long double big = std::max({std::fabs(f), std::fabs(g), std::fabs(h)});
+    if (big == 0) continue;
+    const long double fs = f / big, gs = g / big, hs = h / big;
+    const long double sum = fs * fs + gs * gs + hs * hs, prod = std::fabs(fs * hs);
+    const long double disc = std::sqrt((sum - 2 * prod) * (sum + 2 * prod));
+    const long double smax = std::sqrt((sum + disc) / 2) * big;
+    const long double smin = smax == 0 ? 0 : (std::fabs(f) * (std::fabs(h) / smax));
+    SCOPED_TRACE(testing::Message() << type_name<T>() << " f " << entry[0] << " g " << entry[1] << " h " << entry[2]);
+    EXPECT_LE(std::fabs(d[0] - smax), 8 * eps<T>() * smax);
+    // sigma_min relative, unless it underflows in T.
+    if (smin > 1e3L * std::numeric_limits<T>::min()) { EXPECT_LE(std::fabs(d[1] - smin), 8 * eps<T>() * smin); }
+    EXPECT_LT(orthogonality_ratio<T>(U), kThreshold);
+    EXPECT_LT(orthogonality_ratio<T>(V), kThreshold);
+  }
+}
+
+// The Jacobi core with exactly zero columns: U is completed to orthonormal columns.
+TYPED_TEST(Svd, JacobiCoreCompletesZeroColumns) {
+  using T = TypeParam;
+  Matrix<T> G = random_matrix<T>(8, 5, 31);
+  scal(T(0), G.col(1));
+  scal(T(0), G.col(3));
+  const Matrix<T> A = G;
+  Vector<T> s(5);
+  Matrix<T> V(5, 5);
+  NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(8, 5, SvdVectors::thin));
+  SvdInfo info;
+  ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), V.view(), SvdVectors::thin, -1, info, work.workspace()),
+            Status::ok);
+  EXPECT_EQ(s[3], T(0));
+  EXPECT_EQ(s[4], T(0));
+  EXPECT_GT(s[2], T(0));
+  EXPECT_LT(orthogonality_ratio<T>(G), kThreshold);
+  EXPECT_LT(orthogonality_ratio<T>(V), kThreshold);
+  EXPECT_LT(reconstruction_ratio<T>(A, G, s, V), kThreshold);
+}
+
+}  // namespace
+}  // namespace stela::test
