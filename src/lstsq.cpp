@@ -91,6 +91,27 @@ SvdOptions svd_options(LstsqMethod method) {
   return opts;
 }
 
+// kappa_1 of the leading r x r upper triangle of R: ||R||_1 times the Hager–Higham
+// estimate of ||R^{-1}||_1, both O(r^2).
+template <class T>
+WorkspaceSize triangular_condition_workspace_size(index r) {
+  return WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r);
+}
+
+template <class T>
+T triangular_condition(MatrixView<const T> R, Workspace work) {
+  const index r = R.rows();
+  if (r == 0) return T(1);
+  VectorView<T> x = work.vector<T>(r);
+  VectorView<T> xi = work.vector<T>(r);
+  T rnorm = 0;  // ||R||_1 of the upper triangle
+  for (index j = 0; j < r; ++j) rnorm = std::max(rnorm, asum(R.col(j).segment(0, j + 1)));
+  const T inverse_norm = detail::one_norm_estimate<T>(
+      r, [&](VectorView<T> v) { trsv(Uplo::upper, Op::none, Diag::non_unit, R, v); },
+      [&](VectorView<T> v) { trsv(Uplo::upper, Op::transpose, Diag::non_unit, R, v); }, x, xi);
+  return rnorm * inverse_norm;
+}
+
 // Workspace of each method, on the scaled copies A (n x d) and B (max(n, d) x k).
 template <class T>
 WorkspaceSize method_workspace_size(index n, index d, index k, LstsqMethod method) {
@@ -102,17 +123,18 @@ WorkspaceSize method_workspace_size(index n, index d, index k, LstsqMethod metho
       return WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) + WorkspaceSize::matrix<T>(d, r) +
              WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options<T>(method));
     case LstsqMethod::qr: {
-      // tau, the solution, and the factorization / solve / estimate scratch (in sequence).
-      const index rows = std::max(n, d), cols = std::min(n, d);
-      return WorkspaceSize::matrix<T>(rows, cols) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(d, k) +
-             max(max(householder_qr_workspace_size<T>(rows, cols), qr_solve_workspace_size<T>(n, d, k)),
-                 WorkspaceSize::vector<T>(2 * r));
+      // The factored X (or X^T), tau, a copy of Y_s; then, in sequence, the
+      // factorization, the solve (tall) or the application of Q (wide), the estimate.
+      const index rows = std::max(n, d);
+      return WorkspaceSize::matrix<T>(rows, r) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, k) +
+             max(max(householder_qr_workspace_size<T>(rows, r), triangular_condition_workspace_size<T>(r)),
+                 n >= d ? qr_solve_workspace_size<T>(n, d, k) : qr_apply_q_workspace_size<T>(Side::left, d, k, n));
     }
     case LstsqMethod::qrcp:
       return WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<index>(d) +
-             WorkspaceSize::matrix<T>(d, k) +
+             WorkspaceSize::matrix<T>(n, k) +
              max(max(cod_workspace_size<T>(n, d), cod_solve_workspace_size<T>(n, d, k)),
-                 WorkspaceSize::vector<T>(2 * r));
+                 triangular_condition_workspace_size<T>(r));
     case LstsqMethod::normal_cholesky:
       return WorkspaceSize::matrix<T>(d, k) + normal_equations_cholesky_workspace_size<T>(n, d, k);
     case LstsqMethod::normal_lu:
@@ -129,22 +151,6 @@ struct MethodInfo {
   T gap = not_available<T>();
   T condition = not_available<T>();
 };
-
-// kappa_1 of the leading r x r upper triangle of R: ||R||_1 times the Hager–Higham
-// estimate of ||R^{-1}||_1, both O(r^2).
-template <class T>
-T triangular_condition(MatrixView<const T> R, Workspace work) {
-  const index r = R.rows();
-  if (r == 0) return T(1);
-  VectorView<T> x = work.vector<T>(r);
-  VectorView<T> xi = work.vector<T>(r);
-  T rnorm = 0;  // ||R||_1 of the upper triangle
-  for (index j = 0; j < r; ++j) rnorm = std::max(rnorm, asum(R.col(j).segment(0, j + 1)));
-  const T inverse_norm = detail::one_norm_estimate<T>(
-      r, [&](VectorView<T> v) { trsv(Uplo::upper, Op::none, Diag::non_unit, R, v); },
-      [&](VectorView<T> v) { trsv(Uplo::upper, Op::transpose, Diag::non_unit, R, v); }, x, xi);
-  return rnorm * inverse_norm;
-}
 
 // svd, jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
 template <class T>
@@ -225,15 +231,22 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
   VectorView<index> perm = work.vector<index>(d);
   MatrixView<T> B = work.matrix<T>(n, k);
   index rank = 0;
-  // 1. The decomposition; on exit the leading rank x rank triangle is T.
+  // 1. |r_00| of the pivoted QR is the largest column norm (the first pivot's), which
+  //    the decomposition overwrites: take it first, for the tolerance it is compared with.
+  T r00 = 0;
+  for (index j = 0; j < d; ++j) r00 = std::max(r00, nrm2(A.col(j)));
+  info.tolerance = rank_threshold(tol, r00, n, d);
+  // 2. The decomposition; on exit T is the leading rank x rank triangle and R22 stays in
+  //    rows and columns rank.. (see qr_cod.cpp).
   Status status = cod_inplace(A, tau, tau_z, perm, rank, tol, work);
   if (status != Status::ok) return status;
   info.rank = rank;
-  T r00 = 0;
-  if (r > 0) r00 = std::abs(A(0, 0));
-  info.tolerance = rank_threshold(tol, r00, n, d);
-  info.condition = rank == 0 ? not_available<T>() : triangular_condition(MatrixView<const T>(A).block(0, 0, rank, rank), work);
-  // 2. The minimum-norm solve.
+  // The gap, as far as the triangular factors tell: last kept over first dropped diagonal.
+  if (rank == r) info.gap = std::numeric_limits<T>::infinity();
+  else if (rank > 0) info.gap = std::abs(A(rank - 1, rank - 1)) / std::abs(A(rank, rank));
+  info.condition =
+      rank == 0 ? not_available<T>() : triangular_condition(MatrixView<const T>(A).block(0, 0, rank, rank), work);
+  // 3. The minimum-norm solve.
   copy(Ys, B);
   return cod_solve_inplace(MatrixView<const T>(A), VectorView<const T>(tau), VectorView<const T>(tau_z),
                            VectorView<const index>(perm), rank, B, Ws, work);

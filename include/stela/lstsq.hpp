@@ -62,7 +62,9 @@ struct LstsqResult {
   Vector<T> singular_values;  // all min(n, d) of them for svd and jacobi; empty otherwise
   LstsqMethod method = LstsqMethod::svd;
   T tolerance = 0;            // threshold applied to singular values or |r_kk|
-  T gap = 0;                  // sigma_r / sigma_(r+1) (|r_rr| / |r_(r+1)(r+1)| for qrcp);
+  T gap = 0;                  // sigma_r / sigma_(r+1) for svd and jacobi; for qrcp the
+                              // last kept over the first dropped diagonal entry of the
+                              // triangular factors (|t_rr| / |r_(r+1)(r+1)|), an estimate;
                               // +inf when r = min(n, d); NaN when the method cannot tell
   T condition = 0;            // estimate of kappa_2(X) restricted to its rank
   Vector<T> forward_error;    // the Users' Guide estimate for every column (see above)

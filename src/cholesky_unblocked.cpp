@@ -1,0 +1,82 @@
+// Cholesky factorization, unblocked: A = L L^T one column at a time.
+//
+// Counterpart:  LAPACK xPOTF2 (lower).
+// Computes:     L lower triangular with positive diagonal such that A = L L^T, for A
+//               symmetric positive definite.
+// Storage:      entry: the lower triangle of A; the strict upper triangle is never read
+//               or written. exit: L over the lower triangle. On failure at column j:
+//               columns 0 .. j-1 hold L, A(j, j) holds the pivot a_jj - sum_k l_jk^2
+//               that was not positive, columns j+1 .. n-1 still hold A.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 4.2 (gaxpy
+//               Cholesky); Higham, Accuracy and Stability of Numerical Algorithms,
+//               2nd ed., chapter 10.
+// Method:       left-looking ("gaxpy" / dot) form: column j is A(j:n, j) minus the
+//               contributions of the finished columns 0 .. j-1, then divided by its
+//               pivot:
+//                   l_jj   = sqrt(a_jj - L(j, 0:j) L(j, 0:j)^T)
+//                   L(j+1:n, j) = (A(j+1:n, j) - L(j+1:n, 0:j) L(j, 0:j)^T) / l_jj
+// Cost:         n^3 / 3 flops.
+// Workspace:    none.
+// Invariant:    before step j, columns 0 .. j-1 hold L and A(0:j, 0:j) = L11 L11^T.
+// Stability:    backward stable whenever it completes: L L^T = A + dA with
+//               |dA| <= gamma_{n+1} |L| |L^T| (Higham thm 10.3); it completes when
+//               the scaled condition number is below about 1 / (n^{3/2} eps) (thm 10.7).
+// Failure:      dimension_mismatch (not square), not_finite (the lower triangle holds
+//               NaN or Inf; A untouched), not_positive_definite (a pivot is zero,
+//               negative or NaN; info.failed_column = its column).
+#include <cmath>
+
+#include "factorization_kernels.hpp"
+#include "stela/cholesky.hpp"
+
+namespace stela {
+
+namespace detail {
+
+template <class T>
+index cholesky_unblocked_kernel(MatrixView<T> A) {
+  const index n = A.rows();
+  for (index j = 0; j < n; ++j) {
+    VectorView<const T> lj = A.row(j).segment(0, j);  // L(j, 0:j)
+    // 1. The pivot: d = a_jj - L(j, 0:j) L(j, 0:j)^T.
+    const T d = A(j, j) - dot(lj, lj);
+    // 2. It must be positive; NaN fails this test as well.
+    if (!(d > T(0))) {
+      A(j, j) = d;
+      return j;
+    }
+    const T ljj = std::sqrt(d);
+    A(j, j) = ljj;
+    if (j + 1 == n) break;
+    // 3. A(j+1:n, j) := A(j+1:n, j) - L(j+1:n, 0:j) L(j, 0:j)^T
+    VectorView<T> below = A.col(j).segment(j + 1, n - j - 1);
+    gemv(Op::none, T(-1), MatrixView<const T>(A.block(j + 1, 0, n - j - 1, j)), lj, T(1), below);
+    // 4. L(j+1:n, j) := A(j+1:n, j) / l_jj
+    scal(T(1) / ljj, below);
+  }
+  return -1;
+}
+
+}  // namespace detail
+
+template <class T>
+Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo& info) {
+  // Checks: shape, finiteness, empty.
+  if (A.rows() != A.cols()) return Status::dimension_mismatch;
+  if (!detail::lower_triangle_finite(MatrixView<const T>(A))) return Status::not_finite;
+  info = CholeskyInfo{};
+  info.tries = 1;
+  if (A.rows() == 0) return Status::ok;
+
+  info.failed_column = detail::cholesky_unblocked_kernel(A);
+  return info.failed_column < 0 ? Status::ok : Status::not_positive_definite;
+}
+
+#define STELA_INSTANTIATE(T)                                                     \
+  template index detail::cholesky_unblocked_kernel<T>(MatrixView<T>);            \
+  template Status cholesky_unblocked_inplace<T>(MatrixView<T>, CholeskyInfo&);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

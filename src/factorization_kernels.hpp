@@ -1,0 +1,63 @@
+// Internal to stela's sources (not installed): the unchecked kernels that the blocked
+// factorizations call on their diagonal blocks and panels, and small helpers shared by
+// the Cholesky and LU files. The public entry points check their input (shapes,
+// finiteness) once and then call these, so a block is not re-checked and an
+// intermediate overflow is reported as what it means (a failed pivot), not as bad input.
+#pragma once
+
+#include <algorithm>
+
+#include "stela/blas.hpp"
+#include "stela/matrix.hpp"
+
+namespace stela::detail {
+
+// xPOTF2 on a square block whose lower triangle is finite (src/cholesky_unblocked.cpp).
+// Returns the column of the first pivot that is not positive, or -1.
+template <class T>
+index cholesky_unblocked_kernel(MatrixView<T> A);
+
+// xPOTRF on a square matrix whose lower triangle is finite (src/cholesky_blocked.cpp).
+// Returns the column of the first pivot that is not positive, or -1.
+template <class T>
+index cholesky_blocked_kernel(MatrixView<T> A);
+
+// xGETF2 on an m x n panel, m >= n (src/lu_unblocked.cpp): P A = L U with pivots[j] the
+// row (relative to the panel) swapped with row j. Returns the first column with an
+// exactly zero pivot, or -1.
+template <class T>
+index lu_panel_kernel(MatrixView<T> A, VectorView<index> pivots);
+
+// True when no entry on or below the diagonal of A is NaN or ±Inf.
+template <class T>
+bool lower_triangle_finite(MatrixView<const T> A) {
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = j; i < A.rows(); ++i)
+      if (!(A(i, j) - A(i, j) == T(0))) return false;
+  return true;
+}
+
+// Row interchanges (LAPACK xLASWP): for i = first, ..., last - 1 (forward) or in the
+// reverse order (backward), swap rows i and pivots[i] of A. Walked column by column so
+// each column is touched contiguously. Forward applies P; backward applies P^T.
+template <class T>
+void apply_row_interchanges(MatrixView<T> A, VectorView<const index> pivots, index first, index last, bool forward) {
+  for (index j = 0; j < A.cols(); ++j) {
+    T* a = A.data() + j * A.ld();
+    if (forward) {
+      for (index i = first; i < last; ++i) std::swap(a[i], a[pivots[i]]);
+    } else {
+      for (index i = last - 1; i >= first; --i) std::swap(a[i], a[pivots[i]]);
+    }
+  }
+}
+
+// Whether the pivots describe interchanges within 0 .. n-1 with pivots[i] >= i.
+inline bool pivots_valid(VectorView<const index> pivots) {
+  const index n = pivots.size();
+  for (index i = 0; i < n; ++i)
+    if (pivots[i] < i || pivots[i] >= n) return false;
+  return true;
+}
+
+}  // namespace stela::detail

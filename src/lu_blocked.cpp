@@ -1,0 +1,90 @@
+// LU factorization with partial pivoting, blocked: P A = L U by panels of kBlock
+// columns.
+//
+// Counterpart:  LAPACK xGETRF (right-looking, with xGETF2 on each panel and xLASWP for
+//               the interchanges).
+// Computes:     P A = L U, the same factors and pivots as xGETF2 (src/lu_unblocked.cpp)
+//               up to rounding: partial pivoting picks its pivots from the same
+//               columns, only the order of the updates differs.
+// Storage:      entry: A (n x n). exit: L's strict lower triangle (unit diagonal not
+//               stored) and U on and above the diagonal; pivots[j] = the row swapped
+//               with row j at step j (0-based).
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 3.4 (partial
+//               pivoting and its block form); LAPACK Users' Guide, 3rd ed., section
+//               3.4; Higham, Accuracy and Stability, 2nd ed., section 13.1 (partitioned
+//               LU is Gaussian elimination reordered, with the same error bound).
+// Method:       for each panel J of columns j .. j+jb-1, with A split as
+//                   [A11 A12; A21 A22]   (A11 jb x jb at (j, j)),
+//               1. factor the tall panel [A11; A21] = P_J^T [L11; L21] U11 (xGETF2);
+//               2. apply P_J to the columns left and right of the panel (xLASWP);
+//               3. U12 := L11^{-1} A12                    trsm, unit lower
+//               4. A22 := A22 - L21 U12                   gemm
+// Cost:         2 n^3 / 3 flops; all but O(n^2 kBlock) of them in trsm and gemm.
+// Workspace:    none (the size query returns zero; the argument keeps the calling
+//               convention of every driver).
+// Invariant:    before panel J, columns 0 .. j-1 hold L and U, rows 0 .. j-1 of the
+//               columns to the right hold U, and A22 is the Schur complement, all for
+//               the rows in their current (interchanged) order.
+// Stability:    as xGETF2: L U = P A + dA with |dA| <= gamma_n |L| |U| up to the order
+//               of summation.
+// Failure:      dimension_mismatch, workspace_too_small, not_finite (A untouched);
+//               singular: a zero pivot, reported for the first such column after the
+//               factorization completed (info.failed_column).
+#include <algorithm>
+
+#include "factorization_kernels.hpp"
+#include "stela/lu.hpp"
+
+namespace stela {
+namespace {
+
+constexpr index kBlock = 64;  // panel width: ILAENV's default NB for xGETRF
+
+}  // namespace
+
+template <class T>
+WorkspaceSize lu_workspace_size(index /*n*/) {
+  return WorkspaceSize();
+}
+
+template <class T>
+Status lu_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info, Workspace work) {
+  // Checks: shapes, workspace, finiteness, empty.
+  const index n = A.rows();
+  if (A.cols() != n || pivots.size() != n) return Status::dimension_mismatch;
+  if (!work.holds(lu_workspace_size<T>(n))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  info = LuInfo{};
+  if (n == 0) return Status::ok;
+
+  for (index j = 0; j < n; j += kBlock) {
+    const index jb = std::min(kBlock, n - j);
+    const index right = n - j - jb;  // columns to the right of the panel
+    // 1. [A11; A21] = P_J^T [L11; L21] U11, pivots relative to row j, then made absolute.
+    VectorView<index> panel_pivots = pivots.segment(j, jb);
+    const index zero = detail::lu_panel_kernel(A.block(j, j, n - j, jb), panel_pivots);
+    if (zero >= 0 && info.failed_column < 0) info.failed_column = j + zero;
+    for (index i = 0; i < jb; ++i) panel_pivots[i] += j;
+    // 2. Apply P_J to the columns left of the panel and right of it.
+    const VectorView<const index> all_pivots = pivots;
+    detail::apply_row_interchanges(A.col_block(0, j), all_pivots, j, j + jb, true);
+    if (right == 0) break;
+    MatrixView<T> A12 = A.block(j, j + jb, jb, right);
+    detail::apply_row_interchanges(A.col_block(j + jb, right), all_pivots, j, j + jb, true);
+    // 3. U12 := L11^{-1} A12
+    trsm(Side::left, Uplo::lower, Op::none, Diag::unit, T(1), MatrixView<const T>(A.block(j, j, jb, jb)), A12);
+    // 4. A22 := A22 - L21 U12
+    gemm(Op::none, Op::none, T(-1), MatrixView<const T>(A.block(j + jb, j, n - j - jb, jb)), MatrixView<const T>(A12),
+         T(1), A.block(j + jb, j + jb, n - j - jb, right));
+  }
+  return info.failed_column < 0 ? Status::ok : Status::singular;
+}
+
+#define STELA_INSTANTIATE(T)                                                                  \
+  template WorkspaceSize lu_workspace_size<T>(index);                                         \
+  template Status lu_inplace<T>(MatrixView<T>, VectorView<index>, LuInfo&, Workspace);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

@@ -1,0 +1,86 @@
+// Condition estimate from an LU factorization: rcond = 1 / (||A||_1 ||A^{-1}||_1).
+//
+// Counterpart:  LAPACK xGECON (1-norm), with the estimator of xLACN2.
+// Computes:     rcond = (1 / est) / anorm, est the Hager–Higham estimate of
+//               ||A^{-1}||_1 (src/one_norm_estimate.hpp), anorm = ||A||_1 supplied by
+//               the caller (lu_inplace overwrites A, so its norm is taken before).
+//               The products the estimator asks for are solves with the factors:
+//               A^{-1} x = U^{-1} L^{-1} P x and A^{-T} x = P^T L^{-T} U^{-T} x.
+// Storage:      factors and pivots as lu_inplace leaves them, not modified.
+// Reference:    N. J. Higham, "FORTRAN codes for estimating the one-norm of a real or
+//               complex matrix, with applications to condition estimation", ACM TOMS
+//               14(4), 1988; W. W. Hager, SIAM J. Sci. Stat. Comput. 5(2), 1984;
+//               Higham, Accuracy and Stability, 2nd ed., chapter 15.
+// Cost:         about 10 triangular solves of 2 n^2 flops each: O(n^2), against the
+//               2 n^3 / 3 of the factorization and the 2 n^3 of an explicit inverse.
+// Workspace:    two vectors of n.
+// Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
+//               condition number, in practice by less than a factor of 3. The solves
+//               are plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0.
+// Failure:      dimension_mismatch, invalid_argument (anorm < 0, a pivot out of
+//               range), not_finite (anorm or the factors), workspace_too_small. A zero
+//               on U's diagonal is not an error: rcond = 0.
+#include "factorization_kernels.hpp"
+#include "one_norm_estimate.hpp"
+#include "stela/lu.hpp"
+#include "stela/scalar.hpp"
+
+namespace stela {
+
+template <class T>
+WorkspaceSize lu_condition_estimate_workspace_size(index n) {
+  return WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<T>(n);
+}
+
+template <class T>
+Status lu_condition_estimate(MatrixView<const T> factors, VectorView<const index> pivots, T anorm, T& rcond,
+                             Workspace work) {
+  // Checks: shapes, arguments, workspace, finiteness, empty.
+  const index n = factors.rows();
+  if (factors.cols() != n || pivots.size() != n) return Status::dimension_mismatch;
+  if (detail::not_finite_value(anorm)) return Status::not_finite;
+  if (anorm < T(0) || !detail::pivots_valid(pivots)) return Status::invalid_argument;
+  if (!work.holds(lu_condition_estimate_workspace_size<T>(n))) return Status::workspace_too_small;
+  if (!all_finite(factors)) return Status::not_finite;
+  if (n == 0) {
+    rcond = T(1);
+    return Status::ok;
+  }
+  // An exactly singular U, or a zero matrix: infinitely ill-conditioned.
+  for (index i = 0; i < n; ++i)
+    if (factors(i, i) == T(0)) {
+      rcond = T(0);
+      return Status::ok;
+    }
+  if (anorm == T(0)) {
+    rcond = T(0);
+    return Status::ok;
+  }
+
+  // 1. est ~ ||A^{-1}||_1 from solves with the factors.
+  VectorView<T> x = work.vector<T>(n);
+  VectorView<T> xi = work.vector<T>(n);
+  auto solve = [factors, pivots, n](VectorView<T> v) {
+    for (index i = 0; i < n; ++i) std::swap(v[i], v[pivots[i]]);  // v := P v
+    trsv(Uplo::lower, Op::none, Diag::unit, factors, v);         // v := L^{-1} v
+    trsv(Uplo::upper, Op::none, Diag::non_unit, factors, v);     // v := U^{-1} v
+  };
+  auto solve_transpose = [factors, pivots, n](VectorView<T> v) {
+    trsv(Uplo::upper, Op::transpose, Diag::non_unit, factors, v);      // v := U^{-T} v
+    trsv(Uplo::lower, Op::transpose, Diag::unit, factors, v);          // v := L^{-T} v
+    for (index i = n - 1; i >= 0; --i) std::swap(v[i], v[pivots[i]]);  // v := P^T v
+  };
+  const T est = detail::one_norm_estimate<T>(n, solve, solve_transpose, x, xi);
+  // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".
+  rcond = (est > T(0) && est <= safe_max<T>()) ? (T(1) / est) / anorm : T(0);
+  return Status::ok;
+}
+
+#define STELA_INSTANTIATE(T)                                                                          \
+  template WorkspaceSize lu_condition_estimate_workspace_size<T>(index);                              \
+  template Status lu_condition_estimate<T>(MatrixView<const T>, VectorView<const index>, T, T&, Workspace);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

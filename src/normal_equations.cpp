@@ -1,0 +1,204 @@
+// The naive normal equations: min ||Y - X W||_F through (X^T X) W = X^T Y.
+//
+// Counterpart:  none in LAPACK (xPOSV / xGESV applied to X^T X); numpy's
+//               np.linalg.solve(X.T @ X, X.T @ y) for the LU variant.
+// Computes:     G = X^T X (syrk), W = X^T Y (gemm), then
+//                 normal_equations_cholesky:  G (+ jitter) = L L^T, W := G^{-1} W;
+//                 normal_equations_lu:        P G = L U, W := G^{-1} W;
+//               and rcond ~ 1 / kappa_1(G) from the factors.
+// Storage:      X (m x d) and Y (m x k) are read; W (d x k) receives the solution.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.3.2 (the
+//               method of normal equations and its kappa^2 sensitivity); Higham,
+//               Accuracy and Stability, 2nd ed., section 20.4; Å. Björck, Numerical
+//               Methods for Least Squares Problems, SIAM 1996, section 2.2.
+// Cost:         m d^2 (syrk) + 2 m d k (X^T Y) + d^3 / 3 (Cholesky) or 2 d^3 / 3 (LU)
+//               + 2 d^2 k (solves) + O(d^2) (estimate). For m >> d the syrk dominates:
+//               half the flops of Householder QR (2 m d^2), which is why it is used.
+// Workspace:    G (d x d) and the factorization's and estimator's workspace; the LU
+//               variant also its d pivots.
+// Stability:    not backward stable for least squares: rounding G = X^T X alone
+//               perturbs it by about m eps ||X||_2^2, so the error in W is of order
+//               kappa_2(X)^2 eps (GVL 5.3.8; Higham section 20.4), and G is
+//               numerically singular once kappa_2(X) reaches about 1 / sqrt(eps). The
+//               Läuchli matrix [1 1; delta 0; 0 delta] with delta^2 < eps / 2 is the
+//               textbook case: 1 + delta^2 rounds to 1 and G = [1 1; 1 1] exactly.
+// Failure:      dimension_mismatch, invalid_argument (jitter), not_finite (X or Y),
+//               workspace_too_small — W untouched — and not_finite when X^T X or X^T Y
+//               overflows; then
+//               Cholesky: not_positive_definite when a pivot of G (+ jitter) is not
+//               positive (info.failed_column; W holds X^T Y), or, without jitter, when
+//               rcond < eps (W holds the solution, info.failed_column = -1);
+//               LU: singular when a pivot of G is exactly zero (info.failed_column; W
+//               holds X^T Y), or when rcond < eps (W holds the solution). The rcond <
+//               eps rule is xPOSVX's and xGESVX's "singular to working precision".
+#include "stela/normal_equations.hpp"
+#include "stela/scalar.hpp"
+
+namespace stela {
+namespace {
+
+// Shapes X m x d, Y m x k, W d x k.
+template <class T>
+bool shapes_fit(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<const T> W) {
+  return Y.rows() == X.rows() && W.rows() == X.cols() && W.cols() == Y.cols();
+}
+
+// 1. G := X^T X (syrk on the lower triangle, mirrored to the upper one so that G is
+//    whole for the 1-norm and for LU), and 2. W := X^T Y. Returns ||G||_1.
+template <class T>
+T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> G, MatrixView<T> W) {
+  const index d = X.cols();
+  // G := X^T X (lower triangle)
+  syrk(Uplo::lower, Op::transpose, T(1), X, T(0), G);
+  for (index j = 1; j < d; ++j)
+    for (index i = 0; i < j; ++i) G(i, j) = G(j, i);
+  // W := X^T Y
+  gemm(Op::transpose, Op::none, T(1), X, Y, T(0), W);
+  return norm(MatrixView<const T>(G), Norm::one);
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize normal_equations_cholesky_workspace_size(index /*m*/, index d, index /*k*/, const CholeskyOptions& opts) {
+  return WorkspaceSize::matrix<T>(d, d) +
+         max(cholesky_workspace_size<T>(d, opts), cholesky_condition_estimate_workspace_size<T>(d));
+}
+
+template <class T>
+Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
+                                         NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts) {
+  // Checks: shapes, options, workspace, finiteness, empty.
+  const index m = X.rows(), d = X.cols(), k = Y.cols();
+  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
+  if (!valid<T>(opts)) return Status::invalid_argument;
+  if (!work.holds(normal_equations_cholesky_workspace_size<T>(m, d, k, opts))) return Status::workspace_too_small;
+  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+  info = NormalEquationsInfo{};
+  if (d == 0) {
+    info.rcond = 1;
+    return Status::ok;
+  }
+
+  // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
+  MatrixView<T> G = work.matrix<T>(d, d);
+  const T anorm = form_normal_equations(X, Y, G, W);
+  // 3. G (+ tau I) =: L L^T.
+  CholeskyInfo factor_info;
+  const Status factored = cholesky_inplace(G, factor_info, work, opts);
+  info.failed_column = factor_info.failed_column;
+  info.jitter = factor_info.jitter;
+  info.tries = factor_info.tries;
+  if (factored != Status::ok) return factored;
+  // 4. rcond ~ 1 / kappa_1(G + tau I). (anorm is that of G; the jitter adds at most
+  //    tau to it, far below the estimate's own factor-of-3 accuracy.)
+  T rcond = 0;
+  if (Status s = cholesky_condition_estimate(MatrixView<const T>(G), anorm, rcond, work); s != Status::ok) return s;
+  info.rcond = static_cast<double>(rcond);
+  // 5. W := G^{-1} W = L^{-T} L^{-1} W. (not_finite here: X^T Y overflowed.)
+  if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), W); s != Status::ok) return s;
+  // 6. Without jitter, G singular to working precision is reported (xPOSVX's rule).
+  if (info.jitter == 0 && !(rcond >= eps<T>())) return Status::not_positive_definite;
+  return Status::ok;
+}
+
+template <class T>
+WorkspaceSize normal_equations_lu_workspace_size(index /*m*/, index d, index /*k*/) {
+  return WorkspaceSize::matrix<T>(d, d) + WorkspaceSize::vector<index>(d) +
+         max(lu_workspace_size<T>(d), lu_condition_estimate_workspace_size<T>(d));
+}
+
+template <class T>
+Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
+                                   NormalEquationsInfo& info, Workspace work) {
+  // Checks: shapes, workspace, finiteness, empty.
+  const index m = X.rows(), d = X.cols(), k = Y.cols();
+  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
+  if (!work.holds(normal_equations_lu_workspace_size<T>(m, d, k))) return Status::workspace_too_small;
+  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+  info = NormalEquationsInfo{};
+  if (d == 0) {
+    info.rcond = 1;
+    return Status::ok;
+  }
+
+  // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
+  MatrixView<T> G = work.matrix<T>(d, d);
+  VectorView<index> pivots = work.vector<index>(d);
+  const T anorm = form_normal_equations(X, Y, G, W);
+  // 3. P G =: L U.
+  LuInfo factor_info;
+  const Status factored = lu_inplace(G, pivots, factor_info, work);
+  info.failed_column = factor_info.failed_column;
+  if (factored != Status::ok) return factored;
+  // 4. rcond ~ 1 / kappa_1(G).
+  T rcond = 0;
+  if (Status s = lu_condition_estimate(MatrixView<const T>(G), VectorView<const index>(pivots), anorm, rcond, work);
+      s != Status::ok)
+    return s;
+  info.rcond = static_cast<double>(rcond);
+  // 5. W := G^{-1} W = U^{-1} L^{-1} P W. (not_finite here: X^T Y overflowed.)
+  if (Status s = lu_solve_inplace(Op::none, MatrixView<const T>(G), VectorView<const index>(pivots), W);
+      s != Status::ok)
+    return s;
+  // 6. G singular to working precision is reported (xGESVX's rule).
+  if (!(rcond >= eps<T>())) return Status::singular;
+  return Status::ok;
+}
+
+template <class T>
+Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, MatrixView<const T> Y,
+                                                             const CholeskyOptions& opts) {
+  if (Y.rows() != X.rows()) return Status::dimension_mismatch;
+  NormalEquationsSolution<T> out;
+  out.solution = Matrix<T>(X.cols(), Y.cols());
+  WorkspaceBuffer buffer(normal_equations_cholesky_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts));
+  const Status status = normal_equations_cholesky_inplace(X, Y, out.solution.view(), out.info, buffer.workspace(), opts);
+  if (status != Status::ok && status != Status::not_positive_definite) return status;
+  return Result<NormalEquationsSolution<T>>(status, std::move(out));
+}
+
+template <class T>
+Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, VectorView<const T> y,
+                                                             const CholeskyOptions& opts) {
+  Matrix<T> Y(y.size(), 1);
+  copy(y, Y.col(0));
+  return normal_equations_cholesky(X, MatrixView<const T>(Y), opts);
+}
+
+template <class T>
+Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, MatrixView<const T> Y) {
+  if (Y.rows() != X.rows()) return Status::dimension_mismatch;
+  NormalEquationsSolution<T> out;
+  out.solution = Matrix<T>(X.cols(), Y.cols());
+  WorkspaceBuffer buffer(normal_equations_lu_workspace_size<T>(X.rows(), X.cols(), Y.cols()));
+  const Status status = normal_equations_lu_inplace(X, Y, out.solution.view(), out.info, buffer.workspace());
+  if (status != Status::ok && status != Status::singular) return status;
+  return Result<NormalEquationsSolution<T>>(status, std::move(out));
+}
+
+template <class T>
+Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, VectorView<const T> y) {
+  Matrix<T> Y(y.size(), 1);
+  copy(y, Y.col(0));
+  return normal_equations_lu(X, MatrixView<const T>(Y));
+}
+
+#define STELA_INSTANTIATE(T)                                                                                        \
+  template WorkspaceSize normal_equations_cholesky_workspace_size<T>(index, index, index, const CholeskyOptions&);  \
+  template Status normal_equations_cholesky_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,     \
+                                                       NormalEquationsInfo&, Workspace, const CholeskyOptions&);    \
+  template WorkspaceSize normal_equations_lu_workspace_size<T>(index, index, index);                                \
+  template Status normal_equations_lu_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,           \
+                                                 NormalEquationsInfo&, Workspace);                                  \
+  template Result<NormalEquationsSolution<T>> normal_equations_cholesky<T>(MatrixView<const T>, MatrixView<const T>, \
+                                                                           const CholeskyOptions&);                 \
+  template Result<NormalEquationsSolution<T>> normal_equations_cholesky<T>(MatrixView<const T>, VectorView<const T>, \
+                                                                           const CholeskyOptions&);                 \
+  template Result<NormalEquationsSolution<T>> normal_equations_lu<T>(MatrixView<const T>, MatrixView<const T>);     \
+  template Result<NormalEquationsSolution<T>> normal_equations_lu<T>(MatrixView<const T>, VectorView<const T>);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

@@ -1,0 +1,185 @@
+// Complete orthogonal decomposition and the minimum-norm least-squares solution.
+//
+// Counterpart:  the decomposition inside LAPACK xGELSY (xGEQP3, rank decision, xTZRZF)
+//               and its solve (xORMQR, xTRSM, xORMRZ, permutation).
+// Computes:     A P = Q [T 0; 0 0] Z, r = numerical rank, T r x r upper triangular
+//               and nonsingular, Q (m x m) and Z (n x n) orthogonal, P a permutation;
+//               then for any B the minimum-norm least-squares solution of the rank-r
+//               problem,
+//                   X = P Z^T [T^{-1} (Q^T B)(0:r, :); 0].
+//               Why it is the minimum-norm one: with y = Z P^T X and c = Q^T B,
+//               ||A X - B|| = ||[T y_1 - c_1; -c_2]|| is smallest for y_1 = T^{-1} c_1
+//               whatever y_2, and ||X|| = ||y|| is smallest for y_2 = 0.
+// Method:       1. pivoted QR: A P = Q [R11 R12; 0 R22] (qr_pivoted_inplace);
+//               2. r = the number of leading |r_jj| > rank_threshold(tol, |r_00|, m, n);
+//                  R22 counts as zero (its column norms are below |r_rr| <= threshold);
+//               3. RZ factorization [R11 R12] = [T 0] Z (rz_inplace).
+// Storage:      A on exit: Q's reflectors below the diagonal, T in the top-left r x r
+//               triangle, Z's reflector tails in rows 0..r-1 of columns r..n-1, and
+//               R22 left in rows r.., columns r.. (never read again). tau holds Q's
+//               scalars, tau_z Z's (zeros past r), perm the permutation.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 5.4.2
+//               (complete orthogonal decompositions) and 5.5.1 (the minimum-norm
+//               solution); LAPACK Users' Guide, 3rd ed., section 2.4.2.3 (xGELSY).
+// Flops:        decomposition 2n^2 (m - n/3) (m >= n) + 2 r^2 (n - r); solve
+//               4 m k nrhs - 2 k^2 nrhs (Q^T B, k = min(m, n)) + r^2 nrhs
+//               + 4 r (n - r) nrhs.
+// Workspace:    decomposition: the larger of the pivoted QR's and the RZ's;
+//               solve: the larger of qr_apply_q_inplace's and an n x nrhs matrix.
+// Stability:    backward stable for the truncated problem: every factor comes from
+//               Householder reflectors, so the solution is the exact min-norm
+//               solution for a matrix within O(m n eps ||A||) plus the discarded R22
+//               (whose norm the rank tolerance bounds) of A.
+// Statuses:     dimension_mismatch, invalid_argument (tol; for the solve a rank out of
+//               [0, min(m, n)] or a perm entry out of [0, n)), workspace_too_small,
+//               not_finite; the caller's data is untouched on each.
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "stela/qr.hpp"
+
+namespace stela {
+
+template <class T>
+WorkspaceSize cod_workspace_size(index m, index n) {
+  return max(qr_pivoted_workspace_size<T>(m, n), rz_workspace_size<T>(std::min(m, n), n));
+}
+
+template <class T>
+Status cod_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
+                   const RankTolerance& tol, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  const index k = std::min(m, n);
+  if (tau.size() != k || tau_z.size() != k || perm.size() != n) return Status::dimension_mismatch;
+  if (!valid(tol)) return Status::invalid_argument;
+  if (!work.holds(cod_workspace_size<T>(m, n))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+
+  // 1. A P = Q R
+  const Status status = qr_pivoted_inplace(A, tau, perm, work);
+  if (status != Status::ok) return status;
+  // 2. r := numerical rank from R's diagonal
+  const index r = qr_pivoted_rank(MatrixView<const T>(A), tol).value();
+  // 3. [R11 R12] = [T 0] Z on R's first r rows
+  rz_inplace(A.block(0, 0, r, n), tau_z.segment(0, r), work);
+  fill(tau_z.segment(r, k - r), T(0));
+  rank = r;
+  return Status::ok;
+}
+
+template <class T>
+WorkspaceSize cod_solve_workspace_size(index m, index n, index nrhs) {
+  return max(qr_apply_q_workspace_size<T>(Side::left, m, nrhs, std::min(m, n)), WorkspaceSize::matrix<T>(n, nrhs));
+}
+
+template <class T>
+Status cod_solve_inplace(MatrixView<const T> QTZ, VectorView<const T> tau, VectorView<const T> tau_z,
+                         VectorView<const index> perm, index rank, MatrixView<T> B, MatrixView<T> X, Workspace work) {
+  const index m = QTZ.rows();
+  const index n = QTZ.cols();
+  const index k = std::min(m, n);
+  const index nrhs = B.cols();
+  if (tau.size() != k || tau_z.size() != k || perm.size() != n || B.rows() != m || X.rows() != n ||
+      X.cols() != nrhs)
+    return Status::dimension_mismatch;
+  if (rank < 0 || rank > k) return Status::invalid_argument;
+  for (index j = 0; j < n; ++j)
+    if (perm[j] < 0 || perm[j] >= n) return Status::invalid_argument;
+  if (!work.holds(cod_solve_workspace_size<T>(m, n, nrhs))) return Status::workspace_too_small;
+  if (!all_finite(QTZ) || !all_finite(tau) || !all_finite(tau_z) || !all_finite(MatrixView<const T>(B)))
+    return Status::not_finite;
+  if (n == 0 || nrhs == 0) return Status::ok;
+
+  const index r = rank;
+  // 1. B := Q^T B
+  qr_apply_q_inplace(Side::left, Op::transpose, QTZ, tau, B, work);
+  // 2. Y := [T^{-1} B(0:r, :); 0]   (n x nrhs, in the workspace)
+  MatrixView<T> Y = work.matrix<T>(n, nrhs);
+  copy(MatrixView<const T>(B.row_block(0, r)), Y.row_block(0, r));
+  trsm(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), QTZ.block(0, 0, r, r), Y.row_block(0, r));
+  fill(Y.row_block(r, n - r), T(0));
+  // 3. Y := Z^T Y
+  rz_apply_z_inplace(Op::transpose, QTZ.block(0, 0, r, n), tau_z.segment(0, r), Y);
+  // 4. X := P Y: row j of Y is row perm[j] of X
+  for (index j = 0; j < n; ++j) copy(VectorView<const T>(Y.row(j)), X.row(perm[j]));
+  return Status::ok;
+}
+
+// ---------------------------------------------------------------------------------------
+// High level
+
+template <class T>
+Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol) {
+  if (!valid(tol)) return Status::invalid_argument;
+  const index m = A.rows();
+  const index n = A.cols();
+  const index k = std::min(m, n);
+  COD<T> f;
+  f.qr_.factors_ = Matrix<T>(A);
+  f.qr_.tau_ = Vector<T>(k);
+  f.tau_z_ = Vector<T>(k);
+  f.perm_ = Vector<index>(n);
+  WorkspaceBuffer buffer(cod_workspace_size<T>(m, n));
+  const Status status = cod_inplace(f.qr_.factors_.view(), f.qr_.tau_.view(), f.tau_z_.view(), f.perm_.view(),
+                                    f.rank_, tol, buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<COD<T>>(std::move(f));
+}
+
+template <class T>
+Matrix<T> COD<T>::triangle() const {
+  Matrix<T> Tr(rank_, rank_);
+  for (index j = 0; j < rank_; ++j)
+    for (index i = 0; i <= j; ++i) Tr(i, j) = qr_.factors()(i, j);
+  return Tr;
+}
+
+template <class T>
+Matrix<T> COD<T>::z() const {
+  const index n = cols();
+  Matrix<T> Z = Matrix<T>::identity(n);
+  rz_apply_z_inplace(Op::none, qr_.factors().block(0, 0, rank_, n), tau_z_.segment(0, rank_), Z.view());
+  return Z;
+}
+
+template <class T>
+Result<Matrix<T>> COD<T>::solve(MatrixView<const T> B) const {
+  Matrix<T> QtB(B);
+  Matrix<T> X(cols(), B.cols());
+  WorkspaceBuffer buffer(cod_solve_workspace_size<T>(rows(), cols(), B.cols()));
+  const Status status = cod_solve_inplace(MatrixView<const T>(qr_.factors()), VectorView<const T>(qr_.tau()),
+                                          VectorView<const T>(tau_z_), VectorView<const index>(perm_), rank_,
+                                          QtB.view(), X.view(), buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<Matrix<T>>(std::move(X));
+}
+
+template <class T>
+Result<Vector<T>> COD<T>::solve(VectorView<const T> b) const {
+  Vector<T> Qtb(b);
+  Vector<T> x(cols());
+  WorkspaceBuffer buffer(cod_solve_workspace_size<T>(rows(), cols(), 1));
+  const Status status = cod_solve_inplace(
+      MatrixView<const T>(qr_.factors()), VectorView<const T>(qr_.tau()), VectorView<const T>(tau_z_),
+      VectorView<const index>(perm_), rank_, MatrixView<T>(Qtb.data(), b.size(), 1), MatrixView<T>(x.data(), cols(), 1),
+      buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<Vector<T>>(std::move(x));
+}
+
+#define STELA_INSTANTIATE(T)                                                                                   \
+  template WorkspaceSize cod_workspace_size<T>(index, index);                                                  \
+  template Status cod_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<index>, index&,       \
+                                 const RankTolerance&, Workspace);                                             \
+  template WorkspaceSize cod_solve_workspace_size<T>(index, index, index);                                     \
+  template Status cod_solve_inplace<T>(MatrixView<const T>, VectorView<const T>, VectorView<const T>,          \
+                                       VectorView<const index>, index, MatrixView<T>, MatrixView<T>, Workspace); \
+  template Result<COD<T>> cod<T>(MatrixView<const T>, const RankTolerance&);                                   \
+  template class COD<T>;
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

@@ -1,0 +1,205 @@
+// Householder QR, one reflector at a time and in compact-WY panels.
+//
+// Counterparts: LAPACK xGEQR2 (householder_qr_unblocked_inplace) and xGEQRF
+//               (householder_qr_inplace).
+// Computes:     A = Q R with Q = H_0 H_1 ... H_{k-1} orthogonal (m x m), R upper
+//               trapezoidal (m x n), k = min(m, n), H_j = I - tau_j v_j v_j^T.
+// Storage:      on entry A is m x n. On exit R lies on and above the diagonal and
+//               v_j(j+1:m) below the diagonal of column j (v_j(0:j) = 0, v_j(j) = 1
+//               implicit); tau[j] = tau_j, 0 when H_j = I.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., algorithms 5.2.1
+//               (Householder QR) and 5.2.2 (block Householder QR, section 5.2.3);
+//               R. Schreiber and C. Van Loan, SIAM J. Sci. Stat. Comput. 10(1), 1989
+//               (the compact WY form I - V T V^T).
+// Flops:        2n^2 (m - n/3) for m >= n, 2m^2 (n - m/3) for m < n. The blocked form
+//               adds about nb k (m + n) for its T factors (nb = block size).
+// Workspace:    unblocked none. Blocked, when k > crossover: T (nb x nb) and
+//               W ((n - nb) x nb), nb = min(block_size, k).
+// Invariant:    before reflector (or panel) j, columns 0..j-1 hold their final R
+//               entries and reflector tails, and A(j:m, j:n) is the trailing block of
+//               H_{j-1} ... H_0 A_initial: what is left to reduce.
+// Blocked:      panel j..j+nb-1 is factored unblocked (touching only its own columns),
+//               its reflectors become I - V T V^T (householder_block_factor), and the
+//               trailing columns get (I - V T V^T)^T in three gemm-rich steps
+//               (householder_block_apply). The result equals the unblocked one up to
+//               rounding; the panels run while more than `crossover` columns remain.
+// Scaling:      none needed. Every norm goes through nrm2 and householder_generate,
+//               which neither overflow nor underflow, so matrices near the overflow or
+//               underflow threshold factor with full relative accuracy.
+// Stability:    backward stable: the computed R is the exact R of A + E with
+//               ||E||_F <= c m n eps ||A||_F, and the stored reflectors define a Q that
+//               is orthogonal to working precision (GVL 5.2.2; Higham, Accuracy and
+//               Stability, 2nd ed., theorem 19.4). The same holds for the blocked form
+//               (GVL 5.2.3).
+// Statuses:     dimension_mismatch (tau.size() != k), invalid_argument (blocking),
+//               workspace_too_small, not_finite; A and tau are untouched on each.
+#include <algorithm>
+#include <utility>
+
+#include "stela/householder.hpp"
+#include "stela/qr.hpp"
+
+namespace stela {
+namespace {
+
+// The unblocked algorithm on a view, without checks: k = min(rows, cols) reflectors.
+template <class T>
+void factor_unblocked(MatrixView<T> A, VectorView<T> tau) {
+  const index m = A.rows();
+  const index n = A.cols();
+  const index k = std::min(m, n);
+  for (index j = 0; j < k; ++j) {
+    // 1. H_j [a_jj; A(j+1:m, j)] = [r_jj; 0]: a_jj := r_jj, A(j+1:m, j) := v_j's tail.
+    VectorView<T> v_tail = A.col(j).segment(j + 1, m - j - 1);
+    tau[j] = householder_generate(A(j, j), v_tail);
+    // 2. A(j:m, j+1:n) := H_j A(j:m, j+1:n)
+    householder_apply_left(VectorView<const T>(v_tail), tau[j], A.block(j, j + 1, m - j, n - j - 1));
+  }
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking) {
+  const index k = std::min(m, n);
+  if (!valid(blocking) || k <= blocking.crossover) return {};
+  const index nb = std::min(blocking.block_size, k);
+  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(n - nb, nb);
+}
+
+template <class T>
+Status householder_qr_unblocked_inplace(MatrixView<T> A, VectorView<T> tau, Workspace /*work: none needed*/) {
+  if (tau.size() != std::min(A.rows(), A.cols())) return Status::dimension_mismatch;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  factor_unblocked(A, tau);
+  return Status::ok;
+}
+
+template <class T>
+Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work, QrBlocking blocking) {
+  const index m = A.rows();
+  const index n = A.cols();
+  const index k = std::min(m, n);
+  if (tau.size() != k) return Status::dimension_mismatch;
+  if (!valid(blocking)) return Status::invalid_argument;
+  if (!work.holds(householder_qr_workspace_size<T>(m, n, blocking))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  if (k == 0) return Status::ok;
+
+  index j = 0;  // the first column not yet reduced
+  if (k > blocking.crossover) {
+    const index nb = std::min(blocking.block_size, k);
+    MatrixView<T> Tfull = work.matrix<T>(nb, nb);
+    MatrixView<T> Wfull = work.matrix<T>(n - nb, nb);
+    while (k - j > blocking.crossover) {
+      const index ib = std::min(nb, k - j);  // reflectors in this panel
+      // 1. Factor the panel A(j:m, j:j+ib) one reflector at a time.
+      factor_unblocked(A.block(j, j, m - j, ib), tau.segment(j, ib));
+      const index rest = n - j - ib;  // trailing columns
+      if (rest > 0) {
+        // 2. T := the ib x ib triangle with H_j ... H_{j+ib-1} = I - V T V^T,
+        //    V = A(j:m, j:j+ib) unit lower trapezoidal.
+        MatrixView<const T> V = A.block(j, j, m - j, ib);
+        MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
+        householder_block_factor(V, VectorView<const T>(tau.segment(j, ib)), Tb);
+        // 3. A(j:m, j+ib:n) := (I - V T V^T)^T A(j:m, j+ib:n)
+        householder_block_apply(Side::left, Op::transpose, V, MatrixView<const T>(Tb), A.block(j, j + ib, m - j, rest),
+                                Wfull.block(0, 0, rest, ib));
+      }
+      j += ib;
+    }
+  }
+  // 4. The last k - j columns (all of them below the crossover), unblocked.
+  factor_unblocked(A.block(j, j, m - j, n - j), tau.segment(j, k - j));
+  return Status::ok;
+}
+
+// ---------------------------------------------------------------------------------------
+// High level: copy, allocate, call the in-place forms.
+
+template <class T>
+Result<QR<T>> qr(MatrixView<const T> A) {
+  QR<T> f;
+  f.factors_ = Matrix<T>(A);
+  f.tau_ = Vector<T>(std::min(A.rows(), A.cols()));
+  WorkspaceBuffer buffer(householder_qr_workspace_size<T>(A.rows(), A.cols()));
+  const Status status = householder_qr_inplace(f.factors_.view(), f.tau_.view(), buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<QR<T>>(std::move(f));
+}
+
+template <class T>
+Matrix<T> QR<T>::R() const {
+  const index k = std::min(rows(), cols());
+  Matrix<T> R(k, cols());
+  for (index j = 0; j < cols(); ++j)
+    for (index i = 0; i <= std::min(j, k - 1); ++i) R(i, j) = factors_(i, j);
+  return R;
+}
+
+template <class T>
+Matrix<T> QR<T>::q(QSize size) const {
+  const index m = rows();
+  const index k = tau_.size();
+  Matrix<T> Q(m, size == QSize::thin ? k : m);
+  copy(factors_.col_block(0, k), Q.col_block(0, k));
+  WorkspaceBuffer buffer(qr_form_q_workspace_size<T>(m, k));
+  qr_form_q_inplace(Q.view(), VectorView<const T>(tau_), buffer.workspace());
+  return Q;
+}
+
+template <class T>
+Result<Matrix<T>> QR<T>::apply_q(MatrixView<const T> C, Op trans, Side side) const {
+  Matrix<T> out(C);
+  WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), tau_.size()));
+  const Status status = qr_apply_q_inplace(side, trans, MatrixView<const T>(factors_), VectorView<const T>(tau_),
+                                           out.view(), buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<Matrix<T>>(std::move(out));
+}
+
+template <class T>
+Result<Vector<T>> QR<T>::apply_q(VectorView<const T> c, Op trans) const {
+  Vector<T> out(c);
+  MatrixView<T> C(out.data(), out.size(), 1);
+  WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(Side::left, out.size(), 1, tau_.size()));
+  const Status status = qr_apply_q_inplace(Side::left, trans, MatrixView<const T>(factors_),
+                                           VectorView<const T>(tau_), C, buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<Vector<T>>(std::move(out));
+}
+
+template <class T>
+Result<Matrix<T>> QR<T>::solve(MatrixView<const T> B, const RankTolerance& tol) const {
+  Matrix<T> QtB(B);
+  Matrix<T> X(cols(), B.cols());
+  WorkspaceBuffer buffer(qr_solve_workspace_size<T>(rows(), cols(), B.cols()));
+  const Status status = qr_solve_inplace(MatrixView<const T>(factors_), VectorView<const T>(tau_), QtB.view(),
+                                         X.view(), tol, buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<Matrix<T>>(std::move(X));
+}
+
+template <class T>
+Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance& tol) const {
+  Vector<T> Qtb(b);
+  Vector<T> x(cols());
+  WorkspaceBuffer buffer(qr_solve_workspace_size<T>(rows(), cols(), 1));
+  const Status status =
+      qr_solve_inplace(MatrixView<const T>(factors_), VectorView<const T>(tau_), MatrixView<T>(Qtb.data(), b.size(), 1),
+                       MatrixView<T>(x.data(), cols(), 1), tol, buffer.workspace());
+  if (status != Status::ok) return status;
+  return Result<Vector<T>>(std::move(x));
+}
+
+#define STELA_INSTANTIATE(T)                                                                             \
+  template WorkspaceSize householder_qr_workspace_size<T>(index, index, QrBlocking);                      \
+  template Status householder_qr_inplace<T>(MatrixView<T>, VectorView<T>, Workspace, QrBlocking);         \
+  template Status householder_qr_unblocked_inplace<T>(MatrixView<T>, VectorView<T>, Workspace);          \
+  template Result<QR<T>> qr<T>(MatrixView<const T>);                                                      \
+  template class QR<T>;
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela
