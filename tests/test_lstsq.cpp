@@ -712,6 +712,19 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
   }
 }
 
+// pinv of A inside NaN-padded storage is bit for bit pinv of the contiguous A.
+TYPED_TEST(Pinv, PaddedInputGivesTheSameAnswer) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{7, 4}, {4, 7}}) {
+    const Matrix<T> A = random_matrix<T>(m, n, 9450);
+    Padded<T> Ap = Padded<T>::from(A);
+    Result<Matrix<T>> a = pinv<T>(Ap.view()), b = pinv<T>(A);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_TRUE(same_bits<T>(*a, *b)) << m << "x" << n;
+    EXPECT_TRUE(Ap.padding_untouched());
+  }
+}
+
 // pinv: NaN or Inf gives not_finite, a bad tolerance invalid_argument.
 TYPED_TEST(Pinv, BadInputIsRejected) {
   using T = TypeParam;
@@ -731,10 +744,10 @@ TYPED_TEST(Pinv, BadInputIsRejected) {
 // ---------------------------------------------------------------------------------------
 // 7. The low level from one buffer
 
-// lstsq_inplace with exactly lstsq_workspace_size bytes of NaN-filled workspace, padded
-// NaN-filled W and strided residual_norm / singular_values, gives bit for bit what lstsq
-// gives (the same status for the methods that fail), and writes nothing outside its
-// outputs. Also from a misaligned start of the buffer.
+// lstsq_inplace with exactly lstsq_workspace_size bytes of NaN-filled workspace, X, Y and
+// W inside NaN-padded storage and strided residual_norm / singular_values, gives bit for
+// bit what lstsq gives on contiguous X and Y (the same status for the methods that
+// fail), and writes nothing outside its outputs. Also from a misaligned buffer start.
 TYPED_TEST(Lstsq, InplaceFromOneBufferMatchesLstsq) {
   using T = TypeParam;
   const std::pair<index, index> shapes[] = {{7, 4}, {4, 7}, {5, 5}, {1, 1}, {6, 1}, {1, 6}, {0, 3}, {3, 0}, {0, 0}, {50, 10}};
@@ -758,7 +771,9 @@ TYPED_TEST(Lstsq, InplaceFromOneBufferMatchesLstsq) {
           std::vector<T> buffer(bytes / sizeof(T) + 2, nan<T>());
           unsigned char* start = reinterpret_cast<unsigned char*>(buffer.data()) + misalign;
           LstsqInfo<T> info;
-          const Status st = lstsq_inplace<T>(X, Y, opts, W.view(), res, s, info, Workspace(start, bytes));
+          // X and Y as views inside larger NaN-padded storage: the padding must not be read.
+          Padded<T> Xp = Padded<T>::from(X), Yp = Padded<T>::from(Y);
+          const Status st = lstsq_inplace<T>(Xp.view(), Yp.view(), opts, W.view(), res, s, info, Workspace(start, bytes));
           Result<LstsqResult<T>> fit = lstsq<T>(X, Y, opts);
           ASSERT_EQ(st, fit.status()) << to_string(st) << " vs " << to_string(fit.status());
           EXPECT_TRUE(W.padding_untouched());

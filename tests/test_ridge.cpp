@@ -733,5 +733,41 @@ TYPED_TEST(Ridge, EffectiveDofIsTheTraceOfTheHatMatrix) {
     }
 }
 
+// X, Y and the lambdas as views inside NaN-padded storage (leading dimension n + 3, a
+// stride-2 grid): every entry point gives bit for bit what it gives on contiguous input.
+TYPED_TEST(Ridge, PaddedInputsGiveTheSameAnswer) {
+  using T = TypeParam;
+  const Design<T> D = design<T>(9, 4, 2, T(1), 39000);
+  Padded<T> Xp = Padded<T>::from(D.X), Yp = Padded<T>::from(D.Y);
+  const Vector<T> lambdas{T(0), T(0.1), T(10)};
+  std::vector<T> grid_store(6, nan<T>());
+  for (index l = 0; l < 3; ++l) grid_store[static_cast<std::size_t>(2 * l)] = lambdas[l];
+  const VectorView<const T> grid(grid_store.data(), 3, 2);
+  for (bool intercept : {false, true}) {
+    for (RidgeMethod method : kRidgeMethods) {
+      SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method) + (intercept ? " intercept" : ""));
+      Result<RidgeResult<T>> a = ridge<T>(Xp.view(), Yp.view(), T(0.1), options<T>(method, intercept));
+      Result<RidgeResult<T>> b = ridge<T>(D.X, D.Y, T(0.1), options<T>(method, intercept));
+      ASSERT_TRUE(a.ok() && b.ok());
+      EXPECT_TRUE(same_bits<T>(a->solution, b->solution));
+      EXPECT_TRUE(same_bits<T>(a->intercept, b->intercept));
+    }
+    const RidgeOptions opts = options<T>(RidgeMethod::svd, intercept);
+    Result<std::vector<RidgeResult<T>>> pa = ridge_path<T>(Xp.view(), Yp.view(), grid, opts);
+    Result<std::vector<RidgeResult<T>>> pb = ridge_path<T>(D.X, D.Y, lambdas, opts);
+    ASSERT_TRUE(pa.ok() && pb.ok());
+    for (std::size_t l = 0; l < 3; ++l) EXPECT_TRUE(same_bits<T>((*pa)[l].solution, (*pb)[l].solution));
+    for (CvCriterion crit : {CvCriterion::gcv, CvCriterion::loo}) {
+      Result<RidgeCvResult<T>> ca = ridge_cv<T>(Xp.view(), Yp.view(), grid, crit, opts);
+      Result<RidgeCvResult<T>> cb = ridge_cv<T>(D.X, D.Y, lambdas, crit, opts);
+      ASSERT_TRUE(ca.ok() && cb.ok());
+      EXPECT_TRUE(same_bits<T>(ca->scores, cb->scores));
+      EXPECT_TRUE(same_bits<T>(ca->best.solution, cb->best.solution));
+    }
+  }
+  EXPECT_TRUE(Xp.padding_untouched());
+  EXPECT_TRUE(Yp.padding_untouched());
+}
+
 }  // namespace
 }  // namespace stela::test

@@ -368,5 +368,35 @@ TYPED_TEST(Subspace, BadInputIsRejected) {
   EXPECT_EQ(general_solution<T>(A0, y_short_nan).status(), Status::dimension_mismatch);  // shapes first
 }
 
+// A and y as views inside NaN-padded storage (leading dimension m + 3, y with stride 2):
+// every function gives bit for bit what it gives on contiguous input, so the padding is
+// never read.
+TYPED_TEST(Subspace, PaddedInputsGiveTheSameAnswer) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{7, 4}, {4, 7}, {5, 5}}) {
+    SCOPED_TRACE(case_name<T>("rank_deficient", m, n, 26000));
+    CatalogueOptions copts;
+    copts.rank = 3;
+    const Matrix<T> A = make_test_matrix<T>(MatrixType::rank_deficient, m, n, 26000, copts).A;
+    Padded<T> Ap = Padded<T>::from(A);
+    const MatrixView<const T> P = Ap.view();
+    const Vector<T> y(Matrix<T>(random_matrix<T>(m, 1, 26001)).col(0));
+    std::vector<T> y_store(static_cast<std::size_t>(2 * m), nan<T>());
+    for (index i = 0; i < m; ++i) y_store[static_cast<std::size_t>(2 * i)] = y[i];
+    const VectorView<const T> yp(y_store.data(), m, 2);
+    EXPECT_EQ(*rank<T>(P), *rank<T>(A));
+    for (SubspaceMethod method : {SubspaceMethod::svd, SubspaceMethod::cod})
+      EXPECT_TRUE(same_bits<T>(*null_space<T>(P, RankTolerance{}, method), *null_space<T>(A, RankTolerance{}, method)));
+    EXPECT_TRUE(same_bits<T>(*range<T>(P), *range<T>(A)));
+    EXPECT_TRUE(same_bits<T>(*projector<T>(P), *projector<T>(A)));
+    EXPECT_TRUE(same_bits<T>(*leverage<T>(P), *leverage<T>(A)));
+    Result<SolutionSet<T>> Sp = general_solution<T>(P, yp), S = general_solution<T>(A, y);
+    ASSERT_TRUE(Sp.ok() && S.ok());
+    EXPECT_TRUE(same_bits<T>(Sp->particular, S->particular));
+    EXPECT_TRUE(same_bits<T>(Sp->null_basis, S->null_basis));
+    EXPECT_TRUE(Ap.padding_untouched());
+  }
+}
+
 }  // namespace
 }  // namespace stela::test
