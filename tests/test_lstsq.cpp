@@ -434,7 +434,7 @@ TYPED_TEST(Lstsq, ResultFieldsDescribeTheSolution) {
           EXPECT_GE(out.tolerance, expected / std::sqrt(static_cast<double>(n)) / 1.01);
         }
       }
-      // gap (svd, jacobi, qrcp; qr in BugQrReportsAnInfiniteGapAtFullRank): +inf at full
+      // gap (svd, jacobi, qrcp; qr in RegressionIssue6QrReportsAnInfiniteGapAtFullRank): +inf at full
       // rank; a clear gap at a deficient rank: sigma_r / sigma_(r+1), where sigma_(r+1)
       // is at most the threshold eps max(m, n) sigma_1 and sigma_r = 1e-2 sigma_1; for
       // qrcp |t_rr| / |r_(r+1)(r+1)|, the first at least sigma_r / sqrt(n) and the second
@@ -480,12 +480,11 @@ TYPED_TEST(Lstsq, ResultFieldsDescribeTheSolution) {
 
 // A tolerance is in the caller's units, whatever lstsq scales internally: with atol
 // between two singular values, the rank is the number above it — for X of any size.
-// BUG (lstsq.cpp, lstsq_inplace step 2-3): X is scaled by 2^-a before the method runs
-// and the RankTolerance is applied to the scaled singular values (or |r_ii|), so atol
-// acts as atol 2^a in the caller's units (the reported tolerance is 2^a atol): with
-// X of size 1e3 and atol 100, sigma = 500 counts as zero. Fails until the absolute part
-// of the tolerance is scaled by 2^-a too (relative tolerances are unaffected).
-TYPED_TEST(Lstsq, BugAbsoluteToleranceIsInTheCallersUnits) {
+// Regression (issue 6, fixed on the api branch in 63861c8): X is scaled by 2^-a before
+// the method runs, and the RankTolerance was applied to the scaled singular values (or
+// |r_ii|) as given, so atol acted as atol 2^a in the caller's units: with X of size 1e3
+// and atol 100, sigma = 500 counted as zero.
+TYPED_TEST(Lstsq, RegressionIssue6AbsoluteToleranceIsInTheCallersUnits) {
   using T = TypeParam;
   const Vector<T> sigma_unit{T(1), T(0.5), T(1e-3)};
   for (double scale : {1.0, 1e3, 1e-3})
@@ -850,9 +849,8 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
 }
 
 // ---------------------------------------------------------------------------------------
-// 9. Bugs found in the solver API (issue 6): minimal cases of failures the sweeps above
-//    show too. A test named Bug... fails until the bug it describes is fixed; a
-//    Regression... test guards a bug already fixed.
+// 9. Regression tests for bugs the tests above found in the solver API (issue 6): the
+//    minimal cases, each naming what was wrong.
 
 // A buffer whose usable start is 64-byte aligned, so that a Workspace over it holds
 // exactly `payload` bytes: no alignment slack hides an undercounted size.
@@ -891,15 +889,14 @@ TYPED_TEST(Lstsq, RegressionIssue6TallQrAndQrcpFitTheWorkspaceTheyAskFor) {
     }
 }
 
-// BUG (lstsq.cpp, solve_qr): the rank check of unpivoted QR compares |r_ii| with
-// eps max(n, d) max_i |r_ii|, but without pivoting max_i |r_ii| can be far below
-// sigma_1 (|r_00| is the norm of the first column). X = u v^T with v = (1e-3, 1) has
-// exactly rank 1, r_11 is rounding noise of size eps ||u||, the threshold is
-// 2 eps 1e-3 ||u||: qr returns ok with a solution of norm ~ 1 / eps instead of
-// rank_deficient. (The largest column norm, or ||X||_F, bounds sigma_1 from below by a
-// factor sqrt(d) and would not miss it.) The catalogue's rank_deficient_r1 2 x 5 shows
-// the same in the wide case.
-TYPED_TEST(Lstsq, BugUnpivotedQrRefusesRankOneWithSmallFirstColumn) {
+// Regression (issue 6, fixed on the api branch in 63861c8): the rank check of unpivoted
+// QR compared |r_ii| with eps max(n, d) max_i |r_ii|, but without pivoting max_i |r_ii|
+// can be far below sigma_1 (|r_00| is the norm of the first column). X = u v^T with
+// v = (1e-3, 1) has exactly rank 1, r_11 is rounding noise of size eps ||u||, the
+// threshold was 6 eps 1e-3 ||u||: qr returned ok with a solution of norm ~ 1 / eps
+// instead of rank_deficient. The catalogue's rank_deficient_r1 2 x 5 showed the same in
+// the wide case.
+TYPED_TEST(Lstsq, RegressionIssue6UnpivotedQrRefusesRankOneWithSmallFirstColumn) {
   using T = TypeParam;
   const Matrix<T> u = random_matrix<T>(6, 1, 9800);
   Matrix<T> X(6, 2);
@@ -916,11 +913,10 @@ TYPED_TEST(Lstsq, BugUnpivotedQrRefusesRankOneWithSmallFirstColumn) {
   EXPECT_EQ(solve<T>(tm.A, random_matrix<T>(2, 1, 9802), LstsqMethod::qr).status(), Status::rank_deficient);
 }
 
-// BUG (lstsq.cpp, solve_qr; or lstsq.hpp): the header says the gap is +inf when
-// r = min(n, d), NaN only when the method cannot tell; qr reports rank min(n, d) on
-// every success but leaves the gap NaN. (If "cannot tell" is meant for unpivoted QR, the
-// header should say so for qr, and this test goes.)
-TYPED_TEST(Lstsq, BugQrReportsAnInfiniteGapAtFullRank) {
+// Regression (issue 6, fixed on the api branch in 63861c8): the header says the gap is
+// +inf when r = min(n, d); qr reports rank min(n, d) on every success but left the gap
+// NaN.
+TYPED_TEST(Lstsq, RegressionIssue6QrReportsAnInfiniteGapAtFullRank) {
   using T = TypeParam;
   for (auto [n, d] : {std::pair<index, index>{12, 4}, {4, 12}}) {
     const Matrix<T> X = random_matrix<T>(n, d, 9900), Y = random_matrix<T>(n, 1, 9901);

@@ -354,12 +354,12 @@ TYPED_TEST(Ridge, ZeroLambdaIsMinimumNormLeastSquares) {
   }
 }
 
-// BUG (ridge.cpp, spectral): at lambda = 0 the rank tolerance is applied to the singular
-// values of X scaled by 2^-a (prepare), so an absolute tolerance acts as atol 2^a in the
-// caller's units — the same bug as lstsq's (test_lstsq, BugAbsoluteToleranceIsIn-
-// TheCallersUnits). X = U diag(1000, 500, 2) V^T with atol = 10 must drop only the
-// direction of 2; the reference is V_2 diag(1/1000, 1/500) U_2^T y in long double.
-TYPED_TEST(Ridge, BugAbsoluteToleranceAtZeroLambdaIsInTheCallersUnits) {
+// Regression (issue 6, fixed on the api branch in 63861c8): at lambda = 0 the rank
+// tolerance was applied to the singular values of X scaled by 2^-a (prepare), so an
+// absolute tolerance acted as atol 2^a in the caller's units, as in lstsq. X =
+// U diag(1000, 500, 2) V^T with atol = 10 must drop only the direction of 2; the
+// reference is V_2 diag(1/1000, 1/500) U_2^T y in long double.
+TYPED_TEST(Ridge, RegressionIssue6AbsoluteToleranceAtZeroLambdaIsInTheCallersUnits) {
   using T = TypeParam;
   Rng rng(31500);
   const Vector<T> sigma{T(1000), T(500), T(2)};
@@ -500,9 +500,6 @@ TYPED_TEST(Ridge, CrossValidationScoresMatchBruteForce) {
     for (bool intercept : {false, true})
       for (CvCriterion crit : {CvCriterion::gcv, CvCriterion::loo}) {
         const Design<T> D = design<T>(n, d, k, T(1), ++seed);
-        // Leave-one-out with an intercept when d >= n: see
-        // BugLooWithInterceptWhenTheCentredXHasRankNMinusOne.
-        if (crit == CvCriterion::loo && intercept && d >= n) continue;
         SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + " " + to_string(crit) + (intercept ? " intercept" : "") +
                      " k=" + std::to_string(k));
         Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, options<T>(RidgeMethod::svd, intercept));
@@ -535,17 +532,16 @@ TYPED_TEST(Ridge, CrossValidationScoresMatchBruteForce) {
       }
 }
 
-// BUG (ridge.cpp, ridge_cv step 1): the leverage complement 1 - 1/n - ||U(i, :)||^2 is
-// clamped at zero, but with an intercept and d >= n the centred X (n x d) has rank
-// n - 1 < n, and its thin U (n x n) includes the constant direction 1/sqrt(n), with a
-// singular value at rounding level: the complement is then exactly -1/n, and the g_j = 1 that the filter gives
-// that direction adds the 1/n back. The clamp keeps the 1/n, so every 1 - h_ii is too
-// large by 1/n: at lambda = 0 the fit interpolates and the score must be +inf (it is
-// ~1e-30), and at lambda > 0 the score is far below the brute-force leave-one-out
-// value. (Not clamping, or dropping the constant direction from U after centring,
-// would fix it.) GCV is unaffected; 6 x 5 (rank n - 1 = d, U without the constant
-// direction) is the passing control.
-TYPED_TEST(Ridge, BugLooWithInterceptWhenTheCentredXHasRankNMinusOne) {
+// Regression (issue 6, fixed on the api branch in 63861c8): the leverage complement
+// 1 - 1/n - ||U(i, :)||^2 of ridge_cv was clamped at zero. With an intercept and d >= n
+// the centred X (n x d) has rank n - 1 < n, and its thin U (n x n) holds the constant
+// direction 1/sqrt(n) with a rounding-level singular value: the complement is exactly
+// -1/n there, and the g_j = 1 the filter gives that direction adds the 1/n back. The
+// clamp kept the 1/n, so every 1 - h_ii was too large by 1/n: at lambda = 0 (an
+// interpolating fit, +inf) the score was ~1e-30, at lambda > 0 about half the
+// brute-force value. 6 x 5 (rank n - 1 = d, U without the constant direction) is the
+// control that always passed.
+TYPED_TEST(Ridge, RegressionIssue6LooWithInterceptWhenTheCentredXHasRankNMinusOne) {
   using T = TypeParam;
   const double e = static_cast<double>(eps<T>());
   for (auto [n, d] : {std::pair<index, index>{6, 9}, {6, 5}}) {
