@@ -1,0 +1,138 @@
+// lstsq: every method against the naive normal equations, speed and accuracy together.
+//
+// Names read lstsq/<method>/<type>/<shape>: lstsq/qr/double/2000x200. One family per
+// shape — square 8 ... 1024, tall 2000x200 and 20000x50, wide 200x2000 — so the normal
+// equations sit in the same family as every other method.
+//
+// The problem: X from the catalogue (geometric singular values, kappa = 1e4 in double,
+// 1e2 in float) and a consistent right-hand side y = X w_true with w_true in the row
+// space of X, so w_true is the minimum-norm solution for every shape. The counters next
+// to the time:
+//   flops       the leading-term flop count of the method (routine card), as a rate;
+//   fwd_error   ||w - w_true|| / ||w_true|| of the last run;
+//   residual    ||y - X w|| / ||y|| of the last run.
+// A method that cannot solve the problem (qr on rank deficiency, the normal equations
+// on a wide X, whose Gram matrix is singular) is reported with SkipWithError and the
+// status it returned.
+//
+// Everything is allocated outside the timed loop: lstsq_inplace runs on one
+// preallocated workspace, as an embedded caller would run it.
+//
+//   bench_lstsq --benchmark_filter='lstsq/.*/double/2000x200'
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "stela/blas.hpp"
+#include "stela/lstsq.hpp"
+#include "stela/random.hpp"
+#include "stela/workspace.hpp"
+
+namespace stela::bench {
+namespace {
+
+template <class T>
+const char* type_name() {
+  return sizeof(T) == sizeof(float) ? "float" : "double";
+}
+
+// Leading-term flops of each method on an n x d problem with one right-hand side
+// (Golub & Van Loan, 4th ed., 5.3.9 table and 8.6.3; r = min(n, d)).
+double method_flops(LstsqMethod method, double n, double d) {
+  const double r = std::min(n, d), big = std::max(n, d);
+  switch (method) {
+    case LstsqMethod::svd: return 4 * big * r * r + 8 * r * r * r;  // QR-first/bidiag + thin vectors, roughly
+    case LstsqMethod::jacobi: return 4 * big * r * r + 10 * r * r * r;  // QRCP + a few sweeps, roughly
+    case LstsqMethod::qr: return 2 * r * r * (big - r / 3);
+    case LstsqMethod::qrcp: return 4 * r * r * (big - r / 3);
+    case LstsqMethod::normal_cholesky: return n * d * d + d * d * d / 3;
+    case LstsqMethod::normal_lu: return n * d * d + 2 * d * d * d / 3;
+  }
+  return 0;
+}
+
+template <class T>
+struct Problem {
+  Matrix<T> X;
+  Vector<T> w_true;
+  Matrix<T> Y;  // n x 1
+};
+
+template <class T>
+Problem<T> make_problem(index n, index d) {
+  CatalogueOptions opts;
+  opts.kappa = sizeof(T) == sizeof(float) ? 1e2 : 1e4;
+  TestMatrix<T> tm = make_test_matrix<T>(MatrixType::geometric, n, d, 11, opts);
+  Problem<T> p;
+  p.X = std::move(tm.A);
+  // w_true = V c: in the row space, so it is the minimum-norm solution.
+  Rng rng(12);
+  Vector<T> c(tm.V.cols());
+  fill_gaussian(rng, c.view());
+  p.w_true = Vector<T>(d);
+  gemv(Op::none, T(1), MatrixView<const T>(tm.V), VectorView<const T>(c), T(0), p.w_true.view());
+  p.Y = Matrix<T>(n, 1);
+  gemv(Op::none, T(1), MatrixView<const T>(p.X), VectorView<const T>(p.w_true), T(0), p.Y.col(0));
+  return p;
+}
+
+template <class T>
+void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
+  const Problem<T> p = make_problem<T>(n, d);
+  LstsqOptions opts;
+  opts.method = method;
+  WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts));
+  Matrix<T> W(d, 1);
+  Vector<T> residual(1);
+  LstsqInfo<T> info;
+  Status status = Status::ok;
+  for (auto _ : state) {
+    status = lstsq_inplace(MatrixView<const T>(p.X), MatrixView<const T>(p.Y), opts, W.view(), residual.view(),
+                           VectorView<T>(), info, buffer.workspace());
+    benchmark::DoNotOptimize(W.data());
+    benchmark::ClobberMemory();
+    if (status != Status::ok) break;
+  }
+  if (status != Status::ok) {
+    state.SkipWithError(to_string(status));
+    return;
+  }
+  Vector<T> error(W.col(0));
+  axpy(T(-1), VectorView<const T>(p.w_true), error.view());
+  state.counters["flops"] =
+      benchmark::Counter(method_flops(method, double(n), double(d)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["fwd_error"] = double(nrm2(VectorView<const T>(error)) / nrm2(VectorView<const T>(p.w_true)));
+  state.counters["residual"] = double(residual[0] / nrm2(p.Y.col(0)));
+}
+
+template <class T>
+void register_shape(index n, index d) {
+  for (LstsqMethod method : kAllLstsqMethods) {
+    const std::string name = std::string("lstsq/") + to_string(method) + "/" + type_name<T>() + "/" +
+                             std::to_string(n) + "x" + std::to_string(d);
+    benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& s) { run_lstsq<T>(s, method, n, d); })
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
+template <class T>
+void register_all() {
+  for (index n : {8, 16, 32, 64, 128, 256, 512, 1024}) register_shape<T>(n, n);
+  register_shape<T>(2000, 200);
+  register_shape<T>(20000, 50);
+  register_shape<T>(200, 2000);
+}
+
+}  // namespace
+}  // namespace stela::bench
+
+int main(int argc, char** argv) {
+  stela::bench::register_all<double>();
+  stela::bench::register_all<float>();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (benchmark::RunSpecifiedBenchmarks() == 0) return 1;  // a filter that matches nothing
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,111 @@
+// stela/lstsq.hpp — least squares by every method, side by side, and the pseudoinverse.
+//
+//   lstsq(X, Y, opts)   minimise ||Y - X W||_F over W (d x k); among all minimisers the
+//                       one of least norm where the method can tell (svd, jacobi, qrcp).
+//   pinv(A, tol)        the Moore–Penrose pseudoinverse from the SVD.
+//
+// Methods, by name (the CLI spells them with hyphens):
+//   svd              Golub–Kahan SVD, w = V diag(1/s_i, s_i > tol) U^T y. Minimum norm,
+//                    any shape and rank (numpy.linalg.lstsq, LAPACK xGELSD/xGELSS).
+//   jacobi           the same with the one-sided Jacobi SVD (high relative accuracy).
+//   qr               Householder QR, full rank only: tall solves R w = Q^T y; wide uses
+//                    the QR of X^T and gives the minimum-norm solution. A (numerically)
+//                    zero diagonal of R returns Status::rank_deficient, never a wrong
+//                    answer.
+//   qrcp             complete orthogonal decomposition from column-pivoted QR:
+//                    minimum norm, any shape and rank (LAPACK xGELSY).
+//   normal_cholesky  the naive baseline: solve (X^T X) w = X^T y by Cholesky.
+//   normal_lu        the naive baseline by LU (np.linalg.solve(X.T @ X, X.T @ y)).
+//
+// Every result carries, whatever the method: the residual norm of every column (numpy
+// reports it only for full-rank tall problems), the rank, the tolerance actually applied,
+// a condition estimate and the forward-error estimate of the LAPACK Users' Guide
+// (section 4.5.2): for each column
+//     ||w_hat - w|| / ||w||  <~  eps (2 kappa / cos(theta) + tan(theta) kappa^2),
+//     sin(theta) = ||r|| / ||y||,
+// valid for a full-rank problem solved by a backward-stable method; for the normal
+// equations the bound is eps kappa^2 whatever theta, and that is what is reported.
+//
+// Scaling: X and Y are scaled by exact powers of two into a safe range before solving
+// and the results unscaled after (as xGELSD does), so problems of size 1e300 or 1e-300
+// give the right solution and the right residual norms.
+#pragma once
+
+#include "stela/matrix.hpp"
+#include "stela/normal_equations.hpp"
+#include "stela/status.hpp"
+#include "stela/tolerance.hpp"
+#include "stela/workspace.hpp"
+
+namespace stela {
+
+enum class LstsqMethod { svd, jacobi, qr, qrcp, normal_cholesky, normal_lu };
+
+// "svd", "jacobi", "qr", "qrcp", "normal_cholesky", "normal_lu".
+const char* to_string(LstsqMethod method);
+// Every method, in the order above.
+inline constexpr LstsqMethod kAllLstsqMethods[] = {LstsqMethod::svd,  LstsqMethod::jacobi,
+                                                   LstsqMethod::qr,   LstsqMethod::qrcp,
+                                                   LstsqMethod::normal_cholesky, LstsqMethod::normal_lu};
+
+struct LstsqOptions {
+  LstsqMethod method = LstsqMethod::svd;
+  RankTolerance tolerance{};  // the rank rule for svd, jacobi, qrcp (and the qr check)
+};
+
+template <class T>
+struct LstsqResult {
+  Matrix<T> solution;         // d x k
+  Vector<T> residual_norm;    // ||y_j - X w_j||_2 for every column j (k entries)
+  index rank = 0;             // numerical rank the method used (min(n, d) for qr and
+                              // the normal equations when they succeed)
+  Vector<T> singular_values;  // all min(n, d) of them for svd and jacobi; empty otherwise
+  LstsqMethod method = LstsqMethod::svd;
+  T tolerance = 0;            // threshold applied to singular values or |r_kk|
+  T gap = 0;                  // sigma_r / sigma_(r+1) for svd and jacobi; for qrcp the
+                              // last kept over the first dropped diagonal entry of the
+                              // triangular factors (|t_rr| / |r_(r+1)(r+1)|), an estimate;
+                              // +inf when r = min(n, d); NaN when the method cannot tell
+  T condition = 0;            // estimate of kappa_2(X) restricted to its rank
+  Vector<T> forward_error;    // the Users' Guide estimate for every column (see above)
+};
+
+// X is n x d (n observations, d unknowns), Y is n x k; or y a vector of n entries.
+// Statuses: dimension_mismatch, not_finite, invalid_argument (tolerance), and the
+// method's own: rank_deficient (qr), not_positive_definite (normal_cholesky),
+// singular (normal_lu), no_convergence (svd, jacobi).
+template <class T>
+Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts = {});
+template <class T>
+Result<LstsqResult<T>> lstsq(MatrixView<const T> X, VectorView<const T> y, const LstsqOptions& opts = {});
+
+// ---------------------------------------------------------------------------------------
+// Low level: the whole pipeline from one caller buffer, no allocation.
+
+template <class T>
+struct LstsqInfo {
+  index rank = 0;
+  T tolerance = 0;  // in the caller's units
+  T gap = 0;        // as LstsqResult::gap
+  T condition = 0;  // as LstsqResult::condition
+};
+
+// Bytes of workspace lstsq_inplace needs for an n x d X and k right-hand sides.
+template <class T>
+WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+
+// X (n x d) and Y (n x k) are read only. On success W (d x k) holds the solution,
+// residual_norm (k) the residual norms, and singular_values — pass an empty view to skip
+// it, or one of min(n, d) entries — the singular values (svd and jacobi only; left as
+// passed otherwise). On any failure W, residual_norm and singular_values may hold
+// partial results, and the status says why (the statuses of lstsq).
+template <class T>
+Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                     VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work);
+
+// The pseudoinverse A^+ (d x n for an n x d A): V diag(1/s_i, s_i > tol) U^T. Satisfies the
+// four Penrose conditions to working accuracy.
+template <class T>
+Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol = {});
+
+}  // namespace stela

@@ -1,0 +1,55 @@
+// stela/subspace.hpp — the four fundamental subspaces, numerically.
+//
+// All of these come from one SVD A = U diag(s) V^T and the shared rank rule
+// (tolerance.hpp): r = #{ s_i > max(atol, rtol s_1) }. Then
+//   range(A)      = span U(:, 0:r)               (orthonormal n x r)
+//   null_space(A) = span V(:, r:d)               (orthonormal d x (d - r))
+//   projector(A)  = U_r U_r^T                    (the hat matrix, n x n)
+//   leverage(A)   = diag(U_r U_r^T) = row norms^2 of U_r, without forming the projector
+// and general_solution(X, y) is the set { w0 + N t }, w0 = X^+ y the minimum-norm
+// least-squares solution and N an orthonormal basis of the null space: every member
+// minimises ||y - X w|| equally, and w0 is the one orthogonal to N.
+//
+// null_space can also come from the complete orthogonal decomposition X P = Q [T 0; 0 0] Z,
+// null space = P Z^T [0; I]: cheaper, and as reliable as the pivoted QR's rank decision —
+// which can miss a small singular value (the Kahan matrix: GVL 5.4.2).
+#pragma once
+
+#include "stela/matrix.hpp"
+#include "stela/status.hpp"
+#include "stela/tolerance.hpp"
+
+namespace stela {
+
+enum class SubspaceMethod { svd, cod };
+
+template <class T>
+Result<index> rank(MatrixView<const T> A, const RankTolerance& tol = {});
+
+template <class T>
+Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol = {},
+                             SubspaceMethod method = SubspaceMethod::svd);
+
+template <class T>
+Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol = {});
+
+template <class T>
+Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol = {});
+
+template <class T>
+Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol = {});
+
+template <class T>
+struct SolutionSet {
+  Vector<T> particular;  // w0 = X^+ y, the minimum-norm least-squares solution
+  Matrix<T> null_basis;  // N: d x (d - rank), orthonormal columns
+  index rank = 0;
+  // w0 + N t, t with d - rank entries (a shorter or longer t is a caller error).
+  Vector<T> at(VectorView<const T> t) const;
+};
+
+template <class T>
+Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y,
+                                        const RankTolerance& tol = {});
+
+}  // namespace stela

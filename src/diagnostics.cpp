@@ -1,0 +1,96 @@
+// Diagnostics: the 2-norm condition number, and every lstsq method side by side.
+//
+// Counterparts: numpy.linalg.cond (2-norm); compare_solvers has none — it is the
+//               experiment of DESIGN.md's fourth worked example as a function.
+// Computes:     cond(A) = s_max / s_min over the min(n, d) singular values (+inf when
+//               s_min = 0, 1 for an empty matrix). compare_solvers(X, y) runs each
+//               method of kAllLstsqMethods on the same problem and reports its solution
+//               w, ||y - X w||, ||X^T (y - X w)|| (zero at any least-squares solution: the
+//               normal equations' own optimality condition) and ||w - w_svd||.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 2.6.2 and 5.3.8
+//               (why kappa^2 appears for the normal equations).
+// Warning:      cond(X) > 1e8 by default: in double, eps kappa^2 then exceeds 1, so the
+//               normal equations' answer can be pure noise while the residual looks fine.
+// Cost:         one values-only SVD for cond; every method once for compare_solvers.
+#include <cmath>
+#include <limits>
+
+#include "stela/blas.hpp"
+#include "stela/diagnostics.hpp"
+#include "stela/svd.hpp"
+
+namespace stela {
+
+template <class T>
+Result<T> cond(MatrixView<const T> A) {
+  if (!all_finite(A)) return Status::not_finite;
+  if (A.empty()) return T(1);
+  SvdOptions opts;
+  opts.vectors = SvdVectors::none;
+  Result<SVD<T>> F = svd(A, opts);
+  if (!F.ok()) return F.status();
+  const Vector<T>& s = F->s;
+  const T smin = s[s.size() - 1];
+  if (smin == T(0)) return std::numeric_limits<T>::infinity();
+  return s[0] / smin;
+}
+
+template <class T>
+Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<const T> y, const CompareOptions& opts) {
+  const index n = X.rows(), d = X.cols();
+  if (y.size() != n) return Status::dimension_mismatch;
+  if (!valid(opts.tolerance) || !(opts.condition_warning >= 0)) return Status::invalid_argument;
+  if (!all_finite(X) || !all_finite(y)) return Status::not_finite;
+
+  SolverComparison<T> out;
+  Result<T> kappa = cond(X);
+  if (!kappa.ok()) return kappa.status();
+  out.cond = *kappa;
+  out.condition_warning = static_cast<double>(out.cond) > opts.condition_warning;
+
+  Vector<T> reference;  // the SVD solution, the first method
+  Vector<T> r(n);
+  for (LstsqMethod method : kAllLstsqMethods) {
+    SolverReport<T> report;
+    report.method = method;
+    LstsqOptions lopts;
+    lopts.method = method;
+    lopts.tolerance = opts.tolerance;
+    Result<LstsqResult<T>> fit = lstsq(X, y, lopts);
+    report.status = fit.status();
+    if (fit.ok()) {
+      report.solution = Vector<T>(fit->solution.col(0));
+      report.residual_norm = fit->residual_norm[0];
+      // r = y - X w;  ||X^T r||
+      copy(y, r.view());
+      gemv(Op::none, T(-1), X, VectorView<const T>(report.solution), T(1), r.view());
+      Vector<T> xtr(d);
+      gemv(Op::transpose, T(1), X, VectorView<const T>(r), T(0), xtr.view());
+      report.xtr_norm = nrm2(VectorView<const T>(xtr));
+      if (method == LstsqMethod::svd) reference = report.solution;
+      if (reference.size() == d) {
+        Vector<T> difference = report.solution;
+        axpy(T(-1), VectorView<const T>(reference), difference.view());
+        report.disagreement = nrm2(VectorView<const T>(difference));
+      } else {
+        report.disagreement = std::numeric_limits<T>::quiet_NaN();  // no SVD solution to compare with
+      }
+    } else {
+      report.residual_norm = std::numeric_limits<T>::quiet_NaN();
+      report.xtr_norm = std::numeric_limits<T>::quiet_NaN();
+      report.disagreement = std::numeric_limits<T>::quiet_NaN();
+    }
+    out.methods.push_back(std::move(report));
+  }
+  return out;
+}
+
+#define STELA_INSTANTIATE(T)                                                                                   \
+  template Result<T> cond<T>(MatrixView<const T>);                                                             \
+  template Result<SolverComparison<T>> compare_solvers<T>(MatrixView<const T>, VectorView<const T>,           \
+                                                          const CompareOptions&);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

@@ -1,0 +1,450 @@
+// Ridge regression by three methods, the regularisation path, and closed-form
+// cross-validation.
+//
+// Counterparts: sklearn.linear_model.Ridge (solvers "svd", "cholesky"), RidgeCV (GCV and
+//               leave-one-out from one decomposition); LAPACK has no driver.
+// Computes:     W = argmin ||Y - X W||_F^2 + lambda ||W||_F^2 (X n x d, Y n x k), with an
+//               unpenalised intercept when asked: the columns of X and Y are centred, the
+//               centred problem solved, and b = mean(Y) - W^T mean(X).
+// Methods:      svd           X = U diag(s) V^T, W = V diag(s / (s^2 + lambda)) U^T Y: the
+//                             filter factors (Hansen 1998, ch. 4). lambda = 0 drops the
+//                             singular values at or below the rank tolerance: the
+//                             minimum-norm least-squares solution.
+//               cholesky      (X^T X + lambda I) W = X^T Y when d <= n (the primal form,
+//                             d x d); W = X^T (X X^T + lambda I)^{-1} Y when d > n (the
+//                             dual form, n x n): the smaller Gram matrix is formed, since
+//                             both give the same W (push-through identity
+//                             (X^T X + lambda I)^{-1} X^T = X^T (X X^T + lambda I)^{-1}).
+//               augmented_qr  least squares on [X; sqrt(lambda) I] W = [Y; 0] by
+//                             Householder QR: never forms X^T X, so the conditioning is
+//                             kappa([X; sqrt(lambda) I]), not its square (Björck,
+//                             "Numerical Methods for Least Squares Problems", 1996, 2.7).
+// Cross-val.:   with U, s from the SVD of the centred X, c = U^T y and
+//               g_j = lambda / (s_j^2 + lambda) (the part of direction j the fit leaves):
+//                 residual  e = (y - U c) + U diag(g) c,
+//                 hat diag  1 - h_ii = (1 - 1/n - ||U(i, :)||^2) + sum_j U_ij^2 g_j,
+//                 dof       = sum_j (1 - g_j) (+1 for the intercept),
+//                 GCV       = (||e||^2 / n) / (1 - dof / n)^2   (Golub, Heath, Wahba,
+//                             Technometrics 21(2), 1979),
+//                 LOO       = (1/n) sum_i (e_i / (1 - h_ii))^2  (the exact leave-one-out
+//                             residual of a linear smoother; Allen 1974).
+//               g is formed as lambda / (s^2 + lambda), never as 1 - s^2 / (s^2 + lambda):
+//               the subtraction would cancel all digits at tiny lambda, and nothing is
+//               divided by lambda, so lambda = 0 is allowed. When 1 - h_ii (or
+//               1 - dof / n) is zero to working accuracy — an interpolating fit — the
+//               criterion is undefined and the score is +inf.
+// Scaling:      X, Y and lambda are scaled by exact powers of two (X 2^-a, Y 2^-b,
+//               lambda 2^-2a) so that max |x_ij| and max |y_ij| lie in [1/2, 1) before any
+//               square is formed, and W = W_s 2^(b - a) after.
+// Cost:         svd: one thin SVD plus 2 d r k per lambda; cholesky: n d^2 + d^3 / 3
+//               (primal) or d n^2 + n^3 / 3 (dual); augmented_qr: 2 (n + d) d^2.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "stela/blas.hpp"
+#include "stela/cholesky.hpp"
+#include "stela/qr.hpp"
+#include "stela/ridge.hpp"
+#include "stela/svd.hpp"
+
+namespace stela {
+
+const char* to_string(RidgeMethod method) {
+  switch (method) {
+    case RidgeMethod::svd: return "svd";
+    case RidgeMethod::cholesky: return "cholesky";
+    case RidgeMethod::augmented_qr: return "augmented_qr";
+  }
+  return "unknown";
+}
+
+const char* to_string(CvCriterion criterion) {
+  switch (criterion) {
+    case CvCriterion::gcv: return "gcv";
+    case CvCriterion::loo: return "loo";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The exponent e with max|a_ij| = f 2^e, f in [1/2, 1) (0 for a zero matrix): scaling by
+// 2^-e is exact and brings the entries into [-1, 1].
+template <class T>
+int exponent_of(MatrixView<const T> A) {
+  const T a = norm(A, Norm::max_abs);
+  int e = 0;
+  if (a > T(0)) std::frexp(a, &e);
+  return e;
+}
+
+// The problem as every method sees it: scaled, and centred when fitting an intercept.
+template <class T>
+struct Prepared {
+  Matrix<T> X;       // n x d, centred and scaled by 2^-x_exp
+  Matrix<T> Y;       // n x k, centred and scaled by 2^-y_exp
+  Vector<T> x_mean;  // d, in the caller's units (zeros without an intercept)
+  Vector<T> y_mean;  // k, likewise
+  int x_exp = 0;
+  int y_exp = 0;
+  bool intercept = false;
+};
+
+// Column means, with one correction pass: mean + sum(x - mean) / n recovers most of the
+// rounding of the first sum (Higham, Accuracy and Stability, 2nd ed., 1.9).
+template <class T>
+T column_mean(VectorView<const T> x) {
+  const index n = x.size();
+  if (n == 0) return T(0);
+  T sum = 0;
+  for (index i = 0; i < n; ++i) sum += x[i];
+  const T mean = sum / static_cast<T>(n);
+  T correction = 0;
+  for (index i = 0; i < n; ++i) correction += x[i] - mean;
+  return mean + correction / static_cast<T>(n);
+}
+
+template <class T>
+Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept) {
+  Prepared<T> P;
+  P.intercept = intercept;
+  P.X = Matrix<T>(X);
+  P.Y = Matrix<T>(Y);
+  P.x_mean = Vector<T>(X.cols());
+  P.y_mean = Vector<T>(Y.cols());
+  if (intercept) {
+    for (index j = 0; j < X.cols(); ++j) {
+      P.x_mean[j] = column_mean(X.col(j));
+      for (index i = 0; i < X.rows(); ++i) P.X(i, j) -= P.x_mean[j];
+    }
+    for (index j = 0; j < Y.cols(); ++j) {
+      P.y_mean[j] = column_mean(Y.col(j));
+      for (index i = 0; i < Y.rows(); ++i) P.Y(i, j) -= P.y_mean[j];
+    }
+  }
+  P.x_exp = exponent_of<T>(P.X);
+  P.y_exp = exponent_of<T>(P.Y);
+  for (index j = 0; j < P.X.cols(); ++j)
+    for (index i = 0; i < P.X.rows(); ++i) P.X(i, j) = std::ldexp(P.X(i, j), -P.x_exp);
+  for (index j = 0; j < P.Y.cols(); ++j)
+    for (index i = 0; i < P.Y.rows(); ++i) P.Y(i, j) = std::ldexp(P.Y(i, j), -P.y_exp);
+  return P;
+}
+
+// lambda in the scaled problem: ||X_s W_s - Y_s||^2 + lambda_s ||W_s||^2 is the caller's
+// objective times 2^-2b when lambda_s = lambda 2^-2a.
+template <class T>
+T scaled_lambda(const Prepared<T>& P, T lambda) {
+  return std::ldexp(lambda, -2 * P.x_exp);
+}
+
+// W := W_s 2^(b - a), and the intercept b = mean(Y) - W^T mean(X).
+template <class T>
+RidgeResult<T> finish(const Prepared<T>& P, Matrix<T> W, T lambda, RidgeMethod method) {
+  RidgeResult<T> R;
+  for (index j = 0; j < W.cols(); ++j)
+    for (index i = 0; i < W.rows(); ++i) W(i, j) = std::ldexp(W(i, j), P.y_exp - P.x_exp);
+  R.intercept = Vector<T>(W.cols());
+  if (P.intercept)
+    for (index j = 0; j < W.cols(); ++j) R.intercept[j] = P.y_mean[j] - dot(W.col(j), VectorView<const T>(P.x_mean));
+  R.solution = std::move(W);
+  R.lambda = lambda;
+  R.method = method;
+  return R;
+}
+
+// The SVD of the prepared X and the projections c = U^T Y, shared by every lambda.
+template <class T>
+struct Spectral {
+  SVD<T> F;     // thin: U n x r, s r, V d x r
+  Matrix<T> C;  // r x k: U^T Y
+  T threshold = 0;  // the rank tolerance, used when lambda = 0
+};
+
+// The rank rule in the scaled problem: its absolute part scales with X (2^-a).
+template <class T>
+RankTolerance scaled_tolerance(const Prepared<T>& P, RankTolerance tol) {
+  tol.atol = std::ldexp(tol.atol, -P.x_exp);
+  return tol;
+}
+
+template <class T>
+Result<Spectral<T>> spectral(const Prepared<T>& P, const RankTolerance& caller_tol) {
+  const RankTolerance tol = scaled_tolerance(P, caller_tol);
+  Spectral<T> S;
+  Result<SVD<T>> F = svd(MatrixView<const T>(P.X));
+  if (!F.ok()) return F.status();
+  S.F = std::move(F.value());
+  const index r = S.F.s.size();
+  S.C = Matrix<T>(r, P.Y.cols());
+  if (r > 0) {
+    gemm(Op::transpose, Op::none, T(1), S.F.U, P.Y, T(0), S.C.view());
+    S.threshold = rank_threshold(tol, S.F.s[0], P.X.rows(), P.X.cols());
+  }
+  return S;
+}
+
+// The part of direction j the fit keeps, f_j = s^2 / (s^2 + lambda), and the part it
+// leaves, g_j = lambda / (s^2 + lambda), each formed without subtraction. lambda = 0
+// keeps the directions above the rank tolerance and drops the rest.
+template <class T>
+void filter(T s, T lambda, T threshold, T& f, T& g) {
+  if (lambda == T(0)) {
+    f = s > threshold ? T(1) : T(0);
+    g = T(1) - f;
+    return;
+  }
+  const T denominator = s * s + lambda;
+  f = s * s / denominator;
+  g = lambda / denominator;
+}
+
+// W_s = V diag(s_j / (s_j^2 + lambda_s)) C, and the effective degrees of freedom.
+template <class T>
+Matrix<T> spectral_solution(const Spectral<T>& S, T lambda_s, T& dof) {
+  const index d = S.F.V.rows(), r = S.F.s.size(), k = S.C.cols();
+  Matrix<T> DC(S.C);
+  dof = 0;
+  for (index j = 0; j < r; ++j) {
+    const T s = S.F.s[j];
+    T f, g;
+    filter(s, lambda_s, S.threshold, f, g);
+    dof += f;
+    // s / (s^2 + lambda) = f / s; zero where f is (also for s = 0).
+    scal(f == T(0) ? T(0) : f / s, DC.row(j));
+  }
+  Matrix<T> W(d, k);
+  if (r > 0) gemm(Op::none, Op::none, T(1), S.F.V, DC, T(0), W.view());
+  return W;
+}
+
+template <class T>
+Status check(MatrixView<const T> X, MatrixView<const T> Y, const RidgeOptions& opts) {
+  if (Y.rows() != X.rows()) return Status::dimension_mismatch;
+  if (!valid(opts.tolerance)) return Status::invalid_argument;
+  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+  return Status::ok;
+}
+
+template <class T>
+bool valid_lambda(T lambda) {
+  return lambda >= T(0) && lambda < std::numeric_limits<T>::infinity();
+}
+
+// (X^T X + lambda I) W = X^T Y, or W = X^T (X X^T + lambda I)^{-1} Y when d > n.
+template <class T>
+Result<Matrix<T>> solve_cholesky(const Prepared<T>& P, T lambda_s, bool& dual) {
+  const index n = P.X.rows(), d = P.X.cols(), k = P.Y.cols();
+  dual = d > n;
+  const index g = dual ? n : d;
+  Matrix<T> G(g, g);
+  // G = X^T X (primal) or X X^T (dual), lower triangle, then G += lambda I.
+  syrk(Uplo::lower, dual ? Op::none : Op::transpose, T(1), P.X, T(0), G.view());
+  for (index i = 0; i < g; ++i) G(i, i) += lambda_s;
+  Result<Cholesky<T>> L = cholesky(MatrixView<const T>(G));
+  if (!L.ok()) return L.status();
+  if (!dual) {
+    Matrix<T> XtY(d, k);
+    gemm(Op::transpose, Op::none, T(1), P.X, P.Y, T(0), XtY.view());
+    return L->solve(XtY);
+  }
+  Result<Matrix<T>> Z = L->solve(P.Y);  // (X X^T + lambda I)^{-1} Y, n x k
+  if (!Z.ok()) return Z.status();
+  Matrix<T> W(d, k);
+  gemm(Op::transpose, Op::none, T(1), P.X, *Z, T(0), W.view());
+  return W;
+}
+
+// Least squares on [X; sqrt(lambda) I] W = [Y; 0].
+template <class T>
+Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const RankTolerance& tol) {
+  const index n = P.X.rows(), d = P.X.cols(), k = P.Y.cols();
+  const index rows = lambda_s > T(0) ? n + d : n;
+  Matrix<T> A(rows, d), B(rows, k);
+  copy(MatrixView<const T>(P.X), A.block(0, 0, n, d));
+  copy(MatrixView<const T>(P.Y), B.block(0, 0, n, k));
+  const T root = std::sqrt(lambda_s);
+  if (rows > n)
+    for (index i = 0; i < d; ++i) A(n + i, i) = root;
+  Result<QR<T>> F = qr(MatrixView<const T>(A));
+  if (!F.ok()) return F.status();
+  return F->solve(B, tol);
+}
+
+}  // namespace
+
+template <class T>
+Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions& opts) {
+  // 1. Checks in the fixed order: shapes, finiteness, the value of lambda.
+  const Status status = check(X, Y, opts);
+  if (status != Status::ok) return status;
+  if (!valid_lambda(lambda)) return Status::invalid_argument;
+  // 2. Centre and scale.
+  const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
+  const T lambda_s = scaled_lambda(P, lambda);
+  const index n = X.rows(), d = X.cols(), k = Y.cols();
+  if (X.empty() || k == 0) {
+    RidgeResult<T> R = finish(P, Matrix<T>(d, k), lambda, opts.method);
+    R.effective_dof = opts.fit_intercept && n > 0 ? T(1) : T(0);
+    return R;
+  }
+  // 3. Solve by the chosen method.
+  switch (opts.method) {
+    case RidgeMethod::svd: {
+      Result<Spectral<T>> S = spectral(P, opts.tolerance);
+      if (!S.ok()) return S.status();
+      T dof = 0;
+      Matrix<T> W = spectral_solution(*S, lambda_s, dof);
+      RidgeResult<T> R = finish(P, std::move(W), lambda, opts.method);
+      R.effective_dof = dof + (opts.fit_intercept ? T(1) : T(0));
+      return R;
+    }
+    case RidgeMethod::cholesky: {
+      bool dual = false;
+      Result<Matrix<T>> W = solve_cholesky(P, lambda_s, dual);
+      if (!W.ok()) return W.status();
+      RidgeResult<T> R = finish(P, std::move(W.value()), lambda, opts.method);
+      R.dual = dual;
+      return R;
+    }
+    case RidgeMethod::augmented_qr: {
+      Result<Matrix<T>> W = solve_augmented_qr(P, lambda_s, scaled_tolerance(P, opts.tolerance));
+      if (!W.ok()) return W.status();
+      return finish(P, std::move(W.value()), lambda, opts.method);
+    }
+  }
+  return Status::invalid_argument;
+}
+
+template <class T>
+Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lambda, const RidgeOptions& opts) {
+  Matrix<T> Y(y.size(), 1);
+  copy(y, Y.col(0));
+  return ridge(X, MatrixView<const T>(Y), lambda, opts);
+}
+
+template <class T>
+Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView<const T> Y,
+                                               VectorView<const T> lambdas, const RidgeOptions& opts) {
+  const Status status = check(X, Y, opts);
+  if (status != Status::ok) return status;
+  for (index i = 0; i < lambdas.size(); ++i)
+    if (!valid_lambda(lambdas[i])) return Status::invalid_argument;
+  // One SVD serves every lambda.
+  const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
+  Result<Spectral<T>> S = spectral(P, opts.tolerance);
+  if (!S.ok()) return S.status();
+  std::vector<RidgeResult<T>> path;
+  path.reserve(static_cast<std::size_t>(lambdas.size()));
+  for (index i = 0; i < lambdas.size(); ++i) {
+    T dof = 0;
+    Matrix<T> W = spectral_solution(*S, scaled_lambda(P, lambdas[i]), dof);
+    path.push_back(finish(P, std::move(W), lambdas[i], RidgeMethod::svd));
+    path.back().effective_dof = dof + (opts.fit_intercept ? T(1) : T(0));
+  }
+  return path;
+}
+
+template <class T>
+Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, VectorView<const T> lambdas,
+                                  CvCriterion criterion, const RidgeOptions& opts) {
+  const Status status = check(X, Y, opts);
+  if (status != Status::ok) return status;
+  if (lambdas.empty()) return Status::invalid_argument;
+  for (index i = 0; i < lambdas.size(); ++i)
+    if (!valid_lambda(lambdas[i])) return Status::invalid_argument;
+  const index n = X.rows(), k = Y.cols();
+  if (n == 0 || k == 0) return Status::invalid_argument;  // no observation to validate on
+
+  // 1. The SVD of the centred X and c = U^T Y (spectral), then the part of Y no lambda
+  //    can fit: E0 = Y - U c, and the leverage complement 1 - 1/n - ||U(i, :)||^2.
+  const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
+  Result<Spectral<T>> S = spectral(P, opts.tolerance);
+  if (!S.ok()) return S.status();
+  const Matrix<T>& U = S->F.U;
+  const index r = S->F.s.size();
+  Matrix<T> E0(P.Y);
+  if (r > 0) gemm(Op::none, Op::none, T(-1), U, S->C, T(1), E0.view());
+  // Not clamped at zero: with an intercept and d >= n, the thin U is square and holds the
+  // constant direction (a rounding-level singular value of the centred X), so the
+  // complement is exactly -1/n, and that direction's g = 1 below adds the 1/n back.
+  const T base = opts.fit_intercept ? T(1) / static_cast<T>(n) : T(0);
+  Vector<T> complement(n);
+  for (index i = 0; i < n; ++i) complement[i] = T(1) - base - dot(U.row(i), U.row(i));
+  // A denominator below this is zero to working accuracy (an interpolating fit).
+  const T floor = static_cast<T>(n) * eps<T>();
+
+  RidgeCvResult<T> out;
+  out.criterion = criterion;
+  out.lambdas = Vector<T>(lambdas);
+  out.scores = Vector<T>(lambdas.size());
+  out.effective_dof = Vector<T>(lambdas.size());
+  Vector<T> f(r), g(r);
+  Matrix<T> E(n, k), GC(r, k);
+  for (index l = 0; l < lambdas.size(); ++l) {
+    // 2. f_j, g_j for this lambda; dof = sum f_j (+1 for the intercept).
+    const T lambda_s = scaled_lambda(P, lambdas[l]);
+    T dof = opts.fit_intercept ? T(1) : T(0);
+    for (index j = 0; j < r; ++j) {
+      filter(S->F.s[j], lambda_s, S->threshold, f[j], g[j]);
+      dof += f[j];
+    }
+    out.effective_dof[l] = dof;
+    // 3. Residuals E = E0 + U diag(g) C.
+    copy(MatrixView<const T>(S->C), GC.view());
+    for (index j = 0; j < r; ++j) scal(g[j], GC.row(j));
+    copy(MatrixView<const T>(E0), E.view());
+    if (r > 0) gemm(Op::none, Op::none, T(1), U, GC, T(1), E.view());
+    // 4. The criterion, averaged over the k columns, in the caller's units (2^2b).
+    T score = 0;
+    if (criterion == CvCriterion::gcv) {
+      const T denominator = T(1) - dof / static_cast<T>(n);
+      if (denominator <= floor) {
+        score = std::numeric_limits<T>::infinity();
+      } else {
+        const T rss = norm(MatrixView<const T>(E), Norm::frobenius);
+        score = (rss / denominator) * (rss / denominator) / static_cast<T>(n * k);
+      }
+    } else {
+      SumOfSquares<T> ssq;
+      for (index i = 0; i < n && score == T(0); ++i) {
+        T one_minus_h = complement[i];
+        for (index j = 0; j < r; ++j) one_minus_h += U(i, j) * U(i, j) * g[j];
+        if (one_minus_h <= floor) {
+          score = std::numeric_limits<T>::infinity();
+          break;
+        }
+        for (index c = 0; c < k; ++c) ssq.add(E(i, c) / one_minus_h);
+      }
+      if (score == T(0)) {
+        const T root = ssq.norm();
+        score = root * root / static_cast<T>(n * k);
+      }
+    }
+    out.scores[l] = std::ldexp(score, 2 * P.y_exp);
+  }
+  // 5. The first minimiser, and the fit there.
+  out.best_index = 0;
+  for (index l = 1; l < lambdas.size(); ++l)
+    if (out.scores[l] < out.scores[out.best_index]) out.best_index = l;
+  out.best_lambda = lambdas[out.best_index];
+  T dof = 0;
+  Matrix<T> W = spectral_solution(*S, scaled_lambda(P, out.best_lambda), dof);
+  out.best = finish(P, std::move(W), out.best_lambda, RidgeMethod::svd);
+  out.best.effective_dof = out.effective_dof[out.best_index];
+  return out;
+}
+
+#define STELA_INSTANTIATE(T)                                                                                  \
+  template Result<RidgeResult<T>> ridge<T>(MatrixView<const T>, MatrixView<const T>, T, const RidgeOptions&); \
+  template Result<RidgeResult<T>> ridge<T>(MatrixView<const T>, VectorView<const T>, T, const RidgeOptions&); \
+  template Result<std::vector<RidgeResult<T>>> ridge_path<T>(MatrixView<const T>, MatrixView<const T>,        \
+                                                             VectorView<const T>, const RidgeOptions&);       \
+  template Result<RidgeCvResult<T>> ridge_cv<T>(MatrixView<const T>, MatrixView<const T>, VectorView<const T>, \
+                                                CvCriterion, const RidgeOptions&);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

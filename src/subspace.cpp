@@ -1,0 +1,174 @@
+// Rank, null space, range, projector, leverage and the general solution, from one SVD.
+//
+// Counterparts: numpy.linalg.matrix_rank, scipy.linalg.null_space / orth, the hat
+//               matrix of regression diagnostics; LAPACK has no driver for these.
+// Computes:     with A = U diag(s) V^T (n x d) and r = #{ s_i > max(atol, rtol s_1) }:
+//                 rank = r,  range = U(:, 0:r),  null space = V(:, r:d),
+//                 projector = U_r U_r^T,  leverage_i = ||U_r(i, :)||^2,
+//                 general solution { V_r diag(1/s_r) U_r^T y + V(:, r:d) t }.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 2.4 (SVD and the
+//               subspaces), 5.4.1 (numerical rank), 5.5 (rank-deficient least squares);
+//               Belsley, Kuh & Welsch, "Regression Diagnostics", 1980 (leverage).
+// Cost:         one SVD (values only for rank; thin vectors, or a full V when the null
+//               space of a wide matrix is asked for) plus n^2 r for the projector.
+// Stability:    the SVD is backward stable, so the computed subspaces are exact for a
+//               nearby matrix; their angle to the true ones is bounded by
+//               eps ||A|| / gap, gap = s_r - s_(r+1) (Wedin's theorem; GVL 8.6.1). A small
+//               gap means the subspace itself is ill-determined, which no method can fix.
+// Alternative:  null_space(..., SubspaceMethod::cod) uses the complete orthogonal
+//               decomposition A P = Q [T 0; 0 0] Z instead: null space = P Z^T [0; I].
+//               Cheaper (no iteration), and as reliable as column pivoting's rank
+//               decision, which can miss a small singular value (the Kahan matrix,
+//               GVL 5.4.2).
+#include <algorithm>
+#include <cmath>
+
+#include "stela/blas.hpp"
+#include "stela/qr.hpp"
+#include "stela/subspace.hpp"
+#include "stela/svd.hpp"
+
+namespace stela {
+namespace {
+
+// The SVD every function here starts from, with the checks in STYLE.md's order.
+template <class T>
+struct Decomposition {
+  SVD<T> svd;
+  index rank = 0;
+};
+
+template <class T>
+Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& tol, SvdVectors vectors) {
+  if (!valid(tol)) return Status::invalid_argument;
+  if (!all_finite(A)) return Status::not_finite;
+  Decomposition<T> D;
+  SvdOptions opts;
+  opts.vectors = vectors;
+  Result<SVD<T>> r = svd(A, opts);
+  if (!r.ok()) return r.status();
+  D.svd = std::move(r.value());
+  const Vector<T>& s = D.svd.s;
+  const T threshold = s.empty() ? T(0) : rank_threshold(tol, s[0], A.rows(), A.cols());
+  while (D.rank < s.size() && s[D.rank] > threshold) ++D.rank;
+  return D;
+}
+
+}  // namespace
+
+template <class T>
+Result<index> rank(MatrixView<const T> A, const RankTolerance& tol) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::none);
+  if (!D.ok()) return D.status();
+  return D->rank;
+}
+
+template <class T>
+Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, SubspaceMethod method) {
+  const index n = A.rows(), d = A.cols();
+  if (method == SubspaceMethod::cod) {
+    if (!valid(tol)) return Status::invalid_argument;
+    if (!all_finite(A)) return Status::not_finite;
+    Result<COD<T>> c = cod(A, tol);
+    if (!c.ok()) return c.status();
+    // A P = Q [T 0; 0 0] Z, so A (P Z^T [0; I]) = 0: the last d - r columns of Z^T, permuted.
+    const index r = c->rank();
+    Matrix<T> Z = c->z();  // d x d
+    const Vector<index>& perm = c->permutation();
+    Matrix<T> N(d, d - r);
+    for (index j = 0; j < d - r; ++j)
+      for (index i = 0; i < d; ++i) N(perm[i], j) = Z(r + j, i);  // (P Z^T)(perm[i], j) = Z^T(i, r + j)
+    return N;
+  }
+  // A full V when the thin one (d x min(n, d)) cannot hold a basis of the null space.
+  Result<Decomposition<T>> D = decompose(A, tol, n < d ? SvdVectors::full : SvdVectors::thin);
+  if (!D.ok()) return D.status();
+  const index r = D->rank;
+  if (d == 0) return Matrix<T>(0, 0);
+  if (n == 0) return Matrix<T>::identity(d);  // everything is mapped to zero
+  return Matrix<T>(D->svd.V.block(0, r, d, d - r));
+}
+
+template <class T>
+Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin);
+  if (!D.ok()) return D.status();
+  if (A.empty()) return Matrix<T>(A.rows(), 0);
+  return Matrix<T>(D->svd.U.block(0, 0, A.rows(), D->rank));
+}
+
+template <class T>
+Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin);
+  if (!D.ok()) return D.status();
+  const index n = A.rows();
+  Matrix<T> P(n, n);
+  if (A.empty() || D->rank == 0) return P;
+  // P = U_r U_r^T
+  MatrixView<const T> Ur = D->svd.U.block(0, 0, n, D->rank);
+  gemm(Op::none, Op::transpose, T(1), Ur, Ur, T(0), P.view());
+  return P;
+}
+
+template <class T>
+Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin);
+  if (!D.ok()) return D.status();
+  const index n = A.rows();
+  Vector<T> h(n);
+  if (A.empty()) return h;
+  // h_i = (U_r U_r^T)_ii = ||U_r(i, :)||^2, without forming the n x n projector.
+  MatrixView<const T> Ur = D->svd.U.block(0, 0, n, D->rank);
+  for (index i = 0; i < n; ++i) h[i] = dot(Ur.row(i), Ur.row(i));
+  return h;
+}
+
+template <class T>
+Vector<T> SolutionSet<T>::at(VectorView<const T> t) const {
+  assert(t.size() == null_basis.cols());
+  Vector<T> w = particular;
+  // w = w0 + N t
+  gemv(Op::none, T(1), null_basis, t, T(1), w.view());
+  return w;
+}
+
+template <class T>
+Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance& tol) {
+  const index n = X.rows(), d = X.cols();
+  if (y.size() != n) return Status::dimension_mismatch;
+  if (!all_finite(y)) return Status::not_finite;
+  Result<Decomposition<T>> D = decompose(X, tol, n < d ? SvdVectors::full : SvdVectors::thin);
+  if (!D.ok()) return D.status();
+  const index r = D->rank;
+  SolutionSet<T> S;
+  S.rank = r;
+  S.particular = Vector<T>(d);
+  if (d == 0) return S;
+  if (n == 0) {
+    S.null_basis = Matrix<T>::identity(d);
+    return S;
+  }
+  const SVD<T>& F = D->svd;
+  // w0 = V_r diag(1/s_r) U_r^T y
+  for (index j = 0; j < r; ++j) {
+    const T c = dot(F.U.col(j), y) / F.s[j];
+    axpy(c, F.V.col(j), S.particular.view());
+  }
+  S.null_basis = Matrix<T>(F.V.block(0, r, d, d - r));
+  return S;
+}
+
+#define STELA_INSTANTIATE(T)                                                                               \
+  template Result<index> rank<T>(MatrixView<const T>, const RankTolerance&);                               \
+  template Result<Matrix<T>> null_space<T>(MatrixView<const T>, const RankTolerance&, SubspaceMethod);     \
+  template Result<Matrix<T>> range<T>(MatrixView<const T>, const RankTolerance&);                          \
+  template Result<Matrix<T>> projector<T>(MatrixView<const T>, const RankTolerance&);                      \
+  template Result<Vector<T>> leverage<T>(MatrixView<const T>, const RankTolerance&);                       \
+  template struct SolutionSet<T>;                                                                          \
+  template Result<SolutionSet<T>> general_solution<T>(MatrixView<const T>, VectorView<const T>,            \
+                                                      const RankTolerance&);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela
