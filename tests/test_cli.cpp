@@ -837,7 +837,10 @@ TEST_F(Cli, StabilitySweepOptionsJsonAndSinglePrecision) {
   expect_failure({"stability", "--residual", "1"}, 2, {"--residual must lie strictly between 0 and 1"});
   expect_failure({"stability", "--points", "0"}, 2, {"--points needs an integer from 1 to 200"});
   expect_failure({"stability", "--consistent-only", "--inconsistent-only"}, 2, {"exclude each other"});
-  expect_failure({"stability", "--out", path("no/such/dir")}, 2, {"cannot open for writing"});
+  // --out creates its directory; a path through a regular file cannot be one.
+  EXPECT_EQ(run({"stability", "--out", path("new/dir"), "--points", "2", "--seeds", "1"}).code, 0);
+  EXPECT_TRUE(std::filesystem::exists(path("new/dir/stability.csv")));
+  expect_failure({"stability", "--out", write("file.txt", "x") + "/dir"}, 2, {"file.txt/dir: cannot create the directory"});
 }
 
 }  // namespace

@@ -327,7 +327,7 @@ CommandSpec lstsq_command() {
   CommandSpec c;
   c.name = "lstsq";
   c.synopsis = "X Y [--method M] [--rcond R] [--json] [--float] [--output FILE]";
-  c.summary = "least-squares solution W of X W ~ Y: solution, residual norms, rank, singular values";
+  c.summary = "least-squares solution of X W ~ Y, residual norms, rank, singular values";
   c.description =
       "X is n x d (n observations, d unknowns). Y is n x k (k right-hand sides), or one row\n"
       "of n entries. Among all minimisers of ||Y - X W|| the svd, jacobi and qrcp methods\n"
@@ -364,7 +364,7 @@ CommandSpec ridge_command() {
   CommandSpec c;
   c.name = "ridge";
   c.synopsis = "X Y (--lambda L | --lambdas L1,L2,... [--cv gcv|loo]) [--intercept] [--method M]";
-  c.summary = "ridge regression: minimise ||Y - X W||^2 + lambda ||W||^2, one lambda or the best of several";
+  c.summary = "ridge regression for one lambda, or the best of several by cross-validation";
   c.description =
       "With --lambda, the fit for that lambda (>= 0; 0 gives the minimum-norm least-squares\n"
       "solution). With --lambdas, every lambda is scored by generalized cross-validation\n"
@@ -389,7 +389,7 @@ CommandSpec compare_command() {
   CommandSpec c;
   c.name = "compare";
   c.synopsis = "X y [--rcond R] [--warn-cond C] [--json] [--float]";
-  c.summary = "every lstsq method side by side: residuals, ||X^T r||, disagreement with svd, cond";
+  c.summary = "every lstsq method side by side: residuals, ||X^T r||, agreement, cond";
   c.description =
       "Runs svd, jacobi, qr, qrcp, normal-cholesky and normal-lu on the same problem and\n"
       "prints, for each, its status, the residual norm ||y - X w||, the optimality\n"

@@ -261,7 +261,7 @@ std::vector<OptionSpec> common_options(bool with_output) {
 OptionSpec rcond_option() {
   return {"rcond", "R",
           "relative rank tolerance: a singular value counts as zero when\n"
-          "sigma <= R * sigma_max (default eps * max(m, n), as numpy)"};
+          "sigma <= R * sigma_max (default eps * max(rows, cols), as numpy)"};
 }
 
 std::vector<OptionSpec> concat(std::vector<OptionSpec> first, const std::vector<OptionSpec>& rest) {

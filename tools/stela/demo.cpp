@@ -486,7 +486,7 @@ CommandSpec demo_command() {
   CommandSpec c;
   c.name = "demo";
   c.synopsis = "[--json]";
-  c.summary = "the four worked examples: null-space moves, a line of solutions, the hat matrix, SVD vs normal equations";
+  c.summary = "four worked examples of least squares, explained with their numbers";
   c.description =
       "Deterministic: fixed seeds and the library's portable generator. With --json the key\n"
       "numbers of each example, as one object with the members overparameterised,\n"

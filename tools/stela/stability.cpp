@@ -30,10 +30,14 @@
 //
 // The measurements (X w, X^T r, the norms) are accumulated in long double from the
 // exact values of the data in T, so they add no error of their own at the level of
-// the errors measured.
+// the errors measured (where long double is double, as with MSVC, they are still
+// accurate to a few eps of double, far below what a float sweep measures, and of the
+// order of the smallest errors of a double sweep).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <iostream>
 #include <limits>
 #include <string>
@@ -125,13 +129,21 @@ Wide norm2(const std::vector<Wide>& x) {
   return std::sqrt(s);
 }
 
-// y - X w, in long double from the data in T.
+// X w, in long double from the data in T.
 template <class T>
-std::vector<Wide> residual(MatrixView<const T> X, const std::vector<Wide>& y, const std::vector<Wide>& w) {
-  std::vector<Wide> r = y;
+std::vector<Wide> times(MatrixView<const T> X, const std::vector<Wide>& w) {
+  std::vector<Wide> y(static_cast<std::size_t>(X.rows()), 0);
   for (index j = 0; j < X.cols(); ++j)
     for (index i = 0; i < X.rows(); ++i)
-      r[static_cast<std::size_t>(i)] -= static_cast<Wide>(X(i, j)) * w[static_cast<std::size_t>(j)];
+      y[static_cast<std::size_t>(i)] += static_cast<Wide>(X(i, j)) * w[static_cast<std::size_t>(j)];
+  return y;
+}
+
+// y - X w
+template <class T>
+std::vector<Wide> residual(MatrixView<const T> X, const std::vector<Wide>& y, const std::vector<Wide>& w) {
+  std::vector<Wide> r = times(X, w);
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] = y[i] - r[i];
   return r;
 }
 
@@ -211,14 +223,12 @@ Sweep run_sweep(const Config& cfg) {
       const TestMatrix<T> tm = make_test_matrix<T>(cfg.type, m, n, seed, copts);
       const MatrixView<const T> X = tm.A;
       const Wide x_norm = static_cast<Wide>(norm<T>(X, Norm::frobenius));
-      // 2. w_true Gaussian, y0 = X w_true rounded to T.
+      // 2. w_true Gaussian, y0 = X w_true (rounded to T once, when y is formed).
       Rng rng_w(seed ^ kWeightStream);
       Vector<T> w_true_t(n);
       fill_gaussian(rng_w, w_true_t.view());
       const std::vector<Wide> w_true = widen_vector<T>(w_true_t);
-      const std::vector<Wide> zero(static_cast<std::size_t>(m), 0);
-      std::vector<Wide> y0 = residual<T>(X, zero, w_true);  // -X w_true
-      for (Wide& v : y0) v = -v;
+      const std::vector<Wide> y0 = times<T>(X, w_true);
 
       for (std::size_t p = 0; p < np; ++p) {
         // 3. The right-hand side: y0, or y0 + r_perp with ||r_perp|| / ||y|| = rho.
@@ -527,6 +537,12 @@ int stability_main(const Invocation& inv) {
   const Sweep sweep = cfg.single ? run_sweep<float>(cfg) : run_sweep<double>(cfg);
   std::vector<std::string> files;
   if (cfg.files) {
+    // The directory is created when it does not exist yet.
+    std::error_code ec;
+    if (!cfg.out_dir.empty() && !std::filesystem::is_directory(cfg.out_dir, ec)) {
+      std::filesystem::create_directories(cfg.out_dir, ec);
+      if (ec) fail_usage(cfg.out_dir + ": cannot create the directory: " + ec.message());
+    }
     const std::string csv_path = join_path(cfg.out_dir, "stability.csv");
     io::Expected<void> w = io::write_file(csv_path, make_csv(cfg, sweep));
     if (!w) fail_usage(w.error().message);
@@ -553,7 +569,7 @@ CommandSpec stability_command() {
   CommandSpec c;
   c.name = "stability";
   c.synopsis = "[--type T] [--rows M] [--cols N] [--kappa-min K] [--kappa-max K] [--points P] [--out DIR] ...";
-  c.summary = "sweep the condition number: forward error of every lstsq method, table, CSV and SVG plots";
+  c.summary = "forward error of every lstsq method against cond(X): table, CSV, SVG plots";
   c.description =
       "For P condition numbers kappa, log-spaced from --kappa-min to --kappa-max, and S seeds:\n"
       "X (M x N) from the test-matrix catalogue with cond(X) = kappa, w_true Gaussian, and\n"
@@ -595,7 +611,7 @@ CommandSpec stability_command() {
       {"rcond", "R", "relative rank tolerance of the solvers (default eps * max(M, N): beyond\n"
                      "kappa = 1 / (eps max(M, N)) svd, jacobi and qrcp drop the smallest singular\n"
                      "value and qr reports rank_deficient; --rcond 0 keeps every one)"},
-      {"out", "DIR", "directory for stability.csv and the SVG files (default .)"},
+      {"out", "DIR", "directory for stability.csv and the SVG files, created if needed (default .)"},
       {"no-files", "", "print the table only, write no files"},
       {"json", "", "print the results as one JSON object instead of the table"},
       {"float", "", "run in single precision"},
