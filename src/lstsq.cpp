@@ -200,16 +200,20 @@ Status solve_qr(MatrixView<const T> Xs, MatrixView<const T> Ys, MatrixView<T> Ws
     for (index j = 0; j < d; ++j)
       for (index i = 0; i < n; ++i) F(j, i) = Xs(i, j);
   }
+  // The largest column norm bounds sigma_1 within sqrt(r): the reference for the rank
+  // check. Without pivoting, max |r_ii| can be far below sigma_1 (a small first column
+  // leaves every later r_ii at rounding level), so it would miss rank deficiency.
+  T column_max = 0;
+  for (index j = 0; j < r; ++j) column_max = std::max(column_max, nrm2(F.col(j)));
   Status status = householder_qr_inplace(F, tau, work);
   if (status != Status::ok) return status;
   // 2. The rank check and the condition estimate, on R.
   const MatrixView<const T> R = MatrixView<const T>(F).block(0, 0, r, r);
-  T rmax = 0;
-  for (index i = 0; i < r; ++i) rmax = std::max(rmax, std::abs(R(i, i)));
-  info.tolerance = rank_threshold(tol, rmax, n, d);
+  info.tolerance = rank_threshold(tol, column_max, n, d);
   info.rank = r;
   for (index i = 0; i < r; ++i)
     if (!(std::abs(R(i, i)) > info.tolerance)) return Status::rank_deficient;
+  info.gap = std::numeric_limits<T>::infinity();  // full rank, or no answer at all
   info.condition = triangular_condition(R, work);
   // 3. The solve: least squares (tall) or minimum norm (wide).
   copy(Ys, B);
@@ -292,19 +296,22 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   copy_scaled(X, a, A);
   copy_scaled(Y, b, Ys);
 
-  // 3. The method, writing W_s into W.
+  // 3. The method, writing W_s into W. The rank rule sees the scaled singular values,
+  //    so its absolute part is scaled with them (the relative part is scale-free).
+  RankTolerance tol = opts.tolerance;
+  tol.atol = std::ldexp(tol.atol, -a);
   MethodInfo<T> m;
   Status status = Status::ok;
   switch (opts.method) {
     case LstsqMethod::svd:
     case LstsqMethod::jacobi:
-      status = solve_svd(A, MatrixView<const T>(Ys), W, opts.method, opts.tolerance, singular_values, m, work);
+      status = solve_svd(A, MatrixView<const T>(Ys), W, opts.method, tol, singular_values, m, work);
       break;
     case LstsqMethod::qr:
-      status = solve_qr(MatrixView<const T>(A), MatrixView<const T>(Ys), W, opts.tolerance, m, work);
+      status = solve_qr(MatrixView<const T>(A), MatrixView<const T>(Ys), W, tol, m, work);
       break;
     case LstsqMethod::qrcp:
-      status = solve_qrcp(A, MatrixView<const T>(Ys), W, opts.tolerance, m, work);
+      status = solve_qrcp(A, MatrixView<const T>(Ys), W, tol, m, work);
       break;
     case LstsqMethod::normal_cholesky:
     case LstsqMethod::normal_lu: {

@@ -162,8 +162,16 @@ struct Spectral {
   T threshold = 0;  // the rank tolerance, used when lambda = 0
 };
 
+// The rank rule in the scaled problem: its absolute part scales with X (2^-a).
 template <class T>
-Result<Spectral<T>> spectral(const Prepared<T>& P, const RankTolerance& tol) {
+RankTolerance scaled_tolerance(const Prepared<T>& P, RankTolerance tol) {
+  tol.atol = std::ldexp(tol.atol, -P.x_exp);
+  return tol;
+}
+
+template <class T>
+Result<Spectral<T>> spectral(const Prepared<T>& P, const RankTolerance& caller_tol) {
+  const RankTolerance tol = scaled_tolerance(P, caller_tol);
   Spectral<T> S;
   Result<SVD<T>> F = svd(MatrixView<const T>(P.X));
   if (!F.ok()) return F.status();
@@ -301,7 +309,7 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
       return R;
     }
     case RidgeMethod::augmented_qr: {
-      Result<Matrix<T>> W = solve_augmented_qr(P, lambda_s, opts.tolerance);
+      Result<Matrix<T>> W = solve_augmented_qr(P, lambda_s, scaled_tolerance(P, opts.tolerance));
       if (!W.ok()) return W.status();
       return finish(P, std::move(W.value()), lambda, opts.method);
     }
@@ -358,9 +366,12 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
   const index r = S->F.s.size();
   Matrix<T> E0(P.Y);
   if (r > 0) gemm(Op::none, Op::none, T(-1), U, S->C, T(1), E0.view());
+  // Not clamped at zero: with an intercept and d >= n, the thin U is square and holds the
+  // constant direction (a rounding-level singular value of the centred X), so the
+  // complement is exactly -1/n, and that direction's g = 1 below adds the 1/n back.
   const T base = opts.fit_intercept ? T(1) / static_cast<T>(n) : T(0);
   Vector<T> complement(n);
-  for (index i = 0; i < n; ++i) complement[i] = std::max(T(0), T(1) - base - dot(U.row(i), U.row(i)));
+  for (index i = 0; i < n; ++i) complement[i] = T(1) - base - dot(U.row(i), U.row(i));
   // A denominator below this is zero to working accuracy (an interpolating fit).
   const T floor = static_cast<T>(n) * eps<T>();
 
