@@ -622,8 +622,9 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
   const std::string disguised = write("A.dat", slurp(fortran));
   EXPECT_EQ(run({"rank", disguised, "--format", "npy"}).code, 0);
   expect_failure({"rank", disguised}, 2, {"A.dat: this is a NumPy .npy file, not text"});
-  // --output to a directory that does not exist.
+  // --output to a directory that does not exist: exit 2, and no result on standard output.
   expect_failure({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt")}, 2, {"cannot open for writing"});
+  EXPECT_EQ(run({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt"), "--json"}).out, "");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -44,6 +44,11 @@ void run_svd(const Invocation& inv) {
     fail_numerical(F.status(), std::string("svd by ") + method + " of A " + shape(A.rows(), A.cols()) +
                                    (F.status() == Status::no_convergence ? ": the iteration reached its cap" : ""));
   const Vector<double> s = widen<T>(F->s);
+  // The file first (s as one column), so that a write error leaves no result on
+  // standard output.
+  Matrix<double> column(s.size(), 1);
+  for (index i = 0; i < s.size(); ++i) column(i, 0) = s[i];
+  const bool written = write_output(inv, column);
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
@@ -65,10 +70,7 @@ void run_svd(const Invocation& inv) {
       print_matrix(std::cout, "V (not transposed)", widen<T>(F->V));
     }
   }
-  Matrix<double> column(s.size(), 1);
-  for (index i = 0; i < s.size(); ++i) column(i, 0) = s[i];
-  if (write_output(inv, column) && !inv.flag("json"))
-    std::cout << "singular values written to " << inv.value("output") << "\n";
+  if (written && !inv.flag("json")) std::cout << "singular values written to " << inv.value("output") << "\n";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -97,6 +99,8 @@ void run_qr(const Invocation& inv) {
     R = widen<T>(F->R());
   }
 
+  // The file first, so that a write error leaves no result on standard output.
+  const bool written = write_output(inv, R);
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
     begin_json(json);
@@ -120,7 +124,7 @@ void run_qr(const Invocation& inv) {
     print_matrix(std::cout, "Q", Q);
     print_matrix(std::cout, "R", R);
   }
-  if (write_output(inv, R) && !inv.flag("json")) std::cout << "R written to " << inv.value("output") << "\n";
+  if (written && !inv.flag("json")) std::cout << "R written to " << inv.value("output") << "\n";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -134,6 +138,8 @@ void run_null(const Invocation& inv) {
   if (!N.ok()) fail_numerical(N.status(), "null space of A " + shape(A.rows(), A.cols()));
   const Matrix<double> Nd = widen<T>(*N);
   const index r = A.cols() - Nd.cols();
+  // The file first, so that a write error leaves no result on standard output.
+  const bool written = write_output(inv, Nd);
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
@@ -153,7 +159,7 @@ void run_null(const Invocation& inv) {
     else
       print_matrix(std::cout, "orthonormal basis of N(A), one vector per column", Nd);
   }
-  if (write_output(inv, Nd) && !inv.flag("json")) std::cout << "basis written to " << inv.value("output") << "\n";
+  if (written && !inv.flag("json")) std::cout << "basis written to " << inv.value("output") << "\n";
 }
 
 // ---------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ void run_lstsq(const Invocation& inv) {
   const Matrix<double> W = widen<T>(fit->solution);
   const Vector<double> res = widen<T>(fit->residual_norm);
   const Vector<double> s = widen<T>(fit->singular_values);
+  // The file first, so that a write error leaves no result on standard output.
+  const bool written = write_output(inv, W);
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
@@ -105,7 +107,7 @@ void run_lstsq(const Invocation& inv) {
     if (s.size() > 0) print_vector(out, "singular values", s);
     print_matrix(out, "solution W", W);
   }
-  if (write_output(inv, W) && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
+  if (written && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -121,6 +123,8 @@ void run_pinv(const Invocation& inv) {
   Result<index> r = rank<T>(A, tol);
   if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
   const Matrix<double> Pd = widen<T>(*P);
+  // The file first, so that a write error leaves no result on standard output.
+  const bool written = write_output(inv, Pd);
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
@@ -135,7 +139,7 @@ void run_pinv(const Invocation& inv) {
     print_field(std::cout, "rank", std::to_string(*r));
     print_matrix(std::cout, "pinv(A)", Pd);
   }
-  if (write_output(inv, Pd) && !inv.flag("json")) std::cout << "pinv(A) written to " << inv.value("output") << "\n";
+  if (written && !inv.flag("json")) std::cout << "pinv(A) written to " << inv.value("output") << "\n";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -177,6 +181,8 @@ void run_ridge(const Invocation& inv) {
     fit = std::move(r.value());
   }
   const Matrix<double> W = widen<T>(fit.solution);
+  // The file first, so that a write error leaves no result on standard output.
+  const bool written = write_output(inv, W);
 
   // 3. Output.
   if (inv.flag("json")) {
@@ -225,7 +231,7 @@ void run_ridge(const Invocation& inv) {
     if (opts.fit_intercept) print_vector(out, "intercept", widen<T>(fit.intercept));
     print_matrix(out, path ? "solution W at the best lambda" : "solution W", W);
   }
-  if (write_output(inv, W) && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
+  if (written && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
 }
 
 // ---------------------------------------------------------------------------------------
