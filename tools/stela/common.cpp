@@ -1,0 +1,274 @@
+// tools/stela/common.cpp — failures, option values, reading matrices, text output.
+#include "common.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+
+#include "io/numbers.hpp"
+
+namespace stela::cli {
+
+void fail_usage(std::string message) { throw Failure{kExitUsage, std::move(message), std::nullopt}; }
+
+void fail_numerical(Status status, std::string message) {
+  throw Failure{kExitNumerical, std::string(to_string(status)) + ": " + message, status};
+}
+
+// ---------------------------------------------------------------------------------------
+// Option values
+
+double number_option(const Invocation& inv, const std::string& name, double fallback) {
+  if (!inv.has(name)) return fallback;
+  double x = 0;
+  if (!io::parse_double(inv.value(name), x) || !std::isfinite(x))
+    fail_usage("--" + name + " needs a finite number, got '" + io::printable(inv.value(name)) + "'");
+  return x;
+}
+
+std::int64_t integer_option(const Invocation& inv, const std::string& name, std::int64_t fallback, std::int64_t lo,
+                            std::int64_t hi) {
+  if (!inv.has(name)) return fallback;
+  std::int64_t k = 0;
+  if (!io::parse_integer(inv.value(name), k) || k < lo || k > hi)
+    fail_usage("--" + name + " needs an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+               ", got '" + io::printable(inv.value(name)) + "'");
+  return k;
+}
+
+std::vector<double> number_list(const std::string& option, const std::string& text) {
+  std::vector<double> values;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    const std::string token = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    double x = 0;
+    if (!io::parse_double(token, x) || !std::isfinite(x))
+      fail_usage("--" + option + " needs comma-separated finite numbers, got '" + io::printable(token) + "' in '" +
+                 io::printable(text) + "'");
+    values.push_back(x);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return values;
+}
+
+RankTolerance rank_tolerance(const Invocation& inv) {
+  if (!inv.has("rcond")) return RankTolerance{};
+  const double r = number_option(inv, "rcond", 0);
+  if (r < 0) fail_usage("--rcond must be non-negative, got " + inv.value("rcond"));
+  return RankTolerance{0, r};
+}
+
+std::optional<io::Format> input_format(const Invocation& inv) {
+  if (!inv.has("format")) return std::nullopt;
+  std::optional<io::Format> f = io::parse_format(inv.value("format"));
+  if (!f)
+    fail_usage("unknown value '" + io::printable(inv.value("format")) +
+               "' for --format; valid choices: text, txt, csv, dat, mtx, matrix-market, mm, npy");
+  return f;
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto norm = [](char c) {
+      if (c == '_') return '-';
+      if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+      return c;
+    };
+    if (norm(a[i]) != norm(b[i])) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading matrices
+
+std::string display_name(const std::string& path) { return path == "-" ? io::kStdinName : path; }
+
+Matrix<double> MatrixReader::read(const std::string& path) {
+  if (path == "-") {
+    if (stdin_used_) fail_usage("standard input ('-') can be read only once");
+    stdin_used_ = true;
+  }
+  io::Expected<Matrix<double>> A = io::read_matrix(path, format_);
+  if (!A) fail_usage(A.error().message);
+  return std::move(A).value();
+}
+
+template <class T>
+Matrix<T> checked_matrix(const Matrix<double>& A, const std::string& path) {
+  Matrix<T> B(A.rows(), A.cols());
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i) {
+      const double a = A(i, j);
+      const T b = static_cast<T>(a);
+      if (!std::isfinite(b)) {
+        const std::string where = display_name(path) + ": row " + std::to_string(i + 1) + ", column " +
+                                  std::to_string(j + 1) + " is ";
+        if (std::isfinite(a)) fail_numerical(Status::not_finite, where + format_number(a) + ", beyond single precision");
+        fail_numerical(Status::not_finite, where + format_number(a) + "; every entry must be finite");
+      }
+      B(i, j) = b;
+    }
+  return B;
+}
+template Matrix<float> checked_matrix<float>(const Matrix<double>&, const std::string&);
+template Matrix<double> checked_matrix<double>(const Matrix<double>&, const std::string&);
+
+Matrix<double> right_hand_side(Matrix<double> Y, index n, const std::string& x_path, const std::string& y_path) {
+  if (Y.rows() == n) return Y;
+  if (Y.rows() == 1 && Y.cols() == n) return transpose<double>(Y);
+  fail_usage("dimension_mismatch: " + display_name(x_path) + " has " + std::to_string(n) + " row" +
+             (n == 1 ? "" : "s") + " but " + display_name(y_path) + " is " + shape(Y.rows(), Y.cols()) +
+             " (give Y as " + std::to_string(n) + " x k, or as one row of " + std::to_string(n) + ")");
+}
+
+// ---------------------------------------------------------------------------------------
+// Text output
+
+std::string shape(index rows, index cols) { return std::to_string(rows) + " x " + std::to_string(cols); }
+std::string shape(MatrixView<const double> A) { return shape(A.rows(), A.cols()); }
+
+std::string format_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+std::string format_sci(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", x);
+  return buf;
+}
+
+namespace {
+constexpr std::size_t kFieldWidth = 22;  // names of print_field, then the value
+constexpr index kShownRows = 24;         // print_matrix shows at most this many rows,
+constexpr index kShownCols = 8;          // and columns, of a larger matrix
+constexpr std::size_t kLineWidth = 88;   // print_vector wraps its entries here
+}  // namespace
+
+void print_field(std::ostream& out, std::string_view name, std::string_view value) {
+  out << name;
+  out << std::string(name.size() < kFieldWidth ? kFieldWidth - name.size() : 1, ' ');
+  out << value << '\n';
+}
+
+void print_matrix(std::ostream& out, std::string_view title, MatrixView<const double> A, std::string_view indent) {
+  out << indent << title << " (" << shape(A) << "):\n";
+  if (A.empty()) {
+    out << indent << "  (no entries)\n";
+    return;
+  }
+  // 1. Which rows and columns to show: all, or the first and last halves around "...".
+  auto shown = [](index n, index cap) {
+    std::vector<index> idx;
+    if (n <= cap) {
+      for (index i = 0; i < n; ++i) idx.push_back(i);
+    } else {
+      for (index i = 0; i < cap / 2; ++i) idx.push_back(i);
+      idx.push_back(-1);  // the gap
+      for (index i = n - cap / 2; i < n; ++i) idx.push_back(i);
+    }
+    return idx;
+  };
+  const std::vector<index> rows = shown(A.rows(), kShownRows), cols = shown(A.cols(), kShownCols);
+  // 2. Each column as wide as its widest entry, right-aligned.
+  std::vector<std::size_t> width(cols.size(), 3);
+  for (std::size_t c = 0; c < cols.size(); ++c)
+    for (index i : rows)
+      if (i >= 0 && cols[c] >= 0) width[c] = std::max(width[c], format_number(A(i, cols[c])).size());
+  for (index i : rows) {
+    std::string line(indent);
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      const std::string s = (i < 0 || cols[c] < 0) ? "..." : format_number(A(i, cols[c]));
+      line += "  " + std::string(width[c] - s.size(), ' ') + s;
+    }
+    out << line << '\n';
+  }
+  if (A.rows() > kShownRows || A.cols() > kShownCols)
+    out << indent << "  (some entries not shown: --json or --output FILE give all of them)\n";
+}
+
+void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x) {
+  out << title << " (" << x.size() << "):";
+  if (x.empty()) {
+    out << " (none)\n";
+    return;
+  }
+  std::size_t width = 0;
+  for (index i = 0; i < x.size(); ++i) width = std::max(width, format_number(x[i]).size());
+  const std::size_t per_line = std::max<std::size_t>(1, (kLineWidth - 2) / (width + 2));
+  for (index i = 0; i < x.size(); ++i) {
+    if (static_cast<std::size_t>(i) % per_line == 0) out << "\n  ";
+    const std::string s = format_number(x[i]);
+    out << std::string(width - s.size() + (static_cast<std::size_t>(i) % per_line == 0 ? 0 : 2), ' ') << s;
+  }
+  out << '\n';
+}
+
+Table::Table(std::vector<std::string> header, std::vector<bool> right_aligned) : right_(std::move(right_aligned)) {
+  right_.resize(header.size(), false);
+  rows_.push_back(std::move(header));
+}
+
+void Table::add(std::vector<std::string> row) {
+  row.resize(rows_.front().size());
+  rows_.push_back(std::move(row));
+}
+
+void Table::print(std::ostream& out, std::string_view indent) const {
+  std::vector<std::size_t> width(rows_.front().size(), 0);
+  for (const auto& row : rows_)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  for (const auto& row : rows_) {
+    std::string line(indent);
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(width[c] - row[c].size(), ' ');
+      if (c) line += "  ";
+      line += right_[c] ? pad + row[c] : row[c] + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Files
+
+bool write_output(const Invocation& inv, MatrixView<const double> A) {
+  if (!inv.has("output")) return false;
+  io::Expected<void> written = io::write_matrix(inv.value("output"), A);
+  if (!written) fail_usage(written.error().message);
+  return true;
+}
+
+std::vector<OptionSpec> common_options(bool with_output) {
+  std::vector<OptionSpec> options = {
+      {"json", "", "print one JSON object (17 significant digits) instead of text"},
+      {"float", "", "compute in single precision (results are printed widened to double)"},
+      {"format", "F", "format of the input files: text, mtx or npy (default: from the extension;\n"
+                      "text for '-' unless the data starts with a .npy or Matrix Market signature)"},
+  };
+  if (with_output)
+    options.push_back({"output", "FILE", "also write the main result matrix to FILE (.npy, .mtx, or text)"});
+  return options;
+}
+
+OptionSpec rcond_option() {
+  return {"rcond", "R",
+          "relative rank tolerance: a singular value counts as zero when\n"
+          "sigma <= R * sigma_max (default eps * max(rows, cols), as numpy)"};
+}
+
+std::vector<OptionSpec> concat(std::vector<OptionSpec> first, const std::vector<OptionSpec>& rest) {
+  first.insert(first.end(), rest.begin(), rest.end());
+  return first;
+}
+
+const char* precision_name(bool single) { return single ? "single precision" : "double precision"; }
+
+}  // namespace stela::cli

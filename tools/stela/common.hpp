@@ -1,0 +1,234 @@
+// tools/stela/common.hpp — what every command of the program shares: exit statuses and
+// failures, option values, method names, reading matrices, and output (aligned text
+// tables, JSON, result files).
+//
+// Exit statuses (DESIGN.md, "The command-line program"):
+//   0  success
+//   1  internal error (out of memory, a bug): should never happen
+//   2  usage error, or input that cannot be read or is invalid; the message names the
+//      file, and the line and column when the problem is on one
+//   3  numerical failure; the message names the library's Status ("not_finite",
+//      "rank_deficient", ...)
+//
+// Inside the program a failure is thrown as `Failure` and turned into the message and
+// the status by main(); no exception leaves main().
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/json_writer.hpp"
+#include "io/matrix_io.hpp"
+#include "stela/lstsq.hpp"
+#include "stela/matrix.hpp"
+#include "stela/ridge.hpp"
+#include "stela/status.hpp"
+#include "stela/subspace.hpp"
+#include "stela/svd.hpp"
+#include "stela/tolerance.hpp"
+#include "args.hpp"
+
+namespace stela::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInternal = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNumerical = 3;
+
+struct Failure {
+  int exit_code = kExitUsage;
+  std::string message;                // one line, without the "stela <command>: " prefix
+  std::optional<Status> status;       // the library's status, for exit status 3
+};
+
+[[noreturn]] void fail_usage(std::string message);
+[[noreturn]] void fail_numerical(Status status, std::string message);
+
+// ---------------------------------------------------------------------------------------
+// Option values
+
+// --name's value as a number; `fallback` when the option is absent. A value that is
+// not a number (or not finite) is a usage error naming the option.
+double number_option(const Invocation& inv, const std::string& name, double fallback);
+// --name's value as an integer in [lo, hi]; `fallback` when absent.
+std::int64_t integer_option(const Invocation& inv, const std::string& name, std::int64_t fallback, std::int64_t lo,
+                            std::int64_t hi);
+// A comma-separated list of numbers ("0.1,1,10"); at least one.
+std::vector<double> number_list(const std::string& option, const std::string& text);
+
+// --rcond R as RankTolerance{0, R} (R >= 0); the library's default when absent.
+RankTolerance rank_tolerance(const Invocation& inv);
+
+// --format F for the input files, when given.
+std::optional<io::Format> input_format(const Invocation& inv);
+
+// ---------------------------------------------------------------------------------------
+// Method names on the command line: the library's enumerator names with hyphens
+// ("normal-cholesky"); underscores are accepted too. An unknown name is a usage error
+// listing the valid ones.
+
+template <class E>
+struct Choice {
+  const char* name;
+  E value;
+};
+
+inline constexpr Choice<LstsqMethod> kLstsqMethods[] = {
+    {"svd", LstsqMethod::svd},
+    {"jacobi", LstsqMethod::jacobi},
+    {"qr", LstsqMethod::qr},
+    {"qrcp", LstsqMethod::qrcp},
+    {"normal-cholesky", LstsqMethod::normal_cholesky},
+    {"normal-lu", LstsqMethod::normal_lu},
+};
+inline constexpr Choice<SvdMethod> kSvdMethods[] = {
+    {"golub-kahan", SvdMethod::golub_kahan},
+    {"jacobi", SvdMethod::jacobi},
+};
+inline constexpr Choice<RidgeMethod> kRidgeMethods[] = {
+    {"svd", RidgeMethod::svd},
+    {"cholesky", RidgeMethod::cholesky},
+    {"augmented-qr", RidgeMethod::augmented_qr},
+};
+inline constexpr Choice<CvCriterion> kCvCriteria[] = {
+    {"gcv", CvCriterion::gcv},
+    {"loo", CvCriterion::loo},
+};
+inline constexpr Choice<SubspaceMethod> kSubspaceMethods[] = {
+    {"svd", SubspaceMethod::svd},
+    {"cod", SubspaceMethod::cod},
+};
+
+// "a, b, c" of the choices' names.
+template <class E, std::size_t N>
+std::string choice_list(const Choice<E> (&choices)[N]) {
+  std::string out;
+  for (std::size_t i = 0; i < N; ++i) out += (i ? ", " : "") + std::string(choices[i].name);
+  return out;
+}
+
+// The choice named `text` (hyphens or underscores, any case); a usage error naming
+// `option` and the valid choices otherwise.
+bool same_name(std::string_view a, std::string_view b);
+template <class E, std::size_t N>
+E parse_choice(const std::string& option, const std::string& text, const Choice<E> (&choices)[N]) {
+  for (const auto& c : choices)
+    if (same_name(text, c.name)) return c.value;
+  fail_usage("unknown value '" + text + "' for --" + option + "; valid choices: " + choice_list(choices));
+}
+// --option's choice, `fallback` when absent.
+template <class E, std::size_t N>
+E choice_option(const Invocation& inv, const std::string& option, const Choice<E> (&choices)[N], E fallback) {
+  return inv.has(option) ? parse_choice(option, inv.value(option), choices) : fallback;
+}
+// The command-line name of a value ("normal-cholesky").
+template <class E, std::size_t N>
+const char* choice_name(E value, const Choice<E> (&choices)[N]) {
+  for (const auto& c : choices)
+    if (c.value == value) return c.name;
+  return "unknown";
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading matrices
+
+// Reads the matrix files of one command. Standard input ("-") can be read once only.
+class MatrixReader {
+ public:
+  explicit MatrixReader(const Invocation& inv) : format_(input_format(inv)) {}
+
+  // The matrix in `path`: a usage error (exit 2) when it cannot be read or parsed.
+  Matrix<double> read(const std::string& path);
+
+ private:
+  std::optional<io::Format> format_;
+  bool stdin_used_ = false;
+};
+
+// The name of `path` in messages ("<stdin>" for "-").
+std::string display_name(const std::string& path);
+
+// A in precision T. Any NaN or Inf (after the conversion: a double beyond the float
+// range becomes Inf) is a numerical failure, not_finite, naming the file and the entry.
+template <class T>
+Matrix<T> checked_matrix(const Matrix<double>& A, const std::string& path);
+
+// The right-hand side matrix Y of a problem with X.rows() = n: an n x k Y is taken as
+// it is, and a 1 x n row as a column. Anything else is dimension_mismatch (exit 2).
+Matrix<double> right_hand_side(Matrix<double> Y, index n, const std::string& x_path, const std::string& y_path);
+
+// ---------------------------------------------------------------------------------------
+// Results in double, whatever the precision of the computation ("--float" results are
+// widened exactly).
+
+template <class T>
+Matrix<double> widen(MatrixView<const T> A) {
+  Matrix<double> B(A.rows(), A.cols());
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i) B(i, j) = static_cast<double>(A(i, j));
+  return B;
+}
+template <class T>
+Vector<double> widen(VectorView<const T> x) {
+  Vector<double> y(x.size());
+  for (index i = 0; i < x.size(); ++i) y[i] = static_cast<double>(x[i]);
+  return y;
+}
+
+// "12 x 3"
+std::string shape(index rows, index cols);
+std::string shape(MatrixView<const double> A);
+
+// ---------------------------------------------------------------------------------------
+// Human-readable output: aligned tables, 6 significant digits (--json has all 17).
+
+// x as %.6g ("1.41421", "1e-16", "-0", "inf", "nan").
+std::string format_number(double x);
+// x in a fixed scientific form, %.3e ("1.000e-16"): the demo and the sweep table.
+std::string format_sci(double x);
+
+// "name" padded to the width of a field column, then the value.
+void print_field(std::ostream& out, std::string_view name, std::string_view value);
+// "title (m x n):" and the entries in right-aligned columns, two spaces in front.
+// Large matrices are shown in part (the first and last rows and columns) with a note
+// that --json or --output give all of them.
+// `indent` goes in front of every line.
+void print_matrix(std::ostream& out, std::string_view title, MatrixView<const double> A, std::string_view indent = "");
+// "title (n):" and the entries on one or more lines, aligned.
+void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x);
+
+// Left- and right-aligned columns of strings.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header, std::vector<bool> right_aligned = {});
+  void add(std::vector<std::string> row);
+  void print(std::ostream& out, std::string_view indent = "") const;
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<bool> right_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Files
+
+// --output FILE: A written to FILE in the format of its extension (.npy, .mtx, text
+// otherwise). A write error is a usage error naming the file. Returns whether a file
+// was written (false without --output).
+bool write_output(const Invocation& inv, MatrixView<const double> A);
+
+// Options every matrix command has: --json, --float, --format, and --output when the
+// command has a result matrix.
+std::vector<OptionSpec> common_options(bool with_output);
+// --rcond R, as every rank-deciding command describes it.
+OptionSpec rcond_option();
+// first followed by rest.
+std::vector<OptionSpec> concat(std::vector<OptionSpec> first, const std::vector<OptionSpec>& rest);
+// "single precision" or "double precision".
+const char* precision_name(bool single);
+
+}  // namespace stela::cli

@@ -1,0 +1,147 @@
+// tools/stela/main.cpp — the `stela` program: command dispatch, help, and the one place
+// where failures become messages and exit statuses.
+//
+//   stela COMMAND [operands] [options]
+//   stela --help | help [COMMAND] | --version
+//
+// Every failure inside a command is thrown as cli::Failure and caught here: the message
+// goes to standard error as "stela COMMAND: message", and with --json a numerical failure
+// also prints {"status": "...", "message": "..."} on standard output, so a script always
+// gets one JSON object. Nothing escapes main(): anything else thrown is an internal
+// error (exit status 1).
+#include <exception>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "common.hpp"
+
+#ifndef STELA_VERSION
+#define STELA_VERSION "unknown"
+#endif
+
+namespace stela::cli {
+namespace {
+
+const std::vector<CommandSpec>& commands() {
+  static const std::vector<CommandSpec> list = {
+      demo_command(),  lstsq_command(), pinv_command(), svd_command(),     qr_command(),       null_command(),
+      rank_command(),  cond_command(),  ridge_command(), compare_command(), stability_command(),
+  };
+  return list;
+}
+
+const CommandSpec* find_command(const std::string& name) {
+  for (const auto& c : commands())
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::string command_names() {
+  std::string out;
+  for (const auto& c : commands()) out += (out.empty() ? "" : ", ") + c.name;
+  return out;
+}
+
+std::string program_help() {
+  std::string out =
+      "usage: stela COMMAND [operands] [options]\n"
+      "\n"
+      "Dense least squares and everything around it, on matrix files: whitespace- or\n"
+      "comma-separated text (as numpy.savetxt writes), Matrix Market (.mtx) or NumPy (.npy).\n"
+      "'-' reads standard input.\n"
+      "\ncommands:\n";
+  std::size_t width = 0;
+  for (const auto& c : commands()) width = std::max(width, c.name.size());
+  for (const auto& c : commands()) out += "  " + c.name + std::string(width - c.name.size() + 2, ' ') + c.summary + "\n";
+  out +=
+      "\n'stela COMMAND --help' shows a command's options. Every command takes --json (one\n"
+      "JSON object on standard output) and, except demo, --float (single precision).\n"
+      "\nexit status: 0 success; 2 usage error or unreadable/invalid input; 3 numerical\n"
+      "failure (the message names the status, e.g. not_finite, rank_deficient).\n"
+      "\nstart with:  stela demo\n";
+  return out;
+}
+
+int run(const std::vector<std::string>& args) {
+  // 1. The program's own options and the command's name.
+  if (args.empty()) {
+    std::cerr << program_help();
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (first == "-h" || first == "--help") {
+    std::cout << program_help();
+    return kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << "stela " << STELA_VERSION << "\n";
+    return kExitOk;
+  }
+  if (first == "help") {
+    if (args.size() == 1) {
+      std::cout << program_help();
+      return kExitOk;
+    }
+    const CommandSpec* c = find_command(args[1]);
+    if (!c) {
+      std::cerr << "stela: unknown command '" << args[1] << "'; commands: " << command_names() << "\n";
+      return kExitUsage;
+    }
+    std::cout << help_text(*c);
+    return kExitOk;
+  }
+  const CommandSpec* command = find_command(first);
+  if (!command) {
+    std::cerr << "stela: unknown command '" << first << "'; commands: " << command_names()
+              << " (see 'stela --help')\n";
+    return kExitUsage;
+  }
+
+  // 2. The command's arguments, then the command.
+  bool json = false;
+  try {
+    const Invocation inv = parse_arguments(*command, std::vector<std::string>(args.begin() + 1, args.end()));
+    if (inv.help) {
+      std::cout << help_text(*command);
+      return kExitOk;
+    }
+    json = inv.flag("json");
+    return command->run(inv);
+  } catch (const Failure& f) {
+    std::cout.flush();
+    std::cerr << "stela " << command->name << ": " << f.message << "\n";
+    if (f.status && json) {
+      io::JsonWriter out(std::cout);
+      out.begin_object().key("status").value(to_string(*f.status)).key("message").value(f.message).end_object();
+    }
+    return f.exit_code;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "stela " << command->name << ": out of memory\n";
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "stela " << command->name << ": internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace
+}  // namespace stela::cli
+
+int main(int argc, char** argv) {
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    const int status = stela::cli::run(args);
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << "stela: cannot write to standard output\n";
+      return stela::cli::kExitInternal;
+    }
+    return status;
+  } catch (...) {
+    // Only the catch-all remains: iostream itself failing, say.
+    return stela::cli::kExitInternal;
+  }
+}
