@@ -65,17 +65,14 @@ T not_available() {
 // The exponent e with max|a_ij| = f 2^e, f in [1/2, 1) (0 for a zero matrix).
 template <class T>
 int exponent_of(MatrixView<const T> A) {
-  const T a = norm(A, Norm::max_abs);
-  int e = 0;
-  if (a > T(0)) std::frexp(a, &e);
-  return e;
+  return binary_exponent(norm(A, Norm::max_abs));
 }
 
-// B := 2^-e A, exact (powers of two only move the exponent).
+// B := 2^-e A, exactly (powers of two only move the exponent).
 template <class T>
 void copy_scaled(MatrixView<const T> A, int e, MatrixView<T> B) {
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i) B(i, j) = std::ldexp(A(i, j), -e);
+  copy(A, B);
+  scale_by_power_of_two(-e, B);
 }
 
 template <class T>
@@ -337,11 +334,8 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   }
 
   // 5. Unscale: W = 2^(b - a) W_s; singular values and the tolerance 2^a.
-  for (index j = 0; j < k; ++j)
-    for (index i = 0; i < d; ++i) W(i, j) = std::ldexp(W(i, j), b - a);
-  for (index i = 0; i < singular_values.size(); ++i)
-    if (opts.method == LstsqMethod::svd || opts.method == LstsqMethod::jacobi)
-      singular_values[i] = std::ldexp(singular_values[i], a);
+  scale_by_power_of_two(b - a, W);
+  if (opts.method == LstsqMethod::svd || opts.method == LstsqMethod::jacobi) scale_by_power_of_two(a, singular_values);
   info.rank = m.rank;
   info.tolerance = std::ldexp(m.tolerance, a);
   info.gap = m.gap;

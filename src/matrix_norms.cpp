@@ -1,4 +1,4 @@
-// Matrix norms: one, infinity, Frobenius, max-abs.
+// Matrix norms: one, infinity, Frobenius, max-abs; and exact power-of-two scaling.
 //
 // Counterpart:  LAPACK xLANGE.
 // Computes:     ||A||_1 = max_j sum_i |a_ij|,  ||A||_inf = max_i sum_j |a_ij|,
@@ -14,6 +14,7 @@
 // Workspace:    none. The infinity norm walks the rows with stride ld instead of
 //               keeping n partial row sums.
 #include <cmath>
+#include <limits>
 
 #include "stela/blas.hpp"
 
@@ -52,7 +53,43 @@ T norm(MatrixView<const T> A, Norm kind) {
   return result;
 }
 
-template float norm<float>(MatrixView<const float>, Norm);
-template double norm<double>(MatrixView<const double>, Norm);
+template <class T>
+int binary_exponent(T x) {
+  int e = 0;
+  if (x - x == T(0) && x != T(0)) std::frexp(x, &e);
+  return e;
+}
+
+// Multiplying by 2^e is exact for normal results; the factor itself must be a normal
+// number, which holds for |e| up to the exponent range (about 1021 in double, 125 in
+// float). Larger shifts (subnormal or huge data) go entry by entry through ldexp.
+template <class T>
+bool factor_is_normal(int e) {
+  return e > std::numeric_limits<T>::min_exponent && e < std::numeric_limits<T>::max_exponent;
+}
+
+template <class T>
+void scale_by_power_of_two(int e, VectorView<T> x) {
+  if (e == 0) return;
+  if (factor_is_normal<T>(e)) {
+    scal(std::ldexp(T(1), e), x);
+    return;
+  }
+  for (index i = 0; i < x.size(); ++i) x[i] = std::ldexp(x[i], e);
+}
+
+template <class T>
+void scale_by_power_of_two(int e, MatrixView<T> A) {
+  for (index j = 0; j < A.cols(); ++j) scale_by_power_of_two(e, A.col(j));
+}
+
+#define STELA_INSTANTIATE(T)                                        \
+  template T norm<T>(MatrixView<const T>, Norm);                    \
+  template int binary_exponent<T>(T);                               \
+  template void scale_by_power_of_two<T>(int, VectorView<T>);       \
+  template void scale_by_power_of_two<T>(int, MatrixView<T>);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
 
 }  // namespace stela

@@ -69,16 +69,6 @@ const char* to_string(CvCriterion criterion) {
 
 namespace {
 
-// The exponent e with max|a_ij| = f 2^e, f in [1/2, 1) (0 for a zero matrix): scaling by
-// 2^-e is exact and brings the entries into [-1, 1].
-template <class T>
-int exponent_of(MatrixView<const T> A) {
-  const T a = norm(A, Norm::max_abs);
-  int e = 0;
-  if (a > T(0)) std::frexp(a, &e);
-  return e;
-}
-
 // The problem as every method sees it: scaled, and centred when fitting an intercept.
 template <class T>
 struct Prepared {
@@ -123,12 +113,11 @@ Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept
       for (index i = 0; i < Y.rows(); ++i) P.Y(i, j) -= P.y_mean[j];
     }
   }
-  P.x_exp = exponent_of<T>(P.X);
-  P.y_exp = exponent_of<T>(P.Y);
-  for (index j = 0; j < P.X.cols(); ++j)
-    for (index i = 0; i < P.X.rows(); ++i) P.X(i, j) = std::ldexp(P.X(i, j), -P.x_exp);
-  for (index j = 0; j < P.Y.cols(); ++j)
-    for (index i = 0; i < P.Y.rows(); ++i) P.Y(i, j) = std::ldexp(P.Y(i, j), -P.y_exp);
+  // Exact scaling: max |x_ij| and max |y_ij| in [1/2, 1).
+  P.x_exp = binary_exponent(norm(MatrixView<const T>(P.X), Norm::max_abs));
+  P.y_exp = binary_exponent(norm(MatrixView<const T>(P.Y), Norm::max_abs));
+  scale_by_power_of_two(-P.x_exp, P.X.view());
+  scale_by_power_of_two(-P.y_exp, P.Y.view());
   return P;
 }
 
@@ -143,8 +132,7 @@ T scaled_lambda(const Prepared<T>& P, T lambda) {
 template <class T>
 RidgeResult<T> finish(const Prepared<T>& P, Matrix<T> W, T lambda, RidgeMethod method) {
   RidgeResult<T> R;
-  for (index j = 0; j < W.cols(); ++j)
-    for (index i = 0; i < W.rows(); ++i) W(i, j) = std::ldexp(W(i, j), P.y_exp - P.x_exp);
+  scale_by_power_of_two(P.y_exp - P.x_exp, W.view());
   R.intercept = Vector<T>(W.cols());
   if (P.intercept)
     for (index j = 0; j < W.cols(); ++j) R.intercept[j] = P.y_mean[j] - dot(W.col(j), VectorView<const T>(P.x_mean));

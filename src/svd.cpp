@@ -87,8 +87,7 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
   // 3. A := 2^e A, exactly, when A is outside the safe range.
   const int e = safe_range_exponent(max_abs);
   if (e != 0) {
-    const T factor = std::ldexp(T(1), e);
-    for (index j = 0; j < n; ++j) scal(factor, A.col(j));
+    scale_by_power_of_two(e, A);
     info.scaling = std::ldexp(1.0, e);
   }
 
@@ -105,7 +104,7 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
   }
 
   // 6. s := 2^-e s.
-  if (e != 0) scal(std::ldexp(T(1), -e), s);
+  scale_by_power_of_two(-e, s);
 
   // 7. Signs: v_j's entry of largest magnitude positive; u_j follows (A v_j = s_j u_j).
   if (want_vectors)

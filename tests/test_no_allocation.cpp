@@ -17,11 +17,13 @@
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/householder.hpp"
+#include "stela/lstsq.hpp"
 #include "stela/lu.hpp"
 #include "stela/normal_equations.hpp"
 #include "stela/qr.hpp"
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
+#include "stela/svd.hpp"
 #include "stela/workspace.hpp"
 #include "test_support.hpp"
 
@@ -399,6 +401,57 @@ TYPED_TEST(NoAllocation, CholeskyLuAndNormalEquations) {
     log(normal_equations_lu_inplace<T>(X, Y, W2.view(), ne2, buffer.workspace()));
   }));
   EXPECT_EQ(log.first_failure, Status::ok);
+}
+
+// Both SVD methods, every vectors option, tall and wide.
+TYPED_TEST(NoAllocation, Svd) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{30, 9}, {9, 30}, {70, 12}})
+    for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi})
+      for (SvdVectors vectors : {SvdVectors::none, SvdVectors::thin, SvdVectors::full}) {
+        SCOPED_TRACE(std::to_string(m) + "x" + std::to_string(n) + " method " + std::to_string(int(method)) +
+                     " vectors " + std::to_string(int(vectors)));
+        const index k = std::min(m, n);
+        const index ucols = vectors == SvdVectors::full ? m : (vectors == SvdVectors::thin ? k : 0);
+        const index vcols = vectors == SvdVectors::full ? n : (vectors == SvdVectors::thin ? k : 0);
+        SvdOptions opts;
+        opts.method = method;
+        opts.vectors = vectors;
+        Matrix<T> A = random_matrix<T>(m, n, 920), U(ucols > 0 ? m : 0, ucols), V(vcols > 0 ? n : 0, vcols);
+        Vector<T> s(k);
+        WorkspaceBuffer buffer(svd_workspace_size<T>(m, n, opts));
+        SvdInfo info;
+        StatusLog log;
+        EXPECT_NO_HEAP_USE(count_heap_use([&] {
+          log(svd_inplace<T>(A.view(), s.view(), U.view(), V.view(), opts, info, buffer.workspace()));
+        }));
+        EXPECT_EQ(log.first_failure, Status::ok);
+      }
+}
+
+// The whole least-squares pipeline from one buffer, every method, tall and wide (the
+// normal equations on the tall problem only: their Gram matrix is singular when wide).
+TYPED_TEST(NoAllocation, LstsqPipeline) {
+  using T = TypeParam;
+  for (auto [n, d] : {std::pair<index, index>{40, 7}, {7, 40}})
+    for (LstsqMethod method : kAllLstsqMethods) {
+      const bool normal = method == LstsqMethod::normal_cholesky || method == LstsqMethod::normal_lu;
+      if (normal && n < d) continue;
+      SCOPED_TRACE(std::to_string(n) + "x" + std::to_string(d) + " " + to_string(method));
+      const index k = 2;
+      const Matrix<T> X = random_matrix<T>(n, d, 930), Y = random_matrix<T>(n, k, 931);
+      LstsqOptions opts;
+      opts.method = method;
+      Matrix<T> W(d, k);
+      Vector<T> residual(k), s(std::min(n, d));
+      WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, k, opts));
+      LstsqInfo<T> info;
+      StatusLog log;
+      EXPECT_NO_HEAP_USE(count_heap_use([&] {
+        log(lstsq_inplace<T>(X, Y, opts, W.view(), residual.view(), s.view(), info, buffer.workspace()));
+      }));
+      EXPECT_EQ(log.first_failure, Status::ok);
+    }
 }
 
 TYPED_TEST(NoAllocation, WorkspaceCarving) {

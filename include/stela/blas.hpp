@@ -146,6 +146,21 @@ template <class T>
 Status trsm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B);
 
 // ---------------------------------------------------------------------------------------
+// Exact scaling by powers of two (src/matrix_norms.cpp; the job of LAPACK's xLASCL, for
+// the factors that keep every bit)
+
+// The exponent e with |x| = f 2^e, f in [1/2, 1) (std::frexp); 0 for 0, Inf and NaN.
+template <class T>
+int binary_exponent(T x);
+
+// A := 2^e A (x := 2^e x). Exact unless an entry leaves the normal range: one
+// multiplication per entry when 2^e is representable, ldexp otherwise.
+template <class T>
+void scale_by_power_of_two(int e, MatrixView<T> A);
+template <class T>
+void scale_by_power_of_two(int e, VectorView<T> x);
+
+// ---------------------------------------------------------------------------------------
 // Matrix norms (src/matrix_norms.cpp, LAPACK xLANGE)
 
 // ||A||_1 (largest column sum of |a_ij|), ||A||_inf (largest row sum), ||A||_F (with

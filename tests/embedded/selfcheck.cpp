@@ -22,7 +22,10 @@
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/householder.hpp"
+#include "stela/lstsq.hpp"
 #include "stela/lu.hpp"
+#include "stela/qr.hpp"
+#include "stela/svd.hpp"
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
 #include "stela/scalar.hpp"
@@ -429,6 +432,113 @@ Outcome check_lu(Workspace arena) {
   return measured(ratio);
 }
 
+
+// householder_qr_inplace and qr_form_q_inplace on a Gaussian 50 x 20 A:
+//   factorization   ||A - Q R||_1 / (m eps ||A||_1)
+//   orthogonality   ||I - Q^T Q||_1 / (m eps)
+template <class T>
+Outcome check_qr(Workspace arena) {
+  constexpr index m = 50, n = 20;
+  const WorkspaceSize routine_work = max(householder_qr_workspace_size<T>(m, n), qr_form_q_workspace_size<T>(m, n));
+  if (!arena.holds(WorkspaceSize::matrix<T>(m, n) + WorkspaceSize::matrix<T>(m, n) + WorkspaceSize::matrix<T>(n, n) +
+                   WorkspaceSize::vector<T>(n) + routine_work))
+    return failed(Status::workspace_too_small);
+  MatrixView<T> A = arena.matrix<T>(m, n);
+  MatrixView<T> Q = arena.matrix<T>(m, n);
+  MatrixView<T> R = arena.matrix<T>(n, n);
+  VectorView<T> tau = arena.vector<T>(n);
+
+  Rng rng(23);
+  fill_gaussian(rng, A);
+  copy(A, Q);
+  // Q := the factors, then the thin Q formed in place from them.
+  Status status = householder_qr_inplace(Q, tau, arena);
+  if (status != Status::ok) return failed(status);
+  status = qr_form_q_inplace(Q, tau, arena);
+  if (status != Status::ok) return failed(status);
+  double ratio = orthogonality_ratio(MatrixView<const T>(Q), R);  // R as scratch
+  // R := Q^T A, the triangular factor up to rounding.
+  status = gemm(Op::transpose, Op::none, T(1), Q, A, T(0), R);
+  if (status != Status::ok) return failed(status);
+  // A := Q R - A
+  const double norm_a = wide(norm(A, Norm::one));
+  status = gemm(Op::none, Op::none, T(1), Q, R, T(-1), A);
+  if (status != Status::ok) return failed(status);
+  ratio = worst(ratio, wide(norm(A, Norm::one)) / (wide(m) * wide(eps<T>()) * norm_a));
+  return measured(ratio);
+}
+
+// svd_inplace, both methods, thin vectors, on a Gaussian 40 x 12 A:
+//   reconstruction  ||A - U diag(s) V^T||_1 / (m eps ||A||_1)
+//   orthogonality   of U and V
+template <class T>
+Outcome check_svd(Workspace arena) {
+  constexpr index m = 40, n = 12;
+  double ratio = 0;
+  for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
+    Workspace work = arena;  // each method starts from the whole arena
+    SvdOptions opts;
+    opts.method = method;
+    if (!work.holds(WorkspaceSize::matrix<T>(m, n) + WorkspaceSize::matrix<T>(m, n) + WorkspaceSize::matrix<T>(m, n) +
+                    WorkspaceSize::matrix<T>(n, n) + WorkspaceSize::matrix<T>(n, n) + WorkspaceSize::vector<T>(n) +
+                    svd_workspace_size<T>(m, n, opts)))
+      return failed(Status::workspace_too_small);
+    MatrixView<T> A = work.matrix<T>(m, n);
+    MatrixView<T> F = work.matrix<T>(m, n);
+    MatrixView<T> U = work.matrix<T>(m, n);
+    MatrixView<T> V = work.matrix<T>(n, n);
+    MatrixView<T> W = work.matrix<T>(n, n);
+    VectorView<T> s = work.vector<T>(n);
+    Rng rng(29);
+    fill_gaussian(rng, A);
+    copy(A, F);
+    SvdInfo info;
+    Status status = svd_inplace(F, s, U, V, opts, info, work);
+    if (status != Status::ok) return failed(status);
+    ratio = worst(ratio, orthogonality_ratio(MatrixView<const T>(U), W));
+    ratio = worst(ratio, orthogonality_ratio(MatrixView<const T>(V), W));
+    // A := (U diag(s)) V^T - A
+    for (index j = 0; j < n; ++j) scal(s[j], U.col(j));
+    const double norm_a = wide(norm(A, Norm::one));
+    status = gemm(Op::none, Op::transpose, T(1), U, V, T(-1), A);
+    if (status != Status::ok) return failed(status);
+    ratio = worst(ratio, wide(norm(A, Norm::one)) / (wide(m) * wide(eps<T>()) * norm_a));
+  }
+  return measured(ratio);
+}
+
+// lstsq_inplace, every method, on a consistent 30 x 8 problem y = X w (X Gaussian, well
+// conditioned): the whole pipeline from the arena. Since y is in the range of X,
+//   ratio = ||y - X w_hat||_2 / (n eps ||X||_1 ||w_hat||_2)
+template <class T>
+Outcome check_lstsq(Workspace arena) {
+  constexpr index n = 30, d = 8;
+  double ratio = 0;
+  for (LstsqMethod method : kAllLstsqMethods) {
+    Workspace work = arena;
+    LstsqOptions opts;
+    opts.method = method;
+    if (!work.holds(WorkspaceSize::matrix<T>(n, d) + WorkspaceSize::matrix<T>(n, 1) + WorkspaceSize::matrix<T>(d, 1) +
+                    WorkspaceSize::vector<T>(1) + lstsq_workspace_size<T>(n, d, 1, opts)))
+      return failed(Status::workspace_too_small);
+    MatrixView<T> X = work.matrix<T>(n, d);
+    MatrixView<T> Y = work.matrix<T>(n, 1);
+    MatrixView<T> W = work.matrix<T>(d, 1);
+    VectorView<T> residual = work.vector<T>(1);
+    Rng rng(31);
+    fill_gaussian(rng, X);
+    fill_gaussian(rng, W);
+    // y := X w
+    Status status = gemm(Op::none, Op::none, T(1), X, W, T(0), Y);
+    if (status != Status::ok) return failed(status);
+    LstsqInfo<T> info;
+    status = lstsq_inplace(MatrixView<const T>(X), MatrixView<const T>(Y), opts, W, residual, VectorView<T>(), info, work);
+    if (status != Status::ok) return failed(status);
+    ratio = worst(ratio, wide(residual[0]) / (wide(n) * wide(eps<T>()) * wide(norm(X, Norm::one)) * wide(nrm2(W.col(0)))));
+  }
+  return measured(ratio);
+}
+
 // ---------------------------------------------------------------------------------------
 
 struct Check {
@@ -450,6 +560,12 @@ constexpr Check kChecks[] = {
     {"cholesky", "double", check_cholesky<double>},
     {"lu", "float", check_lu<float>},
     {"lu", "double", check_lu<double>},
+    {"qr", "float", check_qr<float>},
+    {"qr", "double", check_qr<double>},
+    {"svd", "float", check_svd<float>},
+    {"svd", "double", check_svd<double>},
+    {"lstsq", "float", check_lstsq<float>},
+    {"lstsq", "double", check_lstsq<double>},
 };
 
 }  // namespace
