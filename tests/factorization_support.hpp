@@ -1,20 +1,13 @@
 // Helpers shared by the Cholesky, LU and normal-equations tests: symmetric test
-// matrices with known spectra, reference inverses in long double, NaN-filled and short
-// workspaces, the solve-residual ratio, and a bitwise "untouched" check.
+// matrices with known spectra, reference inverses in long double, and the
+// solve-residual ratio. (NaN-filled and short workspaces and the bitwise "untouched"
+// check are in test_support.hpp.)
 #pragma once
 
 #include <cmath>
-#include <cstring>
-#include <ostream>
 #include <vector>
 
-#include "stela/workspace.hpp"
 #include "test_support.hpp"
-
-namespace stela {
-// GoogleTest prints a Status by name.
-inline void PrintTo(Status status, std::ostream* os) { *os << to_string(status); }
-}  // namespace stela
 
 namespace stela::test {
 
@@ -128,53 +121,6 @@ Matrix<T> symmetric_from_lower(MatrixView<const T> A) {
     for (index i = j; i < A.rows(); ++i) S(i, j) = S(j, i) = A(i, j);
   return S;
 }
-
-// Bit-for-bit equality (NaN equals NaN): "the input is untouched".
-template <class T>
-bool same_bits(MatrixView<const T> A, MatrixView<const T> B) {
-  if (A.rows() != B.rows() || A.cols() != B.cols()) return false;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i)
-      if (std::memcmp(&A(i, j), &B(i, j), sizeof(T)) != 0) return false;
-  return true;
-}
-template <class T>
-bool same_bits(VectorView<const T> a, VectorView<const T> b) {
-  if (a.size() != b.size()) return false;
-  for (index i = 0; i < a.size(); ++i)
-    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) return false;
-  return true;
-}
-
-// A buffer of `size` bytes whose every double is NaN, so a read of workspace that was
-// never written shows up as NaN.
-class NanWorkspace {
- public:
-  explicit NanWorkspace(WorkspaceSize size)
-      : bytes_(size.bytes()), storage_(size.bytes() / sizeof(double) + 1, std::numeric_limits<double>::quiet_NaN()) {}
-  Workspace workspace() { return Workspace(storage_.data(), bytes_); }
-
- private:
-  std::size_t bytes_;
-  std::vector<double> storage_;
-};
-
-// A workspace one byte shorter than `size` asks for (none when the size is zero).
-class ShortWorkspace {
- public:
-  explicit ShortWorkspace(WorkspaceSize size) : payload_(size.payload()), storage_(size.payload() + 2 * WorkspaceSize::alignment) {}
-  Workspace workspace() {
-    if (payload_ == 0) return Workspace();
-    // Start exactly on an alignment boundary, so the usable bytes are payload - 1.
-    auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
-    const std::size_t skip = (WorkspaceSize::alignment - address % WorkspaceSize::alignment) % WorkspaceSize::alignment;
-    return Workspace(storage_.data() + skip, payload_ - 1);
-  }
-
- private:
-  std::size_t payload_;
-  std::vector<unsigned char> storage_;
-};
 
 // The inverse of a square A by Gauss–Jordan elimination with partial pivoting in long
 // double: a reference accurate to about kappa(A) 1e-19.

@@ -1,10 +1,9 @@
-// Helpers shared by the QR, pivoted-QR and COD tests: the shape sweep, NaN-filled
-// workspace, and the scaled ratios of LAPACK's QR tests (xQRT01, xQRT02, xQRT17),
-// computed in long double with plain loops so that the big shapes stay cheap.
+// Helpers shared by the QR, pivoted-QR and COD tests: the shape sweep and the scaled
+// ratios of LAPACK's QR tests (xQRT01, xQRT02, xQRT17), computed in long double with
+// plain loops so that the big shapes stay cheap.
 #pragma once
 
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,7 +13,7 @@
 namespace stela::test {
 
 // ---------------------------------------------------------------------------------------
-// Shapes and buffers
+// Shapes and permutations
 
 struct Shape {
   index m;
@@ -32,40 +31,6 @@ inline std::vector<Shape> shapes_of(index s) {
 // The sizes of the issue: small ones run the whole catalogue, the block edges a few types.
 inline std::vector<index> small_sizes() { return {0, 1, 2, 3, 5, 10, 50}; }
 inline std::vector<index> block_edge_sizes() { return {127, 128, 129, 257}; }
-
-// A workspace whose every byte is 0xFF, which is NaN as float and as double: a routine
-// that reads scratch memory before writing it gets NaN into its result.
-class NanWorkspace {
- public:
-  explicit NanWorkspace(WorkspaceSize size) : bytes_(size.bytes(), 0xFF) {}
-  // One byte short of the payload: holds() fails whatever the buffer's alignment.
-  static NanWorkspace short_of(WorkspaceSize size) {
-    NanWorkspace w(size);
-    w.bytes_.assign(size.payload() == 0 ? 0 : size.payload() - 1, 0xFF);
-    return w;
-  }
-  Workspace workspace() { return Workspace(bytes_.data(), bytes_.size()); }
-
- private:
-  std::vector<unsigned char> bytes_;
-};
-
-// True when the two views hold the same bits (NaN included).
-template <class T>
-bool same_bits(MatrixView<const T> A, MatrixView<const T> B) {
-  if (A.rows() != B.rows() || A.cols() != B.cols()) return false;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i)
-      if (std::memcmp(&A(i, j), &B(i, j), sizeof(T)) != 0) return false;
-  return true;
-}
-template <class T>
-bool same_bits(VectorView<const T> x, VectorView<const T> y) {
-  if (x.size() != y.size()) return false;
-  for (index i = 0; i < x.size(); ++i)
-    if (std::memcmp(&x[i], &y[i], sizeof(T)) != 0) return false;
-  return true;
-}
 
 // Column j of the result is column perm[j] of A (A P).
 template <class T>

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -135,22 +134,6 @@ template <class T>
 LongMatrix project_out(MatrixView<const T> U, const LongMatrix& G) {
   const LongMatrix L(U);
   return minus(G, product(L, product(L, G, true, false)));
-}
-
-template <class T>
-bool same_bits(MatrixView<const T> A, MatrixView<const T> B) {
-  if (A.rows() != B.rows() || A.cols() != B.cols()) return false;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i)
-      if (std::memcmp(&A(i, j), &B(i, j), sizeof(T)) != 0) return false;
-  return true;
-}
-template <class T>
-bool same_bits(VectorView<const T> a, VectorView<const T> b) {
-  if (a.size() != b.size()) return false;
-  for (index i = 0; i < a.size(); ++i)
-    if (std::memcmp(&a[i], &b[i], sizeof(T)) != 0) return false;
-  return true;
 }
 
 // A * s entry by entry (s need not be a power of two: the rounding is the point).

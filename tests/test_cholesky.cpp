@@ -323,7 +323,7 @@ TYPED_TEST(Cholesky, RejectsBadInputAndLeavesItUntouched) {
   {
     Matrix<T> F = good;
     CholeskyInfo info;
-    ShortWorkspace shortw(cholesky_workspace_size<T>(n, {Jitter::adaptive()}));
+    NanWorkspace shortw = NanWorkspace::short_of(cholesky_workspace_size<T>(n, {Jitter::adaptive()}));
     EXPECT_EQ(cholesky_inplace(F.view(), info, shortw.workspace(), {Jitter::adaptive()}), Status::workspace_too_small);
     EXPECT_TRUE(same_bits<T>(F, good));
   }
@@ -360,7 +360,7 @@ TYPED_TEST(Cholesky, RejectsBadInputAndLeavesItUntouched) {
   T rcond_inf = T(7);  // a norm that overflowed: rcond 0, not an error
   EXPECT_EQ(cholesky_condition_estimate(L, std::numeric_limits<T>::infinity(), rcond_inf, cw.workspace()), Status::ok);
   EXPECT_EQ(rcond_inf, T(0));
-  ShortWorkspace cshort(cholesky_condition_estimate_workspace_size<T>(n));
+  NanWorkspace cshort = NanWorkspace::short_of(cholesky_condition_estimate_workspace_size<T>(n));
   EXPECT_EQ(cholesky_condition_estimate(L, T(1), rcond, cshort.workspace()), Status::workspace_too_small);
   EXPECT_EQ(cholesky_condition_estimate(MatrixView<const T>(wide), T(1), rcond, cw.workspace()),
             Status::dimension_mismatch);
@@ -706,7 +706,7 @@ TYPED_TEST(PivotedCholesky, IndefiniteMatrixIsReported) {
   NanWorkspace work(pivoted_cholesky_workspace_size<T>(2));
   EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm.view(), info, work.workspace()), Status::dimension_mismatch);
   Vector<index> perm2(2, -1);
-  ShortWorkspace shortw(pivoted_cholesky_workspace_size<T>(2));
+  NanWorkspace shortw = NanWorkspace::short_of(pivoted_cholesky_workspace_size<T>(2));
   EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm2.view(), info, shortw.workspace()), Status::workspace_too_small);
   EXPECT_TRUE(same_bits<T>(F, swap_matrix));
   EXPECT_EQ(perm2[0], -1);

@@ -345,7 +345,7 @@ TYPED_TEST(Lu, RejectsBadInputAndLeavesItUntouched) {
             Status::invalid_argument);
   EXPECT_EQ(lu_condition_estimate(MatrixView<const T>(tall), piv, T(1), rcond, work.workspace()),
             Status::dimension_mismatch);
-  ShortWorkspace shortw(lu_condition_estimate_workspace_size<T>(n));
+  NanWorkspace shortw = NanWorkspace::short_of(lu_condition_estimate_workspace_size<T>(n));
   EXPECT_EQ(lu_condition_estimate(F, piv, T(1), rcond, shortw.workspace()), Status::workspace_too_small);
   EXPECT_EQ(rcond, T(5));
 }

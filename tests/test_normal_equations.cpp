@@ -276,9 +276,9 @@ TYPED_TEST(NormalEquations, RejectsBadInputAndLeavesTheOutputUntouched) {
   {
     Padded<T> W(d, k);
     NormalEquationsInfo info;
-    ShortWorkspace cw(normal_equations_cholesky_workspace_size<T>(m, d, k));
+    NanWorkspace cw = NanWorkspace::short_of(normal_equations_cholesky_workspace_size<T>(m, d, k));
     EXPECT_EQ(normal_equations_cholesky_inplace<T>(p.X, p.Y, W.view(), info, cw.workspace()), Status::workspace_too_small);
-    ShortWorkspace lw(normal_equations_lu_workspace_size<T>(m, d, k));
+    NanWorkspace lw = NanWorkspace::short_of(normal_equations_lu_workspace_size<T>(m, d, k));
     EXPECT_EQ(normal_equations_lu_inplace<T>(p.X, p.Y, W.view(), info, lw.workspace()), Status::workspace_too_small);
     for (index j = 0; j < k; ++j)
       for (index i = 0; i < d; ++i) EXPECT_TRUE(std::isnan(W.view()(i, j)));

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,13 @@
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
 #include "stela/scalar.hpp"
+#include "stela/status.hpp"
+#include "stela/workspace.hpp"
+
+namespace stela {
+// GoogleTest prints a Status by name (found by argument-dependent lookup).
+inline void PrintTo(Status status, std::ostream* os) { *os << to_string(status); }
+}  // namespace stela
 
 namespace stela::test {
 
@@ -69,6 +78,40 @@ class Padded {
   index m_, n_, ld_;
   std::vector<T> storage_;
 };
+
+// A workspace whose every byte is 0xFF, which is NaN as float and as double: a routine
+// that reads scratch memory before writing it gets NaN into its result.
+class NanWorkspace {
+ public:
+  explicit NanWorkspace(WorkspaceSize size) : bytes_(size.bytes(), 0xFF) {}
+  // One byte short of the payload: holds() fails whatever the buffer's alignment.
+  static NanWorkspace short_of(WorkspaceSize size) {
+    NanWorkspace w(size);
+    w.bytes_.assign(size.payload() == 0 ? 0 : size.payload() - 1, 0xFF);
+    return w;
+  }
+  Workspace workspace() { return Workspace(bytes_.data(), bytes_.size()); }
+
+ private:
+  std::vector<unsigned char> bytes_;
+};
+
+// Bit-for-bit equality, NaN equal to NaN: "the input is untouched".
+template <class T>
+bool same_bits(MatrixView<const T> A, MatrixView<const T> B) {
+  if (A.rows() != B.rows() || A.cols() != B.cols()) return false;
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i)
+      if (std::memcmp(&A(i, j), &B(i, j), sizeof(T)) != 0) return false;
+  return true;
+}
+template <class T>
+bool same_bits(VectorView<const T> x, VectorView<const T> y) {
+  if (x.size() != y.size()) return false;
+  for (index i = 0; i < x.size(); ++i)
+    if (std::memcmp(&x[i], &y[i], sizeof(T)) != 0) return false;
+  return true;
+}
 
 template <class T>
 Matrix<T> random_matrix(index m, index n, std::uint64_t seed) {

@@ -13,7 +13,6 @@
 //   relative        max |s_i - sigma_i| / sigma_i / (n eps cond(B))   (graded, Jacobi)
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "stela/svd.hpp"
@@ -80,17 +79,6 @@ double agreement_ratio(VectorView<const T> a, VectorView<const T> b, index m, in
   if (top == 0) return static_cast<double>(worst);
   return static_cast<double>(worst / top / (std::max<index>({m, n, 1}) * static_cast<long double>(eps<T>())));
 }
-
-// A workspace of exactly the requested size, every byte NaN-patterned so that a read of
-// scratch memory that was never written poisons the result.
-struct NanWorkspace {
-  explicit NanWorkspace(WorkspaceSize size) : bytes(size.bytes() + 1) {
-    const double x = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = 0; i + sizeof x <= bytes.size(); i += sizeof x) std::memcpy(&bytes[i], &x, sizeof x);
-  }
-  Workspace workspace() { return Workspace(bytes.data(), bytes.size()); }
-  std::vector<unsigned char> bytes;
-};
 
 // The result of one low-level call, with the outputs copied out of their NaN-padded views.
 template <class T>
@@ -586,14 +574,6 @@ TYPED_TEST(Svd, TinyCapsReportNoConvergence) {
 
 // ---------------------------------------------------------------------------------------
 // Bad input
-
-template <class T>
-bool same_bits(MatrixView<const T> A, MatrixView<const T> B) {
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i)
-      if (std::memcmp(&A(i, j), &B(i, j), sizeof(T)) != 0) return false;
-  return true;
-}
 
 TYPED_TEST(Svd, BadInputLeavesEverythingUntouched) {
   using T = TypeParam;
