@@ -1,13 +1,10 @@
 // Helpers shared by the property tests of the solver API (test_lstsq, test_subspace,
-// test_ridge): a ratio recorder that prints the largest and mean value of every check
-// after a suite (the numbers a report quotes), reference computations in long double,
-// and right-hand sides with a known solution.
+// test_ridge): reference computations in long double and right-hand sides with a known
+// solution. (The ratio recorder is test_support.hpp's RatioSuite.)
 #pragma once
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,30 +12,6 @@
 #include "test_support.hpp"
 
 namespace stela::test {
-
-// Largest and mean value of every named check, printed by print().
-class RatioLog {
- public:
-  void record(const std::string& check, double value) {
-    Entry& e = entries_[check];
-    e.max = std::max(e.max, value);
-    e.sum += value;
-    e.count += 1;
-  }
-  void print(const char* type) const {
-    for (const auto& [check, e] : entries_)
-      std::printf("[ ratios ] %-6s %-46s max %10.3g  mean %10.3g  (%ld cases)\n", type, check.c_str(), e.max,
-                  e.sum / static_cast<double>(std::max(e.count, 1L)), e.count);
-  }
-
- private:
-  struct Entry {
-    double max = 0;
-    double sum = 0;
-    long count = 0;
-  };
-  std::map<std::string, Entry> entries_;
-};
 
 using Long = long double;
 

@@ -4,8 +4,6 @@
 // (and in the row space), DESIGN.md's worked example 2, and bad input everywhere.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <map>
 
 #include "qr_checks.hpp"
 
@@ -13,32 +11,8 @@ namespace stela::test {
 namespace {
 
 template <class T>
-class Cod : public ::testing::Test {
- public:
-  static std::map<std::string, std::pair<double, std::pair<double, long>>>& stats() {
-    static std::map<std::string, std::pair<double, std::pair<double, long>>> s;
-    return s;
-  }
-  static void record(const std::string& check, double ratio) {
-    auto& e = stats()[check];
-    e.first = std::max(e.first, ratio);
-    e.second.first += ratio;
-    e.second.second += 1;
-  }
-  static void TearDownTestSuite() {
-    for (const auto& [check, e] : stats())
-      std::printf("[ ratios ] %s %-34s max %8.3f  mean %8.3f  (%ld cases)\n", type_name<T>(), check.c_str(), e.first,
-                  e.second.first / static_cast<double>(std::max(e.second.second, 1L)), e.second.second);
-  }
-};
+class Cod : public RatioSuite<Cod<T>, T> {};
 TYPED_TEST_SUITE(Cod, Scalars, ScalarName);
-
-#define EXPECT_RATIO(check, value)                 \
-  do {                                             \
-    const double ratio_value = (value);            \
-    TestFixture::record((check), ratio_value);     \
-    EXPECT_LT(ratio_value, kThreshold) << (check); \
-  } while (0)
 
 // Z (n x n) from the first r rows of an RZ-factored matrix: Z = Z I.
 template <class T>

@@ -23,34 +23,12 @@ namespace stela::test {
 namespace {
 
 template <class T>
-class Lstsq : public ::testing::Test {
- public:
-  static RatioLog& log() {
-    static RatioLog l;
-    return l;
-  }
-  static void TearDownTestSuite() { log().print(type_name<T>()); }
-};
+class Lstsq : public RatioSuite<Lstsq<T>, T> {};
 TYPED_TEST_SUITE(Lstsq, Scalars, ScalarName);
 
 template <class T>
-class Pinv : public ::testing::Test {
- public:
-  static RatioLog& log() {
-    static RatioLog l;
-    return l;
-  }
-  static void TearDownTestSuite() { log().print(type_name<T>()); }
-};
+class Pinv : public RatioSuite<Pinv<T>, T> {};
 TYPED_TEST_SUITE(Pinv, Scalars, ScalarName);
-
-// Record a ratio under `check` and expect it below the threshold.
-#define EXPECT_RATIO(check, value)                                       \
-  do {                                                                   \
-    const double ratio_value_ = (value);                                 \
-    TestFixture::log().record((check), ratio_value_);                    \
-    EXPECT_LT(ratio_value_, kThreshold) << (check) << " = " << ratio_value_; \
-  } while (0)
 
 constexpr index kShapes[] = {0, 1, 2, 3, 5, 10, 50};
 
@@ -836,8 +814,8 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
         EXPECT_RATIO("penrose X A X = X / kappa_r", p2 / (scale * kappa));
         EXPECT_RATIO("penrose (A X)^T = A X / kappa_r", static_cast<double>(one_norm(minus(AXt, AX))) / (scale * kappa));
         EXPECT_RATIO("penrose (X A)^T = X A / kappa_r", static_cast<double>(one_norm(minus(XAt, XA))) / (scale * kappa));
-        TestFixture::log().record("(unscaled) penrose A X A = A", p1 / scale);
-        TestFixture::log().record("(unscaled) penrose X A X = X", p2 / scale);
+        TestFixture::record("(unscaled) penrose A X A = A", p1 / scale);
+        TestFixture::record("(unscaled) penrose X A X = X", p2 / scale);
         // pinv(A) y is the lstsq svd solution.
         const Matrix<T> y = random_matrix<T>(m, 1, seed + 1);
         Result<LstsqResult<T>> fit = lstsq<T>(tm.A, y);

@@ -4,8 +4,6 @@
 // NaN-filled storage, with NaN-filled workspace; bad input at every entry point.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <map>
 
 #include "qr_checks.hpp"
 
@@ -13,34 +11,8 @@ namespace stela::test {
 namespace {
 
 template <class T>
-class HouseholderQr : public ::testing::Test {
- public:
-  // Largest and mean ratio per check, printed after the suite (the numbers in the report).
-  static std::map<std::string, std::pair<double, std::pair<double, long>>>& stats() {
-    static std::map<std::string, std::pair<double, std::pair<double, long>>> s;
-    return s;
-  }
-  static void record(const std::string& check, double ratio) {
-    auto& e = stats()[check];
-    e.first = std::max(e.first, ratio);
-    e.second.first += ratio;
-    e.second.second += 1;
-  }
-  static void TearDownTestSuite() {
-    for (const auto& [check, e] : stats())
-      std::printf("[ ratios ] %s %-32s max %8.3f  mean %8.3f  (%ld cases)\n", type_name<T>(), check.c_str(), e.first,
-                  e.second.first / static_cast<double>(std::max(e.second.second, 1L)), e.second.second);
-  }
-};
+class HouseholderQr : public RatioSuite<HouseholderQr<T>, T> {};
 TYPED_TEST_SUITE(HouseholderQr, Scalars, ScalarName);
-
-// Expect ratio < kThreshold and record it.
-#define EXPECT_RATIO(check, value)                                 \
-  do {                                                             \
-    const double ratio_value = (value);                            \
-    TestFixture::record((check), ratio_value);                     \
-    EXPECT_LT(ratio_value, kThreshold) << (check);                 \
-  } while (0)
 
 // No panels at all: every routine takes its reflector-by-reflector path.
 constexpr QrBlocking kUnblocked{QrBlocking::kBlockSize, std::numeric_limits<index>::max()};

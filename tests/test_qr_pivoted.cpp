@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <map>
 
 #include "qr_checks.hpp"
 
@@ -14,32 +13,8 @@ namespace stela::test {
 namespace {
 
 template <class T>
-class PivotedQr : public ::testing::Test {
- public:
-  static std::map<std::string, std::pair<double, std::pair<double, long>>>& stats() {
-    static std::map<std::string, std::pair<double, std::pair<double, long>>> s;
-    return s;
-  }
-  static void record(const std::string& check, double ratio) {
-    auto& e = stats()[check];
-    e.first = std::max(e.first, ratio);
-    e.second.first += ratio;
-    e.second.second += 1;
-  }
-  static void TearDownTestSuite() {
-    for (const auto& [check, e] : stats())
-      std::printf("[ ratios ] %s %-36s max %10.3f  mean %8.3f  (%ld cases)\n", type_name<T>(), check.c_str(), e.first,
-                  e.second.first / static_cast<double>(std::max(e.second.second, 1L)), e.second.second);
-  }
-};
+class PivotedQr : public RatioSuite<PivotedQr<T>, T> {};
 TYPED_TEST_SUITE(PivotedQr, Scalars, ScalarName);
-
-#define EXPECT_RATIO(check, value)                       \
-  do {                                                   \
-    const double ratio_value = (value);                  \
-    TestFixture::record((check), ratio_value);           \
-    EXPECT_LT(ratio_value, kThreshold) << (check);       \
-  } while (0)
 
 // The greedy invariant of Businger–Golub pivoting, as a scaled ratio:
 //   max over j < l of (||R(j:min(l, k-1)+1, l)|| - |r_jj|) / (|r_jj| sqrt(eps)),

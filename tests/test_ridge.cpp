@@ -24,22 +24,8 @@ namespace stela::test {
 namespace {
 
 template <class T>
-class Ridge : public ::testing::Test {
- public:
-  static RatioLog& log() {
-    static RatioLog l;
-    return l;
-  }
-  static void TearDownTestSuite() { log().print(type_name<T>()); }
-};
+class Ridge : public RatioSuite<Ridge<T>, T> {};
 TYPED_TEST_SUITE(Ridge, Scalars, ScalarName);
-
-#define EXPECT_RATIO(check, value)                                           \
-  do {                                                                       \
-    const double ratio_value_ = (value);                                     \
-    TestFixture::log().record((check), ratio_value_);                        \
-    EXPECT_LT(ratio_value_, kThreshold) << (check) << " = " << ratio_value_; \
-  } while (0)
 
 constexpr RidgeMethod kRidgeMethods[] = {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr};
 

@@ -21,22 +21,8 @@ namespace stela::test {
 namespace {
 
 template <class T>
-class Subspace : public ::testing::Test {
- public:
-  static RatioLog& log() {
-    static RatioLog l;
-    return l;
-  }
-  static void TearDownTestSuite() { log().print(type_name<T>()); }
-};
+class Subspace : public RatioSuite<Subspace<T>, T> {};
 TYPED_TEST_SUITE(Subspace, Scalars, ScalarName);
-
-#define EXPECT_RATIO(check, value)                                           \
-  do {                                                                       \
-    const double ratio_value_ = (value);                                     \
-    TestFixture::log().record((check), ratio_value_);                        \
-    EXPECT_LT(ratio_value_, kThreshold) << (check) << " = " << ratio_value_; \
-  } while (0)
 
 constexpr index kShapes[] = {0, 1, 2, 3, 5, 10, 50};
 

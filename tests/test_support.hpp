@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -287,6 +289,57 @@ double singular_value_ratio(VectorView<const T> s, VectorView<const T> sigma, in
   if (top == 0) return static_cast<double>(worst / static_cast<long double>(eps<T>()));
   return static_cast<double>(worst / (top * std::max<index>({m, n, 1}) * static_cast<long double>(eps<T>())));
 }
+
+// ---------------------------------------------------------------------------------------
+// Recording ratios
+
+// Largest and mean value of every named check, printed by print().
+class RatioLog {
+ public:
+  void record(const std::string& check, double value) {
+    Entry& e = entries_[check];
+    e.max = std::max(e.max, value);
+    e.sum += value;
+    e.count += 1;
+  }
+  void print(const char* type) const {
+    for (const auto& [check, e] : entries_)
+      std::printf("[ ratios ] %-6s %-46s max %10.3g  mean %10.3g  (%ld cases)\n", type, check.c_str(), e.max,
+                  e.sum / static_cast<double>(std::max(e.count, 1L)), e.count);
+  }
+
+ private:
+  struct Entry {
+    double max = 0;
+    double sum = 0;
+    long count = 0;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
+// Base of a typed fixture whose tests record their ratios, printed as the largest and
+// mean value per check after the suite (the numbers a report quotes):
+//   template <class T> class Qr : public RatioSuite<Qr<T>, T> {};
+// Each fixture (Suite) keeps a log of its own.
+template <class Suite, class T>
+class RatioSuite : public ::testing::Test {
+ public:
+  static RatioLog& log() {
+    static RatioLog l;
+    return l;
+  }
+  static void record(const std::string& check, double value) { log().record(check, value); }
+  static void TearDownTestSuite() { log().print(type_name<T>()); }
+};
+
+// In a test of a RatioSuite fixture: record a ratio under `check` and expect it below
+// the threshold.
+#define EXPECT_RATIO(check, value)                                           \
+  do {                                                                       \
+    const double ratio_value_ = (value);                                     \
+    TestFixture::record((check), ratio_value_);                              \
+    EXPECT_LT(ratio_value_, kThreshold) << (check) << " = " << ratio_value_; \
+  } while (0)
 
 // Names a case for SCOPED_TRACE and failure messages: "double geometric_kappa1e8 50x10 seed 7".
 template <class T>
