@@ -11,33 +11,15 @@
 
 #include <string>
 
+#include "bench_support.hpp"
 #include "stela/blas.hpp"
 #include "stela/matrix.hpp"
-#include "stela/random.hpp"
 
 namespace stela::bench {
 namespace {
 
 constexpr index kSquareSizes[] = {64, 128, 256, 512, 1024};
 constexpr index kVectorSizes[] = {1 << 10, 1 << 14, 1 << 20};
-
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
-
-template <class T>
-Matrix<T> gaussian(index m, index n, std::uint64_t seed) {
-  Rng rng(seed);
-  Matrix<T> A(m, n);
-  fill_gaussian(rng, A.view());
-  return A;
-}
-
-// flop/s from a per-iteration count: multiplied by the iterations, divided by the time.
-benchmark::Counter flop_rate(double flops_per_iteration) {
-  return benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
-}
 
 // C := op(A) B, all three n x n.
 template <class T>
@@ -103,10 +85,5 @@ void register_for_type() {
 int main(int argc, char** argv) {
   stela::bench::register_for_type<float>();
   stela::bench::register_for_type<double>();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  // A filter that matches nothing is an error, so a renamed case cannot pass unnoticed.
-  const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return ran == 0 ? 1 : 0;
+  return stela::bench::run_benchmarks(argc, argv);
 }

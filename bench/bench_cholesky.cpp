@@ -23,6 +23,7 @@
 
 #include <string>
 
+#include "bench_support.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/lu.hpp"
 #include "stela/matrix.hpp"
@@ -36,15 +37,6 @@ constexpr index kSquareSizes[] = {8, 16, 32, 64, 128, 256, 512, 1024};
 // Tall least-squares shapes (m x d) for the normal equations.
 constexpr index kTallShapes[][2] = {{2000, 200}, {20000, 50}};
 
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
-
-benchmark::Counter flop_rate(double flops_per_iteration) {
-  return benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
-}
-
 // A symmetric positive definite n x n matrix: uniform entries in [-1, 1] and 2n on the
 // diagonal (strictly diagonally dominant). Cholesky does not pivot, so the entries do
 // not change the work.
@@ -57,14 +49,6 @@ Matrix<T> spd(index n) {
     for (index i = j + 1; i < n; ++i) A(j, i) = A(i, j);
     A(j, j) = T(2 * n);
   }
-  return A;
-}
-
-template <class T>
-Matrix<T> gaussian(index m, index n, std::uint64_t seed) {
-  Rng rng(seed);
-  Matrix<T> A(m, n);
-  fill_gaussian(rng, A.view());
   return A;
 }
 
@@ -169,10 +153,5 @@ void register_for_type() {
 int main(int argc, char** argv) {
   stela::bench::register_for_type<float>();
   stela::bench::register_for_type<double>();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  // A filter that matches nothing is an error, so a renamed case cannot pass unnoticed.
-  const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return ran == 0 ? 1 : 0;
+  return stela::bench::run_benchmarks(argc, argv);
 }

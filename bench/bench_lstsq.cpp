@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/random.hpp"
@@ -31,11 +32,6 @@
 
 namespace stela::bench {
 namespace {
-
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
 
 // Leading-term flops of each method on an n x d problem with one right-hand side
 // (Golub & Van Loan, 4th ed., 5.3.9 table and 8.6.3; r = min(n, d)).
@@ -100,8 +96,7 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
   }
   Vector<T> error(W.col(0));
   axpy(T(-1), VectorView<const T>(p.w_true), error.view());
-  state.counters["flops"] =
-      benchmark::Counter(method_flops(method, double(n), double(d)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["flops"] = flop_rate(method_flops(method, double(n), double(d)));
   state.counters["fwd_error"] = double(nrm2(VectorView<const T>(error)) / nrm2(VectorView<const T>(p.w_true)));
   state.counters["residual"] = double(residual[0] / nrm2(p.Y.col(0)));
 }
@@ -118,10 +113,7 @@ void register_shape(index n, index d) {
 
 template <class T>
 void register_all() {
-  for (index n : {8, 16, 32, 64, 128, 256, 512, 1024}) register_shape<T>(n, n);
-  register_shape<T>(2000, 200);
-  register_shape<T>(20000, 50);
-  register_shape<T>(200, 2000);
+  for (auto [n, d] : solver_shapes()) register_shape<T>(n, d);
 }
 
 }  // namespace
@@ -130,9 +122,5 @@ void register_all() {
 int main(int argc, char** argv) {
   stela::bench::register_all<double>();
   stela::bench::register_all<float>();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  if (benchmark::RunSpecifiedBenchmarks() == 0) return 1;  // a filter that matches nothing
-  benchmark::Shutdown();
-  return 0;
+  return stela::bench::run_benchmarks(argc, argv);
 }

@@ -37,8 +37,9 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "stela/qr.hpp"
-#include "stela/random.hpp"
+#include "stela/workspace.hpp"
 
 namespace stela::bench {
 namespace {
@@ -56,41 +57,12 @@ std::vector<Shape> square_and_tall() {
   return shapes;
 }
 
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
-
-std::string shape_name(Shape s) {
-  return s.m == s.n ? std::to_string(s.n) : std::to_string(s.m) + "x" + std::to_string(s.n);
-}
-
-template <class T>
-Matrix<T> gaussian(index m, index n, std::uint64_t seed) {
-  Rng rng(seed);
-  Matrix<T> A(m, n);
-  fill_gaussian(rng, A.view());
-  return A;
-}
+std::string shape_name(Shape s) { return bench::shape_name(s.m, s.n); }
 
 double qr_flops(Shape s) {
   const double m = double(s.m), n = double(s.n);
   return s.m >= s.n ? 2 * n * n * (m - n / 3) : 2 * m * m * (n - m / 3);
 }
-
-benchmark::Counter flop_rate(double flops_per_iteration) {
-  return benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
-}
-
-// The caller's buffer for one routine, allocated before the timed loop.
-class Buffer {
- public:
-  explicit Buffer(WorkspaceSize size) : bytes_(size.bytes()) {}
-  Workspace workspace() { return Workspace(bytes_.data(), bytes_.size()); }
-
- private:
-  std::vector<unsigned char> bytes_;
-};
 
 enum class QrVariant { unblocked, blocked, panels };
 
@@ -99,7 +71,7 @@ void qr_factor(benchmark::State& state, Shape s, QrVariant variant, QrBlocking b
   const Matrix<T> A0 = gaussian<T>(s.m, s.n, 1);
   Matrix<T> A(s.m, s.n);
   Vector<T> tau(std::min(s.m, s.n));
-  Buffer buffer(householder_qr_workspace_size<T>(s.m, s.n, blocking));
+  WorkspaceBuffer buffer(householder_qr_workspace_size<T>(s.m, s.n, blocking));
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
     const Status status = variant == QrVariant::unblocked
@@ -118,6 +90,26 @@ double thread_seconds() {
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
+// The QR factors of an m x n Gaussian matrix (seed 4): F holds R and the k = min(m, n)
+// reflectors, tau their scalars. The Q^T cases apply them.
+template <class T>
+struct GaussianQr {
+  Matrix<T> F;
+  Vector<T> tau;
+  explicit GaussianQr(Shape s) : F(gaussian<T>(s.m, s.n, 4)), tau(std::min(s.m, s.n)) {
+    WorkspaceBuffer buffer(householder_qr_workspace_size<T>(s.m, s.n));
+    householder_qr_inplace(F.view(), tau.view(), buffer.workspace());
+  }
+};
+
+// The median of the values (0 when there are none); reorders them.
+double median(std::vector<double>& values) {
+  if (values.empty()) return 0.0;
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
 // Paired comparison for choosing the constants: every iteration factors the same
 // matrix unblocked and then with `blocking`, back to back, and the counter `speedup` is
 // the median over iterations of t_unblocked / t_blocked. Noise from a loaded machine
@@ -128,7 +120,7 @@ void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
   const Matrix<T> A0 = gaussian<T>(s.m, s.n, 1);
   Matrix<T> A(s.m, s.n);
   Vector<T> tau(std::min(s.m, s.n));
-  Buffer buffer(householder_qr_workspace_size<T>(s.m, s.n, blocking));
+  WorkspaceBuffer buffer(householder_qr_workspace_size<T>(s.m, s.n, blocking));
   std::vector<double> ratios;
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
@@ -146,32 +138,30 @@ void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
     ratios.push_back((t1 - t0) / std::max(t3 - t2, 1e-9));
     state.SetIterationTime((t1 - t0) + (t3 - t2));
   }
-  std::nth_element(ratios.begin(), ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2), ratios.end());
-  state.counters["speedup"] = ratios.empty() ? 0.0 : ratios[ratios.size() / 2];
+  state.counters["speedup"] = median(ratios);
 }
 
 // The same paired comparison for C := Q^T C with C m x w (k = n reflectors): unblocked
 // against `blocking`.
 template <class T>
 void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
-  Matrix<T> F = gaussian<T>(s.m, s.n, 4);
-  const index k = std::min(s.m, s.n);
-  Vector<T> tau(k);
-  Buffer factor_buffer(householder_qr_workspace_size<T>(s.m, s.n));
-  householder_qr_inplace(F.view(), tau.view(), factor_buffer.workspace());
+  const GaussianQr<T> qr(s);
+  const MatrixView<const T> F = qr.F;
+  const VectorView<const T> tau = qr.tau;
+  const index k = tau.size();
   const Matrix<T> C0 = gaussian<T>(s.m, w, 5);
   Matrix<T> C(s.m, w);
   const QrBlocking none{blocking.block_size, std::numeric_limits<index>::max(), 0};
-  Buffer buffer(max(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking),
-                    qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, none)));
+  WorkspaceBuffer buffer(max(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking),
+                             qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, none)));
   std::vector<double> ratios;
   for (auto _ : state) {
     double t[2];
     for (int variant = 0; variant < 2; ++variant) {
       copy(MatrixView<const T>(C0), C.view());
       const double t0 = thread_seconds();
-      const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(F), VectorView<const T>(tau),
-                                               C.view(), buffer.workspace(), variant == 0 ? none : blocking);
+      const Status status = qr_apply_q_inplace(Side::left, Op::transpose, F, tau, C.view(), buffer.workspace(),
+                                               variant == 0 ? none : blocking);
       benchmark::DoNotOptimize(status);
       benchmark::ClobberMemory();
       t[variant] = thread_seconds() - t0;
@@ -179,8 +169,7 @@ void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blockin
     ratios.push_back(t[0] / std::max(t[1], 1e-9));
     state.SetIterationTime(t[0] + t[1]);
   }
-  std::nth_element(ratios.begin(), ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2), ratios.end());
-  state.counters["speedup"] = ratios.empty() ? 0.0 : ratios[ratios.size() / 2];
+  state.counters["speedup"] = median(ratios);
 }
 
 template <class T>
@@ -189,7 +178,7 @@ void qr_pivoted_factor(benchmark::State& state, Shape s) {
   Matrix<T> A(s.m, s.n);
   Vector<T> tau(std::min(s.m, s.n));
   Vector<index> perm(s.n);
-  Buffer buffer(qr_pivoted_workspace_size<T>(s.m, s.n));
+  WorkspaceBuffer buffer(qr_pivoted_workspace_size<T>(s.m, s.n));
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
     const Status status = qr_pivoted_inplace(A.view(), tau.view(), perm.view(), buffer.workspace());
@@ -206,7 +195,7 @@ void cod_factor(benchmark::State& state, Shape s) {
   const index k = std::min(s.m, s.n);
   Vector<T> tau(k), tau_z(k);
   Vector<index> perm(s.n);
-  Buffer buffer(cod_workspace_size<T>(s.m, s.n));
+  WorkspaceBuffer buffer(cod_workspace_size<T>(s.m, s.n));
   index rank = 0;
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
@@ -222,18 +211,16 @@ void cod_factor(benchmark::State& state, Shape s) {
 // C := Q^T C for C m x w, Q from the QR of an m x n Gaussian matrix (k = n reflectors).
 template <class T>
 void apply_qt(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
-  Matrix<T> F = gaussian<T>(s.m, s.n, 4);
-  const index k = std::min(s.m, s.n);
-  Vector<T> tau(k);
-  Buffer factor_buffer(householder_qr_workspace_size<T>(s.m, s.n));
-  householder_qr_inplace(F.view(), tau.view(), factor_buffer.workspace());
+  const GaussianQr<T> qr(s);
+  const MatrixView<const T> F = qr.F;
+  const VectorView<const T> tau = qr.tau;
+  const index k = tau.size();
   const Matrix<T> C0 = gaussian<T>(s.m, w, 5);
   Matrix<T> C(s.m, w);
-  Buffer buffer(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking));
+  WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking));
   for (auto _ : state) {
     copy(MatrixView<const T>(C0), C.view());
-    const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(F), VectorView<const T>(tau),
-                                             C.view(), buffer.workspace(), blocking);
+    const Status status = qr_apply_q_inplace(Side::left, Op::transpose, F, tau, C.view(), buffer.workspace(), blocking);
     benchmark::DoNotOptimize(status);
     benchmark::ClobberMemory();
   }
@@ -289,9 +276,5 @@ void register_type() {
 int main(int argc, char** argv) {
   stela::bench::register_type<float>();
   stela::bench::register_type<double>();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return stela::bench::run_benchmarks(argc, argv);
 }

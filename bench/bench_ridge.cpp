@@ -18,17 +18,13 @@
 #include <cmath>
 #include <string>
 
+#include "bench_support.hpp"
 #include "stela/blas.hpp"
 #include "stela/random.hpp"
 #include "stela/ridge.hpp"
 
 namespace stela::bench {
 namespace {
-
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
 
 template <class T>
 struct Problem {
@@ -130,10 +126,7 @@ void register_shape(index n, index d) {
 
 template <class T>
 void register_all() {
-  for (index n : {8, 16, 32, 64, 128, 256, 512, 1024}) register_shape<T>(n, n);
-  register_shape<T>(2000, 200);
-  register_shape<T>(20000, 50);
-  register_shape<T>(200, 2000);
+  for (auto [n, d] : solver_shapes()) register_shape<T>(n, d);
 }
 
 }  // namespace
@@ -142,9 +135,5 @@ void register_all() {
 int main(int argc, char** argv) {
   stela::bench::register_all<double>();
   stela::bench::register_all<float>();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  if (benchmark::RunSpecifiedBenchmarks() == 0) return 1;
-  benchmark::Shutdown();
-  return 0;
+  return stela::bench::run_benchmarks(argc, argv);
 }

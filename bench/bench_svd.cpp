@@ -19,22 +19,13 @@
 #include <algorithm>
 #include <string>
 
+#include "bench_support.hpp"
 #include "stela/matrix.hpp"
-#include "stela/random.hpp"
 #include "stela/svd.hpp"
 #include "stela/workspace.hpp"
 
 namespace stela::bench {
 namespace {
-
-template <class T>
-const char* type_name() {
-  return sizeof(T) == sizeof(float) ? "float" : "double";
-}
-
-benchmark::Counter flop_rate(double flops_per_iteration) {
-  return benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
-}
 
 double nominal_flops(index m, index n, SvdVectors vectors) {
   const double a = static_cast<double>(std::max(m, n)), b = static_cast<double>(std::min(m, n));
@@ -44,9 +35,7 @@ double nominal_flops(index m, index n, SvdVectors vectors) {
 template <class T>
 void svd_case(benchmark::State& state, SvdMethod method, SvdVectors vectors, index m, index n,
               double qr_first_ratio = -1) {
-  Rng rng(17);
-  Matrix<T> A0(m, n);
-  fill_gaussian(rng, A0.view());
+  const Matrix<T> A0 = gaussian<T>(m, n, 17);
   const index k = std::min(m, n);
   SvdOptions opts;
   opts.method = method;
@@ -76,10 +65,9 @@ void register_type() {
   for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi})
     for (SvdVectors vectors : {SvdVectors::none, SvdVectors::thin})
       for (auto [m, n] : shapes) {
-        const std::string shape = m == n ? std::to_string(m) : std::to_string(m) + "x" + std::to_string(n);
         const std::string name = std::string("svd/") + (method == SvdMethod::jacobi ? "jacobi" : "golub_kahan") +
                                  "/" + (vectors == SvdVectors::none ? "values" : "thin") + "/" + type_name<T>() +
-                                 "/" + shape;
+                                 "/" + shape_name(m, n);
         benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
           svd_case<T>(state, method, vectors, m, n);
         })->Unit(benchmark::kMillisecond);
@@ -110,9 +98,5 @@ int main(int argc, char** argv) {
   stela::bench::register_type<double>();
   stela::bench::register_type<float>();
   stela::bench::register_crossover();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return stela::bench::run_benchmarks(argc, argv);
 }
