@@ -90,13 +90,16 @@ double thread_seconds() {
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
-// The QR factors of an m x n Gaussian matrix (seed 4): F holds R and the k = min(m, n)
-// reflectors, tau their scalars. The Q^T cases apply them.
+// The input of C := Q^T C: the QR factors of an m x n Gaussian matrix (seed 4), F holding
+// R and the k = min(m, n) reflectors and tau their scalars, and an m x w Gaussian C0
+// (seed 5) with the working copy C.
 template <class T>
-struct GaussianQr {
+struct ApplyQtProblem {
   Matrix<T> F;
   Vector<T> tau;
-  explicit GaussianQr(Shape s) : F(gaussian<T>(s.m, s.n, 4)), tau(std::min(s.m, s.n)) {
+  Matrix<T> C0, C;
+  ApplyQtProblem(Shape s, index w)
+      : F(gaussian<T>(s.m, s.n, 4)), tau(std::min(s.m, s.n)), C0(gaussian<T>(s.m, w, 5)), C(s.m, w) {
     WorkspaceBuffer buffer(householder_qr_workspace_size<T>(s.m, s.n));
     householder_qr_inplace(F.view(), tau.view(), buffer.workspace());
   }
@@ -145,12 +148,8 @@ void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
 // against `blocking`.
 template <class T>
 void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
-  const GaussianQr<T> qr(s);
-  const MatrixView<const T> F = qr.F;
-  const VectorView<const T> tau = qr.tau;
-  const index k = tau.size();
-  const Matrix<T> C0 = gaussian<T>(s.m, w, 5);
-  Matrix<T> C(s.m, w);
+  ApplyQtProblem<T> p(s, w);
+  const index k = p.tau.size();
   const QrBlocking none{blocking.block_size, std::numeric_limits<index>::max(), 0};
   WorkspaceBuffer buffer(max(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking),
                              qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, none)));
@@ -158,9 +157,10 @@ void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blockin
   for (auto _ : state) {
     double t[2];
     for (int variant = 0; variant < 2; ++variant) {
-      copy(MatrixView<const T>(C0), C.view());
+      copy(MatrixView<const T>(p.C0), p.C.view());
       const double t0 = thread_seconds();
-      const Status status = qr_apply_q_inplace(Side::left, Op::transpose, F, tau, C.view(), buffer.workspace(),
+      const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(p.F),
+                                               VectorView<const T>(p.tau), p.C.view(), buffer.workspace(),
                                                variant == 0 ? none : blocking);
       benchmark::DoNotOptimize(status);
       benchmark::ClobberMemory();
@@ -211,16 +211,13 @@ void cod_factor(benchmark::State& state, Shape s) {
 // C := Q^T C for C m x w, Q from the QR of an m x n Gaussian matrix (k = n reflectors).
 template <class T>
 void apply_qt(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
-  const GaussianQr<T> qr(s);
-  const MatrixView<const T> F = qr.F;
-  const VectorView<const T> tau = qr.tau;
-  const index k = tau.size();
-  const Matrix<T> C0 = gaussian<T>(s.m, w, 5);
-  Matrix<T> C(s.m, w);
+  ApplyQtProblem<T> p(s, w);
+  const index k = p.tau.size();
   WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking));
   for (auto _ : state) {
-    copy(MatrixView<const T>(C0), C.view());
-    const Status status = qr_apply_q_inplace(Side::left, Op::transpose, F, tau, C.view(), buffer.workspace(), blocking);
+    copy(MatrixView<const T>(p.C0), p.C.view());
+    const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(p.F),
+                                             VectorView<const T>(p.tau), p.C.view(), buffer.workspace(), blocking);
     benchmark::DoNotOptimize(status);
     benchmark::ClobberMemory();
   }
