@@ -32,6 +32,42 @@ inline std::vector<Shape> shapes_of(index s) {
 inline std::vector<index> small_sizes() { return {0, 1, 2, 3, 5, 10, 50}; }
 inline std::vector<index> block_edge_sizes() { return {127, 128, 129, 257}; }
 
+// Calls body(tm, shape, seed) for every catalogue type at every size s of `sizes`, in
+// the three shapes of shapes_of(s), tm made with seed = seed_base + s and `opts`.
+template <class T, class Body>
+void for_each_catalogue_case(const std::vector<index>& sizes, std::uint64_t seed_base, const CatalogueOptions& opts,
+                             Body body) {
+  for (MatrixType type : all_matrix_types())
+    for (index s : sizes)
+      for (const Shape& shape : shapes_of(s)) {
+        const std::uint64_t seed = seed_base + static_cast<std::uint64_t>(s);
+        const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed, opts);
+        body(tm, shape, seed);
+      }
+}
+
+// Whether the catalogue type is full rank and well enough conditioned (with kappa = 10
+// for the singular-value modes) for an inconsistent least-squares problem: the
+// optimality ratio of a backward-stable solver grows like kappa ||b|| / ||r||, so the
+// ill-conditioned types get consistent right-hand sides only.
+inline bool well_conditioned(MatrixType type) {
+  switch (type) {
+    case MatrixType::identity:
+    case MatrixType::upper_triangular:
+    case MatrixType::lower_triangular:
+    case MatrixType::one_large:
+    case MatrixType::one_small:
+    case MatrixType::geometric:
+    case MatrixType::arithmetic:
+    case MatrixType::log_uniform:
+    case MatrixType::near_overflow:
+    case MatrixType::near_underflow:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // Column j of the result is column perm[j] of A (A P).
 template <class T>
 Matrix<T> permute_columns(MatrixView<const T> A, VectorView<const index> perm) {

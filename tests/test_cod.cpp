@@ -116,18 +116,15 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
 
 TYPED_TEST(Cod, DecomposesEveryCatalogueTypeAndShape) {
   using T = TypeParam;
-  for (MatrixType type : all_matrix_types())
-    for (index s : small_sizes())
-      for (const Shape& shape : shapes_of(s)) {
-        const std::uint64_t seed = 2100 + static_cast<std::uint64_t>(s);
-        const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
-        SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
-        index rank = -1;
-        check_cod<TestFixture, T>(tm.A, nullptr, nullptr, nullptr, nullptr, &rank);
-        if (tm.rank >= 0) {
-          EXPECT_EQ(rank, tm.rank);
-        }
-      }
+  const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
+    SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
+    index rank = -1;
+    check_cod<TestFixture, T>(tm.A, nullptr, nullptr, nullptr, nullptr, &rank);
+    if (tm.rank >= 0) {
+      EXPECT_EQ(rank, tm.rank);
+    }
+  };
+  for_each_catalogue_case<T>(small_sizes(), 2100, {}, check);
   // The block edges: 128 in every shape, 257 square.
   const MatrixType types[] = {MatrixType::rank_deficient, MatrixType::gaussian, MatrixType::hilbert,
                               MatrixType::rank_deficient};
@@ -152,23 +149,7 @@ TYPED_TEST(Cod, DecomposesEveryCatalogueTypeAndShape) {
 // moderate condition number at kappa = 10): the min-norm solution is then a
 // well-conditioned function of the data and can be compared with the exact one.
 bool clear_gap(MatrixType type) {
-  switch (type) {
-    case MatrixType::zero:
-    case MatrixType::identity:
-    case MatrixType::upper_triangular:
-    case MatrixType::lower_triangular:
-    case MatrixType::one_large:
-    case MatrixType::one_small:
-    case MatrixType::geometric:
-    case MatrixType::arithmetic:
-    case MatrixType::log_uniform:
-    case MatrixType::rank_deficient:
-    case MatrixType::near_overflow:
-    case MatrixType::near_underflow:
-      return true;
-    default:
-      return false;
-  }
+  return well_conditioned(type) || type == MatrixType::zero || type == MatrixType::rank_deficient;
 }
 
 // The decomposition of a test matrix, as cod_inplace leaves it.
@@ -229,24 +210,21 @@ TYPED_TEST(Cod, SolvesRankDeficientLeastSquaresWithMinimumNorm) {
   using T = TypeParam;
   CatalogueOptions opts;
   opts.kappa = 10;
-  for (MatrixType type : all_matrix_types())
-    for (index s : {1, 2, 3, 5, 10, 50})
-      for (const Shape& shape : shapes_of(s)) {
-        const std::uint64_t seed = 2300 + static_cast<std::uint64_t>(s);
-        const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed, opts);
-        SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
-        Decomposition<T> d;
-        check_cod<TestFixture, T>(tm.A, &d.F, &d.tau, &d.tau_z, &d.perm, &d.rank);
-        for (index nrhs : {1, 3}) {
-          SCOPED_TRACE("nrhs " + std::to_string(nrhs));
-          const Matrix<T> Bc = consistent_rhs(MatrixView<const T>(tm.A), nrhs, seed + 1);
-          check_min_norm_solve<TestFixture, T>(tm, d, MatrixView<const T>(Bc), true);
-          if (clear_gap(type)) {
-            const Matrix<T> B = random_rhs<T>(shape.m, nrhs, seed + 2);
-            check_min_norm_solve<TestFixture, T>(tm, d, MatrixView<const T>(B), false);
-          }
-        }
+  const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
+    SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
+    Decomposition<T> d;
+    check_cod<TestFixture, T>(tm.A, &d.F, &d.tau, &d.tau_z, &d.perm, &d.rank);
+    for (index nrhs : {1, 3}) {
+      SCOPED_TRACE("nrhs " + std::to_string(nrhs));
+      const Matrix<T> Bc = consistent_rhs(MatrixView<const T>(tm.A), nrhs, seed + 1);
+      check_min_norm_solve<TestFixture, T>(tm, d, MatrixView<const T>(Bc), true);
+      if (clear_gap(tm.type)) {
+        const Matrix<T> B = random_rhs<T>(shape.m, nrhs, seed + 2);
+        check_min_norm_solve<TestFixture, T>(tm, d, MatrixView<const T>(B), false);
       }
+    }
+  };
+  for_each_catalogue_case<T>({1, 2, 3, 5, 10, 50}, 2300, opts, check);
 }
 
 // DESIGN.md, worked example 2: X = [3 1 0; 6 2 1; 3 1 0], y = [2, 1, 3]. Rank 2; every

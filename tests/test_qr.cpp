@@ -113,14 +113,11 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
 
 TYPED_TEST(HouseholderQr, FactorsEveryCatalogueTypeAndShape) {
   using T = TypeParam;
-  for (MatrixType type : all_matrix_types())
-    for (index s : small_sizes())
-      for (const Shape& shape : shapes_of(s)) {
-        const std::uint64_t seed = 1000 + static_cast<std::uint64_t>(s);
-        const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
-        SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
-        check_factorization<TestFixture, T>(tm.A, QrBlocking{}, 0);
-      }
+  const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
+    SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
+    check_factorization<TestFixture, T>(tm.A, QrBlocking{}, 0);
+  };
+  for_each_catalogue_case<T>(small_sizes(), 1000, {}, check);
 }
 
 // Both sides of the block size (32) and of 128: at the default block size and with no
@@ -193,28 +190,6 @@ TYPED_TEST(HouseholderQr, BlockedAndUnblockedAgree) {
 
 // ---------------------------------------------------------------------------------------
 // Solving
-
-// Whether the catalogue type is full rank and well enough conditioned (with kappa = 10
-// for the singular-value modes) for an inconsistent least-squares problem: the
-// optimality ratio of a backward-stable solver grows like kappa ||b|| / ||r||, so the
-// ill-conditioned types get consistent right-hand sides only.
-bool well_conditioned(MatrixType type) {
-  switch (type) {
-    case MatrixType::identity:
-    case MatrixType::upper_triangular:
-    case MatrixType::lower_triangular:
-    case MatrixType::one_large:
-    case MatrixType::one_small:
-    case MatrixType::geometric:
-    case MatrixType::arithmetic:
-    case MatrixType::log_uniform:
-    case MatrixType::near_overflow:
-    case MatrixType::near_underflow:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // The types whose smallest singular value can fall below eps max(m, n) sigma_max at the
 // tested sizes (graded by 0.75 of the decades of precision, Hilbert, Vandermonde, Kahan,
@@ -301,23 +276,20 @@ TYPED_TEST(HouseholderQr, SolvesFullRankLeastSquaresAndMinimumNorm) {
   using T = TypeParam;
   CatalogueOptions opts;
   opts.kappa = 10;
-  for (MatrixType type : all_matrix_types())
-    for (index s : {1, 2, 3, 5, 10, 50})
-      for (const Shape& shape : shapes_of(s)) {
-        const std::uint64_t seed = 5000 + static_cast<std::uint64_t>(s);
-        const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed, opts);
-        if (tm.rank >= 0 && tm.rank < std::min(shape.m, shape.n)) continue;  // rank deficient: see below
-        if (type == MatrixType::zero) continue;  // see SolveReportsRankDeficiency...
-        for (index nrhs : {1, 4}) {
-          SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed) + " nrhs " + std::to_string(nrhs));
-          const Matrix<T> B_consistent = consistent_rhs(MatrixView<const T>(tm.A), nrhs, seed + 1);
-          check_solve<TestFixture, T>(tm, MatrixView<const T>(B_consistent), true, ill_conditioned(type));
-          if (well_conditioned(type) && shape.m > shape.n) {
-            const Matrix<T> B = random_rhs<T>(shape.m, nrhs, seed + 2);
-            check_solve<TestFixture, T>(tm, MatrixView<const T>(B), false, false);
-          }
-        }
+  const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
+    if (tm.rank >= 0 && tm.rank < std::min(shape.m, shape.n)) return;  // rank deficient: see below
+    if (tm.type == MatrixType::zero) return;  // see SolveReportsRankDeficiency...
+    for (index nrhs : {1, 4}) {
+      SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed) + " nrhs " + std::to_string(nrhs));
+      const Matrix<T> B_consistent = consistent_rhs(MatrixView<const T>(tm.A), nrhs, seed + 1);
+      check_solve<TestFixture, T>(tm, MatrixView<const T>(B_consistent), true, ill_conditioned(tm.type));
+      if (well_conditioned(tm.type) && shape.m > shape.n) {
+        const Matrix<T> B = random_rhs<T>(shape.m, nrhs, seed + 2);
+        check_solve<TestFixture, T>(tm, MatrixView<const T>(B), false, false);
       }
+    }
+  };
+  for_each_catalogue_case<T>({1, 2, 3, 5, 10, 50}, 5000, opts, check);
 }
 
 // A full-row-rank wide matrix whose leading m x m block is singular: R1 has a zero on

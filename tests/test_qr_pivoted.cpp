@@ -69,14 +69,11 @@ void check_pivoted(MatrixView<const T> A, Matrix<T>* factors_out = nullptr, Vect
 
 TYPED_TEST(PivotedQr, FactorsEveryCatalogueTypeAndShape) {
   using T = TypeParam;
-  for (MatrixType type : all_matrix_types())
-    for (index s : small_sizes())
-      for (const Shape& shape : shapes_of(s)) {
-        const std::uint64_t seed = 1100 + static_cast<std::uint64_t>(s);
-        const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
-        SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
-        check_pivoted<TestFixture, T>(tm.A);
-      }
+  const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
+    SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
+    check_pivoted<TestFixture, T>(tm.A);
+  };
+  for_each_catalogue_case<T>(small_sizes(), 1100, {}, check);
   // The block edges, one type per shape (pivoted QR has no blocked path; the sizes
   // still catch off-by-one errors at these lengths).
   const MatrixType types[] = {MatrixType::gaussian, MatrixType::rank_deficient, MatrixType::graded_rows,
