@@ -207,6 +207,31 @@ double residual_ratio(MatrixView<const T> A, MatrixView<const T> X, MatrixView<c
   return static_cast<double>(d / (denom * std::max(m, n) * static_cast<Long>(eps<T>())));
 }
 
+// A QR solve leaves Q^T B in B's storage, and rows first..m-1 of it (first = n, or the
+// rank) carry the residual norms. One ratio per column j:
+//   | ||b_j - A x_j|| - ||(Q^T B)(first:m, j)|| | / ((||A||_F ||x_j|| + ||b_j||) max(m, n) eps),
+// the residual in long double; NaN where the scale is zero (b_j = 0 and A x_j = 0).
+template <class T>
+std::vector<double> residual_norm_ratios(MatrixView<const T> A, MatrixView<const T> X, MatrixView<const T> B,
+                                         MatrixView<const T> QtB, index first) {
+  const index m = A.rows(), n = A.cols(), nrhs = B.cols();
+  const std::vector<Long> ax = long_product(to_long_dense(A), to_long_dense(X), m, n, nrhs);
+  std::vector<double> ratios;
+  for (index j = 0; j < nrhs; ++j) {
+    Long r2 = 0, q2 = 0;
+    for (index i = 0; i < m; ++i) {
+      const Long r = static_cast<Long>(B(i, j)) - ax[static_cast<std::size_t>(i + j * m)];
+      r2 += r * r;
+    }
+    for (index i = first; i < m; ++i) q2 += static_cast<Long>(QtB(i, j)) * QtB(i, j);
+    const Long scale = (static_cast<Long>(norm(A, Norm::frobenius)) * nrm2(X.col(j)) + nrm2(B.col(j))) *
+                       std::max(m, n) * static_cast<Long>(eps<T>());
+    ratios.push_back(scale == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                : static_cast<double>(std::fabs(std::sqrt(r2) - std::sqrt(q2)) / scale));
+  }
+  return ratios;
+}
+
 // An orthonormal basis of the columns of A (long double classical Gram–Schmidt, twice),
 // rounded to T; for well-conditioned A of full column rank.
 template <class T>
