@@ -30,8 +30,6 @@ template <class T>
 class Pinv : public RatioSuite<Pinv<T>, T> {};
 TYPED_TEST_SUITE(Pinv, Scalars, ScalarName);
 
-constexpr index kShapes[] = {0, 1, 2, 3, 5, 10, 50};
-
 bool is_spectral(LstsqMethod m) { return m == LstsqMethod::svd || m == LstsqMethod::jacobi; }
 [[maybe_unused]] bool is_normal(LstsqMethod m) { return m == LstsqMethod::normal_cholesky || m == LstsqMethod::normal_lu; }
 // Methods that return the minimum-norm solution whatever the rank.
@@ -142,8 +140,8 @@ template <class Fixture, class T>
 void sweep_catalogue(LstsqMethod method) {
   const std::vector<MatrixType> types = all_matrix_types();
   for (std::size_t t = 0; t < types.size(); ++t)
-    for (index m : kShapes)
-      for (index n : kShapes) {
+    for (index m : small_sizes())
+      for (index n : small_sizes()) {
         if (sweep_skips(types[t], m, n)) continue;
         const std::uint64_t seed = 1000 + 97 * t + 7 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
         const TestMatrix<T> tm = make_test_matrix<T>(types[t], m, n, seed);
@@ -210,8 +208,8 @@ TYPED_TEST(Lstsq, NormalEquationsOnWellConditionedTallProblems) {
   std::uint64_t seed = 5000;
   for (LstsqMethod method : {LstsqMethod::normal_cholesky, LstsqMethod::normal_lu})
     for (MatrixType type : kWellConditioned)
-      for (index m : kShapes)
-        for (index n : kShapes) {
+      for (index m : small_sizes())
+        for (index n : small_sizes()) {
           if (n < 1 || n > m || (type == MatrixType::gaussian && m < 2 * n)) continue;  // square Gaussians are not well conditioned
           const TestMatrix<T> tm = make_test_matrix<T>(type, m, n, ++seed, copts);
           const double kappa = kappa_of_matrix(tm);
@@ -782,8 +780,8 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
   const std::vector<MatrixType> types = all_matrix_types();
   const double e = static_cast<double>(eps<T>());
   for (std::size_t t = 0; t < types.size(); ++t)
-    for (index m : kShapes)
-      for (index n : kShapes) {
+    for (index m : small_sizes())
+      for (index n : small_sizes()) {
         if (sweep_skips(types[t], m, n)) continue;
         const std::uint64_t seed = 9600 + 97 * t + 7 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
         const TestMatrix<T> tm = make_test_matrix<T>(types[t], m, n, seed);

@@ -24,8 +24,6 @@ template <class T>
 class Subspace : public RatioSuite<Subspace<T>, T> {};
 TYPED_TEST_SUITE(Subspace, Scalars, ScalarName);
 
-constexpr index kShapes[] = {0, 1, 2, 3, 5, 10, 50};
-
 const char* method_name(SubspaceMethod method) { return method == SubspaceMethod::svd ? "svd" : "cod"; }
 
 // The catalogue members whose numerical rank is known: every type with a known exact
@@ -75,8 +73,8 @@ LongMatrix transposed(const LongMatrix& A) {
 
 TYPED_TEST(Subspace, RankOfCatalogueMatricesWithKnownRank) {
   using T = TypeParam;
-  for (index m : kShapes)
-    for (index n : kShapes) {
+  for (index m : small_sizes())
+    for (index n : small_sizes()) {
       const std::uint64_t seed = 20000 + 100 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
       for (const TestMatrix<T>& tm : known_rank_matrices<T>(m, n, seed)) {
         SCOPED_TRACE(case_name<T>(tm.name, m, n, seed));
@@ -102,8 +100,8 @@ TYPED_TEST(Subspace, RankOfCatalogueMatricesWithKnownRank) {
 TYPED_TEST(Subspace, NullSpaceIsOrthonormalAndAnnihilated) {
   using T = TypeParam;
   for (SubspaceMethod method : {SubspaceMethod::svd, SubspaceMethod::cod})
-    for (index m : kShapes)
-      for (index n : kShapes) {
+    for (index m : small_sizes())
+      for (index n : small_sizes()) {
         const std::uint64_t seed = 21000 + 100 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
         for (const TestMatrix<T>& tm : known_rank_matrices<T>(m, n, seed)) {
           SCOPED_TRACE(case_name<T>(tm.name, m, n, seed) + " " + method_name(method));
@@ -132,8 +130,8 @@ TYPED_TEST(Subspace, NullSpaceIsOrthonormalAndAnnihilated) {
 // (||Q Q^T - U_r U_r^T|| / (max eps kappa_r)).
 TYPED_TEST(Subspace, RangeSpansTheColumnSpace) {
   using T = TypeParam;
-  for (index m : kShapes)
-    for (index n : kShapes) {
+  for (index m : small_sizes())
+    for (index n : small_sizes()) {
       const std::uint64_t seed = 22000 + 100 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
       for (const TestMatrix<T>& tm : known_rank_matrices<T>(m, n, seed)) {
         SCOPED_TRACE(case_name<T>(tm.name, m, n, seed));
@@ -162,8 +160,8 @@ TYPED_TEST(Subspace, RangeSpansTheColumnSpace) {
 // the rank (all within 30 m eps).
 TYPED_TEST(Subspace, ProjectorAndLeverageAreTheHatMatrix) {
   using T = TypeParam;
-  for (index m : kShapes)
-    for (index n : kShapes) {
+  for (index m : small_sizes())
+    for (index n : small_sizes()) {
       const std::uint64_t seed = 23000 + 100 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
       for (const TestMatrix<T>& tm : known_rank_matrices<T>(m, n, seed)) {
         SCOPED_TRACE(case_name<T>(tm.name, m, n, seed));

@@ -48,6 +48,10 @@ const char* type_name() {
   return std::is_same_v<T, float> ? "float" : "double";
 }
 
+// The sizes that break code, swept as m and as n: empty, one, two, odd, and sizes past
+// the smallest special cases.
+inline std::vector<index> small_sizes() { return {0, 1, 2, 3, 5, 10, 50}; }
+
 template <class T>
 T nan() {
   return std::numeric_limits<T>::quiet_NaN();
