@@ -99,8 +99,6 @@ inline bool is_permutation(VectorView<const index> perm) {
 // ---------------------------------------------------------------------------------------
 // Long-double arithmetic on views
 
-using Long = long double;
-
 template <class T>
 std::vector<Long> to_long_dense(MatrixView<const T> A) {
   std::vector<Long> out(static_cast<std::size_t>(A.rows() * A.cols()));

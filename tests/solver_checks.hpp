@@ -13,8 +13,6 @@
 
 namespace stela::test {
 
-using Long = long double;
-
 // A view's entries as a long double matrix (column-major, ld = rows).
 struct LongMatrix {
   index rows = 0, cols = 0;

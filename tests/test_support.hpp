@@ -33,6 +33,9 @@ namespace stela::test {
 
 constexpr double kThreshold = 30;  // LAPACK's test-ratio threshold
 
+// The type of the reference computations.
+using Long = long double;
+
 using Scalars = ::testing::Types<float, double>;
 
 // Typed tests print "float" / "double" instead of an index.
