@@ -22,7 +22,8 @@
 // Cross-val.:   with U, s from the SVD of the centred X, c = U^T y and
 //               g_j = lambda / (s_j^2 + lambda) (the part of direction j the fit leaves):
 //                 residual  e = (y - U c) + U diag(g) c,
-//                 hat diag  1 - h_ii = (1 - 1/n - ||U(i, :)||^2) + sum_j U_ij^2 g_j,
+//                 hat diag  1 - h_ii = (1 - b - ||U(i, :)||^2) + sum_j U_ij^2 g_j, with
+//                           b = 1/n for an intercept and 0 otherwise,
 //                 dof       = sum_j (1 - g_j) (+1 for the intercept),
 //                 GCV       = (||e||^2 / n) / (1 - dof / n)^2   (Golub, Heath, Wahba,
 //                             Technometrics 21(2), 1979),
@@ -36,8 +37,15 @@
 // Scaling:      X, Y and lambda are scaled by exact powers of two (X 2^-a, Y 2^-b,
 //               lambda 2^-2a) so that max |x_ij| and max |y_ij| lie in [1/2, 1) before any
 //               square is formed, and W = W_s 2^(b - a) after.
+// Reference:    P. C. Hansen, "Rank-Deficient and Discrete Ill-Posed Problems", SIAM 1998,
+//               ch. 4-7; Golub, Heath & Wahba 1979 (GCV); D. M. Allen, Technometrics 16(1),
+//               1974 (the PRESS / leave-one-out identity); Björck 1996, 2.7.
 // Cost:         svd: one thin SVD plus 2 d r k per lambda; cholesky: n d^2 + d^3 / 3
 //               (primal) or d n^2 + n^3 / 3 (dual); augmented_qr: 2 (n + d) d^2.
+// Stability:    svd and augmented_qr are backward stable for the regularised problem,
+//               whose condition number is about sqrt((s_1^2 + lambda) / (s_r^2 + lambda));
+//               cholesky squares it (the Gram matrix), as the normal equations do, and
+//               is here as the fast, well-known baseline.
 #include <algorithm>
 #include <cmath>
 #include <limits>

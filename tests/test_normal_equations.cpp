@@ -2,14 +2,14 @@
 // kappa(X)^2 eps on well-conditioned problems with a known solution, the statuses a
 // user meets on rank-deficient X and on the Läuchli matrix, jitter, bad input.
 //
-// The comparison with a QR solution is pending: QR is not on main yet. Meanwhile the
-// problems are built with a known least-squares solution w_true (consistent, Y = X w,
-// and inconsistent, Y = X w + r with r orthogonal to range(X)), which is what a QR
-// solution would be compared against anyway.
+// The problems are built with a known least-squares solution w_true (consistent,
+// Y = X w, and inconsistent, Y = X w + r with r orthogonal to range(X)); the normal
+// equations are checked against it and against the Householder QR solution.
 #include <cmath>
 
 #include "factorization_support.hpp"
 #include "stela/normal_equations.hpp"
+#include "stela/qr.hpp"
 
 namespace stela::test {
 namespace {
@@ -103,6 +103,33 @@ TYPED_TEST(NormalEquations, ErrorIsOfOrderKappaSquaredEps) {
     }
   }
   ::testing::Test::RecordProperty("worst_forward_error_ratio", std::to_string(worst));
+}
+
+// On well-conditioned X the normal equations agree with the QR solution to about
+// kappa^2 eps: QR's own error is about kappa eps, so the difference is the normal
+// equations' error.
+TYPED_TEST(NormalEquations, AgreeWithQrToKappaSquaredEps) {
+  using T = TypeParam;
+  for (auto [m, d] : {std::pair<index, index>{50, 10}, {200, 20}, {12, 12}})
+    for (long double kappa : test_kappas<T>())
+      for (long double residual : {0.0L, 1.0L}) {
+        const std::uint64_t seed = 500 + static_cast<std::uint64_t>(m + d);
+        SCOPED_TRACE(case_name<T>("known_kappa" + std::to_string(static_cast<long>(kappa)) +
+                                      (residual == 0 ? "_consistent" : "_inconsistent"),
+                                  m, d, seed));
+        const KnownProblem<T> p = known_problem<T>(m, d, 2, kappa, residual, seed);
+        Result<QR<T>> F = qr(MatrixView<const T>(p.X));
+        ASSERT_TRUE(F.ok());
+        Result<Matrix<T>> W_qr = F->solve(p.Y);
+        ASSERT_EQ(W_qr.status(), Status::ok);
+        const long double scale = kappa * kappa * std::max(m, d) * static_cast<long double>(eps<T>());
+        auto chol = normal_equations_cholesky<T>(p.X, p.Y);
+        auto lu = normal_equations_lu<T>(p.X, p.Y);
+        ASSERT_EQ(chol.status(), Status::ok);
+        ASSERT_EQ(lu.status(), Status::ok);
+        EXPECT_LT(relative_error<T>(chol->solution, *W_qr) / static_cast<double>(scale), kThreshold);
+        EXPECT_LT(relative_error<T>(lu->solution, *W_qr) / static_cast<double>(scale), kThreshold);
+      }
 }
 
 TYPED_TEST(NormalEquations, InPlaceMatchesHighLevelWithNaNWorkspace) {

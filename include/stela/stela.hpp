@@ -1,0 +1,20 @@
+// stela/stela.hpp — every public header of the core, for callers who want them all.
+#pragma once
+
+#include "stela/blas.hpp"
+#include "stela/cholesky.hpp"
+#include "stela/diagnostics.hpp"
+#include "stela/householder.hpp"
+#include "stela/lstsq.hpp"
+#include "stela/lu.hpp"
+#include "stela/matrix.hpp"
+#include "stela/normal_equations.hpp"
+#include "stela/qr.hpp"
+#include "stela/random.hpp"
+#include "stela/ridge.hpp"
+#include "stela/scalar.hpp"
+#include "stela/status.hpp"
+#include "stela/subspace.hpp"
+#include "stela/svd.hpp"
+#include "stela/tolerance.hpp"
+#include "stela/workspace.hpp"
