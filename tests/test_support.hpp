@@ -1,5 +1,6 @@
-// Shared test helpers: typed-test plumbing, NaN-filled padded storage, reference
-// products in long double, and LAPACK's scaled ratios (STYLE.md rule 17).
+// Shared test helpers: typed-test plumbing, NaN-filled padded storage and workspace,
+// the bitwise "untouched" check, reference products in long double, LAPACK's scaled
+// ratios (STYLE.md rule 17), and the fixture that records them.
 //
 // Every ratio divides an error by what backward-stable arithmetic allows for it, so a
 // correct routine gives ratios of order 1 whatever the size or scaling, and the
