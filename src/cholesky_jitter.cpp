@@ -26,9 +26,10 @@
 //               the diagonal, so the recorded info.jitter is exactly what L factors.
 // Stability:    that of xPOTRF for the shifted matrix: L L^T = A + tau I + dA.
 // Failure:      dimension_mismatch, invalid_argument (fixed tau negative, NaN or not
-//               representable in T), workspace_too_small, not_finite — all with A
-//               untouched — and not_positive_definite (info.failed_column of the last
-//               try).
+//               representable in T), workspace_too_small, not_finite (NaN/Inf in A, or
+//               a fixed tau that makes A + tau I overflow) — all with A untouched — and
+//               not_positive_definite (info.failed_column of the last try; adaptive
+//               retries also stop at a tau that would overflow the diagonal).
 #include <cmath>
 #include <limits>
 
@@ -52,6 +53,14 @@ constexpr int kMaxJitteredTries = std::numeric_limits<T>::digits10 + 1;
 template <class T>
 void copy_lower(MatrixView<const T> S, MatrixView<T> A) {
   for (index j = 0; j < A.cols(); ++j) copy(S.col(j).segment(j, A.rows() - j), A.col(j).segment(j, A.rows() - j));
+}
+
+// Whether every a_ii + tau is finite, so that A + tau I can be formed without overflow.
+template <class T>
+bool shift_fits(MatrixView<const T> A, T tau) {
+  for (index i = 0; i < A.rows(); ++i)
+    if (!(std::abs(A(i, i) + tau) <= safe_max<T>())) return false;
+  return true;
 }
 
 template <class T>
@@ -88,6 +97,7 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
   if (policy == JitterPolicy::fixed) {
     // 1. A := A + tau I;  2. A =: L L^T.
     const T tau = static_cast<T>(opts.jitter.tau);
+    if (!shift_fits(MatrixView<const T>(A), tau)) return Status::not_finite;  // A + tau I overflows
     add_to_diagonal(A, tau);
     info.jitter = static_cast<double>(tau);
     info.failed_column = detail::cholesky_blocked_kernel(A);
@@ -111,7 +121,9 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
   if (!(mean > T(0) && mean <= safe_max<T>())) return Status::not_positive_definite;
   T tau = static_cast<T>(n) * eps<T>() * mean;
   for (int k = 0; k < kMaxJitteredTries<T> && tau > T(0) && tau <= mean; ++k) {
-    // A := S + tau I (lower triangle), then A =: L L^T.
+    // A := S + tau I (lower triangle), then A =: L L^T. (tau <= mean <= max a_ii, so
+    // only a diagonal within a factor 2 of overflow can fail to shift.)
+    if (!shift_fits(MatrixView<const T>(S), tau)) break;
     copy_lower(MatrixView<const T>(S), A);
     add_to_diagonal(A, tau);
     info.jitter = static_cast<double>(tau);

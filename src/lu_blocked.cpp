@@ -27,7 +27,8 @@
 //               the rows in their current (interchanged) order.
 // Stability:    as xGETF2: L U = P A + dA with |dA| <= gamma_n |L| |U| up to the order
 //               of summation.
-// Failure:      dimension_mismatch, workspace_too_small, not_finite (A untouched);
+// Failure:      dimension_mismatch, workspace_too_small, not_finite (NaN/Inf in A, A
+//               untouched; or the elimination overflowed, A holding its result);
 //               singular: a zero pivot, reported for the first such column after the
 //               factorization completed (info.failed_column).
 #include <algorithm>
@@ -77,6 +78,8 @@ Status lu_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info, Works
     gemm(Op::none, Op::none, T(-1), MatrixView<const T>(A.block(j + jb, j, n - j - jb, jb)), MatrixView<const T>(A12),
          T(1), A.block(j + jb, j + jb, n - j - jb, right));
   }
+  // Growth can overflow finite input (rho_n up to 2^{n-1}): report it, never inf factors.
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
   return info.failed_column < 0 ? Status::ok : Status::singular;
 }
 

@@ -26,7 +26,8 @@
 // Failure:      a zero pivot (the whole column A(j:m, j) is zero) does not stop the
 //               elimination, as in xGETF2: the step has nothing to eliminate, U(j, j)
 //               = 0, and the first such j is reported (Status::singular,
-//               info.failed_column). Also dimension_mismatch, not_finite (A untouched).
+//               info.failed_column). Also dimension_mismatch, not_finite (NaN/Inf in
+//               A, A untouched; or the elimination overflowed, A holding its result).
 #include <cmath>
 
 #include "factorization_kernels.hpp"
@@ -81,6 +82,8 @@ Status lu_unblocked_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& i
   if (n == 0) return Status::ok;
 
   info.failed_column = detail::lu_panel_kernel(A, pivots);
+  // Growth can overflow finite input (rho_n up to 2^{n-1}): report it, never inf factors.
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
   return info.failed_column < 0 ? Status::ok : Status::singular;
 }
 

@@ -254,12 +254,10 @@ TYPED_TEST(Cholesky, ConditionEstimateBracketsTheTrueCondition) {
 TYPED_TEST(Cholesky, HighLevelKeepsTheValueOnFailure) {
   using T = TypeParam;
   const Matrix<T> A = indefinite_at<T>(20, 6, -1.0L, 3);
-  const Matrix<T> saved = A;
   auto f = cholesky<T>(A);
   EXPECT_EQ(f.status(), Status::not_positive_definite);
   EXPECT_EQ(f->info.failed_column, 6);
   EXPECT_EQ(f->L.rows(), 20);
-  EXPECT_TRUE(same_bits<T>(A, saved));
   const Matrix<T> B(20, 2, T(1));
   EXPECT_EQ(f->solve(B).status(), Status::not_positive_definite);
   EXPECT_EQ(f->solve(B.col(0)).status(), Status::not_positive_definite);
@@ -519,6 +517,28 @@ TYPED_TEST(CholeskyJitter, FixedFactorsTheShiftedMatrix) {
       EXPECT_LT(solve_residual_ratio<T>(shifted, *X, B), kThreshold);
     }
   }
+}
+
+// A shift that overflows the diagonal: never a factor with inf in it. Fixed: a = 0.9 max
+// with tau = 0.5 max is refused (not_finite, A untouched). Adaptive: diag(0.9, 0.8,
+// -0.15) max needs tau > 0.15 max, and the first such tau of the tenfold sequence (about
+// 0.34 max in double, 0.19 max in float) overflows a_11 + tau, so the retries stop.
+TYPED_TEST(CholeskyJitter, AShiftThatOverflowsIsRefused) {
+  using T = TypeParam;
+  const T big = std::numeric_limits<T>::max();
+  Matrix<T> A(1, 1, T(0.9) * big);
+  const Matrix<T> saved = A;
+  CholeskyInfo info;
+  EXPECT_EQ(cholesky_inplace(A.view(), info, Workspace(), {Jitter::fixed(0.5 * double(big))}), Status::not_finite);
+  EXPECT_TRUE(same_bits<T>(A, saved));
+  ASSERT_EQ(cholesky_inplace(A.view(), info, Workspace(), {Jitter::fixed(0.05 * double(big))}), Status::ok);
+  EXPECT_TRUE(std::isfinite(A(0, 0)));
+
+  Matrix<T> D(3, 3, T(0));
+  D(0, 0) = T(0.9) * big, D(1, 1) = T(0.8) * big, D(2, 2) = T(-0.15) * big;
+  auto f = cholesky<T>(D, {Jitter::adaptive()});
+  EXPECT_EQ(f.status(), Status::not_positive_definite);
+  for (index i = 0; i < 3; ++i) EXPECT_FALSE(std::isinf(f->L(i, i))) << i;
 }
 
 TYPED_TEST(CholeskyJitter, IndefiniteMatrixStillFailsWithTheColumnNamed) {

@@ -108,7 +108,8 @@ Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo& info);
 // The blocked factorization under a jitter policy. Workspace: an n x n copy of A's
 // lower triangle for the adaptive policy (each retry restarts from it), none otherwise.
 // Statuses as cholesky_blocked_inplace, plus invalid_argument (a fixed tau negative or
-// not finite) and workspace_too_small, both with A untouched. On success L L^T =
+// not finite), workspace_too_small and not_finite (also when A + tau I would overflow),
+// all with A untouched. On success L L^T =
 // A + info.jitter I; on not_positive_definite A holds the partial factor of the last
 // try, that of A + info.jitter I.
 template <class T>

@@ -35,7 +35,8 @@ struct LuInfo {
 
 // P A = L U column by column (LAPACK xGETF2). A n x n, pivots of size n. No workspace.
 // Statuses: dimension_mismatch (A not square, pivots of the wrong size), not_finite
-// (A untouched), singular (factorization complete, info.failed_column set).
+// (NaN/Inf in A, A untouched; or the elimination overflowed finite input, A then holding
+// its partial result), singular (factorization complete, info.failed_column set).
 template <class T>
 Status lu_unblocked_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info);
 

@@ -20,7 +20,7 @@ enum class Status {
   ok,
   dimension_mismatch,     // shapes of the arguments do not fit together
   invalid_argument,       // a value out of its documented range (negative lambda, ...)
-  not_finite,             // NaN or Inf in the input
+  not_finite,             // NaN or Inf in the input (or a result that overflowed)
   not_positive_definite,  // Cholesky met a pivot that is not positive (or NaN)
   singular,               // LU met an exactly zero pivot
   rank_deficient,         // a full-rank method met a (numerically) rank-deficient matrix
