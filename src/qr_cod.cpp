@@ -87,8 +87,13 @@ Status cod_solve_inplace(MatrixView<const T> QTZ, VectorView<const T> tau, Vecto
       X.cols() != nrhs)
     return Status::dimension_mismatch;
   if (rank < 0 || rank > k) return Status::invalid_argument;
-  for (index j = 0; j < n; ++j)
+  // perm must be a permutation, or rows of X would go unwritten. Checked by pairs (n^2/2
+  // comparisons, no memory), small next to the solve's O(m n nrhs) for the n of dense work.
+  for (index j = 0; j < n; ++j) {
     if (perm[j] < 0 || perm[j] >= n) return Status::invalid_argument;
+    for (index i = 0; i < j; ++i)
+      if (perm[i] == perm[j]) return Status::invalid_argument;
+  }
   if (!work.holds(cod_solve_workspace_size<T>(m, n, nrhs))) return Status::workspace_too_small;
   if (!all_finite(QTZ) || !all_finite(tau) || !all_finite(tau_z) || !all_finite(MatrixView<const T>(B)))
     return Status::not_finite;

@@ -234,8 +234,8 @@ Status cod_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, Vect
 //       of the rank-r approximation, so their column norms are the residual norms
 //       (up to R's discarded trailing block, which is below the rank threshold).
 //   X   n x nrhs; on exit the solution.
-// Statuses: dimension_mismatch, invalid_argument (rank out of [0, min(m, n)] or a perm
-// entry out of [0, n)), workspace_too_small, not_finite.
+// Statuses: dimension_mismatch, invalid_argument (rank out of [0, min(m, n)], or perm
+// not a permutation of 0..n-1), workspace_too_small, not_finite.
 template <class T>
 WorkspaceSize cod_solve_workspace_size(index m, index n, index nrhs);
 template <class T>
