@@ -77,7 +77,7 @@ void qr_factor(benchmark::State& state, Shape s, QrVariant variant, QrBlocking b
     const Status status = variant == QrVariant::unblocked
                               ? householder_qr_unblocked_inplace(A.view(), tau.view(), buffer.workspace())
                               : householder_qr_inplace(A.view(), tau.view(), buffer.workspace(), blocking);
-    benchmark::DoNotOptimize(status);
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();
   }
   state.counters["flops"] = flop_rate(qr_flops(s));
@@ -101,8 +101,9 @@ struct ApplyQtProblem {
   ApplyQtProblem(Shape s, index w)
       : F(gaussian<T>(s.m, s.n, 4)), tau(std::min(s.m, s.n)), C0(gaussian<T>(s.m, w, 5)), C(s.m, w) {
     WorkspaceBuffer buffer(householder_qr_workspace_size<T>(s.m, s.n));
-    householder_qr_inplace(F.view(), tau.view(), buffer.workspace());
+    status = householder_qr_inplace(F.view(), tau.view(), buffer.workspace());
   }
+  Status status = Status::ok;  // of the factorization; the benchmarks skip with it unless ok
 };
 
 // The median of the values (0 when there are none); reorders them.
@@ -129,13 +130,13 @@ void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
     copy(MatrixView<const T>(A0), A.view());
     const double t0 = thread_seconds();
     Status status = householder_qr_unblocked_inplace(A.view(), tau.view(), buffer.workspace());
-    benchmark::DoNotOptimize(status);
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();
     const double t1 = thread_seconds();
     copy(MatrixView<const T>(A0), A.view());
     const double t2 = thread_seconds();
     status = householder_qr_inplace(A.view(), tau.view(), buffer.workspace(), blocking);
-    benchmark::DoNotOptimize(status);
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();
     const double t3 = thread_seconds();
     ratios.push_back((t1 - t0) / std::max(t3 - t2, 1e-9));
@@ -149,6 +150,7 @@ void qr_speedup(benchmark::State& state, Shape s, QrBlocking blocking) {
 template <class T>
 void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
   ApplyQtProblem<T> p(s, w);
+  if (p.status != Status::ok) state.SkipWithError(to_string(p.status));
   const index k = p.tau.size();
   const QrBlocking none{blocking.block_size, std::numeric_limits<index>::max(), 0};
   WorkspaceBuffer buffer(max(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking),
@@ -162,7 +164,7 @@ void apply_speedup(benchmark::State& state, Shape s, index w, QrBlocking blockin
       const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(p.F),
                                                VectorView<const T>(p.tau), p.C.view(), buffer.workspace(),
                                                variant == 0 ? none : blocking);
-      benchmark::DoNotOptimize(status);
+      if (status != Status::ok) state.SkipWithError(to_string(status));
       benchmark::ClobberMemory();
       t[variant] = thread_seconds() - t0;
     }
@@ -182,7 +184,7 @@ void qr_pivoted_factor(benchmark::State& state, Shape s) {
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
     const Status status = qr_pivoted_inplace(A.view(), tau.view(), perm.view(), buffer.workspace());
-    benchmark::DoNotOptimize(status);
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();
   }
   state.counters["flops"] = flop_rate(qr_flops(s));
@@ -201,7 +203,7 @@ void cod_factor(benchmark::State& state, Shape s) {
     copy(MatrixView<const T>(A0), A.view());
     const Status status = cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{},
                                       buffer.workspace());
-    benchmark::DoNotOptimize(status);
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();
   }
   state.counters["flops"] = flop_rate(qr_flops(s));
@@ -212,13 +214,14 @@ void cod_factor(benchmark::State& state, Shape s) {
 template <class T>
 void apply_qt(benchmark::State& state, Shape s, index w, QrBlocking blocking) {
   ApplyQtProblem<T> p(s, w);
+  if (p.status != Status::ok) state.SkipWithError(to_string(p.status));
   const index k = p.tau.size();
   WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(Side::left, s.m, w, k, blocking));
   for (auto _ : state) {
     copy(MatrixView<const T>(p.C0), p.C.view());
     const Status status = qr_apply_q_inplace(Side::left, Op::transpose, MatrixView<const T>(p.F),
                                              VectorView<const T>(p.tau), p.C.view(), buffer.workspace(), blocking);
-    benchmark::DoNotOptimize(status);
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();
   }
   const double m = double(s.m), kk = double(k), ww = double(w);
