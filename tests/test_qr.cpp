@@ -120,26 +120,20 @@ TYPED_TEST(HouseholderQr, FactorsEveryCatalogueTypeAndShape) {
   for_each_catalogue_case<T>(small_sizes(), 1000, {}, check);
 }
 
-// Both sides of the block size (32) and of 128: at the default block size and with no
-// crossover, these sizes take the blocked path of the factorization, of forming Q and
-// (with 33 vectors) of applying Q: partial last panels at 127 and 129, a single-column
-// last panel at 257. One catalogue type per shape, rotating through types that stress
-// different things.
-TYPED_TEST(HouseholderQr, FactorsAcrossTheBlockEdges) {
+// Both sides of the block size (32) and of 128, for the whole catalogue: at the default
+// block size and with no crossover, these sizes take the blocked path of the
+// factorization, of forming Q and (with 33 vectors) of applying Q: partial last panels
+// at 127 and 129, a single-column last panel at 257. Q and Q^T from the left and the
+// right are checked in turn, one combination per case, against the unblocked code.
+TYPED_TEST(HouseholderQr, FactorsEveryCatalogueTypeAcrossTheBlockEdges) {
   using T = TypeParam;
-  const MatrixType types[] = {MatrixType::gaussian, MatrixType::near_overflow, MatrixType::graded_columns,
-                              MatrixType::geometric, MatrixType::near_underflow, MatrixType::rank_deficient};
-  index count = 0;
-  for (index s : block_edge_sizes())
-    for (const Shape& shape : shapes_of(s)) {
-      const MatrixType type = types[count++ % 6];
-      const std::uint64_t seed = 2000 + static_cast<std::uint64_t>(s);
-      const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed);
-      SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
-      // Q and Q^T from the left and the right in turn, on 33 vectors (just past the apply crossover).
-      check_factorization<TestFixture, T>(tm.A, QrBlocking{QrBlocking::kBlockSize, 0, 32}, 33, false,
-                                          /*thorough=*/false, static_cast<int>(count % 4));
-    }
+  int count = 0;
+  const auto check = [&count](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
+    SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
+    check_factorization<TestFixture, T>(tm.A, QrBlocking{QrBlocking::kBlockSize, 0, 32}, 33, false,
+                                        /*thorough=*/false, count++ % 4);
+  };
+  for_each_catalogue_case<T>(block_edge_sizes(), 2000, {}, check);
 }
 
 // Tiny blocks and no crossover run every blocked branch (partial last panel, trailing
@@ -238,7 +232,15 @@ void check_solve(const TestMatrix<T>& tm, MatrixView<const T> B0, bool consisten
   EXPECT_TRUE(X.padding_untouched());
   const MatrixView<const T> Xv = X.view();
   if (m >= n) {
-    EXPECT_RATIO(consistent ? "optimality (consistent)" : "optimality (residual)", optimality_ratio(A, Xv, B0, consistent));
+    if (consistent && may_be_singular) {
+      // Possibly singular to working precision without a small |r_jj| (Kahan at 257:
+      // unpivoted QR cannot see it). A backward-stable solve then promises a residual
+      // of order eps (||A|| ||X|| + ||B||), not eps ||B||: the normwise backward error.
+      EXPECT_RATIO("backward error (ill-conditioned, consistent)", residual_ratio(A, Xv, B0));
+    } else {
+      EXPECT_RATIO(consistent ? "optimality (consistent)" : "optimality (residual)",
+                   optimality_ratio(A, Xv, B0, consistent));
+    }
     // Rows n..m-1 of Q^T B carry the residual norms.
     for (double ratio : residual_norm_ratios(A, Xv, B0, MatrixView<const T>(B.view()), n))
       EXPECT_RATIO("residual norm from Q^T B", ratio);
@@ -279,7 +281,7 @@ TYPED_TEST(HouseholderQr, SolvesFullRankLeastSquaresAndMinimumNorm) {
       }
     }
   };
-  for_each_catalogue_case<T>({1, 2, 3, 5, 10, 50}, 5000, opts, check);
+  for_each_catalogue_case<T>(solve_sizes(), 5000, opts, check);
 }
 
 // A full-row-rank wide matrix whose leading m x m block is singular: R1 has a zero on

@@ -56,6 +56,22 @@ const char* type_name() {
 // the smallest special cases.
 inline std::vector<index> small_sizes() { return {0, 1, 2, 3, 5, 10, 50}; }
 
+// Whether this build runs under AddressSanitizer (the debug preset, about ten times
+// slower than release). The widest sweeps at the big sizes then take a rotating subset of
+// the catalogue: the sanitizers look for memory errors, which every path still meets,
+// and the release run of the README test command covers the whole catalogue.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitizedBuild = true;
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+
 template <class T>
 T nan() {
   return std::numeric_limits<T>::quiet_NaN();
