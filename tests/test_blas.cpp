@@ -151,7 +151,8 @@ TYPED_TEST(Blas, GemvMatchesReferenceForBothOps) {
   for (Op trans : {Op::none, Op::transpose})
     for (index m : {0, 1, 3, 17, 64})
       for (index n : {0, 1, 5, 33}) {
-        SCOPED_TRACE(testing::Message() << type_name<T>() << " gemv " << op_name(trans) << " " << m << "x" << n);
+        SCOPED_TRACE(testing::Message() << type_name<T>() << " gemv " << op_name(trans) << " " << m << "x" << n
+                                        << " seed " << 100 + m * 7 + n);
         Matrix<T> A0 = random_matrix<T>(m, n, 100 + m * 7 + n);
         Padded<T> A = Padded<T>::from(A0);
         const index xs = trans == Op::none ? n : m, ys = trans == Op::none ? m : n;
@@ -230,7 +231,7 @@ TYPED_TEST(Blas, TrsvAndTrmvInvertEachOther) {
       for (Diag diag : {Diag::non_unit, Diag::unit})
         for (index n : {0, 1, 2, 5, 40}) {
           SCOPED_TRACE(testing::Message() << type_name<T>() << " n " << n << " uplo " << int(uplo) << " trans "
-                                          << op_name(trans) << " diag " << int(diag));
+                                          << op_name(trans) << " diag " << int(diag) << " seed " << 40 + n);
           Matrix<T> A = triangular<T>(n, uplo, 40 + n);
           Matrix<T> D = dense_triangle<T>(A, uplo, diag);
           Matrix<T> b = random_matrix<T>(n, 1, 9);
@@ -259,7 +260,7 @@ TYPED_TEST(Blas, GemmMatchesReferenceForAllTransposes) {
       for (const auto& s : sizes) {
         const index m = s[0], n = s[1], k = s[2];
         SCOPED_TRACE(testing::Message() << type_name<T>() << " gemm " << op_name(ta) << op_name(tb) << " m " << m
-                                        << " n " << n << " k " << k);
+                                        << " n " << n << " k " << k << " seeds " << 1 + m << "," << 2 + n << "," << 3 + k);
         Matrix<T> A0 = ta == Op::none ? random_matrix<T>(m, k, 1 + m) : random_matrix<T>(k, m, 1 + m);
         Matrix<T> B0 = tb == Op::none ? random_matrix<T>(k, n, 2 + n) : random_matrix<T>(n, k, 2 + n);
         Matrix<T> C0 = random_matrix<T>(m, n, 3 + k);
@@ -299,7 +300,7 @@ TYPED_TEST(Blas, SyrkMatchesReferenceOnItsTriangleOnly) {
     for (Op trans : {Op::none, Op::transpose})
       for (index n : {0, 1, 5, 16, 17, 40})
         for (index k : {0, 3, 37}) {
-          SCOPED_TRACE(testing::Message() << type_name<T>() << " syrk n " << n << " k " << k);
+          SCOPED_TRACE(testing::Message() << type_name<T>() << " syrk n " << n << " k " << k << " seed " << 7 + n);
           Matrix<T> A = trans == Op::none ? random_matrix<T>(n, k, 7 + n) : random_matrix<T>(k, n, 7 + n);
           Matrix<T> C0 = random_matrix<T>(n, n, 8);
           Padded<T> C = Padded<T>::from(C0);
@@ -355,7 +356,7 @@ TYPED_TEST(Blas, TrsmAndTrmmForEverySideUploTransDiag) {
               const index m = side == Side::left ? n : other, cols = side == Side::left ? other : n;
               SCOPED_TRACE(testing::Message() << type_name<T>() << " side " << int(side) << " uplo " << int(uplo)
                                               << " trans " << op_name(trans) << " diag " << int(diag) << " n " << n
-                                              << " B " << m << "x" << cols);
+                                              << " B " << m << "x" << cols << " seeds " << 70 + n << "," << 80 + other);
               Matrix<T> A = triangular<T>(n, uplo, 70 + n);
               Matrix<T> D = dense_triangle<T>(A, uplo, diag);
               Matrix<T> B0 = random_matrix<T>(m, cols, 80 + other);
