@@ -624,7 +624,45 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
   expect_failure({"rank", disguised}, 2, {"A.dat: this is a NumPy .npy file, not text"});
   // --output to a directory that does not exist: exit 2, and no result on standard output.
   expect_failure({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt")}, 2, {"cannot open for writing"});
-  EXPECT_EQ(run({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt"), "--json"}).out, "");
+  EXPECT_EQ(run({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt")}).out, "");
+}
+
+// Regression (issue 7): with --json, failures of exit status 2 printed nothing on
+// standard output; now every failure after the arguments are read is one JSON object
+// with "status" and "message", and the message also goes to standard error.
+TEST_F(Cli, JsonFailuresOfExitTwoAreOneJsonObjectToo) {
+  const std::string X = write_matrix("X.txt", kX), y = write_matrix("y.txt", ky);
+  struct Case {
+    std::vector<std::string> args;
+    const char* status;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {{"rank", path("nosuch.txt")}, "invalid_input", "nosuch.txt: cannot open"},
+      {{"lstsq", X, write("junk.txt", "1 x\n")}, "invalid_input", "junk.txt: line 1, column 3: cannot read 'x'"},
+      {{"lstsq", X, y, "--output", path("no/such/dir/W.npy")}, "output_error", "W.npy: cannot open for writing"},
+      {{"lstsq", X, write("y4.txt", "1\n2\n3\n4\n")}, "dimension_mismatch", "X.txt has 3 rows"},
+      {{"ridge", X, y, "--lambda", "-1"}, "usage_error", "--lambda must be non-negative"},
+      {{"stability", "--out", write("file.txt", "x") + "/dir"}, "output_error", "cannot create the directory"},
+      {{"lstsq", write("nan.txt", "1 0\nnan 1\n1 1\n"), y}, "not_finite", "nan.txt: row 2, column 1 is nan"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = c.args;
+    args.push_back("--json");
+    std::string line = "stela";
+    for (const auto& a : args) line += " " + a;
+    SCOPED_TRACE(line);
+    const Output o = run(args);
+    EXPECT_EQ(o.code, std::string(c.status) == "not_finite" ? 3 : 2) << o.err;
+    const JsonValue v = parse_json(o.out);
+    ASSERT_EQ(v.kind, JsonValue::object) << o.out;
+    EXPECT_EQ(v.members.size(), 2u) << o.out;  // status and message, nothing else
+    EXPECT_EQ(text_of(at(v, "status")), c.status);
+    EXPECT_TRUE(contains(text_of(at(v, "message")), c.message_part)) << o.out;
+    EXPECT_TRUE(contains(o.err, c.message_part)) << o.err;
+    // Without --json, standard output stays empty.
+    EXPECT_EQ(run(c.args).out, "");
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -633,7 +671,7 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
 TEST_F(Cli, MalformedInputIsExitTwoWithFileLineAndColumn) {
   const std::string y = write_matrix("y.txt", ky);
   expect_failure({"lstsq", write("ragged.txt", "1 2\n3\n4 5\n"), y}, 2,
-                 {"ragged.txt: line 2 has 1 value, expected 2 (as on line 1)"});
+                 {"ragged.txt: line 2, column 2: missing value (the row has 1 value, expected 2 as on line 1)"});
   expect_failure({"lstsq", write("junk.txt", "1 2\n3 abc\n4 5\n"), y}, 2,
                  {"junk.txt: line 2, column 3: cannot read 'abc' as a number"});
   expect_failure({"rank", write("empty.txt", "")}, 2, {"empty.txt", "empty"});
@@ -668,6 +706,12 @@ TEST_F(Cli, NonFiniteDataIsExitThreeNamingNotFinite) {
   expect_failure({"rank", write("inf.npy", npy("<f8", false, "(1, 2)", raw<double>({1, HUGE_VAL})))}, 3,
                  {"not_finite", "inf.npy: row 1, column 2 is inf"});
   expect_failure({"lstsq", write_matrix("X.txt", kX), write("yinf.txt", "1\n-inf\n2\n")}, 3, {"not_finite", "yinf.txt"});
+  // Beyond the double range: the message quotes the token and says it overflows
+  // (regression, issue 7: it said "is inf").
+  expect_failure({"rank", write("huge.txt", "1 1e400\n2 3\n")}, 3,
+                 {"stela rank: not_finite: ", "huge.txt: line 1, column 3: '1e400' overflows"});
+  expect_failure({"rank", write("huge.mtx", "%%MatrixMarket matrix array real general\n1 1\n-2e308\n")}, 3,
+                 {"not_finite", "huge.mtx: line 3, column 1: '-2e308' overflows"});
   // Finite in double, Inf in single precision.
   expect_failure({"cond", write("big.txt", "1e300 1\n1 1\n"), "--float"}, 3,
                  {"not_finite", "big.txt: row 1, column 1 is 1e+300, beyond single precision"});

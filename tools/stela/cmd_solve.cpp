@@ -241,7 +241,7 @@ template <class T>
 void run_compare(const Invocation& inv) {
   const Problem<T> p = read_problem<T>(inv);
   if (p.Y.cols() != 1)
-    fail_usage("dimension_mismatch: compare takes one right-hand side, but " + display_name(inv.operands[1]) +
+    fail_dimension_mismatch("compare takes one right-hand side, but " + display_name(inv.operands[1]) +
                " is " + shape(p.Y.rows(), p.Y.cols()));
   CompareOptions opts;
   opts.tolerance = rank_tolerance(inv);

@@ -547,16 +547,16 @@ int stability_main(const Invocation& inv) {
     std::error_code ec;
     if (!cfg.out_dir.empty() && !std::filesystem::is_directory(cfg.out_dir, ec)) {
       std::filesystem::create_directories(cfg.out_dir, ec);
-      if (ec) fail_usage(cfg.out_dir + ": cannot create the directory: " + ec.message());
+      if (ec) fail_output(cfg.out_dir + ": cannot create the directory: " + ec.message());
     }
     const std::string csv_path = join_path(cfg.out_dir, "stability.csv");
     io::Expected<void> w = io::write_file(csv_path, make_csv(cfg, sweep));
-    if (!w) fail_usage(w.error().message);
+    if (!w) fail_output(w.error().message);
     files.push_back(csv_path);
     for (std::size_t p = 0; p < cfg.problems.size(); ++p) {
       const std::string svg_path = join_path(cfg.out_dir, svg_name(cfg.problems[p]));
       io::Expected<void> ws = io::write_file(svg_path, make_svg(cfg, sweep, p));
-      if (!ws) fail_usage(ws.error().message);
+      if (!ws) fail_output(ws.error().message);
       files.push_back(svg_path);
     }
   }
