@@ -878,6 +878,11 @@ TEST_F(Cli, StabilitySweepOptionsJsonAndSinglePrecision) {
   EXPECT_TRUE(contains(f.out, "1.000e+08"));  // the single-precision default range
 
   expect_failure({"stability", "--rows", "10", "--cols", "20"}, 2, {"--cols must not exceed --rows"});
+  // Regression (issue 7): one column has condition number 1 whatever kappa is asked
+  // for; the sweep labelled its rows with kappas it never made.
+  expect_failure({"stability", "--cols", "1"}, 2, {"--cols must be at least 2", "condition number 1"});
+  expect_failure({"stability", "--rows", "3", "--cols", "1", "--no-files"}, 2, {"--cols must be at least 2"});
+  EXPECT_EQ(run({"stability", "--rows", "2", "--cols", "2", "--no-files", "--points", "2", "--seeds", "1"}).code, 0);
   expect_failure({"stability", "--kappa-min", "0.5"}, 2, {"need 1 <= --kappa-min <= --kappa-max"});
   expect_failure({"stability", "--residual", "1"}, 2, {"--residual must lie strictly between 0 and 1"});
   expect_failure({"stability", "--points", "0"}, 2, {"--points needs an integer from 1 to 200"});
@@ -886,6 +891,90 @@ TEST_F(Cli, StabilitySweepOptionsJsonAndSinglePrecision) {
   EXPECT_EQ(run({"stability", "--out", path("new/dir"), "--points", "2", "--seeds", "1"}).code, 0);
   EXPECT_TRUE(std::filesystem::exists(path("new/dir/stability.csv")));
   expect_failure({"stability", "--out", write("file.txt", "x") + "/dir"}, 2, {"file.txt/dir: cannot create the directory"});
+}
+
+// The rows of the table titled `title` in `text`: the cells of each row after the
+// header, split at white space, with the "*" of partial medians removed.
+std::vector<std::vector<std::string>> table_after(const std::string& text, const std::string& title) {
+  std::vector<std::vector<std::string>> rows;
+  const std::size_t at_title = text.find(title + "\n");
+  if (at_title == std::string::npos) return rows;
+  std::istringstream lines(text.substr(at_title + title.size() + 1));
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line) && !line.empty()) {
+    std::istringstream cells(line);
+    std::vector<std::string> row;
+    std::string cell;
+    while (cells >> cell) row.push_back(cell.back() == '*' ? cell.substr(0, cell.size() - 1) : cell);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// Regression (issue 7: "for each point the relative forward error, the relative
+// residual and the optimality ratio ... Prints a table"): the printed output had the
+// forward error only. Each of the three is a table, and its entries are the JSON's.
+TEST_F(Cli, StabilityTablesShowForwardErrorResidualAndOptimality) {
+  const std::vector<std::string> args{"stability", "--no-files", "--rows", "30", "--cols", "5", "--kappa-min", "1",
+                                      "--kappa-max", "1e12", "--points", "4", "--seeds", "2", "--methods",
+                                      "qr,svd,normal-lu"};
+  const Output text = run(args);
+  ASSERT_EQ(text.code, 0) << text.err;
+  const JsonValue v = run_json(args);
+  const std::vector<double> kappas = numbers(at(v, "kappas"));
+  ASSERT_EQ(kappas.size(), 4u);
+  const JsonValue& problems = at(v, "problems");
+  ASSERT_EQ(problems.items.size(), 2u);
+  struct Column {
+    const char* title;
+    const char* field;
+  };
+  const Column columns[] = {
+      {"relative forward error ||w - w_true|| / ||w_true||", "forward_error"},
+      {"relative residual error ||r - r_true|| / ||y||", "residual_error"},
+      {"optimality ratio ||X^T r|| / (||X||_F (||X||_F ||w|| + ||y||) max(m, n) eps)", "optimality"},
+  };
+  // The consistent problem's tables come first, then the inconsistent one's.
+  const std::size_t split_at = text.out.find("inconsistent problem");
+  ASSERT_NE(split_at, std::string::npos);
+  const std::string parts[] = {text.out.substr(0, split_at), text.out.substr(split_at)};
+  for (std::size_t p = 0; p < 2; ++p) {
+    const JsonValue& methods = at(problems.items[p], "methods");
+    ASSERT_EQ(methods.items.size(), 3u);
+    for (const Column& column : columns) {
+      SCOPED_TRACE(std::string(text_of(at(problems.items[p], "problem"))) + ": " + column.field);
+      const std::vector<std::vector<std::string>> rows = table_after(parts[p], column.title);
+      ASSERT_EQ(rows.size(), kappas.size()) << parts[p];
+      for (std::size_t k = 0; k < kappas.size(); ++k) {
+        ASSERT_EQ(rows[k].size(), 4u);  // kappa and the three methods
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%.3e", kappas[k]);
+        EXPECT_EQ(rows[k][0], expected);
+        for (std::size_t q = 0; q < 3; ++q) {
+          const double x = numbers(at(methods.items[q], column.field))[k];
+          if (std::isnan(x)) {
+            EXPECT_EQ(rows[k][q + 1], "failed");
+          } else {
+            std::snprintf(expected, sizeof expected, "%.3e", x);
+            EXPECT_EQ(rows[k][q + 1], expected) << "kappa " << kappas[k] << ", method " << q;
+          }
+        }
+      }
+    }
+  }
+  // What the tables are for: qr and svd keep the optimality ratio below 30 and the
+  // residual error near eps at every kappa; normal-lu fails at kappa = 1e12.
+  const std::vector<std::vector<std::string>> optimality = table_after(parts[0], columns[2].title);
+  const std::vector<std::vector<std::string>> residual = table_after(parts[0], columns[1].title);
+  ASSERT_EQ(optimality.size(), 4u);
+  ASSERT_EQ(residual.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k)
+    for (std::size_t q = 1; q <= 2; ++q) {
+      EXPECT_LT(std::strtod(optimality[k][q].c_str(), nullptr), kThreshold) << k << " " << q;
+      EXPECT_LT(std::strtod(residual[k][q].c_str(), nullptr), 1e3 * kEps) << k << " " << q;
+    }
+  EXPECT_EQ(optimality[3][3], "failed");
 }
 
 }  // namespace
