@@ -507,12 +507,66 @@ TEST_F(Cli, RidgeForOneLambdaByEveryMethodAndByCrossValidation) {
   EXPECT_TRUE(contains(text.out, "best lambda"));
   EXPECT_TRUE(contains(text.out, "solution W at the best lambda (2 x 1):"));
 
+  // Only cholesky has a form to choose; svd and augmented-qr say nothing about one.
+  EXPECT_EQ(member(run_json({"ridge", X, y, "--lambda", "1"}), "form"), nullptr);
+  EXPECT_EQ(member(run_json({"ridge", X, y, "--lambda", "1", "--method", "augmented-qr"}), "form"), nullptr);
+
   expect_failure({"ridge", X, y, "--lambda", "-1"}, 2, {"--lambda must be non-negative, got -1"});
   expect_failure({"ridge", X, y, "--lambdas", "1,-2"}, 2, {"--lambdas must be non-negative"});
   expect_failure({"ridge", X, y, "--lambdas", "1,,2"}, 2, {"--lambdas needs comma-separated finite numbers"});
   expect_failure({"ridge", X, y}, 2, {"exactly one of --lambda"});
   expect_failure({"ridge", X, y, "--lambda", "1", "--lambdas", "1,2"}, 2, {"exactly one of --lambda"});
   expect_failure({"ridge", X, y, "--lambda", "1", "--cv", "gcv"}, 2, {"--cv needs --lambdas"});
+}
+
+// Regression (issue 7, after issue 6: "say which is chosen and why"): ridge by
+// cholesky reports the primal or dual form and the reason, and ridge's failures
+// recommend ridge methods, not lstsq ones.
+TEST_F(Cli, RidgeCholeskySaysWhichFormAndWhyAndHintsNameRidgeMethods) {
+  // Tall (n = 3 > d = 2): primal. Wide (n = 2 < d = 4): dual.
+  const std::string tall = write_matrix("tall.txt", kX), y3 = write_matrix("y3.txt", ky);
+  const std::string wide = write_matrix("wide.txt", Matrix<double>{{1, 2, 3, 4}, {5, 6, 7, 9}});
+  const std::string y2 = write_matrix("y2.txt", Matrix<double>{{1}, {2}});
+  const JsonValue primal = run_json({"ridge", tall, y3, "--lambda", "0.5", "--method", "cholesky"});
+  EXPECT_EQ(text_of(at(primal, "form")), "primal");
+  EXPECT_TRUE(contains(text_of(at(primal, "form_reason")), "d = 2 <= n = 3")) << text_of(at(primal, "form_reason"));
+  EXPECT_TRUE(contains(text_of(at(primal, "form_reason")), "(X^T X + lambda I) W = X^T Y, 2 x 2"));
+  const JsonValue dual = run_json({"ridge", wide, y2, "--lambda", "0.5", "--method", "cholesky"});
+  EXPECT_EQ(text_of(at(dual, "form")), "dual");
+  EXPECT_TRUE(contains(text_of(at(dual, "form_reason")), "d = 4 > n = 2")) << text_of(at(dual, "form_reason"));
+  EXPECT_TRUE(contains(text_of(at(dual, "form_reason")), "(X X^T + lambda I) Z = Y, 2 x 2"));
+  // Both forms give the ridge solution: the same W as the svd method.
+  const std::vector<double> w_dual = numbers(at(dual, "solution"));
+  const std::vector<double> w_svd = numbers(at(run_json({"ridge", wide, y2, "--lambda", "0.5"}), "solution"));
+  ASSERT_EQ(w_dual.size(), 4u);
+  ASSERT_EQ(w_svd.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(w_dual[i], w_svd[i], 1e3 * kTol) << i;
+  const Output text = run({"ridge", wide, y2, "--lambda", "0.5", "--method", "cholesky"});
+  EXPECT_EQ(text.code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "\nform                  dual: d = 4 > n = 2")) << text.out;
+  EXPECT_TRUE(contains(run({"ridge", tall, y3, "--lambda", "0.5", "--method", "cholesky"}).out,
+                       "\nform                  primal: d = 2 <= n = 3"));
+
+  // Failures: X = [1 1] three times has rank 1, so lambda = 0 leaves X^T X singular
+  // (cholesky) and the augmented matrix rank-deficient (augmented-qr).
+  const std::string rank1 = write_matrix("rank1.txt", Matrix<double>{{1, 1}, {1, 1}, {1, 1}});
+  const Output chol = run({"ridge", rank1, y3, "--lambda", "0", "--method", "cholesky"});
+  EXPECT_EQ(chol.code, 3);
+  EXPECT_TRUE(contains(chol.err, "stela ridge: not_positive_definite: ridge by cholesky")) << chol.err;
+  EXPECT_TRUE(contains(chol.err, "use --method svd or augmented-qr")) << chol.err;
+  const Output qr = run({"ridge", rank1, y3, "--lambda", "0", "--method", "augmented-qr"});
+  EXPECT_EQ(qr.code, 3);
+  EXPECT_TRUE(contains(qr.err, "stela ridge: rank_deficient: ridge by augmented-qr")) << qr.err;
+  EXPECT_TRUE(contains(qr.err, "use --method svd")) << qr.err;
+  for (const Output* o : {&chol, &qr})
+    for (const char* lstsq_only : {"qrcp", "jacobi", "normal", ", qr or"})
+      EXPECT_FALSE(contains(o->err, lstsq_only)) << o->err;
+  // The svd method takes the same problem (minimum norm at lambda = 0).
+  EXPECT_EQ(run({"ridge", rank1, y3, "--lambda", "0"}).code, 0);
+  // --lambdas scores from one SVD: another --method is refused, not silently ignored.
+  expect_failure({"ridge", tall, y3, "--lambdas", "0.1,1", "--method", "cholesky"}, 2,
+                 {"--method cholesky applies to --lambda only"});
+  EXPECT_EQ(run({"ridge", tall, y3, "--lambdas", "0.1,1", "--method", "svd"}).code, 0);
 }
 
 TEST_F(Cli, CompareRunsEveryMethodSideBySide) {
