@@ -32,6 +32,9 @@
 #ifndef STELA_CLI_PATH
 #error "STELA_CLI_PATH must name the stela binary"
 #endif
+#ifndef STELA_SOURCE_DIR
+#error "STELA_SOURCE_DIR must name the top of the source tree (the demo names files in it)"
+#endif
 
 namespace stela::test {
 namespace {
@@ -789,6 +792,20 @@ TEST_F(Cli, DemoShowsTheWorkedExamplesDeterministically) {
                               "3. The projection (hat) matrix", "4. Two ways to solve least squares",
                               "warning: cond(X) = 1.000e+10 > 1e8"})
     EXPECT_TRUE(contains(first.out, heading)) << heading;
+
+  // Regression (issue 7): the demo's "Try:" commands name files that exist in the
+  // source tree (it named X.txt and y.txt, which do not), and they run.
+  const std::string src = std::string(STELA_SOURCE_DIR) + "/";
+  for (const char* file : {"docs/examples/rank_deficient.txt", "docs/examples/X.npy", "docs/examples/y.npy"}) {
+    EXPECT_TRUE(contains(first.out, file)) << file;
+    EXPECT_TRUE(std::filesystem::exists(src + file)) << file;
+  }
+  EXPECT_TRUE(contains(first.out, "stela null docs/examples/rank_deficient.txt"));
+  EXPECT_TRUE(contains(first.out, "stela compare docs/examples/X.npy docs/examples/y.npy"));
+  EXPECT_FALSE(contains(first.out, "X.txt"));
+  EXPECT_FALSE(contains(first.out, "y.txt"));
+  EXPECT_EQ(run({"null", src + "docs/examples/rank_deficient.txt"}).code, 0);
+  EXPECT_EQ(run({"compare", src + "docs/examples/X.npy", src + "docs/examples/y.npy"}).code, 0);
 
   const JsonValue v = run_json({"demo"});
   // 1. Minimum-norm interpolation; a null-space move changes weights, not predictions.
