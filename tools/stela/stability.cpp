@@ -597,7 +597,7 @@ CommandSpec stability_command() {
   CommandSpec c;
   c.name = "stability";
   c.synopsis = "[--type T] [--rows M] [--cols N] [--kappa-min K] [--kappa-max K] [--points P] [--out DIR] ...";
-  c.summary = "error, residual and optimality of every lstsq method against cond(X): tables, CSV, SVG";
+  c.summary = "error, residual, optimality of each lstsq method vs cond(X); CSV and SVG";
   c.description =
       "For P condition numbers kappa, log-spaced from --kappa-min to --kappa-max, and S seeds:\n"
       "X (M x N) from the test-matrix catalogue with cond(X) = kappa, w_true Gaussian, and\n"
