@@ -32,6 +32,9 @@
 #ifndef STELA_CLI_PATH
 #error "STELA_CLI_PATH must name the stela binary"
 #endif
+#ifndef STELA_SOURCE_DIR
+#error "STELA_SOURCE_DIR must name the top of the source tree (the demo names files in it)"
+#endif
 
 namespace stela::test {
 namespace {
@@ -507,12 +510,66 @@ TEST_F(Cli, RidgeForOneLambdaByEveryMethodAndByCrossValidation) {
   EXPECT_TRUE(contains(text.out, "best lambda"));
   EXPECT_TRUE(contains(text.out, "solution W at the best lambda (2 x 1):"));
 
+  // Only cholesky has a form to choose; svd and augmented-qr say nothing about one.
+  EXPECT_EQ(member(run_json({"ridge", X, y, "--lambda", "1"}), "form"), nullptr);
+  EXPECT_EQ(member(run_json({"ridge", X, y, "--lambda", "1", "--method", "augmented-qr"}), "form"), nullptr);
+
   expect_failure({"ridge", X, y, "--lambda", "-1"}, 2, {"--lambda must be non-negative, got -1"});
   expect_failure({"ridge", X, y, "--lambdas", "1,-2"}, 2, {"--lambdas must be non-negative"});
   expect_failure({"ridge", X, y, "--lambdas", "1,,2"}, 2, {"--lambdas needs comma-separated finite numbers"});
   expect_failure({"ridge", X, y}, 2, {"exactly one of --lambda"});
   expect_failure({"ridge", X, y, "--lambda", "1", "--lambdas", "1,2"}, 2, {"exactly one of --lambda"});
   expect_failure({"ridge", X, y, "--lambda", "1", "--cv", "gcv"}, 2, {"--cv needs --lambdas"});
+}
+
+// Regression (issue 7, after issue 6: "say which is chosen and why"): ridge by
+// cholesky reports the primal or dual form and the reason, and ridge's failures
+// recommend ridge methods, not lstsq ones.
+TEST_F(Cli, RidgeCholeskySaysWhichFormAndWhyAndHintsNameRidgeMethods) {
+  // Tall (n = 3 > d = 2): primal. Wide (n = 2 < d = 4): dual.
+  const std::string tall = write_matrix("tall.txt", kX), y3 = write_matrix("y3.txt", ky);
+  const std::string wide = write_matrix("wide.txt", Matrix<double>{{1, 2, 3, 4}, {5, 6, 7, 9}});
+  const std::string y2 = write_matrix("y2.txt", Matrix<double>{{1}, {2}});
+  const JsonValue primal = run_json({"ridge", tall, y3, "--lambda", "0.5", "--method", "cholesky"});
+  EXPECT_EQ(text_of(at(primal, "form")), "primal");
+  EXPECT_TRUE(contains(text_of(at(primal, "form_reason")), "d = 2 <= n = 3")) << text_of(at(primal, "form_reason"));
+  EXPECT_TRUE(contains(text_of(at(primal, "form_reason")), "(X^T X + lambda I) W = X^T Y, 2 x 2"));
+  const JsonValue dual = run_json({"ridge", wide, y2, "--lambda", "0.5", "--method", "cholesky"});
+  EXPECT_EQ(text_of(at(dual, "form")), "dual");
+  EXPECT_TRUE(contains(text_of(at(dual, "form_reason")), "d = 4 > n = 2")) << text_of(at(dual, "form_reason"));
+  EXPECT_TRUE(contains(text_of(at(dual, "form_reason")), "(X X^T + lambda I) Z = Y, 2 x 2"));
+  // Both forms give the ridge solution: the same W as the svd method.
+  const std::vector<double> w_dual = numbers(at(dual, "solution"));
+  const std::vector<double> w_svd = numbers(at(run_json({"ridge", wide, y2, "--lambda", "0.5"}), "solution"));
+  ASSERT_EQ(w_dual.size(), 4u);
+  ASSERT_EQ(w_svd.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(w_dual[i], w_svd[i], 1e3 * kTol) << i;
+  const Output text = run({"ridge", wide, y2, "--lambda", "0.5", "--method", "cholesky"});
+  EXPECT_EQ(text.code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "\nform                  dual: d = 4 > n = 2")) << text.out;
+  EXPECT_TRUE(contains(run({"ridge", tall, y3, "--lambda", "0.5", "--method", "cholesky"}).out,
+                       "\nform                  primal: d = 2 <= n = 3"));
+
+  // Failures: X = [1 1] three times has rank 1, so lambda = 0 leaves X^T X singular
+  // (cholesky) and the augmented matrix rank-deficient (augmented-qr).
+  const std::string rank1 = write_matrix("rank1.txt", Matrix<double>{{1, 1}, {1, 1}, {1, 1}});
+  const Output chol = run({"ridge", rank1, y3, "--lambda", "0", "--method", "cholesky"});
+  EXPECT_EQ(chol.code, 3);
+  EXPECT_TRUE(contains(chol.err, "stela ridge: not_positive_definite: ridge by cholesky")) << chol.err;
+  EXPECT_TRUE(contains(chol.err, "use --method svd or augmented-qr")) << chol.err;
+  const Output qr = run({"ridge", rank1, y3, "--lambda", "0", "--method", "augmented-qr"});
+  EXPECT_EQ(qr.code, 3);
+  EXPECT_TRUE(contains(qr.err, "stela ridge: rank_deficient: ridge by augmented-qr")) << qr.err;
+  EXPECT_TRUE(contains(qr.err, "use --method svd")) << qr.err;
+  for (const Output* o : {&chol, &qr})
+    for (const char* lstsq_only : {"qrcp", "jacobi", "normal", ", qr or"})
+      EXPECT_FALSE(contains(o->err, lstsq_only)) << o->err;
+  // The svd method takes the same problem (minimum norm at lambda = 0).
+  EXPECT_EQ(run({"ridge", rank1, y3, "--lambda", "0"}).code, 0);
+  // --lambdas scores from one SVD: another --method is refused, not silently ignored.
+  expect_failure({"ridge", tall, y3, "--lambdas", "0.1,1", "--method", "cholesky"}, 2,
+                 {"--method cholesky applies to --lambda only"});
+  EXPECT_EQ(run({"ridge", tall, y3, "--lambdas", "0.1,1", "--method", "svd"}).code, 0);
 }
 
 TEST_F(Cli, CompareRunsEveryMethodSideBySide) {
@@ -624,7 +681,45 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
   expect_failure({"rank", disguised}, 2, {"A.dat: this is a NumPy .npy file, not text"});
   // --output to a directory that does not exist: exit 2, and no result on standard output.
   expect_failure({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt")}, 2, {"cannot open for writing"});
-  EXPECT_EQ(run({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt"), "--json"}).out, "");
+  EXPECT_EQ(run({"lstsq", fortran, y32, "--output", path("no/such/dir/W.txt")}).out, "");
+}
+
+// Regression (issue 7): with --json, failures of exit status 2 printed nothing on
+// standard output; now every failure after the arguments are read is one JSON object
+// with "status" and "message", and the message also goes to standard error.
+TEST_F(Cli, JsonFailuresOfExitTwoAreOneJsonObjectToo) {
+  const std::string X = write_matrix("X.txt", kX), y = write_matrix("y.txt", ky);
+  struct Case {
+    std::vector<std::string> args;
+    const char* status;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {{"rank", path("nosuch.txt")}, "invalid_input", "nosuch.txt: cannot open"},
+      {{"lstsq", X, write("junk.txt", "1 x\n")}, "invalid_input", "junk.txt: line 1, column 3: cannot read 'x'"},
+      {{"lstsq", X, y, "--output", path("no/such/dir/W.npy")}, "output_error", "W.npy: cannot open for writing"},
+      {{"lstsq", X, write("y4.txt", "1\n2\n3\n4\n")}, "dimension_mismatch", "X.txt has 3 rows"},
+      {{"ridge", X, y, "--lambda", "-1"}, "usage_error", "--lambda must be non-negative"},
+      {{"stability", "--out", write("file.txt", "x") + "/dir"}, "output_error", "cannot create the directory"},
+      {{"lstsq", write("nan.txt", "1 0\nnan 1\n1 1\n"), y}, "not_finite", "nan.txt: row 2, column 1 is nan"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = c.args;
+    args.push_back("--json");
+    std::string line = "stela";
+    for (const auto& a : args) line += " " + a;
+    SCOPED_TRACE(line);
+    const Output o = run(args);
+    EXPECT_EQ(o.code, std::string(c.status) == "not_finite" ? 3 : 2) << o.err;
+    const JsonValue v = parse_json(o.out);
+    ASSERT_EQ(v.kind, JsonValue::object) << o.out;
+    EXPECT_EQ(v.members.size(), 2u) << o.out;  // status and message, nothing else
+    EXPECT_EQ(text_of(at(v, "status")), c.status);
+    EXPECT_TRUE(contains(text_of(at(v, "message")), c.message_part)) << o.out;
+    EXPECT_TRUE(contains(o.err, c.message_part)) << o.err;
+    // Without --json, standard output stays empty.
+    EXPECT_EQ(run(c.args).out, "");
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -633,7 +728,7 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
 TEST_F(Cli, MalformedInputIsExitTwoWithFileLineAndColumn) {
   const std::string y = write_matrix("y.txt", ky);
   expect_failure({"lstsq", write("ragged.txt", "1 2\n3\n4 5\n"), y}, 2,
-                 {"ragged.txt: line 2 has 1 value, expected 2 (as on line 1)"});
+                 {"ragged.txt: line 2, column 2: missing value (the row has 1 value, expected 2 as on line 1)"});
   expect_failure({"lstsq", write("junk.txt", "1 2\n3 abc\n4 5\n"), y}, 2,
                  {"junk.txt: line 2, column 3: cannot read 'abc' as a number"});
   expect_failure({"rank", write("empty.txt", "")}, 2, {"empty.txt", "empty"});
@@ -668,6 +763,12 @@ TEST_F(Cli, NonFiniteDataIsExitThreeNamingNotFinite) {
   expect_failure({"rank", write("inf.npy", npy("<f8", false, "(1, 2)", raw<double>({1, HUGE_VAL})))}, 3,
                  {"not_finite", "inf.npy: row 1, column 2 is inf"});
   expect_failure({"lstsq", write_matrix("X.txt", kX), write("yinf.txt", "1\n-inf\n2\n")}, 3, {"not_finite", "yinf.txt"});
+  // Beyond the double range: the message quotes the token and says it overflows
+  // (regression, issue 7: it said "is inf").
+  expect_failure({"rank", write("huge.txt", "1 1e400\n2 3\n")}, 3,
+                 {"stela rank: not_finite: ", "huge.txt: line 1, column 3: '1e400' overflows"});
+  expect_failure({"rank", write("huge.mtx", "%%MatrixMarket matrix array real general\n1 1\n-2e308\n")}, 3,
+                 {"not_finite", "huge.mtx: line 3, column 1: '-2e308' overflows"});
   // Finite in double, Inf in single precision.
   expect_failure({"cond", write("big.txt", "1e300 1\n1 1\n"), "--float"}, 3,
                  {"not_finite", "big.txt: row 1, column 1 is 1e+300, beyond single precision"});
@@ -691,6 +792,20 @@ TEST_F(Cli, DemoShowsTheWorkedExamplesDeterministically) {
                               "3. The projection (hat) matrix", "4. Two ways to solve least squares",
                               "warning: cond(X) = 1.000e+10 > 1e8"})
     EXPECT_TRUE(contains(first.out, heading)) << heading;
+
+  // Regression (issue 7): the demo's "Try:" commands name files that exist in the
+  // source tree (it named X.txt and y.txt, which do not), and they run.
+  const std::string src = std::string(STELA_SOURCE_DIR) + "/";
+  for (const char* file : {"docs/examples/rank_deficient.txt", "docs/examples/X.npy", "docs/examples/y.npy"}) {
+    EXPECT_TRUE(contains(first.out, file)) << file;
+    EXPECT_TRUE(std::filesystem::exists(src + file)) << file;
+  }
+  EXPECT_TRUE(contains(first.out, "stela null docs/examples/rank_deficient.txt"));
+  EXPECT_TRUE(contains(first.out, "stela compare docs/examples/X.npy docs/examples/y.npy"));
+  EXPECT_FALSE(contains(first.out, "X.txt"));
+  EXPECT_FALSE(contains(first.out, "y.txt"));
+  EXPECT_EQ(run({"null", src + "docs/examples/rank_deficient.txt"}).code, 0);
+  EXPECT_EQ(run({"compare", src + "docs/examples/X.npy", src + "docs/examples/y.npy"}).code, 0);
 
   const JsonValue v = run_json({"demo"});
   // 1. Minimum-norm interpolation; a null-space move changes weights, not predictions.
@@ -834,6 +949,11 @@ TEST_F(Cli, StabilitySweepOptionsJsonAndSinglePrecision) {
   EXPECT_TRUE(contains(f.out, "1.000e+08"));  // the single-precision default range
 
   expect_failure({"stability", "--rows", "10", "--cols", "20"}, 2, {"--cols must not exceed --rows"});
+  // Regression (issue 7): one column has condition number 1 whatever kappa is asked
+  // for; the sweep labelled its rows with kappas it never made.
+  expect_failure({"stability", "--cols", "1"}, 2, {"--cols must be at least 2", "condition number 1"});
+  expect_failure({"stability", "--rows", "3", "--cols", "1", "--no-files"}, 2, {"--cols must be at least 2"});
+  EXPECT_EQ(run({"stability", "--rows", "2", "--cols", "2", "--no-files", "--points", "2", "--seeds", "1"}).code, 0);
   expect_failure({"stability", "--kappa-min", "0.5"}, 2, {"need 1 <= --kappa-min <= --kappa-max"});
   expect_failure({"stability", "--residual", "1"}, 2, {"--residual must lie strictly between 0 and 1"});
   expect_failure({"stability", "--points", "0"}, 2, {"--points needs an integer from 1 to 200"});
@@ -842,6 +962,90 @@ TEST_F(Cli, StabilitySweepOptionsJsonAndSinglePrecision) {
   EXPECT_EQ(run({"stability", "--out", path("new/dir"), "--points", "2", "--seeds", "1"}).code, 0);
   EXPECT_TRUE(std::filesystem::exists(path("new/dir/stability.csv")));
   expect_failure({"stability", "--out", write("file.txt", "x") + "/dir"}, 2, {"file.txt/dir: cannot create the directory"});
+}
+
+// The rows of the table titled `title` in `text`: the cells of each row after the
+// header, split at white space, with the "*" of partial medians removed.
+std::vector<std::vector<std::string>> table_after(const std::string& text, const std::string& title) {
+  std::vector<std::vector<std::string>> rows;
+  const std::size_t at_title = text.find(title + "\n");
+  if (at_title == std::string::npos) return rows;
+  std::istringstream lines(text.substr(at_title + title.size() + 1));
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line) && !line.empty()) {
+    std::istringstream cells(line);
+    std::vector<std::string> row;
+    std::string cell;
+    while (cells >> cell) row.push_back(cell.back() == '*' ? cell.substr(0, cell.size() - 1) : cell);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// Regression (issue 7: "for each point the relative forward error, the relative
+// residual and the optimality ratio ... Prints a table"): the printed output had the
+// forward error only. Each of the three is a table, and its entries are the JSON's.
+TEST_F(Cli, StabilityTablesShowForwardErrorResidualAndOptimality) {
+  const std::vector<std::string> args{"stability", "--no-files", "--rows", "30", "--cols", "5", "--kappa-min", "1",
+                                      "--kappa-max", "1e12", "--points", "4", "--seeds", "2", "--methods",
+                                      "qr,svd,normal-lu"};
+  const Output text = run(args);
+  ASSERT_EQ(text.code, 0) << text.err;
+  const JsonValue v = run_json(args);
+  const std::vector<double> kappas = numbers(at(v, "kappas"));
+  ASSERT_EQ(kappas.size(), 4u);
+  const JsonValue& problems = at(v, "problems");
+  ASSERT_EQ(problems.items.size(), 2u);
+  struct Column {
+    const char* title;
+    const char* field;
+  };
+  const Column columns[] = {
+      {"relative forward error ||w - w_true|| / ||w_true||", "forward_error"},
+      {"relative residual error ||r - r_true|| / ||y||", "residual_error"},
+      {"optimality ratio ||X^T r|| / (||X||_F (||X||_F ||w|| + ||y||) max(m, n) eps)", "optimality"},
+  };
+  // The consistent problem's tables come first, then the inconsistent one's.
+  const std::size_t split_at = text.out.find("inconsistent problem");
+  ASSERT_NE(split_at, std::string::npos);
+  const std::string parts[] = {text.out.substr(0, split_at), text.out.substr(split_at)};
+  for (std::size_t p = 0; p < 2; ++p) {
+    const JsonValue& methods = at(problems.items[p], "methods");
+    ASSERT_EQ(methods.items.size(), 3u);
+    for (const Column& column : columns) {
+      SCOPED_TRACE(std::string(text_of(at(problems.items[p], "problem"))) + ": " + column.field);
+      const std::vector<std::vector<std::string>> rows = table_after(parts[p], column.title);
+      ASSERT_EQ(rows.size(), kappas.size()) << parts[p];
+      for (std::size_t k = 0; k < kappas.size(); ++k) {
+        ASSERT_EQ(rows[k].size(), 4u);  // kappa and the three methods
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%.3e", kappas[k]);
+        EXPECT_EQ(rows[k][0], expected);
+        for (std::size_t q = 0; q < 3; ++q) {
+          const double x = numbers(at(methods.items[q], column.field))[k];
+          if (std::isnan(x)) {
+            EXPECT_EQ(rows[k][q + 1], "failed");
+          } else {
+            std::snprintf(expected, sizeof expected, "%.3e", x);
+            EXPECT_EQ(rows[k][q + 1], expected) << "kappa " << kappas[k] << ", method " << q;
+          }
+        }
+      }
+    }
+  }
+  // What the tables are for: qr and svd keep the optimality ratio below 30 and the
+  // residual error near eps at every kappa; normal-lu fails at kappa = 1e12.
+  const std::vector<std::vector<std::string>> optimality = table_after(parts[0], columns[2].title);
+  const std::vector<std::vector<std::string>> residual = table_after(parts[0], columns[1].title);
+  ASSERT_EQ(optimality.size(), 4u);
+  ASSERT_EQ(residual.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k)
+    for (std::size_t q = 1; q <= 2; ++q) {
+      EXPECT_LT(std::strtod(optimality[k][q].c_str(), nullptr), kThreshold) << k << " " << q;
+      EXPECT_LT(std::strtod(residual[k][q].c_str(), nullptr), 1e3 * kEps) << k << " " << q;
+    }
+  EXPECT_EQ(optimality[3][3], "failed");
 }
 
 }  // namespace

@@ -240,8 +240,8 @@ TEST(TextInput, CommasSpacesAndCrlfAllSeparate) {
   EXPECT_TRUE(bit_identical(Matrix<double>{{1, 2}}, must_parse("\xEF\xBB\xBF" "1,2\n", Format::text)));
 }
 
-TEST(TextInput, AcceptsNanAndInfinityInAnyCaseAndStrtodRanges) {
-  const Matrix<double> A = must_parse("nan NaN inf -inf\nINF -Infinity +1.5 .25\n1e400 -1e400 1e-400 -1e-400\n", Format::text);
+TEST(TextInput, AcceptsNanAndInfinityInAnyCaseAndUnderflowToZero) {
+  const Matrix<double> A = must_parse("nan NaN inf -inf\nINF -Infinity +1.5 .25\n0 0 1e-400 -1e-400\n", Format::text);
   ASSERT_EQ(A.rows(), 3);
   ASSERT_EQ(A.cols(), 4);
   EXPECT_TRUE(std::isnan(A(0, 0)) && std::isnan(A(0, 1)));
@@ -251,18 +251,46 @@ TEST(TextInput, AcceptsNanAndInfinityInAnyCaseAndStrtodRanges) {
   EXPECT_EQ(A(1, 1), -HUGE_VAL);
   EXPECT_EQ(A(1, 2), 1.5);
   EXPECT_EQ(A(1, 3), 0.25);
-  // Out of range as strtod: overflow to ±inf, underflow to ±0.
-  EXPECT_EQ(A(2, 0), HUGE_VAL);
-  EXPECT_EQ(A(2, 1), -HUGE_VAL);
+  // Below the range, as strtod: underflow to ±0.
   EXPECT_EQ(bits_of(A(2, 2)), bits_of(0.0));
   EXPECT_EQ(bits_of(A(2, 3)), bits_of(-0.0));
 }
 
-TEST(TextInput, RaggedRowNamesTheLineAndBothCounts) {
+TEST(TextInput, NumberBeyondTheDoubleRangeIsAnErrorQuotingIt) {
+  // Not a silent inf: the message quotes the token and says it overflows.
+  for (const char* token : {"1e400", "-1e400", "17976931348623159e292"}) {
+    SCOPED_TRACE(token);
+    Expected<Matrix<double>> A = parse_text(std::string("1 ") + token + "\n", "X.txt");
+    ASSERT_FALSE(A.ok());
+    EXPECT_EQ(A.error().message, std::string("X.txt: line 1, column 3: '") + token +
+                                     "' overflows: the largest double is 1.7976931348623157e+308");
+    EXPECT_TRUE(A.error().overflow);
+    EXPECT_EQ(A.error().column, 3);
+  }
+  // The largest double itself is fine, and other errors are not overflows.
+  EXPECT_EQ(must_parse("1.7976931348623157e308\n", Format::text)(0, 0), 1.7976931348623157e308);
+  Expected<Matrix<double>> junk = parse_text("abc\n", "X.txt");
+  ASSERT_FALSE(junk.ok());
+  EXPECT_FALSE(junk.error().overflow);
+  // Matrix Market: the same rule.
+  Expected<Matrix<double>> M =
+      parse_matrix_market("%%MatrixMarket matrix array real general\n1 2\n1\n2e308\n", "A.mtx");
+  ASSERT_FALSE(M.ok());
+  EXPECT_EQ(M.error().message, "A.mtx: line 4, column 1: '2e308' overflows: the largest double is 1.7976931348623157e+308");
+  EXPECT_TRUE(M.error().overflow);
+}
+
+TEST(TextInput, RaggedRowNamesTheLineColumnAndBothCounts) {
   Expected<Matrix<double>> A = parse_text("1 2 3\n# comment\n\n4 5\n", "X.txt");
   ASSERT_FALSE(A.ok());
-  EXPECT_EQ(A.error().message, "X.txt: line 4 has 2 values, expected 3 (as on line 1)");
+  EXPECT_EQ(A.error().message, "X.txt: line 4, column 4: missing value (the row has 2 values, expected 3 as on line 1)");
   EXPECT_EQ(A.error().line, 4);
+  EXPECT_EQ(A.error().column, 4);  // just after the row's last value
+  // Too many: the column of the first value too many.
+  Expected<Matrix<double>> B = parse_text("1 2\n3 4 55 6\n", "X.txt");
+  ASSERT_FALSE(B.ok());
+  EXPECT_EQ(B.error().message, "X.txt: line 2, column 5: extra value (the row has 4 values, expected 2 as on line 1)");
+  EXPECT_EQ(B.error().column, 5);
 }
 
 TEST(TextInput, JunkTokenNamesFileLineAndColumn) {

@@ -24,6 +24,9 @@ struct Error {
   // Where the problem is, 1-based; 0 when the error is not about one line or column.
   index line = 0;
   index column = 0;
+  // A number too large for a double ("1e400"): the file is well formed, the data is
+  // not finite. The program reports it as not_finite, like an explicit inf.
+  bool overflow = false;
 };
 
 template <class T>

@@ -15,8 +15,10 @@
 //
 // Everything reads into Matrix<double>: float32 and integer data convert exactly (int64
 // beyond 2^53 rounds), and a caller working in float converts afterwards. Readers accept
-// NaN and ±Inf; rejecting non-finite data is the caller's decision. A 1-D .npy array of
-// length n reads as an n x 1 column.
+// NaN and ±Inf; rejecting non-finite data is the caller's decision. A decimal number
+// too large for a double ("1e400") in a text or Matrix Market file is an error that
+// quotes it, with Error::overflow set, rather than an inf that hides the token. A 1-D
+// .npy array of length n reads as an n x 1 column.
 //
 // Every reader first takes the whole input into memory and then parses the bytes, so
 // a reader never waits on a half-read stream, and a length announced by a header is

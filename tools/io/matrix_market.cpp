@@ -144,6 +144,8 @@ Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string
         x = static_cast<double>(k);
       } else if (!parse_double(token, x)) {
         return error_at(name, lines.number(), column, "cannot read '" + printable(token) + "' as a number");
+      } else if (detail::overflowed(token, x)) {
+        return detail::overflow_at(name, lines.number(), column, printable(token));
       }
       values.push_back(x);
       pos = detail::skip_blanks(line, end);

@@ -2,6 +2,7 @@
 // lines, tokens, located error messages, UTF-8 checks and the formats' signatures.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,9 +22,26 @@ inline Error error_at(std::string_view name, index line, index column, std::stri
     message += ": ";
   }
   message += what;
-  return Error{message, line, column};
+  return Error{message, line, column, false};
 }
 inline Error error_in(std::string_view name, std::string_view what) { return error_at(name, 0, 0, what); }
+
+// Whether `token`, which parse_double read as `value`, is a decimal number beyond the
+// range of double ("1e400", "-2e308") rather than the word inf or infinity: an
+// infinite value from a token with a digit in it.
+inline bool overflowed(std::string_view token, double value) {
+  if (!std::isinf(value)) return false;
+  for (char c : token)
+    if (c >= '0' && c <= '9') return true;
+  return false;
+}
+// The error for such a token, quoting it (`quoted` is the token made printable).
+inline Error overflow_at(std::string_view name, index line, index column, const std::string& quoted) {
+  Error error = error_at(name, line, column,
+                         "'" + quoted + "' overflows: the largest double is 1.7976931348623157e+308");
+  error.overflow = true;
+  return error;
+}
 
 // Horizontal white space inside a line ('\r' included, so "\r\n" line ends need no
 // special case).

@@ -9,8 +9,10 @@
 // Every row must have as many numbers as the first. A comma must sit between two
 // numbers: "1,,2", ",1" and "1," are errors, since a silently dropped empty field
 // would shift the columns. Numbers are read as strtod does, including nan, inf and
-// -inf in any case (numbers.hpp). Errors give the line and the 1-based column of the
-// offending byte.
+// -inf in any case (numbers.hpp), except that a number beyond the range of double
+// ("1e400") is an error quoting it (Error::overflow), not a silent inf. Errors give the
+// line and the 1-based column of the offending byte: for a row of the wrong length,
+// the first value too many, or the end of a row that is short.
 //
 // Writing. %.17g, single spaces, one row per line: the shortest fixed rule that gives
 // every double back exactly.
@@ -50,6 +52,9 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
     index count = 0;
     // Column of a comma still waiting for the number after it, 0 when none is.
     index pending_comma = 0;
+    // Column of the first value beyond the first row's count, and the column just
+    // after the last value: where a ragged row goes wrong.
+    index extra_column = 0, end_column = 0;
     std::size_t pos = detail::skip_blanks(line, 0);
     while (pos < line.size()) {
       const index column = static_cast<index>(pos) + 1;
@@ -66,8 +71,11 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
       double x = 0;
       if (!parse_double(token, x))
         return error_at(name, line_number, column, "cannot read '" + printable(token) + "' as a number");
+      if (detail::overflowed(token, x)) return detail::overflow_at(name, line_number, column, printable(token));
       values.push_back(x);
+      if (rows > 0 && count == cols) extra_column = column;
       ++count;
+      end_column = static_cast<index>(end) + 1;
       pending_comma = 0;
       pos = detail::skip_blanks(line, end);
     }
@@ -78,11 +86,10 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
       cols = count;
       first_row_line = line_number;
     } else if (count != cols) {
-      Error error = error_in(name, "line " + std::to_string(line_number) + " has " + std::to_string(count) +
-                                       (count == 1 ? " value" : " values") + ", expected " + std::to_string(cols) +
-                                       " (as on line " + std::to_string(first_row_line) + ")");
-      error.line = line_number;
-      return error;
+      return error_at(name, line_number, count > cols ? extra_column : end_column,
+                      std::string(count > cols ? "extra value" : "missing value") + " (the row has " +
+                          std::to_string(count) + (count == 1 ? " value" : " values") + ", expected " +
+                          std::to_string(cols) + " as on line " + std::to_string(first_row_line) + ")");
     }
     ++rows;
   }

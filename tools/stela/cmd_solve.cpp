@@ -18,7 +18,7 @@
 namespace stela::cli {
 namespace {
 
-// What to try when a method fails with `status`.
+// What to try when an lstsq or pinv method fails with `status`.
 std::string hint(Status status) {
   switch (status) {
     case Status::rank_deficient:
@@ -32,6 +32,38 @@ std::string hint(Status status) {
     default:
       return "";
   }
+}
+
+// What to try when a ridge method fails with `status`: the ridge methods are svd,
+// cholesky and augmented-qr.
+std::string ridge_hint(Status status) {
+  switch (status) {
+    case Status::not_positive_definite:
+      return "the Gram matrix plus lambda I is not numerically positive definite (lambda is small "
+             "against cond(X)^2); use --method svd or augmented-qr, or a larger lambda";
+    case Status::rank_deficient:
+      return "X is rank-deficient and lambda = 0 leaves the problem without a unique solution; "
+             "use --method svd (minimum norm) or a positive lambda";
+    case Status::singular:
+      return "the regularised system is numerically singular; use --method svd or a larger lambda";
+    case Status::no_convergence:
+      return "the SVD iteration reached its cap";
+    default:
+      return "";
+  }
+}
+
+// Which system the cholesky method of ridge solved, and why: the smaller Gram matrix.
+struct RidgeForm {
+  const char* name;    // "primal" or "dual"
+  std::string reason;  // one line
+};
+RidgeForm ridge_form(bool dual, index n, index d) {
+  const std::string dims = "d = " + std::to_string(d) + (dual ? " > " : " <= ") + "n = " + std::to_string(n);
+  if (dual)
+    return {"dual", dims + ": (X X^T + lambda I) Z = Y, " + shape(n, n) +
+                        ", then W = X^T Z, is the smaller system (same W)"};
+  return {"primal", dims + ": (X^T X + lambda I) W = X^T Y, " + shape(d, d) + ", is the smaller system"};
 }
 
 // The problem X (n x d), Y (n x k) of a two-operand command, in precision T.
@@ -155,6 +187,9 @@ void run_ridge(const Invocation& inv) {
   opts.method = choice_option(inv, "method", kRidgeMethods, RidgeMethod::svd);
   opts.fit_intercept = inv.flag("intercept");
   opts.tolerance = rank_tolerance(inv);
+  if (path && opts.method != RidgeMethod::svd)
+    fail_usage("--method " + inv.value("method") +
+               " applies to --lambda only: with --lambdas every lambda is scored from one SVD (--method svd)");
   const CvCriterion criterion = choice_option(inv, "cv", kCvCriteria, CvCriterion::gcv);
   const std::vector<double> lambdas = path ? number_list("lambdas", inv.value("lambdas"))
                                            : std::vector<double>{number_option(inv, "lambda", 0)};
@@ -172,15 +207,17 @@ void run_ridge(const Invocation& inv) {
     Vector<T> lam(static_cast<index>(lambdas.size()));
     for (index i = 0; i < lam.size(); ++i) lam[i] = static_cast<T>(lambdas[static_cast<std::size_t>(i)]);
     Result<RidgeCvResult<T>> r = ridge_cv<T>(p.X, p.Y, lam, criterion, opts);
-    if (!r.ok()) fail_numerical(r.status(), std::string("ridge_cv by ") + method + ": " + hint(r.status()));
+    if (!r.ok()) fail_numerical(r.status(), std::string("ridge_cv by ") + method + ": " + ridge_hint(r.status()));
     cv = std::move(r.value());
     fit = cv.best;
   } else {
     Result<RidgeResult<T>> r = ridge<T>(p.X, p.Y, static_cast<T>(lambdas[0]), opts);
-    if (!r.ok()) fail_numerical(r.status(), std::string("ridge by ") + method + ": " + hint(r.status()));
+    if (!r.ok()) fail_numerical(r.status(), std::string("ridge by ") + method + ": " + ridge_hint(r.status()));
     fit = std::move(r.value());
   }
   const Matrix<double> W = widen<T>(fit.solution);
+  const bool has_form = opts.method == RidgeMethod::cholesky && !path;
+  const RidgeForm form = ridge_form(fit.dual, p.X.rows(), p.X.cols());
   // The file first, so that a write error leaves no result on standard output.
   const bool written = write_output(inv, W);
 
@@ -206,6 +243,7 @@ void run_ridge(const Invocation& inv) {
         json.vector<double>(b);
     }
     json.key("method").value(method);
+    if (has_form) json.key("form").value(form.name).key("form_reason").value(form.reason);
     json.key("status").value("ok");
     json.end_object();
   } else {
@@ -225,6 +263,7 @@ void run_ridge(const Invocation& inv) {
       print_field(out, "best lambda", format_number(static_cast<double>(cv.best_lambda)));
     } else {
       print_field(out, "lambda", format_number(static_cast<double>(fit.lambda)));
+      if (has_form) print_field(out, "form", std::string(form.name) + ": " + form.reason);
       if (opts.method == RidgeMethod::svd)
         print_field(out, "effective dof", format_number(static_cast<double>(fit.effective_dof)));
     }
@@ -241,7 +280,7 @@ template <class T>
 void run_compare(const Invocation& inv) {
   const Problem<T> p = read_problem<T>(inv);
   if (p.Y.cols() != 1)
-    fail_usage("dimension_mismatch: compare takes one right-hand side, but " + display_name(inv.operands[1]) +
+    fail_dimension_mismatch("compare takes one right-hand side, but " + display_name(inv.operands[1]) +
                " is " + shape(p.Y.rows(), p.Y.cols()));
   CompareOptions opts;
   opts.tolerance = rank_tolerance(inv);
@@ -376,15 +415,19 @@ CommandSpec ridge_command() {
       "solution). With --lambdas, every lambda is scored by generalized cross-validation\n"
       "(gcv, the default) or leave-one-out (loo), in closed form from one SVD, and the\n"
       "fit at the lowest score is returned. --intercept fits an unpenalised intercept.\n"
+      "--method cholesky solves the smaller of two Gram systems: the primal d x d\n"
+      "(X^T X + lambda I) W = X^T Y when d <= n, else the dual n x n (X X^T + lambda I) Z = Y\n"
+      "with W = X^T Z; the output says which.\n"
       "\nJSON fields: solution, lambda; with --lambdas: lambdas, scores, best_lambda,\n"
-      "criterion, solution (at the best lambda); intercept with --intercept; method; status.\n"
+      "criterion, solution (at the best lambda); intercept with --intercept; method; with\n"
+      "--method cholesky: form (primal or dual) and form_reason; status.\n"
       "--output FILE writes W.\n";
   c.operands = {"X", "Y"};
   c.options = concat({{"lambda", "L", "the regularisation weight, >= 0"},
                     {"lambdas", "L1,L2,...", "several weights, comma-separated; picks the best by --cv"},
                     {"cv", "C", "gcv (default) or loo"},
                     {"intercept", "", "fit an intercept (centre X and Y; the intercept is not penalised)"},
-                    {"method", "M", "svd (default), cholesky or augmented-qr"},
+                    {"method", "M", "svd (default), cholesky or augmented-qr; with --lambdas, svd only"},
                     {"rcond", "R", "relative rank tolerance, used when lambda = 0"}},
                    common_options(true));
   c.run = ridge_main;

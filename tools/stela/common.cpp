@@ -10,10 +10,16 @@
 
 namespace stela::cli {
 
-void fail_usage(std::string message) { throw Failure{kExitUsage, std::move(message), std::nullopt}; }
+void fail_usage(std::string message) { throw Failure{kExitUsage, std::move(message), "usage_error"}; }
+void fail_input(std::string message) { throw Failure{kExitUsage, std::move(message), "invalid_input"}; }
+void fail_output(std::string message) { throw Failure{kExitUsage, std::move(message), "output_error"}; }
+
+void fail_dimension_mismatch(std::string message) {
+  throw Failure{kExitUsage, "dimension_mismatch: " + message, "dimension_mismatch"};
+}
 
 void fail_numerical(Status status, std::string message) {
-  throw Failure{kExitNumerical, std::string(to_string(status)) + ": " + message, status};
+  throw Failure{kExitNumerical, std::string(to_string(status)) + ": " + message, to_string(status)};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -94,7 +100,8 @@ Matrix<double> MatrixReader::read(const std::string& path) {
     stdin_used_ = true;
   }
   io::Expected<Matrix<double>> A = io::read_matrix(path, format_);
-  if (!A) fail_usage(A.error().message);
+  if (!A && A.error().overflow) fail_numerical(Status::not_finite, A.error().message);
+  if (!A) fail_input(A.error().message);
   return std::move(A).value();
 }
 
@@ -121,7 +128,7 @@ template Matrix<double> checked_matrix<double>(const Matrix<double>&, const std:
 Matrix<double> right_hand_side(Matrix<double> Y, index n, const std::string& x_path, const std::string& y_path) {
   if (Y.rows() == n) return Y;
   if (Y.rows() == 1 && Y.cols() == n) return transpose<double>(Y);
-  fail_usage("dimension_mismatch: " + display_name(x_path) + " has " + std::to_string(n) + " row" +
+  fail_dimension_mismatch(display_name(x_path) + " has " + std::to_string(n) + " row" +
              (n == 1 ? "" : "s") + " but " + display_name(y_path) + " is " + shape(Y.rows(), Y.cols()) +
              " (give Y as " + std::to_string(n) + " x k, or as one row of " + std::to_string(n) + ")");
 }
@@ -242,7 +249,7 @@ void Table::print(std::ostream& out, std::string_view indent) const {
 bool write_output(const Invocation& inv, MatrixView<const double> A) {
   if (!inv.has("output")) return false;
   io::Expected<void> written = io::write_matrix(inv.value("output"), A);
-  if (!written) fail_usage(written.error().message);
+  if (!written) fail_output(written.error().message);
   return true;
 }
 

@@ -11,7 +11,13 @@
 //      "rank_deficient", ...)
 //
 // Inside the program a failure is thrown as `Failure` and turned into the message and
-// the status by main(); no exception leaves main().
+// the status by main(); no exception leaves main(). With --json, main() also prints
+// {"status": ..., "message": ...} on standard output, the status being one of
+//   usage_error         exit 2: an option value or combination the command cannot take
+//   invalid_input       exit 2: a file that cannot be read or parsed
+//   dimension_mismatch  exit 2: files whose shapes do not fit together
+//   output_error        exit 2: a result file or directory that cannot be written
+//   the library's Status name ("not_finite", "rank_deficient", ...), exit 3
 #pragma once
 
 #include <cstdint>
@@ -41,11 +47,16 @@ inline constexpr int kExitNumerical = 3;
 
 struct Failure {
   int exit_code = kExitUsage;
-  std::string message;                // one line, without the "stela <command>: " prefix
-  std::optional<Status> status;       // the library's status, for exit status 3
+  std::string message;  // one line, without the "stela <command>: " prefix
+  std::string status;   // the JSON "status": one of the names listed above
 };
 
 [[noreturn]] void fail_usage(std::string message);
+[[noreturn]] void fail_input(std::string message);
+// The message is prefixed with "dimension_mismatch: ".
+[[noreturn]] void fail_dimension_mismatch(std::string message);
+[[noreturn]] void fail_output(std::string message);
+// The message is prefixed with the status's name.
 [[noreturn]] void fail_numerical(Status status, std::string message);
 
 // ---------------------------------------------------------------------------------------
@@ -141,7 +152,8 @@ class MatrixReader {
  public:
   explicit MatrixReader(const Invocation& inv) : format_(input_format(inv)) {}
 
-  // The matrix in `path`: a usage error (exit 2) when it cannot be read or parsed.
+  // The matrix in `path`: invalid_input (exit 2) when it cannot be read or parsed;
+  // not_finite (exit 3) for a number that overflows double precision.
   Matrix<double> read(const std::string& path);
 
  private:
@@ -217,7 +229,7 @@ class Table {
 // Files
 
 // --output FILE: A written to FILE in the format of its extension (.npy, .mtx, text
-// otherwise). A write error is a usage error naming the file. Returns whether a file
+// otherwise). A write error is an output_error (exit 2) naming the file. Returns whether a file
 // was written (false without --output).
 bool write_output(const Invocation& inv, MatrixView<const double> A);
 

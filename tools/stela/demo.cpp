@@ -307,7 +307,7 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
   say(out,
       "The data cannot tell w0 from w1: both predict the same values. Which weights you get\n"
       "is a choice, and the minimum-norm one is the choice that adds nothing the data did\n"
-      "not ask for. Try: stela null X.txt\n");
+      "not ask for.\n");
   out << '\n';
 
   out << "2. A rank-deficient system: a whole line of least-squares solutions\n\n";
@@ -332,7 +332,8 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
       "The residual is the same all along the line: every member is equally good. The\n"
       "shortest one, at t = " + format_number(e2.t0) + ", is w0 = " + bracket(e2.w0) +
           ", the only member orthogonal to the\n"
-          "null space (w0 . [1, -3, 0] = 0). That is what lstsq and pinv return.\n");
+          "null space (w0 . [1, -3, 0] = 0). That is what lstsq and pinv return. Try, from the\n"
+          "top of the source tree: stela null docs/examples/rank_deficient.txt (this X).\n");
   out << '\n';
 
   out << "3. The projection (hat) matrix P = X X^+\n\n";
@@ -399,7 +400,8 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
     text += std::string("and the LU solve reports ") + to_string(ill.lu.status) + " instead of returning noise.";
   text +=
       " The SVD\nkeeps ||X^T r|| at rounding level throughout: its answer satisfies the optimality condition.\n"
-      "Try: stela compare X.txt y.txt, and stela stability for the full picture.\n";
+      "Try, from the top of the source tree: stela compare docs/examples/X.npy docs/examples/y.npy\n"
+      "(every method on a small problem), and stela stability for the full picture.\n";
   say(out, text);
 }
 

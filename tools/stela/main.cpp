@@ -5,10 +5,11 @@
 //   stela --help | help [COMMAND] | --version
 //
 // Every failure inside a command is thrown as cli::Failure and caught here: the message
-// goes to standard error as "stela COMMAND: message", and with --json a numerical failure
-// also prints {"status": "...", "message": "..."} on standard output, so a script always
-// gets one JSON object. Nothing escapes main(): anything else thrown is an internal
-// error (exit status 1).
+// goes to standard error as "stela COMMAND: message", and once the arguments have been
+// read with --json, every failure (exit status 2 or 3) also prints
+// {"status": "...", "message": "..."} on standard output (the statuses are listed in
+// common.hpp), so a script always gets one JSON object. Nothing escapes main():
+// anything else thrown is an internal error (exit status 1).
 #include <exception>
 #include <iostream>
 #include <new>
@@ -113,9 +114,9 @@ int run(const std::vector<std::string>& args) {
   } catch (const Failure& f) {
     std::cout.flush();
     std::cerr << "stela " << command->name << ": " << f.message << "\n";
-    if (f.status && json) {
+    if (json) {
       io::JsonWriter out(std::cout);
-      out.begin_object().key("status").value(to_string(*f.status)).key("message").value(f.message).end_object();
+      out.begin_object().key("status").value(f.status).key("message").value(f.message).end_object();
     }
     return f.exit_code;
   } catch (const std::bad_alloc&) {

@@ -376,6 +376,18 @@ std::string join_path(const std::string& dir, const std::string& file) {
   return dir.back() == '/' ? dir + file : dir + "/" + file;
 }
 
+// The three measurements of every point, as the table shows them (the CSV and JSON
+// also have the library's error estimate).
+struct Measurement {
+  const char* title;
+  double Point::*field;
+};
+constexpr Measurement kTableMeasurements[] = {
+    {"relative forward error ||w - w_true|| / ||w_true||", &Point::forward_error},
+    {"relative residual error ||r - r_true|| / ||y||", &Point::residual_error},
+    {"optimality ratio ||X^T r|| / (||X||_F (||X||_F ||w|| + ||y||) max(m, n) eps)", &Point::optimality},
+};
+
 void print_table(const Config& cfg, const Sweep& sweep) {
   std::ostream& out = std::cout;
   out << "stela stability: " << choice_name(cfg.type, kSweepTypes) << " " << shape(cfg.rows, cfg.cols) << ", "
@@ -386,28 +398,33 @@ void print_table(const Config& cfg, const Sweep& sweep) {
     out << "\n"
         << (consistent ? "consistent problem (zero residual)"
                        : "inconsistent problem, ||r|| / ||y|| = " + format_number(cfg.residual))
-        << ": relative forward error ||w - w_true|| / ||w_true||\n";
-    std::vector<std::string> header{"kappa"};
-    for (LstsqMethod method : cfg.methods) header.push_back(choice_name(method, kLstsqMethods));
-    Table table(header, std::vector<bool>(header.size(), true));
+        << "\n";
     bool partial = false, missing = false;
-    for (std::size_t k = 0; k < cfg.kappas.size(); ++k) {
-      std::vector<std::string> row{format_sci(cfg.kappas[k])};
-      for (std::size_t q = 0; q < cfg.methods.size(); ++q) {
-        const Point& pt = sweep.points[p][k][q];
-        if (pt.seeds_ok == 0) {
-          row.push_back("failed");
-          missing = true;
-        } else {
-          row.push_back(format_sci(pt.forward_error) + (pt.seeds_failed ? "*" : " "));
-          partial = partial || pt.seeds_failed;
+    // 1. One table per measurement: a row per kappa, a column per method.
+    for (const Measurement& measurement : kTableMeasurements) {
+      out << "\n  " << measurement.title << "\n";
+      std::vector<std::string> header{"kappa"};
+      for (LstsqMethod method : cfg.methods) header.push_back(choice_name(method, kLstsqMethods));
+      Table table(header, std::vector<bool>(header.size(), true));
+      for (std::size_t k = 0; k < cfg.kappas.size(); ++k) {
+        std::vector<std::string> row{format_sci(cfg.kappas[k])};
+        for (std::size_t q = 0; q < cfg.methods.size(); ++q) {
+          const Point& pt = sweep.points[p][k][q];
+          if (pt.seeds_ok == 0) {
+            row.push_back("failed");
+            missing = true;
+          } else {
+            row.push_back(format_sci(pt.*measurement.field) + (pt.seeds_failed ? "*" : " "));
+            partial = partial || pt.seeds_failed;
+          }
         }
+        table.add(row);
       }
-      table.add(row);
+      table.print(out, "  ");
     }
-    table.print(out, "  ");
     if (missing || partial) {
-      // Which methods failed, how, and over which kappas.
+      // 2. Which methods failed, how, and over which kappas.
+      out << '\n';
       for (std::size_t q = 0; q < cfg.methods.size(); ++q) {
         double lo = 0, hi = 0;
         Status status = Status::ok;
@@ -427,8 +444,9 @@ void print_table(const Config& cfg, const Sweep& sweep) {
     }
   }
   out << "\nbackward-stable methods stay near eps * kappa (consistent) or eps * kappa^2 * tan(theta)\n"
-         "(inconsistent); the normal equations follow eps * kappa^2. The CSV also holds the\n"
-         "residual error, the optimality ratio and the library's error estimate.\n";
+         "(inconsistent) in forward error; the normal equations follow eps * kappa^2. An\n"
+         "optimality ratio below 30 says w solves a problem within eps of (X, y), which the\n"
+         "normal equations meet too. The CSV also holds the library's error estimate.\n";
 }
 
 void print_json(const Config& cfg, const Sweep& sweep, const std::vector<std::string>& files) {
@@ -487,6 +505,10 @@ Config read_config(const Invocation& inv) {
   cfg.type = choice_option(inv, "type", kSweepTypes, MatrixType::geometric);
   cfg.rows = static_cast<index>(integer_option(inv, "rows", kDefaultRows, 1, kMaxDimension));
   cfg.cols = static_cast<index>(integer_option(inv, "cols", kDefaultCols, 1, kMaxDimension));
+  // One column has one singular value: cond(X) = 1 whatever kappa is asked for.
+  if (cfg.cols < 2)
+    fail_usage("--cols must be at least 2: a matrix with one column has condition number 1, so there is no "
+               "kappa to sweep (got " + std::to_string(cfg.cols) + ")");
   if (cfg.cols > cfg.rows)
     fail_usage("--cols must not exceed --rows: the sweep measures overdetermined problems (got " +
                shape(cfg.rows, cfg.cols) + ")");
@@ -547,16 +569,16 @@ int stability_main(const Invocation& inv) {
     std::error_code ec;
     if (!cfg.out_dir.empty() && !std::filesystem::is_directory(cfg.out_dir, ec)) {
       std::filesystem::create_directories(cfg.out_dir, ec);
-      if (ec) fail_usage(cfg.out_dir + ": cannot create the directory: " + ec.message());
+      if (ec) fail_output(cfg.out_dir + ": cannot create the directory: " + ec.message());
     }
     const std::string csv_path = join_path(cfg.out_dir, "stability.csv");
     io::Expected<void> w = io::write_file(csv_path, make_csv(cfg, sweep));
-    if (!w) fail_usage(w.error().message);
+    if (!w) fail_output(w.error().message);
     files.push_back(csv_path);
     for (std::size_t p = 0; p < cfg.problems.size(); ++p) {
       const std::string svg_path = join_path(cfg.out_dir, svg_name(cfg.problems[p]));
       io::Expected<void> ws = io::write_file(svg_path, make_svg(cfg, sweep, p));
-      if (!ws) fail_usage(ws.error().message);
+      if (!ws) fail_output(ws.error().message);
       files.push_back(svg_path);
     }
   }
@@ -575,7 +597,7 @@ CommandSpec stability_command() {
   CommandSpec c;
   c.name = "stability";
   c.synopsis = "[--type T] [--rows M] [--cols N] [--kappa-min K] [--kappa-max K] [--points P] [--out DIR] ...";
-  c.summary = "forward error of every lstsq method against cond(X): table, CSV, SVG plots";
+  c.summary = "error, residual, optimality of each lstsq method vs cond(X); CSV and SVG";
   c.description =
       "For P condition numbers kappa, log-spaced from --kappa-min to --kappa-max, and S seeds:\n"
       "X (M x N) from the test-matrix catalogue with cond(X) = kappa, w_true Gaussian, and\n"
@@ -588,8 +610,10 @@ CommandSpec stability_command() {
       "                  about 30 for a solution that is exact for data within eps of\n"
       "                  (X, y), whatever kappa; the normal equations meet it too\n"
       "  error_estimate  the library's forward-error bound (LAPACK Users' Guide 4.5.2)\n"
+      "The output has a table of each of the first three (a row per kappa, a column per\n"
+      "method) for each problem.\n"
       "A method that fails on every seed leaves the point missing (nan in the CSV, a gap in\n"
-      "the plot); the table says which status it returned. Errors above 1e2 run off the\n"
+      "the plot); the output says which status it returned. Errors above 1e2 run off the\n"
       "top of the plot (the CSV has them).\n"
       "\nFiles in DIR (default: the current directory):\n"
       "  stability.csv               every point: precision, type, rows, cols, problem,\n"
@@ -604,7 +628,7 @@ CommandSpec stability_command() {
       {"type", "T", "geometric (default), arithmetic, one-large, one-small or log-uniform:\n"
                     "how the singular values fill [1/kappa, 1] (LAPACK xLATMS modes 3, 4, 1, 2, 5)"},
       {"rows", "M", "rows of X (default 100)"},
-      {"cols", "N", "columns of X, N <= M (default 20)"},
+      {"cols", "N", "columns of X, 2 <= N <= M (default 20)"},
       {"kappa-min", "K", "smallest condition number, >= 1 (default 1)"},
       {"kappa-max", "K", "largest condition number (default 1e16; 1e8 with --float)"},
       {"points", "P", "number of condition numbers, log-spaced (default one per decade)"},
