@@ -9,6 +9,11 @@
 //               normal equations' own optimality condition) and ||w - w_svd||.
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 2.6.2 and 5.3.8
 //               (why kappa^2 appears for the normal equations).
+// Scaling:      the residual and X^T r are formed from X 2^-a, y 2^-b and w 2^(a - b),
+//               max |x_ij| and max |y_i| in [1/2, 1), and ||X^T r|| = 2^(a + b) times
+//               the scaled norm: X^T r of a 1e200-sized X and y would overflow (NaN from
+//               Inf - Inf) where the figure itself is representable. A figure beyond
+//               the range is +Inf (or 0 below it), never NaN.
 // Warning:      cond(X) > 1e8 by default: in double, eps kappa^2 then exceeds 1, so the
 //               normal equations' answer can be pure noise while the residual looks fine.
 // Cost:         one values-only SVD for cond; every method once for compare_solvers.
@@ -48,8 +53,16 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
   out.cond = *kappa;
   out.condition_warning = static_cast<double>(out.cond) > opts.condition_warning;
 
+  // X_s = 2^-a X and y_s = 2^-b y, exactly (powers of two move only the exponent).
+  const int a = binary_exponent(norm(X, Norm::max_abs));
+  const int b = n > 0 ? binary_exponent(std::fabs(y[iamax(y)])) : 0;
+  Matrix<T> Xs(X);
+  scale_by_power_of_two(-a, Xs.view());
+  Vector<T> ys(y);
+  scale_by_power_of_two(-b, ys.view());
+
   Vector<T> reference;  // the SVD solution, the first method
-  Vector<T> r(n);
+  Vector<T> r(n), ws(d), xtr(d);
   for (LstsqMethod method : kAllLstsqMethods) {
     SolverReport<T> report;
     report.method = method;
@@ -61,12 +74,13 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
     if (fit.ok()) {
       report.solution = Vector<T>(fit->solution.col(0));
       report.residual_norm = fit->residual_norm[0];
-      // r = y - X w;  ||X^T r||
-      copy(y, r.view());
-      gemv(Op::none, T(-1), X, VectorView<const T>(report.solution), T(1), r.view());
-      Vector<T> xtr(d);
-      gemv(Op::transpose, T(1), X, VectorView<const T>(r), T(0), xtr.view());
-      report.xtr_norm = nrm2(VectorView<const T>(xtr));
+      // w_s = 2^(a - b) w, r_s = y_s - X_s w_s = 2^-b r, ||X^T r|| = 2^(a + b) ||X_s^T r_s||.
+      copy(VectorView<const T>(report.solution), ws.view());
+      scale_by_power_of_two(a - b, ws.view());
+      copy(VectorView<const T>(ys), r.view());
+      gemv(Op::none, T(-1), MatrixView<const T>(Xs), VectorView<const T>(ws), T(1), r.view());
+      gemv(Op::transpose, T(1), MatrixView<const T>(Xs), VectorView<const T>(r), T(0), xtr.view());
+      report.xtr_norm = std::ldexp(nrm2(VectorView<const T>(xtr)), a + b);
       if (method == LstsqMethod::svd) reference = report.solution;
       if (reference.size() == d) {
         Vector<T> difference = report.solution;

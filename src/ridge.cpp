@@ -15,10 +15,19 @@
 //                             dual form, n x n): the smaller Gram matrix is formed, since
 //                             both give the same W (push-through identity
 //                             (X^T X + lambda I)^{-1} X^T = X^T (X X^T + lambda I)^{-1}).
+//                             The Gram matrix singular to working precision (rcond <
+//                             eps, xPOSVX's rule, as normal_equations_cholesky) is
+//                             not_positive_definite: at lambda = 0 a rank-deficient X
+//                             (or, in the dual form, one of rank < n) has no answer
+//                             here; use svd for the minimum-norm solution.
 //               augmented_qr  least squares on [X; sqrt(lambda) I] W = [Y; 0] by
 //                             Householder QR: never forms X^T X, so the conditioning is
 //                             kappa([X; sqrt(lambda) I]), not its square (Björck,
 //                             "Numerical Methods for Least Squares Problems", 1996, 2.7).
+//                             The heavier block goes on top (sqrt(lambda) I first when
+//                             sqrt(lambda) >= max |x_ij|), as row-sorted Householder QR
+//                             requires (Cox & Higham 1998). At lambda = 0 a
+//                             rank-deficient X is rank_deficient.
 // Cross-val.:   with U, s from the SVD of the centred X, c = U^T y and
 //               g_j = lambda / (s_j^2 + lambda) (the part of direction j the fit leaves):
 //                 residual  e = (y - U c) + U diag(g) c,
@@ -36,7 +45,11 @@
 //               criterion is undefined and the score is +inf.
 // Scaling:      X, Y and lambda are scaled by exact powers of two (X 2^-a, Y 2^-b,
 //               lambda 2^-2a) so that max |x_ij| and max |y_ij| lie in [1/2, 1) before any
-//               square is formed, and W = W_s 2^(b - a) after.
+//               square is formed, and W = W_s 2^(b - a) after. When sqrt(lambda) > 2^a,
+//               X and lambda take a further 2^-c, 2^-2c so that lambda lies in [1/4, 1)
+//               (see scaled_lambda), until ||X|| / sqrt(lambda) falls below the
+//               smallest normal number (lambda / ||X||^2 past 2^252 in float, 2^2044 in
+//               double), where X 2^-(a + c) loses digits to underflow.
 // Reference:    P. C. Hansen, "Rank-Deficient and Discrete Ill-Posed Problems", SIAM 1998,
 //               ch. 4-7; Golub, Heath & Wahba 1979 (GCV); D. M. Allen, Technometrics 16(1),
 //               1974 (the PRESS / leave-one-out identity); Björck 1996, 2.7.
@@ -129,18 +142,42 @@ Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept
   return P;
 }
 
-// lambda in the scaled problem: ||X_s W_s - Y_s||^2 + lambda_s ||W_s||^2 is the caller's
-// objective times 2^-2b when lambda_s = lambda 2^-2a.
+// lambda in the scaled problem. ||X_s W_s - Y_s||^2 + lambda_s ||W_s||^2 is the caller's
+// objective times 2^-2b when lambda_s = lambda 2^-2a. When sqrt(lambda) outgrows
+// max |x_ij| = O(2^a), the problem's scale is sqrt(lambda), not X's: X is then taken
+// down by a further 2^-c, c = e - a with sqrt(lambda) = f 2^e, f in [1/2, 1), so that
+// lambda' = lambda 2^-2(a + c) = f^2 lies in [1/4, 1) and max |x'_ij| < 1/2. The
+// solution of the rescaled problem is W' = W_s 2^c. Without it lambda_s overflows
+// (float: lambda = 1e20 on an X of size 1e-10 gives lambda_s ~ 1e40) and W_s ~ 1 /
+// lambda_s underflows, which zeroed the answer.
 template <class T>
-T scaled_lambda(const Prepared<T>& P, T lambda) {
-  return std::ldexp(lambda, -2 * P.x_exp);
+struct ScaledLambda {
+  T lambda = 0;  // lambda 2^-2(a + c)
+  int c = 0;     // the extra exponent of X; 0 unless sqrt(lambda) > 2^a
+};
+
+template <class T>
+ScaledLambda<T> scaled_lambda(const Prepared<T>& P, T lambda) {
+  ScaledLambda<T> L;
+  if (lambda > T(0)) L.c = std::max(0, binary_exponent(std::sqrt(lambda)) - P.x_exp);
+  L.lambda = std::ldexp(lambda, -2 * (P.x_exp + L.c));
+  return L;
 }
 
-// W := W_s 2^(b - a), and the intercept b = mean(Y) - W^T mean(X).
+// X := X 2^-c: moves the extra exponent of L into P (for the methods that factor X or
+// its Gram matrix themselves), after which L.c = 0.
 template <class T>
-RidgeResult<T> finish(const Prepared<T>& P, Matrix<T> W, T lambda, RidgeMethod method) {
+void absorb_lambda_scale(Prepared<T>& P, ScaledLambda<T>& L) {
+  scale_by_power_of_two(-L.c, P.X.view());
+  P.x_exp += L.c;
+  L.c = 0;
+}
+
+// W := W' 2^(b - a - c), and the intercept b = mean(Y) - W^T mean(X).
+template <class T>
+RidgeResult<T> finish(const Prepared<T>& P, Matrix<T> W, T lambda, RidgeMethod method, int c = 0) {
   RidgeResult<T> R;
-  scale_by_power_of_two(P.y_exp - P.x_exp, W.view());
+  scale_by_power_of_two(P.y_exp - P.x_exp - c, W.view());
   R.intercept = Vector<T>(W.cols());
   if (P.intercept)
     for (index j = 0; j < W.cols(); ++j) R.intercept[j] = P.y_mean[j] - dot(W.col(j), VectorView<const T>(P.x_mean));
@@ -196,19 +233,23 @@ void filter(T s, T lambda, T threshold, T& f, T& g) {
   g = lambda / denominator;
 }
 
-// W_s = V diag(s_j / (s_j^2 + lambda_s)) C, and the effective degrees of freedom.
+// W' = V diag(s'_j / (s'_j^2 + lambda')) C with s' = s 2^-c (W' = W_s 2^c; see
+// scaled_lambda), and the effective degrees of freedom.
 template <class T>
-Matrix<T> spectral_solution(const Spectral<T>& S, T lambda_s, T& dof) {
+Matrix<T> spectral_solution(const Spectral<T>& S, const ScaledLambda<T>& L, T& dof) {
   const index d = S.F.V.rows(), r = S.F.s.size(), k = S.C.cols();
   Matrix<T> DC(S.C);
   dof = 0;
   for (index j = 0; j < r; ++j) {
-    const T s = S.F.s[j];
+    const T s = std::ldexp(S.F.s[j], -L.c);
     T f, g;
-    filter(s, lambda_s, S.threshold, f, g);
+    filter(s, L.lambda, S.threshold, f, g);
     dof += f;
-    // s / (s^2 + lambda) = f / s; zero where f is (also for s = 0).
-    scal(f == T(0) ? T(0) : f / s, DC.row(j));
+    // s / (s^2 + lambda), formed as such rather than as f / s: at large lambda f ~
+    // s^2 / lambda underflows (float: s' ~ 1e-20) long before the quotient does. At
+    // lambda = 0, 1 / s above the rank tolerance and 0 below it.
+    const T coefficient = L.lambda == T(0) ? (f == T(0) ? T(0) : T(1) / s) : s / (s * s + L.lambda);
+    scal(coefficient, DC.row(j));
   }
   Matrix<T> W(d, k);
   if (r > 0) gemm(Op::none, Op::none, T(1), S.F.V, DC, T(0), W.view());
@@ -229,40 +270,70 @@ bool valid_lambda(T lambda) {
 }
 
 // (X^T X + lambda I) W = X^T Y, or W = X^T (X X^T + lambda I)^{-1} Y when d > n.
+// The Gram matrix G (+ lambda I) singular to working precision, rcond < eps, is
+// not_positive_definite, the rule of the normal-equations solver (xPOSVX's): at lambda
+// = 0 a rank-deficient X has a singular G, which Cholesky may still factor (rounding
+// leaves a tiny positive pivot) into an answer that is neither the minimum-norm
+// solution nor any other least-squares solution; method svd handles that case.
 template <class T>
 Result<Matrix<T>> solve_cholesky(const Prepared<T>& P, T lambda_s, bool& dual) {
   const index n = P.X.rows(), d = P.X.cols(), k = P.Y.cols();
   dual = d > n;
   const index g = dual ? n : d;
   Matrix<T> G(g, g);
-  // G = X^T X (primal) or X X^T (dual), lower triangle, then G += lambda I.
+  // 1. G = X^T X (primal) or X X^T (dual), lower triangle, then G += lambda I, mirrored
+  //    to the upper triangle for anorm = ||G||_1.
   syrk(Uplo::lower, dual ? Op::none : Op::transpose, T(1), P.X, T(0), G.view());
   for (index i = 0; i < g; ++i) G(i, i) += lambda_s;
-  Result<Cholesky<T>> L = cholesky(MatrixView<const T>(G));
-  if (!L.ok()) return L.status();
+  for (index j = 1; j < g; ++j)
+    for (index i = 0; i < j; ++i) G(i, j) = G(j, i);
+  const T anorm = norm(MatrixView<const T>(G), Norm::one);
+  // 2. G = L L^T (lower triangle), and rcond ~ 1 / kappa_1(G) from L (xPOCON).
+  CholeskyInfo info;
+  if (Status s = cholesky_blocked_inplace(G.view(), info); s != Status::ok) return s;
+  WorkspaceBuffer buffer(cholesky_condition_estimate_workspace_size<T>(g));
+  T rcond = 0;
+  if (Status s = cholesky_condition_estimate(MatrixView<const T>(G), anorm, rcond, buffer.workspace()); s != Status::ok)
+    return s;
+  if (!(rcond >= eps<T>())) return Status::not_positive_definite;
+  // 3. Primal: W = G^{-1} X^T Y. Dual: Z = G^{-1} Y, W = X^T Z.
   if (!dual) {
-    Matrix<T> XtY(d, k);
-    gemm(Op::transpose, Op::none, T(1), P.X, P.Y, T(0), XtY.view());
-    return L->solve(XtY);
+    Matrix<T> W(d, k);
+    gemm(Op::transpose, Op::none, T(1), P.X, P.Y, T(0), W.view());
+    if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), W.view()); s != Status::ok) return s;
+    return W;
   }
-  Result<Matrix<T>> Z = L->solve(P.Y);  // (X X^T + lambda I)^{-1} Y, n x k
-  if (!Z.ok()) return Z.status();
+  Matrix<T> Z(P.Y);
+  if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), Z.view()); s != Status::ok) return s;
   Matrix<T> W(d, k);
-  gemm(Op::transpose, Op::none, T(1), P.X, *Z, T(0), W.view());
+  gemm(Op::transpose, Op::none, T(1), P.X, Z, T(0), W.view());
   return W;
 }
 
-// Least squares on [X; sqrt(lambda) I] W = [Y; 0].
+// Least squares on [X; sqrt(lambda) I] W = [Y; 0], with the heavier block on top.
+// Householder QR is normwise backward stable in any row order, but not for rows of very
+// different sizes: with X on top and sqrt(lambda) >> ||X||, the first reflector's
+// v^T [y; 0] is y_1 + O(x^T y / sqrt(lambda)), and the second term — all the
+// information about W ~ X^T Y / lambda — is computed to an absolute eps |y_1|: a
+// relative error of about eps sqrt(lambda) / ||X|| (measured in double on a 20 x 3 X:
+// 2e-11 at lambda / ||X||^2 = 1e8, 1e-2 at 1e24, the whole answer at 1e32).
+// Ordering the rows by decreasing size avoids it (Powell & Reid 1969; Cox & Higham,
+// "Stability of Householder QR factorization for weighted least squares problems",
+// 1998; Higham, Accuracy and Stability, 2nd ed., 19.4): the sqrt(lambda) rows go first
+// when sqrt(lambda) >= max |x_ij|, and last otherwise.
 template <class T>
 Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const RankTolerance& tol) {
   const index n = P.X.rows(), d = P.X.cols(), k = P.Y.cols();
   const index rows = lambda_s > T(0) ? n + d : n;
-  Matrix<T> A(rows, d), B(rows, k);
-  copy(MatrixView<const T>(P.X), A.block(0, 0, n, d));
-  copy(MatrixView<const T>(P.Y), B.block(0, 0, n, k));
   const T root = std::sqrt(lambda_s);
+  const bool ridge_first = rows > n && root >= norm(MatrixView<const T>(P.X), Norm::max_abs);
+  const index x_top = ridge_first ? d : 0, ridge_top = ridge_first ? 0 : n;
+  // A = [X; sqrt(lambda) I] and B = [Y; 0], or [sqrt(lambda) I; X] and [0; Y].
+  Matrix<T> A(rows, d), B(rows, k);
+  copy(MatrixView<const T>(P.X), A.block(x_top, 0, n, d));
+  copy(MatrixView<const T>(P.Y), B.block(x_top, 0, n, k));
   if (rows > n)
-    for (index i = 0; i < d; ++i) A(n + i, i) = root;
+    for (index i = 0; i < d; ++i) A(ridge_top + i, i) = root;
   Result<QR<T>> F = qr(MatrixView<const T>(A));
   if (!F.ok()) return F.status();
   return F->solve(B, tol);
@@ -276,9 +347,9 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
   const Status status = check(X, Y, opts);
   if (status != Status::ok) return status;
   if (!valid_lambda(lambda)) return Status::invalid_argument;
-  // 2. Centre and scale.
-  const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
-  const T lambda_s = scaled_lambda(P, lambda);
+  // 2. Centre and scale (X, Y, then lambda against X).
+  Prepared<T> P = prepare(X, Y, opts.fit_intercept);
+  ScaledLambda<T> L = scaled_lambda(P, lambda);
   const index n = X.rows(), d = X.cols(), k = Y.cols();
   if (X.empty() || k == 0) {
     RidgeResult<T> R = finish(P, Matrix<T>(d, k), lambda, opts.method);
@@ -291,21 +362,23 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
       Result<Spectral<T>> S = spectral(P, opts.tolerance);
       if (!S.ok()) return S.status();
       T dof = 0;
-      Matrix<T> W = spectral_solution(*S, lambda_s, dof);
-      RidgeResult<T> R = finish(P, std::move(W), lambda, opts.method);
+      Matrix<T> W = spectral_solution(*S, L, dof);
+      RidgeResult<T> R = finish(P, std::move(W), lambda, opts.method, L.c);
       R.effective_dof = dof + (opts.fit_intercept ? T(1) : T(0));
       return R;
     }
     case RidgeMethod::cholesky: {
       bool dual = false;
-      Result<Matrix<T>> W = solve_cholesky(P, lambda_s, dual);
+      absorb_lambda_scale(P, L);
+      Result<Matrix<T>> W = solve_cholesky(P, L.lambda, dual);
       if (!W.ok()) return W.status();
       RidgeResult<T> R = finish(P, std::move(W.value()), lambda, opts.method);
       R.dual = dual;
       return R;
     }
     case RidgeMethod::augmented_qr: {
-      Result<Matrix<T>> W = solve_augmented_qr(P, lambda_s, scaled_tolerance(P, opts.tolerance));
+      absorb_lambda_scale(P, L);
+      Result<Matrix<T>> W = solve_augmented_qr(P, L.lambda, scaled_tolerance(P, opts.tolerance));
       if (!W.ok()) return W.status();
       return finish(P, std::move(W.value()), lambda, opts.method);
     }
@@ -335,8 +408,9 @@ Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView
   path.reserve(static_cast<std::size_t>(lambdas.size()));
   for (index i = 0; i < lambdas.size(); ++i) {
     T dof = 0;
-    Matrix<T> W = spectral_solution(*S, scaled_lambda(P, lambdas[i]), dof);
-    path.push_back(finish(P, std::move(W), lambdas[i], RidgeMethod::svd));
+    const ScaledLambda<T> L = scaled_lambda(P, lambdas[i]);
+    Matrix<T> W = spectral_solution(*S, L, dof);
+    path.push_back(finish(P, std::move(W), lambdas[i], RidgeMethod::svd, L.c));
     path.back().effective_dof = dof + (opts.fit_intercept ? T(1) : T(0));
   }
   return path;
@@ -380,10 +454,12 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
   Matrix<T> E(n, k), GC(r, k);
   for (index l = 0; l < lambdas.size(); ++l) {
     // 2. f_j, g_j for this lambda; dof = sum f_j (+1 for the intercept).
-    const T lambda_s = scaled_lambda(P, lambdas[l]);
+    // (f and g are those of s' = s 2^-c and lambda': the same ratios, without the
+    //  overflow of lambda_s; see scaled_lambda.)
+    const ScaledLambda<T> L = scaled_lambda(P, lambdas[l]);
     T dof = opts.fit_intercept ? T(1) : T(0);
     for (index j = 0; j < r; ++j) {
-      filter(S->F.s[j], lambda_s, S->threshold, f[j], g[j]);
+      filter(std::ldexp(S->F.s[j], -L.c), L.lambda, S->threshold, f[j], g[j]);
       dof += f[j];
     }
     out.effective_dof[l] = dof;
@@ -426,8 +502,9 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
     if (out.scores[l] < out.scores[out.best_index]) out.best_index = l;
   out.best_lambda = lambdas[out.best_index];
   T dof = 0;
-  Matrix<T> W = spectral_solution(*S, scaled_lambda(P, out.best_lambda), dof);
-  out.best = finish(P, std::move(W), out.best_lambda, RidgeMethod::svd);
+  const ScaledLambda<T> L = scaled_lambda(P, out.best_lambda);
+  Matrix<T> W = spectral_solution(*S, L, dof);
+  out.best = finish(P, std::move(W), out.best_lambda, RidgeMethod::svd, L.c);
   out.best.effective_dof = out.effective_dof[out.best_index];
   return out;
 }

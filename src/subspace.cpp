@@ -124,8 +124,11 @@ Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol) {
 }
 
 template <class T>
-Vector<T> SolutionSet<T>::at(VectorView<const T> t) const {
-  assert(t.size() == null_basis.cols());
+Result<Vector<T>> SolutionSet<T>::at(VectorView<const T> t) const {
+  // t is the caller's input: its length and finiteness get a status (checked in that
+  // order), not an assert that a release build compiles away.
+  if (t.size() != null_basis.cols()) return Status::dimension_mismatch;
+  if (!all_finite(t)) return Status::not_finite;
   Vector<T> w = particular;
   // w = w0 + N t
   gemv(Op::none, T(1), null_basis, t, T(1), w.view());

@@ -365,6 +365,113 @@ TYPED_TEST(Ridge, RegressionIssue6AbsoluteToleranceAtZeroLambdaIsInTheCallersUni
   EXPECT_NEAR(fit->effective_dof, T(2), 30 * eps<T>());
 }
 
+// Regression (issue 6): method cholesky at lambda = 0 factored the singular Gram matrix
+// of a rank-deficient X without looking at its conditioning. On DESIGN.md's X =
+// [[3,1,0],[6,2,1],[3,1,0]], y = [2,1,3] it returned [1/6, 2, -4] with status ok; the
+// minimum-norm solution is [3/4, 1/4, -4]. Every method other than svd, at lambda = 0 on
+// a rank-deficient X (tall, square, wide — the dual form — with and without an
+// intercept), must either report a non-ok status or return the
+// minimum-norm solution (ridge's svd method, checked against lstsq above), within
+// 30 max(n, d) eps kappa_r^2 (the Gram matrix squares kappa_r = s_1 / s_r). On the
+// worked example the statuses are named: not_positive_definite (cholesky, as lstsq's
+// normal_cholesky) and rank_deficient (augmented_qr, from its QR).
+TYPED_TEST(Ridge, RegressionIssue6ZeroLambdaOnRankDeficientXIsMinimumNormOrRefused) {
+  using T = TypeParam;
+  const double e = static_cast<double>(eps<T>());
+  {
+    const Matrix<T> X{{3, 1, 0}, {6, 2, 1}, {3, 1, 0}};
+    const Matrix<T> y{{2}, {1}, {3}};
+    Result<RidgeResult<T>> chol = ridge<T>(X, y, T(0), options<T>(RidgeMethod::cholesky, false));
+    EXPECT_EQ(chol.status(), Status::not_positive_definite) << "solution [" << chol->solution(0, 0) << ", "
+                                                            << chol->solution(1, 0) << ", " << chol->solution(2, 0) << "]";
+    EXPECT_EQ(ridge<T>(X, y, T(0), options<T>(RidgeMethod::augmented_qr, false)).status(), Status::rank_deficient);
+  }
+  struct Case {
+    MatrixType type;
+    index n, d, rank;
+    bool intercept;
+  };
+  const Case cases[] = {{MatrixType::rank_deficient, 12, 7, 3, false}, {MatrixType::rank_deficient, 6, 6, 4, false},
+                        {MatrixType::rank_deficient, 5, 9, 2, false},  {MatrixType::rank_deficient, 30, 10, 9, false},
+                        {MatrixType::rank_deficient, 12, 7, 3, true},  {MatrixType::rank_deficient, 5, 9, 2, true}};
+  std::uint64_t seed = 31700;
+  for (const Case& c : cases) {
+    CatalogueOptions copts;
+    copts.rank = c.rank;
+    copts.kappa = 100;
+    const TestMatrix<T> tm = make_test_matrix<T>(c.type, c.n, c.d, ++seed, copts);
+    const Matrix<T> Y = random_matrix<T>(c.n, 2, seed + 1);
+    Result<RidgeResult<T>> ref = ridge<T>(tm.A, Y, T(0), options<T>(RidgeMethod::svd, c.intercept));
+    ASSERT_TRUE(ref.ok());
+    const index r = static_cast<index>(std::lround(static_cast<double>(ref->effective_dof))) - (c.intercept ? 1 : 0);
+    ASSERT_LT(r, std::min(c.n, c.d)) << "the case must be rank-deficient";
+    const Centred Xc = centre(LongMatrix(MatrixView<const T>(tm.A)), c.intercept);
+    SvdOptions sopts;
+    sopts.vectors = SvdVectors::none;
+    Result<SVD<T>> F = svd<T>(Xc.A.rounded<T>(), sopts);
+    ASSERT_TRUE(F.ok());
+    const double kappa_r = static_cast<double>(F->s[0]) / static_cast<double>(F->s[r - 1]);
+    const double bound = static_cast<double>(std::max(c.n, c.d)) * e * kappa_r * kappa_r;
+    for (RidgeMethod method : {RidgeMethod::cholesky, RidgeMethod::augmented_qr}) {
+      SCOPED_TRACE(case_name<T>(tm.name, c.n, c.d, seed) + " " + to_string(method) + (c.intercept ? " intercept" : ""));
+      Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options<T>(method, c.intercept));
+      if (!fit.ok()) continue;  // a refusal is an acceptable answer
+      EXPECT_RATIO(std::string(to_string(method)) + " lambda 0 rank-deficient, ok: vs min-norm / bound",
+                   relative_difference<T>(fit->solution, ref->solution) / bound);
+    }
+  }
+}
+
+// Regression (issue 6): augmented_qr put the sqrt(lambda) I rows under X, and its first
+// reflector then lost X^T Y / lambda below eps |y_1|: relative error 2e-11 at lambda =
+// 1e8 ||X||^2, 1e-2 at 1e24 and exactly 0 returned with status ok from 1e32 on. All
+// three methods, at lambda = 1e8, 1e20, 1e40 and 1e100 times ||X||_2^2 (= 1 here), with
+// X as generated (c = 1) and scaled by c = (lambda / ||X||^2)^(-1/4) (so that lambda
+// itself is moderate and the float cases exist; a placement whose lambda, c^2 or
+// expected solution ||X^T Y|| / lambda leaves T's normal range is skipped), against the
+// long-double solution and against the svd method: relative error below
+// 30 max(n, d) eps kappa_lambda phi, phi = ||X||_F ||Y||_F / ||X^T Y||_F, the condition
+// of X^T Y, which W ~ X^T Y / lambda inherits once lambda dominates (kappa_lambda -> 1).
+TYPED_TEST(Ridge, RegressionIssue6LargeLambdaMethodsAgree) {
+  using T = TypeParam;
+  const double e = static_cast<double>(eps<T>());
+  const Long tiny = static_cast<Long>(std::numeric_limits<T>::min()) / static_cast<Long>(eps<T>());
+  const Long huge = static_cast<Long>(std::numeric_limits<T>::max()) / 4;
+  std::uint64_t seed = 31800;
+  for (auto [n, d] : {std::pair<index, index>{20, 3}, {8, 20}})
+    for (bool intercept : {false, true})
+      for (double factor : {1e8, 1e20, 1e40, 1e100})
+        for (bool rescaled : {false, true}) {
+          const Design<T> D0 = design<T>(n, d, 1, T(0), ++seed);
+          const Long c = rescaled ? std::pow(10.0L, -std::log10(static_cast<Long>(factor)) / 4) : 1.0L;
+          const Long lambda_long = static_cast<Long>(factor) * c * c;
+          if (c * c < static_cast<Long>(std::numeric_limits<T>::min()) || lambda_long > huge) continue;
+          const Matrix<T> X = scaled<T>(D0.X, static_cast<T>(c));
+          const T lambda = static_cast<T>(lambda_long);
+          const LongMatrix XL{MatrixView<const T>(X)}, YL{MatrixView<const T>(D0.Y)};
+          const LongMatrix XtY = product(centre(XL, intercept).A, centre(YL, intercept).A, true, false);
+          if (frobenius(XtY) / lambda_long < tiny) continue;
+          const LongFit ref = ridge_long(XL, YL, static_cast<Long>(lambda), intercept);
+          const double phi = static_cast<double>(frobenius(centre(XL, intercept).A) *
+                                                 frobenius(centre(YL, intercept).A) / frobenius(XtY));
+          const double kappa = kappa_lambda<T>(X, intercept, static_cast<double>(lambda));
+          const double bound = static_cast<double>(std::max(n, d)) * e * kappa * phi;
+          Result<RidgeResult<T>> svd_fit = ridge<T>(X, D0.Y, lambda, options<T>(RidgeMethod::svd, intercept));
+          ASSERT_TRUE(svd_fit.ok());
+          for (RidgeMethod method : kRidgeMethods) {
+            SCOPED_TRACE(case_name<T>(D0.name, n, d, seed) + " " + to_string(method) + " lambda/||X||^2 " +
+                         std::to_string(factor) + " c " + std::to_string(static_cast<double>(c)) +
+                         (intercept ? " intercept" : ""));
+            Result<RidgeResult<T>> fit = ridge<T>(X, D0.Y, lambda, options<T>(method, intercept));
+            ASSERT_EQ(fit.status(), Status::ok) << to_string(fit.status());
+            EXPECT_RATIO(std::string(to_string(method)) + " large lambda vs long double / bound",
+                         relative_difference_long<T>(fit->solution, ref.W) / bound);
+            EXPECT_RATIO(std::string(to_string(method)) + " large lambda vs svd / bound",
+                         relative_difference<T>(fit->solution, svd_fit->solution) / bound);
+          }
+        }
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. Arguments
 

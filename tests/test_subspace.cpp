@@ -263,7 +263,9 @@ TYPED_TEST(Subspace, GeneralSolutionMembersAllMinimiseTheResidual) {
         scal(T(1 + 10 * trial), v.view());  // members far from the particular one
         return v;
       }();
-      const Vector<T> w = S->at(t_scaled);
+      Result<Vector<T>> member = S->at(t_scaled);
+      ASSERT_EQ(member.status(), Status::ok);
+      const Vector<T>& w = *member;
       ASSERT_EQ(w.size(), n);
       if (m == 0 || n == 0) continue;
       const Long rt = residual_of(w);
@@ -350,6 +352,57 @@ TYPED_TEST(Subspace, BadInputIsRejected) {
   Vector<T> y_short_nan = y_short;
   y_short_nan[0] = nan<T>();
   EXPECT_EQ(general_solution<T>(A0, y_short_nan).status(), Status::dimension_mismatch);  // shapes first
+}
+
+// Regression (issue 6): SolutionSet::at(t) checked the length of t only with a debug
+// assert; a release build ran the gemv, ignored its dimension_mismatch and returned w0
+// as if t had been applied. Now a t of the wrong length (shorter, longer, empty) is
+// dimension_mismatch, checked before a NaN or Inf in t (not_finite); the right length
+// gives w0 + N t. Rank-2 X (3 x 3 and 5 x 8) so that N has 1 and 6 columns.
+TYPED_TEST(Subspace, RegressionIssue6AtRejectsAParameterOfTheWrongLength) {
+  using T = TypeParam;
+  CatalogueOptions copts;
+  copts.rank = 2;
+  for (auto [m, n] : {std::pair<index, index>{3, 3}, {5, 8}}) {
+    const TestMatrix<T> tm = make_test_matrix<T>(MatrixType::rank_deficient, m, n, 25500, copts);
+    SCOPED_TRACE(case_name<T>(tm.name, m, n, 25500));
+    const Vector<T> y(Matrix<T>(random_matrix<T>(m, 1, 25501)).col(0));
+    Result<SolutionSet<T>> S = general_solution<T>(tm.A, y);
+    ASSERT_TRUE(S.ok());
+    const index free = n - 2;
+    ASSERT_EQ(S->null_basis.cols(), free);
+    for (index length : {index(0), free - 1, free + 1, 2 * free + 3}) {
+      if (length == free) continue;
+      const Vector<T> t(length, T(1));
+      EXPECT_EQ(S->at(t).status(), Status::dimension_mismatch) << "t of length " << length;
+      Vector<T> t_nan(length, T(1));
+      if (length > 0) t_nan[0] = nan<T>();
+      EXPECT_EQ(S->at(t_nan).status(), Status::dimension_mismatch) << "shapes first, length " << length;
+    }
+    for (T bad : {nan<T>(), std::numeric_limits<T>::infinity()}) {
+      Vector<T> t(free, T(1));
+      t[free - 1] = bad;
+      EXPECT_EQ(S->at(t).status(), Status::not_finite);
+    }
+    // The right length: w0 + N t, and t = 0 gives w0 exactly.
+    const Vector<T> t(free, T(2));
+    Result<Vector<T>> w = S->at(t);
+    ASSERT_EQ(w.status(), Status::ok);
+    ASSERT_EQ(w->size(), n);
+    for (index i = 0; i < n; ++i) {
+      Long expected = S->particular[i], magnitude = std::fabs(S->particular[i]);
+      for (index j = 0; j < free; ++j) {
+        expected += 2.0L * S->null_basis(i, j);
+        magnitude += 2.0L * std::fabs(S->null_basis(i, j));
+      }
+      // One gemv row: |error| <= (free + 1) eps (|w0_i| + sum_j |N_ij t_j|) (Higham 3.5).
+      EXPECT_LT(static_cast<double>(std::fabs((*w)[i] - expected) / (magnitude * (free + 1))), kThreshold * eps<T>())
+          << "entry " << i;
+    }
+    Result<Vector<T>> w0 = S->at(Vector<T>(free));
+    ASSERT_TRUE(w0.ok());
+    EXPECT_TRUE(same_bits<T>(*w0, S->particular));
+  }
 }
 
 // A and y as views inside NaN-padded storage (leading dimension m + 3, y with stride 2):

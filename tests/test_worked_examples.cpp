@@ -122,7 +122,9 @@ TYPED_TEST(WorkedExamples, CompleteSolutionOfARankDeficientSystem) {
   EXPECT_NEAR(w0[2], T(-4), kThreshold * eps<T>() * 10);
   // at(t) walks the set: at(0) = w0, and every member has the same residual.
   Vector<T> t1{T(2)};
-  Vector<T> w1 = S->at(VectorView<const T>(t1));
+  Result<Vector<T>> member = S->at(VectorView<const T>(t1));
+  ASSERT_TRUE(member.ok());
+  const Vector<T>& w1 = *member;
   EXPECT_NEAR(distance<T>(w1, w0), T(2), 16 * eps<T>());
   EXPECT_NEAR(distance<T>(times<T>(X, VectorView<const T>(w1)), times<T>(X, VectorView<const T>(w0))), T(0),
               kThreshold * eps<T>() * 20);

@@ -32,7 +32,7 @@ struct SolverReport {
   Status status = Status::ok;
   Vector<T> solution;  // empty when the method failed
   T residual_norm = 0;
-  T xtr_norm = 0;      // ||X^T r||_2
+  T xtr_norm = 0;      // ||X^T r||_2, formed from scaled X, y, w; +Inf only past T's range
   T disagreement = 0;  // ||w - w_svd||_2
 };
 

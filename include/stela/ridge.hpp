@@ -24,7 +24,9 @@ namespace stela {
 
 enum class RidgeMethod {
   svd,           // filter factors s / (s^2 + lambda); any shape, lambda >= 0
-  cholesky,      // (X^T X + lambda I) W = X^T Y, or the n x n dual form when d > n
+  cholesky,      // (X^T X + lambda I) W = X^T Y, or the n x n dual form when d > n;
+                 // not_positive_definite when that matrix is singular to working
+                 // precision (lambda = 0 on a rank-deficient X: use svd)
   augmented_qr,  // QR of [X; sqrt(lambda) I]: least squares without squaring kappa
 };
 const char* to_string(RidgeMethod method);

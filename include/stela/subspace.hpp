@@ -44,8 +44,9 @@ struct SolutionSet {
   Vector<T> particular;  // w0 = X^+ y, the minimum-norm least-squares solution
   Matrix<T> null_basis;  // N: d x (d - rank), orthonormal columns
   index rank = 0;
-  // w0 + N t, t with d - rank entries (a shorter or longer t is a caller error).
-  Vector<T> at(VectorView<const T> t) const;
+  // w0 + N t, t with d - rank entries. Statuses: dimension_mismatch when t has another
+  // length, not_finite when t holds NaN or Inf.
+  Result<Vector<T>> at(VectorView<const T> t) const;
 };
 
 template <class T>
