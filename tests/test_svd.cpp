@@ -572,6 +572,69 @@ TYPED_TEST(Svd, TinyCapsReportNoConvergence) {
   EXPECT_LE(ok.info.max_off_cosine, std::sqrt(12.0) * static_cast<double>(eps<T>()));
 }
 
+// A cap of 0 is spent only on sweeps: input that needs none converges (diagonal for both
+// methods; a 2 x 2 bidiagonal, which Golub–Kahan finishes by its exact 2 x 2 SVD), and
+// input that needs one reports no_convergence, Jacobi with the cosine it leaves behind.
+TYPED_TEST(Svd, CapOfZeroConvergesWhenNoSweepIsDue) {
+  using T = TypeParam;
+  const T tol = std::sqrt(T(3)) * eps<T>();  // Jacobi's cosine tolerance on R^T, n = 3
+  for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
+    SCOPED_TRACE(std::string(type_name<T>()) + " " + method_name(method));
+    SvdOptions opts;
+    opts.method = method;
+    opts.max_iterations = 0;
+    opts.max_sweeps = 0;
+    const Matrix<T> D{{T(3), T(0), T(0)}, {T(0), T(-2), T(0)}, {T(0), T(0), T(1)}};
+    Result<SVD<T>> r = svd<T>(D, opts);
+    ASSERT_EQ(r.status(), Status::ok);
+    for (index i = 0; i < 3; ++i) EXPECT_EQ(r->s[i], T(3 - i)) << "s_" << i;
+    EXPECT_EQ(r->info.sweeps, 0);
+    EXPECT_EQ(r->info.unconverged, 0);
+    EXPECT_LE(r->info.max_off_cosine, static_cast<double>(tol));
+    EXPECT_LT(reconstruction_ratio<T>(D, r->U, r->s, r->V), kThreshold);
+
+    // [[3, 1], [0, 2]]: sigma^2 = 7 +- sqrt(13).
+    const Matrix<T> B{{T(3), T(1)}, {T(0), T(2)}};
+    const Vector<T> sigma{std::sqrt(T(7) + std::sqrt(T(13))), std::sqrt(T(7) - std::sqrt(T(13)))};
+    Result<SVD<T>> b = svd<T>(B, opts);
+    if (method == SvdMethod::golub_kahan) {
+      ASSERT_EQ(b.status(), Status::ok);
+      EXPECT_EQ(b->info.sweeps, 0);
+      EXPECT_LT(singular_value_ratio<T>(b->s, sigma, 2, 2), kThreshold);
+      EXPECT_LT(reconstruction_ratio<T>(B, b->U, b->s, b->V), kThreshold);
+      EXPECT_LT(orthogonality_ratio<T>(b->U), kThreshold);
+      EXPECT_LT(orthogonality_ratio<T>(b->V), kThreshold);
+    } else {
+      // Jacobi needs a rotation here: R^T's columns are not orthogonal.
+      EXPECT_EQ(b.status(), Status::no_convergence);
+      EXPECT_EQ(b->info.sweeps, 0);
+      EXPECT_GT(b->info.max_off_cosine, 0.1);
+    }
+
+    // A general matrix needs sweeps: no_convergence, the info telling how far it got.
+    const Matrix<T> A = random_matrix<T>(12, 10, 77);
+    Result<SVD<T>> g = svd<T>(A, opts);
+    EXPECT_EQ(g.status(), Status::no_convergence);
+    EXPECT_EQ(g->info.sweeps, 0);
+    EXPECT_EQ(g->info.iterations, 0);
+    if (method == SvdMethod::golub_kahan) {
+      EXPECT_GT(g->info.unconverged, 0);
+    } else {
+      EXPECT_GT(g->info.max_off_cosine, std::sqrt(10.0) * static_cast<double>(eps<T>()));
+    }
+  }
+  // The bidiagonal QR on its own: diagonal and 2 x 2 with a cap of 0.
+  Vector<T> d{T(1), T(-4), T(2)}, e{T(0), T(0)};
+  SvdInfo info;
+  EXPECT_EQ(bidiagonal_svd_inplace(d.view(), e.view(), MatrixView<T>(), MatrixView<T>(), 0, info), Status::ok);
+  EXPECT_EQ(d[0], T(4));
+  EXPECT_EQ(d[2], T(1));
+  Vector<T> d2{T(3), T(2)}, e2{T(1)};
+  SvdInfo info2;
+  EXPECT_EQ(bidiagonal_svd_inplace(d2.view(), e2.view(), MatrixView<T>(), MatrixView<T>(), 0, info2), Status::ok);
+  EXPECT_EQ(info2.iterations, 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // Bad input
 
