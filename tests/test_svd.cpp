@@ -26,7 +26,14 @@ template <class T>
 class Svd : public ::testing::Test {};
 TYPED_TEST_SUITE(Svd, Scalars, ScalarName);
 
-std::vector<long double> reference_singular_values(std::vector<long double> X, index m, index n);
+// The long double reference: singular values sorted non-increasing, and whether the
+// Jacobi iteration that produced them converged (callers ASSERT it).
+struct Reference {
+  std::vector<long double> sigma;
+  bool converged = false;
+  int sweeps = 0;
+};
+Reference reference_singular_values(std::vector<long double> X, index m, index n);
 
 const char* method_name(SvdMethod method) { return method == SvdMethod::jacobi ? "jacobi" : "golub_kahan"; }
 const char* vectors_name(SvdVectors v) {
@@ -300,7 +307,9 @@ TYPED_TEST(Svd, ExtremeScalesAreScaledAndRestored) {
   std::vector<long double> X(24);
   for (index j = 0; j < 4; ++j)
     for (index i = 0; i < 6; ++i) X[static_cast<std::size_t>(i + j * 6)] = A(i, j);
-  const std::vector<long double> sigma = reference_singular_values(X, 6, 4);
+  const Reference ref = reference_singular_values(X, 6, 4);
+  ASSERT_TRUE(ref.converged) << "long double reference, " << ref.sweeps << " sweeps";
+  const std::vector<long double>& sigma = ref.sigma;
   for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
     SCOPED_TRACE(std::string(type_name<T>()) + " subnormal " + method_name(method));
     Computed<T> r = run_svd<T>(A, method, SvdVectors::thin);
@@ -403,13 +412,26 @@ TYPED_TEST(Svd, WorkedExampleRankTwo) {
 // ---------------------------------------------------------------------------------------
 // Relative accuracy on graded matrices
 
-// Singular values by one-sided Jacobi in long double on the columns of X (m x n, m >= n),
-// to convergence at long double's epsilon: the reference for column-graded matrices
-// (accurate by Demmel & Veselić's theorem, now with 11 more bits).
-std::vector<long double> reference_singular_values(std::vector<long double> X, index m, index n) {
+// Singular values by one-sided Jacobi in long double on the columns of X (m x n), to
+// convergence at long double's epsilon: the reference for graded matrices, 11 bits more
+// accurate than double. X must be tall (m >= n); otherwise it reports no convergence
+// (a wide X has n - m columns that must vanish, and their rounding noise would keep
+// rotating to the cap). Callers pass the tall one of A and A^T; both gradings are fine:
+//  - column-graded X = B D: one-sided Jacobi is accurate to eps cond(B) (Demmel & Veselić);
+//  - row-graded X = D B: each rotation mixes two entries of one row, and rotations keep
+//    row norms, so the backward error is eps-small row by row, X + dX = D (B + F) with
+//    ||F|| of order eps ||B||, and every value moves by a relative eps cond(B).
+// Convergence: a sweep with no rotation, within kReferenceMaxSweeps (far more than the
+// handful these small, nearly orthogonal-after-grading cases need).
+constexpr int kReferenceMaxSweeps = 60;
+
+Reference reference_singular_values(std::vector<long double> X, index m, index n) {
+  Reference out;
+  if (m < n) return out;
   auto col = [&](index j) { return X.data() + j * m; };
   const long double tol = std::sqrt(static_cast<long double>(m)) * std::numeric_limits<long double>::epsilon();
-  for (int sweep = 0; sweep < 60; ++sweep) {
+  while (!out.converged && out.sweeps < kReferenceMaxSweeps) {
+    ++out.sweeps;
     bool rotated = false;
     for (index p = 0; p + 1 < n; ++p)
       for (index q = p + 1; q < n; ++q) {
@@ -432,23 +454,34 @@ std::vector<long double> reference_singular_values(std::vector<long double> X, i
           np += col(p)[i] * col(p)[i];
           nq += col(q)[i] * col(q)[i];
         }
-        // A column cancelled to its rounding level is zero (wide X: rank < columns).
+        // A column cancelled to its rounding level is zero (rank-deficient X).
         const long double e4 = 4 * std::numeric_limits<long double>::epsilon();
         if (std::sqrt(np) <= e4 * (c * std::sqrt(app) + std::fabs(s) * std::sqrt(aqq)))
           for (index i = 0; i < m; ++i) col(p)[i] = 0;
         if (std::sqrt(nq) <= e4 * (c * std::sqrt(aqq) + std::fabs(s) * std::sqrt(app)))
           for (index i = 0; i < m; ++i) col(q)[i] = 0;
       }
-    if (!rotated) break;
+    out.converged = !rotated;
   }
-  std::vector<long double> sigma(static_cast<std::size_t>(n));
+  out.sigma.resize(static_cast<std::size_t>(n));
   for (index j = 0; j < n; ++j) {
     long double ss = 0;
     for (index i = 0; i < m; ++i) ss += col(j)[i] * col(j)[i];
-    sigma[static_cast<std::size_t>(j)] = std::sqrt(ss);
+    out.sigma[static_cast<std::size_t>(j)] = std::sqrt(ss);
   }
-  std::sort(sigma.begin(), sigma.end(), [](long double a, long double b) { return a > b; });
-  return sigma;
+  std::sort(out.sigma.begin(), out.sigma.end(), [](long double a, long double b) { return a > b; });
+  return out;
+}
+
+// The reference itself: it converges on a tall matrix with known values and says so
+// when it cannot (a wide X), so the tests that ASSERT its convergence can fail.
+TEST(SvdReference, ReportsConvergence) {
+  // [[3, 0], [4, 5], [0, 0]]: A^T A = [[25, 20], [20, 25]], sigma^2 = 45 and 5.
+  const Reference tall = reference_singular_values({3, 4, 0, 0, 5, 0}, 3, 2);
+  ASSERT_TRUE(tall.converged);
+  EXPECT_NEAR(static_cast<double>(tall.sigma[0]), std::sqrt(45.0), 1e-15);
+  EXPECT_NEAR(static_cast<double>(tall.sigma[1]), std::sqrt(5.0), 1e-15);
+  EXPECT_FALSE(reference_singular_values({3, 4, 0, 5}, 1, 4).converged);
 }
 
 enum class Order { decreasing, increasing, random };
@@ -506,13 +539,15 @@ TYPED_TEST(Svd, JacobiHasRelativeAccuracyOnGradedMatrices) {
             }
           }
           SCOPED_TRACE(case_name<T>(std::string(columns ? "BD" : "DB") + "_" + order_name(order), rows, cols, seed));
-          // Reference on the column-graded form: A itself (B D) or A^T (= B^T D).
-          const index rm = columns ? rows : cols, rn = columns ? cols : rows;
+          // Reference on the tall one of A and A^T (see reference_singular_values).
+          const bool tall = rows >= cols;
+          const index rm = tall ? rows : cols, rn = tall ? cols : rows;
           std::vector<long double> X(static_cast<std::size_t>(rm * rn));
           for (index j = 0; j < rn; ++j)
-            for (index i = 0; i < rm; ++i) X[static_cast<std::size_t>(i + j * rm)] = columns ? A(i, j) : A(j, i);
-          std::vector<long double> sigma = reference_singular_values(X, rm, rn);
-          sigma.resize(static_cast<std::size_t>(k));
+            for (index i = 0; i < rm; ++i) X[static_cast<std::size_t>(i + j * rm)] = tall ? A(i, j) : A(j, i);
+          const Reference ref = reference_singular_values(X, rm, rn);
+          ASSERT_TRUE(ref.converged) << "long double reference, " << ref.sweeps << " sweeps";
+          const std::vector<long double>& sigma = ref.sigma;
           const double bound = static_cast<double>(k) * static_cast<double>(eps<T>()) * cond_b;
           Computed<T> jac = run_svd<T>(A, SvdMethod::jacobi, SvdVectors::thin);
           ASSERT_EQ(jac.status, Status::ok);
@@ -827,7 +862,9 @@ TYPED_TEST(Svd, BidiagonalQrHasRelativeAccuracy) {
         X[static_cast<std::size_t>(i + i * n)] = d[i];
         if (i + 1 < n) X[static_cast<std::size_t>(i + (i + 1) * n)] = e[i];
       }
-      const std::vector<long double> sigma = reference_singular_values(X, n, n);
+      const Reference ref = reference_singular_values(X, n, n);
+      ASSERT_TRUE(ref.converged) << "long double reference, " << ref.sweeps << " sweeps";
+      const std::vector<long double>& sigma = ref.sigma;
       Matrix<T> B(n, n);
       for (index i = 0; i < n; ++i) {
         B(i, i) = d[i];
