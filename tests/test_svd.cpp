@@ -55,25 +55,28 @@ double reconstruction_ratio(MatrixView<const T> A, MatrixView<const T> U, Vector
                             MatrixView<const T> V) {
   const index m = A.rows(), n = A.cols(), k = s.size();
   if (m == 0 || n == 0) return 0;
-  std::vector<double> Ud(static_cast<std::size_t>(m * k));
+  // (Raw pointers into the buffers: the sanitizer build at -O0 pays for every
+  // operator[] call.)
+  std::vector<double> U_buffer(static_cast<std::size_t>(m * k)), r_buffer(static_cast<std::size_t>(m));
+  double* Ud = U_buffer.data();
+  double* r = r_buffer.data();
   for (index p = 0; p < k; ++p)
-    for (index i = 0; i < m; ++i) Ud[static_cast<std::size_t>(i + p * m)] = static_cast<double>(U(i, p));
+    for (index i = 0; i < m; ++i) Ud[i + p * m] = static_cast<double>(U(i, p));
   double worst = 0, a_norm = 0;
-  std::vector<double> r(static_cast<std::size_t>(m));
   for (index j = 0; j < n; ++j) {
     // r := a_j - sum_p (s_p v_jp) u_p
     double a_col = 0;
     for (index i = 0; i < m; ++i) {
-      r[static_cast<std::size_t>(i)] = static_cast<double>(A(i, j));
-      a_col += std::fabs(r[static_cast<std::size_t>(i)]);
+      r[i] = static_cast<double>(A(i, j));
+      a_col += std::fabs(r[i]);
     }
     for (index p = 0; p < k; ++p) {
       const double c = static_cast<double>(s[p]) * static_cast<double>(V(j, p));
-      const double* u = &Ud[static_cast<std::size_t>(p * m)];
-      for (index i = 0; i < m; ++i) r[static_cast<std::size_t>(i)] -= u[i] * c;
+      const double* u = Ud + p * m;
+      for (index i = 0; i < m; ++i) r[i] -= u[i] * c;
     }
     double col = 0;
-    for (index i = 0; i < m; ++i) col += std::fabs(r[static_cast<std::size_t>(i)]);
+    for (index i = 0; i < m; ++i) col += std::fabs(r[i]);
     worst = std::max(worst, col);
     a_norm = std::max(a_norm, a_col);
   }
@@ -86,22 +89,22 @@ template <class T>
 double orthogonality_ratio_in_double(MatrixView<const T> Q) {
   const index m = Q.rows(), k = Q.cols();
   if (k == 0) return 0;
-  std::vector<double> Qt(static_cast<std::size_t>(k * m));  // Q^T: row p of Q is contiguous
-  for (index p = 0; p < m; ++p)
-    for (index i = 0; i < k; ++i) Qt[static_cast<std::size_t>(i + p * k)] = static_cast<double>(Q(p, i));
+  std::vector<double> Qt_buffer(static_cast<std::size_t>(k * m)), g_buffer(static_cast<std::size_t>(k));
+  double* Qt = Qt_buffer.data();  // Q^T: row p of Q is contiguous
+  double* g = g_buffer.data();
+  for (index j = 0; j < k; ++j)
+    for (index p = 0; p < m; ++p) Qt[j + p * k] = static_cast<double>(Q(p, j));
   double worst = 0;
-  std::vector<double> g(static_cast<std::size_t>(k));
   for (index j = 0; j < k; ++j) {
     // g := e_j - Q^T q_j
-    std::fill(g.begin(), g.end(), 0.0);
-    g[static_cast<std::size_t>(j)] = 1;
+    for (index i = 0; i < k; ++i) g[i] = i == j ? 1.0 : 0.0;
     for (index p = 0; p < m; ++p) {
-      const double c = static_cast<double>(Q(p, j));
-      const double* q = &Qt[static_cast<std::size_t>(p * k)];
-      for (index i = 0; i < k; ++i) g[static_cast<std::size_t>(i)] -= q[i] * c;
+      const double c = Qt[j + p * k];
+      const double* q = Qt + p * k;
+      for (index i = 0; i < k; ++i) g[i] -= q[i] * c;
     }
     double col = 0;
-    for (index i = 0; i < k; ++i) col += std::fabs(g[static_cast<std::size_t>(i)]);
+    for (index i = 0; i < k; ++i) col += std::fabs(g[i]);
     worst = std::max(worst, col);
   }
   return worst / (static_cast<double>(std::max<index>(m, 1)) * static_cast<double>(eps<T>()));
