@@ -44,8 +44,10 @@
 //               Vectors: backward stable, W_l and W_r orthogonal to O(n eps).
 // Workspace:    none.
 // Failures:     dimension_mismatch; not_finite (NaN or Inf in d or e); no_convergence
-//               after max_iterations inner steps (6 n^2 by default, as xBDSQR's
-//               MAXITR = 6), with info.unconverged the count of non-negligible e_i.
+//               when a QR sweep is due after max_iterations inner steps (6 n^2 by
+//               default, as xBDSQR's MAXITR = 6), with info.unconverged the count of
+//               non-negligible e_i. Splits and 2 x 2 blocks need no sweep and are not
+//               capped: a diagonal or 2 x 2 B converges with max_iterations = 0.
 #include <algorithm>
 #include <cmath>
 
@@ -255,10 +257,6 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
     index old_lo = -1, old_hi = -1;
     bool down = true;  // chase direction: top to bottom
     while (hi > 0) {
-      if (info.iterations >= cap) {
-        status = Status::no_convergence;
-        break;
-      }
       // 2a. Find the active block: the nearest negligible e above hi splits it off.
       //     (The comparisons are written so that a NaN makes no entry negligible and
       //     the iteration cap ends the loop.)
@@ -329,10 +327,18 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
         }
       }
       if (split) continue;
+      // 2e. A QR sweep is due: the cap is tested here, not before the splits and the
+      //     2 x 2 blocks above, so input that needs no sweep converges even with a cap
+      //     of 0. (Each pass that does not sweep lowers hi or zeroes an e, so the passes
+      //     between two sweeps are at most 2n.)
+      if (info.iterations >= cap) {
+        status = Status::no_convergence;
+        break;
+      }
       old_lo = lo;
       old_hi = hi;
 
-      // 2e. The shift: zero when it would not be resolvable next to sigma_min
+      // 2f. The shift: zero when it would not be resolvable next to sigma_min
       //     (n tol sigma_min / sigma_max small), otherwise the smaller singular value of
       //     the 2 x 2 block at the far end of the chase, dropped when negligible.
       T shift = 0;
@@ -351,7 +357,7 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
       info.sweeps += 1;
 
       if (shift == T(0)) {
-        // 2f. Zero-shift QR sweep (Demmel & Kahan, section 4): the QR step with shift 0,
+        // 2g. Zero-shift QR sweep (Demmel & Kahan, section 4): the QR step with shift 0,
         //     computed with rotations only, so every new entry is a product of old entries
         //     and cosines/sines: no subtraction, hence high relative accuracy.
         info.zero_shift_sweeps += 1;
@@ -395,7 +401,7 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
           if (std::abs(e[lo]) <= thresh) e[lo] = T(0);
         }
       } else {
-        // 2g. Shifted QR sweep (GVL algorithm 8.6.1): the first right rotation is that of
+        // 2h. Shifted QR sweep (GVL algorithm 8.6.1): the first right rotation is that of
         //     the first column of B^T B - shift^2 I, written as
         //     (|d_lo| - shift)(sign(d_lo) + shift/d_lo) to avoid forming squares; the
         //     bulge is then chased to the other end.

@@ -41,7 +41,9 @@
 //               when |a_p^T a_q| > tol ||a_p|| ||a_q||, tol = sqrt(m) eps (xGESVJ's
 //               CTOL); the iteration stops after a sweep with no rotation, so on
 //               success every pair meets the test (info.max_off_cosine <= tol).
-//               The cap is 30 sweeps (xGESVJ's NSWEEP). On R^T of a pivoted QR, whose
+//               The cap is 30 sweeps (xGESVJ's NSWEEP); when it is reached, one more
+//               pass measures the cosines without rotating, so a cap of 0 on orthogonal
+//               columns is success and a capped run reports what is left. On R^T of a pivoted QR, whose
 //               columns are already nearly orthogonal in the graded sense, a handful of
 //               sweeps is typical (Drmač & Veselić I, section 3).
 // Norms:        ||a_j|| are recomputed with the overflow-safe nrm2 at the start of every
@@ -70,8 +72,9 @@
 //               columns vanish; the driver: row norms and order (m), tau and column order
 //               (n), X (n x n), and the QR routines' scratch.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence when
-//               the sweep cap is reached (the output is still sorted and normalised;
-//               info.max_off_cosine is the largest cosine of the last sweep).
+//               a pair still fails the test after the sweep cap (the output is still
+//               sorted and normalised; info.max_off_cosine is the largest cosine of the
+//               measuring pass after the last sweep).
 #include <algorithm>
 #include <cmath>
 
@@ -179,13 +182,18 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
   const index cap = max_sweeps >= 0 ? max_sweeps : kMaxSweeps;
   if (want_vectors) set_identity(V);  // J := I
 
-  // 1. Sweeps until one sweep rotates nothing.
+  // 1. Sweeps until one sweep rotates nothing. Once `cap` sweeps have run, one more pass
+  //    only measures the cosines: the cap is spent only on sweeps that rotate, so columns
+  //    that are already orthogonal converge with a cap of 0, and a run stopped by the
+  //    cap reports the cosines it leaves behind.
   bool converged = n < 2;  // a single column is already orthogonal to the others
-  for (index sweep = 0; sweep < cap && !converged; ++sweep) {
+  for (index sweep = 0; !converged; ++sweep) {
+    const bool may_rotate = sweep < cap;
     // 1a. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
     for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
     T max_cosine = 0;
     index rotations = 0;
+    bool all_orthogonal = true;  // every pair met the test when it was visited
     for (index p = 0; p + 1 < n; ++p) {
       // 1b. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
       //     columns end up sorted and each row of pairs pulls weight into its first column.
@@ -203,6 +211,8 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
         const T cos_pq = cosine(VectorView<const T>(G.col(p)), VectorView<const T>(G.col(q)), s[p], s[q]);
         max_cosine = std::max(max_cosine, std::abs(cos_pq));
         if (!(std::abs(cos_pq) > tol)) continue;
+        all_orthogonal = false;
+        if (!may_rotate) continue;
         // 1d. zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q) from ratios; t the smaller
         //     root of t^2 + 2 zeta t - 1 = 0; c = 1/sqrt(1 + t^2), sn = t c.
         const T q_over_p = s[q] / s[p];
@@ -235,10 +245,11 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
         }
       }
     }
+    info.max_off_cosine = static_cast<double>(max_cosine);
+    converged = all_orthogonal;
+    if (!may_rotate) break;  // the measuring pass after the cap
     info.sweeps += 1;
     info.iterations += rotations;
-    info.max_off_cosine = static_cast<double>(max_cosine);
-    converged = rotations == 0;
   }
 
   // 2. Final norms, and the columns sorted by them, non-increasing.

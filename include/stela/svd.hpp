@@ -60,9 +60,13 @@ struct SvdOptions {
   // Golub–Kahan: cap on the inner steps of the bidiagonal QR iteration (one step is one
   // pair of rotations chased one position; a sweep over an active block of L + 1
   // diagonal entries counts L). Negative selects the default 6 k^2 (xBDSQR's MAXITR).
+  // Only sweeps are capped: a bidiagonal that splits into 1 x 1 and 2 x 2 blocks needs
+  // none and converges even with 0.
   index max_iterations = -1;
   // Jacobi: cap on the sweeps (one sweep visits every column pair once). Negative
-  // selects the default 30 (xGESVJ's NSWEEP).
+  // selects the default 30 (xGESVJ's NSWEEP). After the cap one more pass measures the
+  // cosines without rotating, so 0 converges when the columns (of R^T) are already
+  // orthogonal and otherwise reports their largest cosine.
   index max_sweeps = -1;
   // Golub–Kahan: a QR factorization comes first, and R is bidiagonalized, when the long
   // side is at least qr_first_ratio times the short one. Negative selects the default
@@ -82,7 +86,7 @@ struct SvdInfo {
   index sweeps = 0;             // GK: QR sweeps over an active block; Jacobi: sweeps
   index zero_shift_sweeps = 0;  // GK: how many of those sweeps were Demmel–Kahan zero-shift sweeps
   index unconverged = 0;        // GK: superdiagonal entries still not negligible at the cap
-  double max_off_cosine = 0;    // Jacobi: max |a_p^T a_q| / (||a_p|| ||a_q||) in the last sweep
+  double max_off_cosine = 0;    // Jacobi: max |a_p^T a_q| / (||a_p|| ||a_q||) in the last pass
   bool qr_first = false;        // a QR factorization came first (GK: m >= qr_first_ratio n; Jacobi: always)
   double scaling = 1;           // the power of two the input was multiplied by
 };
@@ -187,7 +191,8 @@ Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView
 // e may have n). On exit d holds B's singular values, non-negative and non-increasing,
 // e is destroyed, and the columns of U (any rows x n) and V (any rows x n) are updated:
 // U := U W_left, V := V W_right with B = W_left diag(d) W_right^T. A view with zero
-// columns is not referenced (values only). max_iterations < 0 selects 6 n^2. Statuses:
+// columns is not referenced (values only). max_iterations < 0 selects 6 n^2; the cap is
+// tested only when a QR sweep is due (splits and 2 x 2 blocks are not capped). Statuses:
 // dimension_mismatch, not_finite, ok, no_convergence (d then holds unconverged values,
 // info.unconverged the number of non-negligible e).
 template <class T>
@@ -201,7 +206,9 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
 // G_final = G_initial J. On exit s (n) holds the column norms, sorted non-increasing
 // together with the columns; with `vectors` = thin, G := U (normalized columns,
 // zero columns replaced by an orthonormal completion) and V (n x n) := J; with none,
-// G holds U diag(s) unnormalized and V is not referenced. max_sweeps < 0 selects 30.
+// G holds U diag(s) unnormalized and V is not referenced. max_sweeps < 0 selects 30;
+// no_convergence when a pair is still not orthogonal to tolerance after max_sweeps
+// sweeps (measured by a pass that does not rotate, so max_sweeps = 0 is allowed).
 template <class T>
 WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors vectors);
 template <class T>
