@@ -201,27 +201,6 @@ void run_cond(const Invocation& inv) {
   }
 }
 
-int svd_main(const Invocation& inv) {
-  inv.flag("float") ? run_svd<float>(inv) : run_svd<double>(inv);
-  return kExitOk;
-}
-int qr_main(const Invocation& inv) {
-  inv.flag("float") ? run_qr<float>(inv) : run_qr<double>(inv);
-  return kExitOk;
-}
-int null_main(const Invocation& inv) {
-  inv.flag("float") ? run_null<float>(inv) : run_null<double>(inv);
-  return kExitOk;
-}
-int rank_main(const Invocation& inv) {
-  inv.flag("float") ? run_rank<float>(inv) : run_rank<double>(inv);
-  return kExitOk;
-}
-int cond_main(const Invocation& inv) {
-  inv.flag("float") ? run_cond<float>(inv) : run_cond<double>(inv);
-  return kExitOk;
-}
-
 }  // namespace
 
 CommandSpec svd_command() {
@@ -239,7 +218,7 @@ CommandSpec svd_command() {
   c.options = concat({{"method", "M", "golub-kahan (default) or jacobi"},
                     {"values-only", "", "compute the singular values only"}},
                    common_options(true));
-  c.run = svd_main;
+  c.run = by_precision<run_svd<float>, run_svd<double>>;
   return c;
 }
 
@@ -259,7 +238,7 @@ CommandSpec qr_command() {
                     {"rcond", "R", "relative tolerance for the rank (with --pivoted): |r_jj| <= R |r_00|\n"
                                    "counts as zero (default eps * max(m, n))"}},
                    common_options(true));
-  c.run = qr_main;
+  c.run = by_precision<run_qr<float>, run_qr<double>>;
   return c;
 }
 
@@ -276,7 +255,7 @@ CommandSpec null_command() {
       "--output FILE writes the basis.\n";
   c.operands = {"A"};
   c.options = concat({rcond_option(), {"method", "M", "svd (default) or cod"}}, common_options(true));
-  c.run = null_main;
+  c.run = by_precision<run_null<float>, run_null<double>>;
   return c;
 }
 
@@ -288,7 +267,7 @@ CommandSpec rank_command() {
   c.description = "JSON fields: rank, status.\n";
   c.operands = {"A"};
   c.options = concat({rcond_option()}, common_options(false));
-  c.run = rank_main;
+  c.run = by_precision<run_rank<float>, run_rank<double>>;
   return c;
 }
 
@@ -303,7 +282,7 @@ CommandSpec cond_command() {
       "\nJSON fields: cond, status.\n";
   c.operands = {"A"};
   c.options = common_options(false);
-  c.run = cond_main;
+  c.run = by_precision<run_cond<float>, run_cond<double>>;
   return c;
 }
 

@@ -349,23 +349,6 @@ void run_compare(const Invocation& inv) {
   solutions.print(out, "  ");
 }
 
-int lstsq_main(const Invocation& inv) {
-  inv.flag("float") ? run_lstsq<float>(inv) : run_lstsq<double>(inv);
-  return kExitOk;
-}
-int pinv_main(const Invocation& inv) {
-  inv.flag("float") ? run_pinv<float>(inv) : run_pinv<double>(inv);
-  return kExitOk;
-}
-int ridge_main(const Invocation& inv) {
-  inv.flag("float") ? run_ridge<float>(inv) : run_ridge<double>(inv);
-  return kExitOk;
-}
-int compare_main(const Invocation& inv) {
-  inv.flag("float") ? run_compare<float>(inv) : run_compare<double>(inv);
-  return kExitOk;
-}
-
 }  // namespace
 
 CommandSpec lstsq_command() {
@@ -387,7 +370,7 @@ CommandSpec lstsq_command() {
                      "svd (default), jacobi, qr, qrcp, normal-cholesky or normal-lu"},
                     rcond_option()},
                    common_options(true));
-  c.run = lstsq_main;
+  c.run = by_precision<run_lstsq<float>, run_lstsq<double>>;
   return c;
 }
 
@@ -401,7 +384,7 @@ CommandSpec pinv_command() {
       "\nJSON fields: pinv (rows), rank, status. --output FILE writes pinv(A).\n";
   c.operands = {"A"};
   c.options = concat({rcond_option()}, common_options(true));
-  c.run = pinv_main;
+  c.run = by_precision<run_pinv<float>, run_pinv<double>>;
   return c;
 }
 
@@ -430,7 +413,7 @@ CommandSpec ridge_command() {
                     {"method", "M", "svd (default), cholesky or augmented-qr; with --lambdas, svd only"},
                     {"rcond", "R", "relative rank tolerance, used when lambda = 0"}},
                    common_options(true));
-  c.run = ridge_main;
+  c.run = by_precision<run_ridge<float>, run_ridge<double>>;
   return c;
 }
 
@@ -448,7 +431,7 @@ CommandSpec compare_command() {
       "xtr_norm, disagreement, status for each; numbers are null for a failed method), status.\n";
   c.operands = {"X", "y"};
   c.options = concat({rcond_option(), {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"}}, common_options(false));
-  c.run = compare_main;
+  c.run = by_precision<run_compare<float>, run_compare<double>>;
   return c;
 }
 

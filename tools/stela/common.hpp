@@ -243,4 +243,13 @@ std::vector<OptionSpec> concat(std::vector<OptionSpec> first, const std::vector<
 // "single precision" or "double precision".
 const char* precision_name(bool single);
 
+// A command's run function: F (single precision) with --float, D (double) otherwise;
+// returns kExitOk. Failures leave by Failure. Use as CommandSpec::run:
+//   c.run = by_precision<run_svd<float>, run_svd<double>>;
+template <void (*F)(const Invocation&), void (*D)(const Invocation&)>
+int by_precision(const Invocation& inv) {
+  inv.flag("float") ? F(inv) : D(inv);
+  return kExitOk;
+}
+
 }  // namespace stela::cli
