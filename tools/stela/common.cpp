@@ -197,7 +197,7 @@ void print_matrix(std::ostream& out, std::string_view title, MatrixView<const do
     out << line << '\n';
   }
   if (A.rows() > kShownRows || A.cols() > kShownCols)
-    out << indent << "  (some entries not shown: --json or --output FILE give all of them)\n";
+    out << indent << "  (some entries not shown: --json gives all of them)\n";
 }
 
 void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x) {

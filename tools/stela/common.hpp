@@ -207,7 +207,8 @@ std::string format_sci(double x);
 void print_field(std::ostream& out, std::string_view name, std::string_view value);
 // "title (m x n):" and the entries in right-aligned columns, two spaces in front.
 // Large matrices are shown in part (the first and last rows and columns) with a note
-// that --json or --output give all of them.
+// that --json gives all of them (--output writes one result matrix only, and not the
+// same one for every command: svd writes s, qr writes R).
 // `indent` goes in front of every line.
 void print_matrix(std::ostream& out, std::string_view title, MatrixView<const double> A, std::string_view indent = "");
 // "title (n):" and the entries on one or more lines, aligned.
