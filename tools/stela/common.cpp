@@ -43,19 +43,25 @@ std::int64_t integer_option(const Invocation& inv, const std::string& name, std:
   return k;
 }
 
-std::vector<double> number_list(const std::string& option, const std::string& text) {
-  std::vector<double> values;
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> parts;
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = text.find(',', start);
-    const std::string token = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    parts.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return parts;
+    start = comma + 1;
+  }
+}
+
+std::vector<double> number_list(const std::string& option, const std::string& text) {
+  std::vector<double> values;
+  for (const std::string& token : split_list(text)) {
     double x = 0;
     if (!io::parse_double(token, x) || !std::isfinite(x))
       fail_usage("--" + option + " needs comma-separated finite numbers, got '" + io::printable(token) + "' in '" +
                  io::printable(text) + "'");
     values.push_back(x);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return values;
 }

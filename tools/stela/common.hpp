@@ -68,6 +68,9 @@ double number_option(const Invocation& inv, const std::string& name, double fall
 // --name's value as an integer in [lo, hi]; `fallback` when absent.
 std::int64_t integer_option(const Invocation& inv, const std::string& name, std::int64_t fallback, std::int64_t lo,
                             std::int64_t hi);
+// The comma-separated parts of `text`, empty ones included: "a,,b" gives "a", "", "b"
+// and "" gives one empty part.
+std::vector<std::string> split_list(const std::string& text);
 // A comma-separated list of numbers ("0.1,1,10"); at least one.
 std::vector<double> number_list(const std::string& option, const std::string& text);
 
