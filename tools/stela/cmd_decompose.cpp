@@ -82,15 +82,14 @@ void run_qr(const Invocation& inv) {
   const bool pivoted = inv.flag("pivoted");
   if (inv.has("rcond") && !pivoted) fail_usage("--rcond needs --pivoted (plain QR makes no rank decision)");
   Matrix<double> Q, R;
-  Vector<double> perm;
+  Vector<index> perm;
   index r = 0;
   if (pivoted) {
     Result<PivotedQR<T>> F = qr_pivoted<T>(A, rank_tolerance(inv));
     if (!F.ok()) fail_numerical(F.status(), "pivoted QR of A " + shape(A.rows(), A.cols()));
     Q = widen<T>(F->q(QSize::thin));
     R = widen<T>(F->R());
-    perm = Vector<double>(F->permutation().size());
-    for (index j = 0; j < perm.size(); ++j) perm[j] = static_cast<double>(F->permutation()[j]);
+    perm = F->permutation();
     r = F->rank();
   } else {
     Result<QR<T>> F = qr<T>(A);
@@ -107,9 +106,7 @@ void run_qr(const Invocation& inv) {
     json.key("Q").matrix<double>(Q);
     json.key("R").matrix<double>(R);
     if (pivoted) {
-      json.key("permutation").begin_array();
-      for (index j = 0; j < perm.size(); ++j) json.value(static_cast<index>(perm[j]));
-      json.end_array();
+      json.key("permutation").vector<index>(perm);
       json.key("rank").value(r);
     }
     end_json(json);

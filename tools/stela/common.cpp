@@ -206,21 +206,35 @@ void print_matrix(std::ostream& out, std::string_view title, MatrixView<const do
     out << indent << "  (some entries not shown: --json gives all of them)\n";
 }
 
-void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x) {
-  out << title << " (" << x.size() << "):";
-  if (x.empty()) {
+namespace {
+// print_vector of entries already formatted.
+void print_entries(std::ostream& out, std::string_view title, const std::vector<std::string>& entries) {
+  out << title << " (" << entries.size() << "):";
+  if (entries.empty()) {
     out << " (none)\n";
     return;
   }
   std::size_t width = 0;
-  for (index i = 0; i < x.size(); ++i) width = std::max(width, format_number(x[i]).size());
+  for (const std::string& s : entries) width = std::max(width, s.size());
   const std::size_t per_line = std::max<std::size_t>(1, (kLineWidth - 2) / (width + 2));
-  for (index i = 0; i < x.size(); ++i) {
-    if (static_cast<std::size_t>(i) % per_line == 0) out << "\n  ";
-    const std::string s = format_number(x[i]);
-    out << std::string(width - s.size() + (static_cast<std::size_t>(i) % per_line == 0 ? 0 : 2), ' ') << s;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i % per_line == 0) out << "\n  ";
+    out << std::string(width - entries[i].size() + (i % per_line == 0 ? 0 : 2), ' ') << entries[i];
   }
   out << '\n';
+}
+}  // namespace
+
+void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x) {
+  std::vector<std::string> entries;
+  for (index i = 0; i < x.size(); ++i) entries.push_back(format_number(x[i]));
+  print_entries(out, title, entries);
+}
+
+void print_vector(std::ostream& out, std::string_view title, VectorView<const index> x) {
+  std::vector<std::string> entries;
+  for (index i = 0; i < x.size(); ++i) entries.push_back(std::to_string(x[i]));
+  print_entries(out, title, entries);
 }
 
 Table::Table(std::vector<std::string> header, std::vector<bool> right_aligned) : right_(std::move(right_aligned)) {

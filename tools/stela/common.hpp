@@ -216,6 +216,8 @@ void print_field(std::ostream& out, std::string_view name, std::string_view valu
 void print_matrix(std::ostream& out, std::string_view title, MatrixView<const double> A, std::string_view indent = "");
 // "title (n):" and the entries on one or more lines, aligned.
 void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x);
+// The same for indices, printed in full ("1000000", not %.6g's "1e+06").
+void print_vector(std::ostream& out, std::string_view title, VectorView<const index> x);
 
 // Left- and right-aligned columns of strings.
 class Table {
