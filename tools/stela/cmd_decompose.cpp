@@ -22,12 +22,6 @@ Matrix<T> read_one(const Invocation& inv) {
   return checked_matrix<T>(reader.read(inv.operands[0]), inv.operands[0]);
 }
 
-void begin_json(io::JsonWriter& json) { json.begin_object(); }
-void end_json(io::JsonWriter& json) {
-  json.key("status").value("ok");
-  json.end_object();
-}
-
 // ---------------------------------------------------------------------------------------
 // svd A
 
@@ -52,7 +46,7 @@ void run_svd(const Invocation& inv) {
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("singular_values").vector<double>(s);
     if (!values_only) {
       json.key("U").matrix<double>(widen<T>(F->U));
@@ -70,7 +64,7 @@ void run_svd(const Invocation& inv) {
       print_matrix(std::cout, "V (not transposed)", widen<T>(F->V));
     }
   }
-  if (written && !inv.flag("json")) std::cout << "singular values written to " << inv.value("output") << "\n";
+  report_output(inv, written, "singular values");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -102,7 +96,7 @@ void run_qr(const Invocation& inv) {
   const bool written = write_output(inv, R);
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("Q").matrix<double>(Q);
     json.key("R").matrix<double>(R);
     if (pivoted) {
@@ -121,7 +115,7 @@ void run_qr(const Invocation& inv) {
     print_matrix(std::cout, "Q", Q);
     print_matrix(std::cout, "R", R);
   }
-  if (written && !inv.flag("json")) std::cout << "R written to " << inv.value("output") << "\n";
+  report_output(inv, written, "R");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,7 +134,7 @@ void run_null(const Invocation& inv) {
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("null_space").matrix<double>(Nd);
     json.key("rank").value(r);
     json.key("method").value(choice_name(method, kSubspaceMethods));
@@ -156,7 +150,7 @@ void run_null(const Invocation& inv) {
     else
       print_matrix(std::cout, "orthonormal basis of N(A), one vector per column", Nd);
   }
-  if (written && !inv.flag("json")) std::cout << "basis written to " << inv.value("output") << "\n";
+  report_output(inv, written, "basis");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -169,7 +163,7 @@ void run_rank(const Invocation& inv) {
   if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("rank").value(*r);
     end_json(json);
   } else {
@@ -187,7 +181,7 @@ void run_cond(const Invocation& inv) {
   if (inv.flag("json")) {
     // JSON has no infinity: a rank-deficient A gives null.
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("cond").value(kappa);
     end_json(json);
   } else {

@@ -116,8 +116,7 @@ void run_lstsq(const Invocation& inv) {
     json.key("rank").value(fit->rank);
     if (s.size() > 0) json.key("singular_values").vector<double>(s);
     json.key("method").value(method);
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
   } else {
     std::ostream& out = std::cout;
     out << "least squares: minimise ||Y - X W|| by " << method << " (" << precision_name(inv.flag("float"))
@@ -139,7 +138,7 @@ void run_lstsq(const Invocation& inv) {
     if (s.size() > 0) print_vector(out, "singular values", s);
     print_matrix(out, "solution W", W);
   }
-  if (written && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
+  report_output(inv, written, "solution");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -163,15 +162,14 @@ void run_pinv(const Invocation& inv) {
     json.begin_object();
     json.key("pinv").matrix<double>(Pd);
     json.key("rank").value(*r);
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
   } else {
     std::cout << "Moore-Penrose pseudoinverse (" << precision_name(inv.flag("float")) << ")\n";
     print_field(std::cout, "A", shape(A.rows(), A.cols()));
     print_field(std::cout, "rank", std::to_string(*r));
     print_matrix(std::cout, "pinv(A)", Pd);
   }
-  if (written && !inv.flag("json")) std::cout << "pinv(A) written to " << inv.value("output") << "\n";
+  report_output(inv, written, "pinv(A)");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -244,8 +242,7 @@ void run_ridge(const Invocation& inv) {
     }
     json.key("method").value(method);
     if (has_form) json.key("form").value(form.name).key("form_reason").value(form.reason);
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
   } else {
     std::ostream& out = std::cout;
     out << "ridge regression: minimise ||Y - X W||^2 + lambda ||W||^2 by " << method << " ("
@@ -270,7 +267,7 @@ void run_ridge(const Invocation& inv) {
     if (opts.fit_intercept) print_vector(out, "intercept", widen<T>(fit.intercept));
     print_matrix(out, path ? "solution W at the best lambda" : "solution W", W);
   }
-  if (written && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
+  report_output(inv, written, "solution");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -312,8 +309,7 @@ void run_compare(const Invocation& inv) {
       json.end_object();
     }
     json.end_array();
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
     return;
   }
   std::ostream& out = std::cout;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <ostream>
 
 #include "io/numbers.hpp"
@@ -271,6 +272,15 @@ bool write_output(const Invocation& inv, MatrixView<const double> A) {
   io::Expected<void> written = io::write_matrix(inv.value("output"), A);
   if (!written) fail_output(written.error().message);
   return true;
+}
+
+void report_output(const Invocation& inv, bool written, std::string_view what) {
+  if (written && !inv.flag("json")) std::cout << what << " written to " << inv.value("output") << "\n";
+}
+
+void end_json(io::JsonWriter& json) {
+  json.key("status").value("ok");
+  json.end_object();
 }
 
 std::vector<OptionSpec> common_options(bool with_output) {

@@ -238,6 +238,13 @@ class Table {
 // otherwise). A write error is an output_error (exit 2) naming the file. Returns whether a file
 // was written (false without --output).
 bool write_output(const Invocation& inv, MatrixView<const double> A);
+// "<what> written to FILE" on standard output, after the text result, when write_output
+// wrote a file (`written`); nothing with --json, whose output is one JSON object.
+void report_output(const Invocation& inv, bool written, std::string_view what);
+
+// Ends a command's JSON object with "status": "ok" (every command's last member; on a
+// failure main() writes the status instead).
+void end_json(io::JsonWriter& json);
 
 // Options every matrix command has: --json, --float, --format, and --output when the
 // command has a result matrix.

@@ -462,8 +462,7 @@ void print_json(const Example1& e1, const Example2& e2, const Example3& e3, cons
     json.end_object();
   }
   json.end_array();
-  json.key("status").value("ok");
-  json.end_object();
+  end_json(json);
 }
 
 int demo_main(const Invocation& inv) {

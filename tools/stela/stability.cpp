@@ -493,8 +493,7 @@ void print_json(const Config& cfg, const Sweep& sweep, const std::vector<std::st
   json.key("files").begin_array();
   for (const auto& f : files) json.value(f);
   json.end_array();
-  json.key("status").value("ok");
-  json.end_object();
+  end_json(json);
 }
 
 // ---------------------------------------------------------------------------------------
