@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -190,7 +193,12 @@ inline const JsonValue* member(const JsonValue& object, const std::string& name)
   return nullptr;
 }
 
-// The number held by a JSON number value (its literal text parsed as a double).
-inline double number_of(const JsonValue& v) { return std::stod(v.text); }
+// The number held by a JSON number value (its literal text parsed as a double); NaN for
+// null, which the writer prints for NaN and Inf. Anything else fails the test.
+inline double number(const JsonValue& v) {
+  if (v.kind == JsonValue::null) return std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(v.kind, JsonValue::number);
+  return v.kind == JsonValue::number ? std::strtod(v.text.c_str(), nullptr) : std::nan("");
+}
 
 }  // namespace stela::test

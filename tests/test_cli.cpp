@@ -68,12 +68,6 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 // ---------------------------------------------------------------------------------------
 // JSON access
 
-double number(const JsonValue& v) {
-  if (v.kind == JsonValue::null) return std::numeric_limits<double>::quiet_NaN();
-  EXPECT_EQ(v.kind, JsonValue::number);
-  return v.kind == JsonValue::number ? std::strtod(v.text.c_str(), nullptr) : std::nan("");
-}
-
 std::vector<double> numbers(const JsonValue& v) {
   EXPECT_EQ(v.kind, JsonValue::array);
   std::vector<double> out;
@@ -175,9 +169,7 @@ class Cli : public ::testing::Test {
     EXPECT_EQ(o.err, "");
     JsonValue v = parse_json(o.out);
     EXPECT_EQ(v.kind, JsonValue::object) << o.out;
-    if (const JsonValue* s = member(v, "status")) {
-      EXPECT_EQ(s->text, "ok");
-    }
+    EXPECT_EQ(text_of(at(v, "status")), "ok");
     return v;
   }
 
@@ -831,6 +823,7 @@ TEST_F(Cli, DemoShowsTheWorkedExamplesDeterministically) {
   EXPECT_NEAR(w0[1], 0.25, 100 * kEps);
   EXPECT_NEAR(w0[2], -4, 100 * kEps);
   EXPECT_NEAR(number(at(e2, "min_norm_t")), 0.75, 100 * kEps);
+  ASSERT_EQ(at(e2, "members").items.size(), 4u);  // t = -1, 0, 0.75, 2
   for (const JsonValue& m : at(e2, "members").items) {
     EXPECT_NEAR(number(at(m, "residual_norm")), std::sqrt(0.5), 100 * kEps);  // the same residual all along
     EXPECT_LE(number(at(m, "xtr_norm")), 100 * kEps);

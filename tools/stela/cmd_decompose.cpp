@@ -22,12 +22,6 @@ Matrix<T> read_one(const Invocation& inv) {
   return checked_matrix<T>(reader.read(inv.operands[0]), inv.operands[0]);
 }
 
-void begin_json(io::JsonWriter& json) { json.begin_object(); }
-void end_json(io::JsonWriter& json) {
-  json.key("status").value("ok");
-  json.end_object();
-}
-
 // ---------------------------------------------------------------------------------------
 // svd A
 
@@ -52,7 +46,7 @@ void run_svd(const Invocation& inv) {
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("singular_values").vector<double>(s);
     if (!values_only) {
       json.key("U").matrix<double>(widen<T>(F->U));
@@ -70,7 +64,7 @@ void run_svd(const Invocation& inv) {
       print_matrix(std::cout, "V (not transposed)", widen<T>(F->V));
     }
   }
-  if (written && !inv.flag("json")) std::cout << "singular values written to " << inv.value("output") << "\n";
+  report_output(inv, written, "singular values");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -82,15 +76,14 @@ void run_qr(const Invocation& inv) {
   const bool pivoted = inv.flag("pivoted");
   if (inv.has("rcond") && !pivoted) fail_usage("--rcond needs --pivoted (plain QR makes no rank decision)");
   Matrix<double> Q, R;
-  Vector<double> perm;
+  Vector<index> perm;
   index r = 0;
   if (pivoted) {
     Result<PivotedQR<T>> F = qr_pivoted<T>(A, rank_tolerance(inv));
     if (!F.ok()) fail_numerical(F.status(), "pivoted QR of A " + shape(A.rows(), A.cols()));
     Q = widen<T>(F->q(QSize::thin));
     R = widen<T>(F->R());
-    perm = Vector<double>(F->permutation().size());
-    for (index j = 0; j < perm.size(); ++j) perm[j] = static_cast<double>(F->permutation()[j]);
+    perm = F->permutation();
     r = F->rank();
   } else {
     Result<QR<T>> F = qr<T>(A);
@@ -103,13 +96,11 @@ void run_qr(const Invocation& inv) {
   const bool written = write_output(inv, R);
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("Q").matrix<double>(Q);
     json.key("R").matrix<double>(R);
     if (pivoted) {
-      json.key("permutation").begin_array();
-      for (index j = 0; j < perm.size(); ++j) json.value(static_cast<index>(perm[j]));
-      json.end_array();
+      json.key("permutation").vector<index>(perm);
       json.key("rank").value(r);
     }
     end_json(json);
@@ -124,7 +115,7 @@ void run_qr(const Invocation& inv) {
     print_matrix(std::cout, "Q", Q);
     print_matrix(std::cout, "R", R);
   }
-  if (written && !inv.flag("json")) std::cout << "R written to " << inv.value("output") << "\n";
+  report_output(inv, written, "R");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -143,7 +134,7 @@ void run_null(const Invocation& inv) {
 
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("null_space").matrix<double>(Nd);
     json.key("rank").value(r);
     json.key("method").value(choice_name(method, kSubspaceMethods));
@@ -159,7 +150,7 @@ void run_null(const Invocation& inv) {
     else
       print_matrix(std::cout, "orthonormal basis of N(A), one vector per column", Nd);
   }
-  if (written && !inv.flag("json")) std::cout << "basis written to " << inv.value("output") << "\n";
+  report_output(inv, written, "basis");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -172,7 +163,7 @@ void run_rank(const Invocation& inv) {
   if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
   if (inv.flag("json")) {
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("rank").value(*r);
     end_json(json);
   } else {
@@ -190,7 +181,7 @@ void run_cond(const Invocation& inv) {
   if (inv.flag("json")) {
     // JSON has no infinity: a rank-deficient A gives null.
     io::JsonWriter json(std::cout);
-    begin_json(json);
+    json.begin_object();
     json.key("cond").value(kappa);
     end_json(json);
   } else {
@@ -199,27 +190,6 @@ void run_cond(const Invocation& inv) {
                                                                 ? " (the smallest singular value is zero)"
                                                                 : " (2-norm: s_max / s_min)"));
   }
-}
-
-int svd_main(const Invocation& inv) {
-  inv.flag("float") ? run_svd<float>(inv) : run_svd<double>(inv);
-  return kExitOk;
-}
-int qr_main(const Invocation& inv) {
-  inv.flag("float") ? run_qr<float>(inv) : run_qr<double>(inv);
-  return kExitOk;
-}
-int null_main(const Invocation& inv) {
-  inv.flag("float") ? run_null<float>(inv) : run_null<double>(inv);
-  return kExitOk;
-}
-int rank_main(const Invocation& inv) {
-  inv.flag("float") ? run_rank<float>(inv) : run_rank<double>(inv);
-  return kExitOk;
-}
-int cond_main(const Invocation& inv) {
-  inv.flag("float") ? run_cond<float>(inv) : run_cond<double>(inv);
-  return kExitOk;
 }
 
 }  // namespace
@@ -239,7 +209,7 @@ CommandSpec svd_command() {
   c.options = concat({{"method", "M", "golub-kahan (default) or jacobi"},
                     {"values-only", "", "compute the singular values only"}},
                    common_options(true));
-  c.run = svd_main;
+  c.run = by_precision<run_svd<float>, run_svd<double>>;
   return c;
 }
 
@@ -259,7 +229,7 @@ CommandSpec qr_command() {
                     {"rcond", "R", "relative tolerance for the rank (with --pivoted): |r_jj| <= R |r_00|\n"
                                    "counts as zero (default eps * max(m, n))"}},
                    common_options(true));
-  c.run = qr_main;
+  c.run = by_precision<run_qr<float>, run_qr<double>>;
   return c;
 }
 
@@ -276,7 +246,7 @@ CommandSpec null_command() {
       "--output FILE writes the basis.\n";
   c.operands = {"A"};
   c.options = concat({rcond_option(), {"method", "M", "svd (default) or cod"}}, common_options(true));
-  c.run = null_main;
+  c.run = by_precision<run_null<float>, run_null<double>>;
   return c;
 }
 
@@ -288,7 +258,7 @@ CommandSpec rank_command() {
   c.description = "JSON fields: rank, status.\n";
   c.operands = {"A"};
   c.options = concat({rcond_option()}, common_options(false));
-  c.run = rank_main;
+  c.run = by_precision<run_rank<float>, run_rank<double>>;
   return c;
 }
 
@@ -303,7 +273,7 @@ CommandSpec cond_command() {
       "\nJSON fields: cond, status.\n";
   c.operands = {"A"};
   c.options = common_options(false);
-  c.run = cond_main;
+  c.run = by_precision<run_cond<float>, run_cond<double>>;
   return c;
 }
 

@@ -116,8 +116,7 @@ void run_lstsq(const Invocation& inv) {
     json.key("rank").value(fit->rank);
     if (s.size() > 0) json.key("singular_values").vector<double>(s);
     json.key("method").value(method);
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
   } else {
     std::ostream& out = std::cout;
     out << "least squares: minimise ||Y - X W|| by " << method << " (" << precision_name(inv.flag("float"))
@@ -139,7 +138,7 @@ void run_lstsq(const Invocation& inv) {
     if (s.size() > 0) print_vector(out, "singular values", s);
     print_matrix(out, "solution W", W);
   }
-  if (written && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
+  report_output(inv, written, "solution");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -163,15 +162,14 @@ void run_pinv(const Invocation& inv) {
     json.begin_object();
     json.key("pinv").matrix<double>(Pd);
     json.key("rank").value(*r);
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
   } else {
     std::cout << "Moore-Penrose pseudoinverse (" << precision_name(inv.flag("float")) << ")\n";
     print_field(std::cout, "A", shape(A.rows(), A.cols()));
     print_field(std::cout, "rank", std::to_string(*r));
     print_matrix(std::cout, "pinv(A)", Pd);
   }
-  if (written && !inv.flag("json")) std::cout << "pinv(A) written to " << inv.value("output") << "\n";
+  report_output(inv, written, "pinv(A)");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -244,8 +242,7 @@ void run_ridge(const Invocation& inv) {
     }
     json.key("method").value(method);
     if (has_form) json.key("form").value(form.name).key("form_reason").value(form.reason);
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
   } else {
     std::ostream& out = std::cout;
     out << "ridge regression: minimise ||Y - X W||^2 + lambda ||W||^2 by " << method << " ("
@@ -270,7 +267,7 @@ void run_ridge(const Invocation& inv) {
     if (opts.fit_intercept) print_vector(out, "intercept", widen<T>(fit.intercept));
     print_matrix(out, path ? "solution W at the best lambda" : "solution W", W);
   }
-  if (written && !inv.flag("json")) std::cout << "solution written to " << inv.value("output") << "\n";
+  report_output(inv, written, "solution");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -312,8 +309,7 @@ void run_compare(const Invocation& inv) {
       json.end_object();
     }
     json.end_array();
-    json.key("status").value("ok");
-    json.end_object();
+    end_json(json);
     return;
   }
   std::ostream& out = std::cout;
@@ -349,23 +345,6 @@ void run_compare(const Invocation& inv) {
   solutions.print(out, "  ");
 }
 
-int lstsq_main(const Invocation& inv) {
-  inv.flag("float") ? run_lstsq<float>(inv) : run_lstsq<double>(inv);
-  return kExitOk;
-}
-int pinv_main(const Invocation& inv) {
-  inv.flag("float") ? run_pinv<float>(inv) : run_pinv<double>(inv);
-  return kExitOk;
-}
-int ridge_main(const Invocation& inv) {
-  inv.flag("float") ? run_ridge<float>(inv) : run_ridge<double>(inv);
-  return kExitOk;
-}
-int compare_main(const Invocation& inv) {
-  inv.flag("float") ? run_compare<float>(inv) : run_compare<double>(inv);
-  return kExitOk;
-}
-
 }  // namespace
 
 CommandSpec lstsq_command() {
@@ -387,7 +366,7 @@ CommandSpec lstsq_command() {
                      "svd (default), jacobi, qr, qrcp, normal-cholesky or normal-lu"},
                     rcond_option()},
                    common_options(true));
-  c.run = lstsq_main;
+  c.run = by_precision<run_lstsq<float>, run_lstsq<double>>;
   return c;
 }
 
@@ -401,7 +380,7 @@ CommandSpec pinv_command() {
       "\nJSON fields: pinv (rows), rank, status. --output FILE writes pinv(A).\n";
   c.operands = {"A"};
   c.options = concat({rcond_option()}, common_options(true));
-  c.run = pinv_main;
+  c.run = by_precision<run_pinv<float>, run_pinv<double>>;
   return c;
 }
 
@@ -430,7 +409,7 @@ CommandSpec ridge_command() {
                     {"method", "M", "svd (default), cholesky or augmented-qr; with --lambdas, svd only"},
                     {"rcond", "R", "relative rank tolerance, used when lambda = 0"}},
                    common_options(true));
-  c.run = ridge_main;
+  c.run = by_precision<run_ridge<float>, run_ridge<double>>;
   return c;
 }
 
@@ -448,7 +427,7 @@ CommandSpec compare_command() {
       "xtr_norm, disagreement, status for each; numbers are null for a failed method), status.\n";
   c.operands = {"X", "y"};
   c.options = concat({rcond_option(), {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"}}, common_options(false));
-  c.run = compare_main;
+  c.run = by_precision<run_compare<float>, run_compare<double>>;
   return c;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iostream>
 #include <ostream>
 
 #include "io/numbers.hpp"
@@ -43,19 +44,25 @@ std::int64_t integer_option(const Invocation& inv, const std::string& name, std:
   return k;
 }
 
-std::vector<double> number_list(const std::string& option, const std::string& text) {
-  std::vector<double> values;
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> parts;
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = text.find(',', start);
-    const std::string token = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    parts.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return parts;
+    start = comma + 1;
+  }
+}
+
+std::vector<double> number_list(const std::string& option, const std::string& text) {
+  std::vector<double> values;
+  for (const std::string& token : split_list(text)) {
     double x = 0;
     if (!io::parse_double(token, x) || !std::isfinite(x))
       fail_usage("--" + option + " needs comma-separated finite numbers, got '" + io::printable(token) + "' in '" +
                  io::printable(text) + "'");
     values.push_back(x);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return values;
 }
@@ -197,24 +204,38 @@ void print_matrix(std::ostream& out, std::string_view title, MatrixView<const do
     out << line << '\n';
   }
   if (A.rows() > kShownRows || A.cols() > kShownCols)
-    out << indent << "  (some entries not shown: --json or --output FILE give all of them)\n";
+    out << indent << "  (some entries not shown: --json gives all of them)\n";
 }
 
-void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x) {
-  out << title << " (" << x.size() << "):";
-  if (x.empty()) {
+namespace {
+// print_vector of entries already formatted.
+void print_entries(std::ostream& out, std::string_view title, const std::vector<std::string>& entries) {
+  out << title << " (" << entries.size() << "):";
+  if (entries.empty()) {
     out << " (none)\n";
     return;
   }
   std::size_t width = 0;
-  for (index i = 0; i < x.size(); ++i) width = std::max(width, format_number(x[i]).size());
+  for (const std::string& s : entries) width = std::max(width, s.size());
   const std::size_t per_line = std::max<std::size_t>(1, (kLineWidth - 2) / (width + 2));
-  for (index i = 0; i < x.size(); ++i) {
-    if (static_cast<std::size_t>(i) % per_line == 0) out << "\n  ";
-    const std::string s = format_number(x[i]);
-    out << std::string(width - s.size() + (static_cast<std::size_t>(i) % per_line == 0 ? 0 : 2), ' ') << s;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i % per_line == 0) out << "\n  ";
+    out << std::string(width - entries[i].size() + (i % per_line == 0 ? 0 : 2), ' ') << entries[i];
   }
   out << '\n';
+}
+}  // namespace
+
+void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x) {
+  std::vector<std::string> entries;
+  for (index i = 0; i < x.size(); ++i) entries.push_back(format_number(x[i]));
+  print_entries(out, title, entries);
+}
+
+void print_vector(std::ostream& out, std::string_view title, VectorView<const index> x) {
+  std::vector<std::string> entries;
+  for (index i = 0; i < x.size(); ++i) entries.push_back(std::to_string(x[i]));
+  print_entries(out, title, entries);
 }
 
 Table::Table(std::vector<std::string> header, std::vector<bool> right_aligned) : right_(std::move(right_aligned)) {
@@ -251,6 +272,15 @@ bool write_output(const Invocation& inv, MatrixView<const double> A) {
   io::Expected<void> written = io::write_matrix(inv.value("output"), A);
   if (!written) fail_output(written.error().message);
   return true;
+}
+
+void report_output(const Invocation& inv, bool written, std::string_view what) {
+  if (written && !inv.flag("json")) std::cout << what << " written to " << inv.value("output") << "\n";
+}
+
+void end_json(io::JsonWriter& json) {
+  json.key("status").value("ok");
+  json.end_object();
 }
 
 std::vector<OptionSpec> common_options(bool with_output) {

@@ -68,6 +68,9 @@ double number_option(const Invocation& inv, const std::string& name, double fall
 // --name's value as an integer in [lo, hi]; `fallback` when absent.
 std::int64_t integer_option(const Invocation& inv, const std::string& name, std::int64_t fallback, std::int64_t lo,
                             std::int64_t hi);
+// The comma-separated parts of `text`, empty ones included: "a,,b" gives "a", "", "b"
+// and "" gives one empty part.
+std::vector<std::string> split_list(const std::string& text);
 // A comma-separated list of numbers ("0.1,1,10"); at least one.
 std::vector<double> number_list(const std::string& option, const std::string& text);
 
@@ -207,11 +210,14 @@ std::string format_sci(double x);
 void print_field(std::ostream& out, std::string_view name, std::string_view value);
 // "title (m x n):" and the entries in right-aligned columns, two spaces in front.
 // Large matrices are shown in part (the first and last rows and columns) with a note
-// that --json or --output give all of them.
+// that --json gives all of them (--output writes one result matrix only, and not the
+// same one for every command: svd writes s, qr writes R).
 // `indent` goes in front of every line.
 void print_matrix(std::ostream& out, std::string_view title, MatrixView<const double> A, std::string_view indent = "");
 // "title (n):" and the entries on one or more lines, aligned.
 void print_vector(std::ostream& out, std::string_view title, VectorView<const double> x);
+// The same for indices, printed in full ("1000000", not %.6g's "1e+06").
+void print_vector(std::ostream& out, std::string_view title, VectorView<const index> x);
 
 // Left- and right-aligned columns of strings.
 class Table {
@@ -232,6 +238,13 @@ class Table {
 // otherwise). A write error is an output_error (exit 2) naming the file. Returns whether a file
 // was written (false without --output).
 bool write_output(const Invocation& inv, MatrixView<const double> A);
+// "<what> written to FILE" on standard output, after the text result, when write_output
+// wrote a file (`written`); nothing with --json, whose output is one JSON object.
+void report_output(const Invocation& inv, bool written, std::string_view what);
+
+// Ends a command's JSON object with "status": "ok" (every command's last member; on a
+// failure main() writes the status instead).
+void end_json(io::JsonWriter& json);
 
 // Options every matrix command has: --json, --float, --format, and --output when the
 // command has a result matrix.
@@ -242,5 +255,14 @@ OptionSpec rcond_option();
 std::vector<OptionSpec> concat(std::vector<OptionSpec> first, const std::vector<OptionSpec>& rest);
 // "single precision" or "double precision".
 const char* precision_name(bool single);
+
+// A command's run function: F (single precision) with --float, D (double) otherwise;
+// returns kExitOk. Failures leave by Failure. Use as CommandSpec::run:
+//   c.run = by_precision<run_svd<float>, run_svd<double>>;
+template <void (*F)(const Invocation&), void (*D)(const Invocation&)>
+int by_precision(const Invocation& inv) {
+  inv.flag("float") ? F(inv) : D(inv);
+  return kExitOk;
+}
 
 }  // namespace stela::cli

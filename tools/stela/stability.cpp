@@ -493,8 +493,7 @@ void print_json(const Config& cfg, const Sweep& sweep, const std::vector<std::st
   json.key("files").begin_array();
   for (const auto& f : files) json.value(f);
   json.end_array();
-  json.key("status").value("ok");
-  json.end_object();
+  end_json(json);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -540,15 +539,9 @@ Config read_config(const Invocation& inv) {
   if (!inv.flag("inconsistent-only")) cfg.problems.push_back(Problem::consistent);
   if (!inv.flag("consistent-only")) cfg.problems.push_back(Problem::inconsistent);
   if (inv.has("methods")) {
-    const std::string& list = inv.value("methods");
-    std::size_t start = 0;
-    for (;;) {
-      const std::size_t comma = list.find(',', start);
-      const LstsqMethod m = parse_choice("methods", list.substr(start, comma == std::string::npos ? std::string::npos : comma - start),
-                                         kLstsqMethods);
+    for (const std::string& name : split_list(inv.value("methods"))) {
+      const LstsqMethod m = parse_choice("methods", name, kLstsqMethods);
       if (std::find(cfg.methods.begin(), cfg.methods.end(), m) == cfg.methods.end()) cfg.methods.push_back(m);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
     }
   } else {
     cfg.methods.assign(std::begin(kAllLstsqMethods), std::end(kAllLstsqMethods));
