@@ -31,7 +31,7 @@ class Pinv : public RatioSuite<Pinv<T>, T> {};
 TYPED_TEST_SUITE(Pinv, Scalars, ScalarName);
 
 bool is_spectral(LstsqMethod m) { return m == LstsqMethod::svd || m == LstsqMethod::jacobi; }
-[[maybe_unused]] bool is_normal(LstsqMethod m) { return m == LstsqMethod::normal_cholesky || m == LstsqMethod::normal_lu; }
+bool is_normal(LstsqMethod m) { return m == LstsqMethod::normal_cholesky || m == LstsqMethod::normal_lu; }
 // Methods that return the minimum-norm solution whatever the rank.
 bool is_min_norm(LstsqMethod m) { return is_spectral(m) || m == LstsqMethod::qrcp; }
 
@@ -630,7 +630,7 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
         const Matrix<T> Xb = X, Yb = Y;
         EXPECT_EQ(lstsq<T>(X, Y, opts).status(), Status::not_finite);
         EXPECT_EQ(lstsq<T>(X, VectorView<const T>(Y.col(where == 2 ? 1 : 0)), opts).status(),
-                  where == 2 ? Status::not_finite : (where == 3 ? Status::not_finite : Status::not_finite));
+                  Status::not_finite);
         auto [st, untouched] = call(X, Y, opts, n, k, k, s_size, enough);
         EXPECT_EQ(st, Status::not_finite);
         EXPECT_TRUE(untouched);

@@ -527,7 +527,6 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X_wrong.view(), RankTolerance{},
                                NanWorkspace(need).workspace()),
               Status::dimension_mismatch);
-
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(),
                                RankTolerance{-1, -1}, NanWorkspace(need).workspace()),
               Status::invalid_argument);
