@@ -803,11 +803,7 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
         const Long a_norm = one_norm(A), x_norm = one_norm(X);
         const double p1 = a_norm > 0 ? static_cast<double>(one_norm(minus(product(AX, A), A)) / a_norm) : 0.0;
         const double p2 = x_norm > 0 ? static_cast<double>(one_norm(minus(product(XA, X), X)) / x_norm) : 0.0;
-        LongMatrix AXt(m, m), XAt(n, n);
-        for (index j = 0; j < m; ++j)
-          for (index i = 0; i < m; ++i) AXt(i, j) = AX(j, i);
-        for (index j = 0; j < n; ++j)
-          for (index i = 0; i < n; ++i) XAt(i, j) = XA(j, i);
+        const LongMatrix AXt = transposed(AX), XAt = transposed(XA);
         EXPECT_RATIO("penrose A X A = A / kappa_r", p1 / (scale * kappa));
         EXPECT_RATIO("penrose X A X = X / kappa_r", p2 / (scale * kappa));
         EXPECT_RATIO("penrose (A X)^T = A X / kappa_r", static_cast<double>(one_norm(minus(AXt, AX))) / (scale * kappa));

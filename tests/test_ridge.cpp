@@ -115,21 +115,13 @@ inline LongMatrix hat_long(const LongMatrix& X, Long lambda, bool intercept) {
   if (d <= n) {
     LongMatrix G = product(Xc.A, Xc.A, true, false);
     for (index i = 0; i < d; ++i) G(i, i) += lambda;
-    H = product(Xc.A, solve_long(G, [&] {
-                  LongMatrix Xt(d, n);
-                  for (index j = 0; j < d; ++j)
-                    for (index i = 0; i < n; ++i) Xt(j, i) = Xc.A(i, j);
-                  return Xt;
-                }()));
+    H = product(Xc.A, solve_long(G, transposed(Xc.A)));
   } else {
     LongMatrix G = product(Xc.A, Xc.A, false, true);
     LongMatrix K = G;
     for (index i = 0; i < n; ++i) G(i, i) += lambda;
     H = solve_long(G, K);  // (X X^T + lambda I)^{-1} X X^T, which is symmetric-equal to H
-    LongMatrix Ht(n, n);
-    for (index j = 0; j < n; ++j)
-      for (index i = 0; i < n; ++i) Ht(i, j) = H(j, i);
-    H = Ht;
+    H = transposed(H);
   }
   if (intercept)
     for (Long& h : H.a) h += 1.0L / n;
