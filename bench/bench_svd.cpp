@@ -49,7 +49,7 @@ void svd_case(benchmark::State& state, SvdMethod method, SvdVectors vectors, ind
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
     Status status = svd_inplace(A.view(), s.view(), U.view(), V.view(), opts, info, buffer.workspace());
-    if (status != Status::ok) state.SkipWithError("svd_inplace did not succeed");
+    if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::DoNotOptimize(s.data());
     benchmark::ClobberMemory();
   }

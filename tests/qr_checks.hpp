@@ -169,24 +169,6 @@ double product_ratio(MatrixView<const T> A, MatrixView<const T> L, MatrixView<co
   return static_cast<double>(anorm == 0 ? d / scale : d / (anorm * scale));
 }
 
-// ||I - Q^T Q||_1 / (m eps) (xQRT01's second ratio), Q m x k.
-template <class T>
-double gram_ratio(MatrixView<const T> Q) {
-  const index m = Q.rows(), k = Q.cols();
-  if (k == 0) return 0;
-  const std::vector<Long> q = to_long_dense(Q);
-  std::vector<Long> G(static_cast<std::size_t>(k * k));
-  for (index j = 0; j < k; ++j)
-    for (index i = 0; i <= j; ++i) {
-      Long s = 0;
-      const Long* qi = &q[static_cast<std::size_t>(i * m)];
-      const Long* qj = &q[static_cast<std::size_t>(j * m)];
-      for (index p = 0; p < m; ++p) s += qi[p] * qj[p];
-      G[static_cast<std::size_t>(i + j * k)] = G[static_cast<std::size_t>(j + i * k)] = (i == j ? 1.0L : 0.0L) - s;
-    }
-  return static_cast<double>(long_norm1(G, k, k) / (static_cast<Long>(std::max<index>(m, 1)) * eps<T>()));
-}
-
 // ||X - Y||_1 / (||Y||_1 m eps): a computed product X against a reference Y, m the length
 // of the inner products.
 template <class T>

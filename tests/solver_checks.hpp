@@ -54,6 +54,14 @@ inline LongMatrix minus(const LongMatrix& A, const LongMatrix& B) {
   return C;
 }
 
+// A^T
+inline LongMatrix transposed(const LongMatrix& A) {
+  LongMatrix B(A.cols, A.rows);
+  for (index j = 0; j < A.cols; ++j)
+    for (index i = 0; i < A.rows; ++i) B(j, i) = A(i, j);
+  return B;
+}
+
 inline Long frobenius(const LongMatrix& A) {
   Long s = 0;
   for (Long x : A.a) s += x * x;

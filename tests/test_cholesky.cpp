@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "factorization_support.hpp"
+#include "qr_checks.hpp"
 #include "stela/cholesky.hpp"
 
 namespace stela::test {
@@ -598,16 +599,6 @@ Matrix<T> permuted(MatrixView<const T> A, VectorView<const index> perm) {
   return B;
 }
 
-template <class T>
-bool is_permutation(VectorView<const index> perm) {
-  std::vector<bool> seen(static_cast<std::size_t>(perm.size()), false);
-  for (index i = 0; i < perm.size(); ++i) {
-    if (perm[i] < 0 || perm[i] >= perm.size() || seen[static_cast<std::size_t>(perm[i])]) return false;
-    seen[static_cast<std::size_t>(perm[i])] = true;
-  }
-  return true;
-}
-
 TYPED_TEST(PivotedCholesky, RevealsTheRankOfGramMatrices) {
   using T = TypeParam;
   double worst = 0;
@@ -622,7 +613,7 @@ TYPED_TEST(PivotedCholesky, RevealsTheRankOfGramMatrices) {
       ASSERT_EQ(pivoted_cholesky_inplace(P.view(), perm.view(), info, work.workspace()), Status::ok);
       EXPECT_EQ(info.rank, r);
       EXPECT_EQ(info.failed_column, -1);
-      EXPECT_TRUE(is_permutation<T>(perm));
+      EXPECT_TRUE(is_permutation(perm));
       EXPECT_TRUE(strict_upper_is_nan<T>(P.view()));
       EXPECT_TRUE(P.padding_untouched());
       const Matrix<T> L = lower_of<T>(P.view());

@@ -49,7 +49,7 @@ TYPED_TEST(Cod, RzMakesTheTrapezoidTriangular) {
     for (index j = 0; j < r; ++j)
       for (index i = j + 1; i < r; ++i) EXPECT_TRUE(std::isnan(R.view()(i, j)));
     const Matrix<T> Z = form_z(MatrixView<const T>(R.view()), VectorView<const T>(tau_z), n);
-    EXPECT_RATIO("orthogonality Z", gram_ratio(MatrixView<const T>(Z)));
+    EXPECT_RATIO("orthogonality Z", orthogonality_ratio<T>(Z));
     // [R1 R2] = [T 0] Z
     const Matrix<T> Tr = upper_part(MatrixView<const T>(R.view()).block(0, 0, r, r), r);
     Matrix<T> T0(r, n);
@@ -105,8 +105,8 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   const Matrix<T> TZ = triangle_times_z(Fv, MatrixView<const T>(Z), rank);
   EXPECT_RATIO("decomposition ||AP-Q[T 0;0 0]Z||",
                product_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
-  EXPECT_RATIO("orthogonality Q", gram_ratio(MatrixView<const T>(Q)));
-  EXPECT_RATIO("orthogonality Z", gram_ratio(MatrixView<const T>(Z)));
+  EXPECT_RATIO("orthogonality Q", orthogonality_ratio<T>(Q));
+  EXPECT_RATIO("orthogonality Z", orthogonality_ratio<T>(Z));
   if (factors != nullptr) *factors = Matrix<T>(Fv);
   if (tau_out != nullptr) *tau_out = tau;
   if (tau_z_out != nullptr) *tau_z_out = tau_z;
@@ -231,7 +231,7 @@ TYPED_TEST(Cod, WorkedExampleTwo) {
   const Matrix<T> Tr = f->triangle();
   ASSERT_EQ(Tr.rows(), 2);
   EXPECT_GT(std::abs(Tr(1, 1)), T(0.1));
-  EXPECT_LT(gram_ratio(MatrixView<const T>(f->q(QSize::full))), kThreshold);
+  EXPECT_LT(orthogonality_ratio<T>(f->q(QSize::full)), kThreshold);
 }
 
 // On full-rank tall problems the COD and the plain QR solve agree.

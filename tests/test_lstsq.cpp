@@ -31,7 +31,7 @@ class Pinv : public RatioSuite<Pinv<T>, T> {};
 TYPED_TEST_SUITE(Pinv, Scalars, ScalarName);
 
 bool is_spectral(LstsqMethod m) { return m == LstsqMethod::svd || m == LstsqMethod::jacobi; }
-[[maybe_unused]] bool is_normal(LstsqMethod m) { return m == LstsqMethod::normal_cholesky || m == LstsqMethod::normal_lu; }
+bool is_normal(LstsqMethod m) { return m == LstsqMethod::normal_cholesky || m == LstsqMethod::normal_lu; }
 // Methods that return the minimum-norm solution whatever the rank.
 bool is_min_norm(LstsqMethod m) { return is_spectral(m) || m == LstsqMethod::qrcp; }
 
@@ -630,7 +630,7 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
         const Matrix<T> Xb = X, Yb = Y;
         EXPECT_EQ(lstsq<T>(X, Y, opts).status(), Status::not_finite);
         EXPECT_EQ(lstsq<T>(X, VectorView<const T>(Y.col(where == 2 ? 1 : 0)), opts).status(),
-                  where == 2 ? Status::not_finite : (where == 3 ? Status::not_finite : Status::not_finite));
+                  Status::not_finite);
         auto [st, untouched] = call(X, Y, opts, n, k, k, s_size, enough);
         EXPECT_EQ(st, Status::not_finite);
         EXPECT_TRUE(untouched);
@@ -803,11 +803,7 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
         const Long a_norm = one_norm(A), x_norm = one_norm(X);
         const double p1 = a_norm > 0 ? static_cast<double>(one_norm(minus(product(AX, A), A)) / a_norm) : 0.0;
         const double p2 = x_norm > 0 ? static_cast<double>(one_norm(minus(product(XA, X), X)) / x_norm) : 0.0;
-        LongMatrix AXt(m, m), XAt(n, n);
-        for (index j = 0; j < m; ++j)
-          for (index i = 0; i < m; ++i) AXt(i, j) = AX(j, i);
-        for (index j = 0; j < n; ++j)
-          for (index i = 0; i < n; ++i) XAt(i, j) = XA(j, i);
+        const LongMatrix AXt = transposed(AX), XAt = transposed(XA);
         EXPECT_RATIO("penrose A X A = A / kappa_r", p1 / (scale * kappa));
         EXPECT_RATIO("penrose X A X = X / kappa_r", p2 / (scale * kappa));
         EXPECT_RATIO("penrose (A X)^T = A X / kappa_r", static_cast<double>(one_norm(minus(AXt, AX))) / (scale * kappa));

@@ -50,7 +50,7 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
   ASSERT_EQ(qr_form_q_inplace(Q.view(), VectorView<const T>(tau), ws_q.workspace(), blocking), Status::ok);
   EXPECT_TRUE(Q.padding_untouched());
   EXPECT_RATIO("factorization ||A-QR||", product_ratio(A, MatrixView<const T>(Q.view()), MatrixView<const T>(R)));
-  EXPECT_RATIO("orthogonality thin Q", gram_ratio(MatrixView<const T>(Q.view())));
+  EXPECT_RATIO("orthogonality thin Q", orthogonality_ratio<T>(Q.view()));
 
   if (!thorough) {
     // Big shapes: the thin Q against the one formed reflector by reflector, whose code
@@ -70,7 +70,7 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
     EXPECT_TRUE(Qf.padding_untouched());
     EXPECT_RATIO("full Q extends thin Q", agreement_ratio(MatrixView<const T>(Qf.view().col_block(0, k)),
                                                           to_long_dense(MatrixView<const T>(Q.view())), m));
-    EXPECT_RATIO("orthogonality full Q", gram_ratio(MatrixView<const T>(Qf.view())));
+    EXPECT_RATIO("orthogonality full Q", orthogonality_ratio<T>(Qf.view()));
   }
 
   // op(Q) C and C op(Q): against the formed full Q in long double (small shapes), or
@@ -356,7 +356,7 @@ TYPED_TEST(HouseholderQr, HighLevelMatchesTheLowLevel) {
     ASSERT_EQ(Qf.cols(), m);
     EXPECT_TRUE(same_bits(MatrixView<const T>(f->q(QSize::thin)), MatrixView<const T>(Q)));
     EXPECT_RATIO("factorization ||A-QR||", product_ratio(MatrixView<const T>(A), MatrixView<const T>(Q), MatrixView<const T>(R)));
-    EXPECT_RATIO("orthogonality full Q", gram_ratio(MatrixView<const T>(Qf)));
+    EXPECT_RATIO("orthogonality full Q", orthogonality_ratio<T>(Qf));
     // Q^T applied to a vector and to a matrix, and Q applied back.
     const Matrix<T> C = random_matrix<T>(m, 2, 7001);
     const auto QtC = f->apply_qt(MatrixView<const T>(C));
@@ -527,7 +527,6 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X_wrong.view(), RankTolerance{},
                                NanWorkspace(need).workspace()),
               Status::dimension_mismatch);
-
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(),
                                RankTolerance{-1, -1}, NanWorkspace(need).workspace()),
               Status::invalid_argument);

@@ -61,7 +61,7 @@ void check_pivoted(MatrixView<const T> A, Matrix<T>* factors_out = nullptr, Vect
   const Matrix<T> AP = permute_columns(A, VectorView<const index>(perm));
   EXPECT_RATIO("factorization ||AP-QR||", product_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q.view()),
                                                         MatrixView<const T>(R)));
-  EXPECT_RATIO("orthogonality Q", gram_ratio(MatrixView<const T>(Q.view())));
+  EXPECT_RATIO("orthogonality Q", orthogonality_ratio<T>(Q.view()));
   EXPECT_RATIO("pivoting |r_jj| >= ||R(j:,l)||", pivoting_ratio(MatrixView<const T>(R)));
   if (factors_out != nullptr) *factors_out = Matrix<T>(factors);
   if (perm_out != nullptr) *perm_out = perm;
@@ -219,7 +219,7 @@ TYPED_TEST(PivotedQr, HighLevelMatchesTheLowLevel) {
     const Matrix<T> AP = permute_columns(MatrixView<const T>(tm.A), VectorView<const index>(f->permutation()));
     EXPECT_RATIO("factorization ||AP-QR||", product_ratio(MatrixView<const T>(AP), MatrixView<const T>(f->thin_q()),
                                                           MatrixView<const T>(f->R())));
-    EXPECT_RATIO("orthogonality Q", gram_ratio(MatrixView<const T>(f->full_q())));
+    EXPECT_RATIO("orthogonality Q", orthogonality_ratio<T>(f->full_q()));
     const auto QtA = f->apply_qt(MatrixView<const T>(AP));
     ASSERT_TRUE(QtA.ok());
     EXPECT_RATIO("factorization ||AP-QR||",

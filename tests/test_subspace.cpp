@@ -63,14 +63,6 @@ double kappa_r(const TestMatrix<T>& tm, index rank) {
   return kappa_of<T>(tm.sigma, rank);
 }
 
-template <class T>
-LongMatrix transposed(const LongMatrix& A) {
-  LongMatrix B(A.cols, A.rows);
-  for (index j = 0; j < A.cols; ++j)
-    for (index i = 0; i < A.rows; ++i) B(j, i) = A(i, j);
-  return B;
-}
-
 TYPED_TEST(Subspace, RankOfCatalogueMatricesWithKnownRank) {
   using T = TypeParam;
   for (index m : small_sizes())
@@ -175,7 +167,7 @@ TYPED_TEST(Subspace, ProjectorAndLeverageAreTheHatMatrix) {
         if (m == 0) continue;
         const double me = static_cast<double>(m) * static_cast<double>(eps<T>());
         const LongMatrix L{MatrixView<const T>(*P)}, A{MatrixView<const T>(tm.A)};
-        EXPECT_RATIO("||P - P^T|| / (m eps)", static_cast<double>(one_norm(minus(L, transposed<T>(L)))) / me);
+        EXPECT_RATIO("||P - P^T|| / (m eps)", static_cast<double>(one_norm(minus(L, transposed(L)))) / me);
         EXPECT_RATIO("||P P - P|| / (m eps)", static_cast<double>(one_norm(minus(product(L, L), L))) / me);
         const Long a = one_norm(A);
         if (a > 0) {
