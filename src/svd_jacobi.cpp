@@ -68,9 +68,9 @@
 //               (D diagonal, any spread, any order) every singular value has relative
 //               error of order (m n eps + tol) cond(B'), B' = B with unit columns or rows
 //               (Demmel & Veselić; Drmač & Veselić I, section 2).
-// Workspace:    the core: an m x r copy and r reflector scalars for completing U when
-//               columns vanish; the driver: row norms and order (m), tau and column order
-//               (n), X (n x n), and the QR routines' scratch.
+// Workspace:    the core: an m x r copy, r reflector scalars and qr_apply_q's scratch
+//               for completing U when columns vanish; the driver: row norms and order
+//               (m), tau and column order (n), X (n x n), and the QR routines' scratch.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence when
 //               a pair still fails the test after the sweep cap (the output is still
 //               sorted and normalised; info.max_off_cosine is the largest cosine of the
@@ -79,7 +79,6 @@
 #include <cmath>
 
 #include "stela/blas.hpp"
-#include "stela/householder.hpp"
 #include "stela/qr.hpp"
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
@@ -123,11 +122,13 @@ T cosine(VectorView<const T> x, VectorView<const T> y, T nx, T ny) {
 
 // Columns r.. of the m x c matrix U become an orthonormal basis of the complement of
 // span(U(:, 0:r)), whose columns are orthonormal: with U(:, 0:r) = Q R (Householder
-// QR, Q = H_0 ... H_{r-1}), columns r.. of Q are orthogonal to them. Workspace: an
-// m x r copy and r scalars.
+// QR, Q = H_0 ... H_{r-1}), columns r.. of Q are orthogonal to them. Workspace, for
+// any r < c: an m x r copy, r scalars and qr_apply_q's scratch for c - r columns
+// (bounded here by c columns and c reflectors).
 template <class T>
-WorkspaceSize completion_workspace_size(index m, index r) {
-  return WorkspaceSize::matrix<T>(m, r) + WorkspaceSize::vector<T>(r);
+WorkspaceSize completion_workspace_size(index m, index c) {
+  return WorkspaceSize::matrix<T>(m, c) + WorkspaceSize::vector<T>(c) +
+         qr_apply_q_workspace_size<T>(Side::left, m, c, c);
 }
 
 template <class T>
@@ -140,21 +141,13 @@ void complete_orthonormal_columns(MatrixView<T> U, index r, Workspace work) {
   fill(X, T(0));
   for (index j = 0; j < c - r; ++j) X(r + j, j) = T(1);
   if (r == 0) return;
-  // 2. W := U(:, 0:r), factored in place: W = H_0 ... H_{r-1} R.
+  // 2. W := U(:, 0:r), factored in place: W = H_0 ... H_{r-1} R (unblocked: no scratch).
   MatrixView<T> W = work.matrix<T>(m, r);
   VectorView<T> tau = work.vector<T>(r);
   copy(MatrixView<const T>(U.col_block(0, r)), W);
-  for (index j = 0; j < r; ++j) {
-    T alpha = W(j, j);
-    tau[j] = householder_generate(alpha, W.col(j).segment(j + 1, m - j - 1));
-    W(j, j) = alpha;
-    // W(j:m, j+1:r) := H_j W(j:m, j+1:r)
-    householder_apply_left(VectorView<const T>(W.col(j).segment(j + 1, m - j - 1)), tau[j],
-                           W.block(j, j + 1, m - j, r - j - 1));
-  }
+  householder_qr_unblocked_inplace(W, tau, Workspace());
   // 3. X := Q X = H_0 (H_1 (... H_{r-1} X)).
-  for (index j = r - 1; j >= 0; --j)
-    householder_apply_left(VectorView<const T>(W.col(j).segment(j + 1, m - j - 1)), tau[j], X.row_block(j, m - j));
+  qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(W), VectorView<const T>(tau), X, work);
 }
 
 }  // namespace
