@@ -54,6 +54,7 @@
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
+#include "svd_common.hpp"
 
 namespace stela {
 namespace {
@@ -467,16 +468,7 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
       if (want_v) scal(T(-1), V.col(i));
     }
   // 4. Sort non-increasing by selection (at most n - 1 swaps of vector columns).
-  for (index i = 0; i + 1 < n; ++i) {
-    index best = i;
-    for (index j = i + 1; j < n; ++j)
-      if (d[j] > d[best]) best = j;
-    if (best != i) {
-      std::swap(d[i], d[best]);
-      if (want_u) swap(U.col(i), U.col(best));
-      if (want_v) swap(V.col(i), V.col(best));
-    }
-  }
+  svd_detail::sort_non_increasing(d, U, V);
   return status;
 }
 

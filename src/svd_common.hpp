@@ -23,6 +23,24 @@ bool shapes_fit(index m, index n, VectorView<const T> s, MatrixView<const T> U, 
   return false;
 }
 
+// s sorted non-increasing by selection, the columns of U and V following their values
+// (a view with no columns is not referenced). Selection makes at most k - 1 swaps of
+// vector columns, the cost that matters; its k^2/2 comparisons are cheap.
+template <class T>
+void sort_non_increasing(VectorView<T> s, MatrixView<T> U, MatrixView<T> V) {
+  const index k = s.size();
+  for (index i = 0; i + 1 < k; ++i) {
+    index best = i;
+    for (index j = i + 1; j < k; ++j)
+      if (s[j] > s[best]) best = j;
+    if (best != i) {
+      std::swap(s[i], s[best]);
+      if (U.cols() > 0) swap(U.col(i), U.col(best));
+      if (V.cols() > 0) swap(V.col(i), V.col(best));
+    }
+  }
+}
+
 inline bool valid(SvdVectors vectors) {
   return vectors == SvdVectors::none || vectors == SvdVectors::thin || vectors == SvdVectors::full;
 }

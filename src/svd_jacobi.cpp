@@ -247,16 +247,7 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
 
   // 2. Final norms, and the columns sorted by them, non-increasing.
   for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
-  for (index i = 0; i + 1 < n; ++i) {
-    index best = i;
-    for (index j = i + 1; j < n; ++j)
-      if (s[j] > s[best]) best = j;
-    if (best != i) {
-      std::swap(s[i], s[best]);
-      swap(G.col(i), G.col(best));
-      if (want_vectors) swap(V.col(i), V.col(best));
-    }
-  }
+  svd_detail::sort_non_increasing(s, G, want_vectors ? V : MatrixView<T>());
 
   // 3. U: the non-zero columns divided by their norms (division, not a reciprocal, so a
   //    subnormal norm cannot overflow), the zero ones replaced by a completion.
