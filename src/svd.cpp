@@ -18,6 +18,9 @@
 //               6. undo the scaling; 7. signs: the largest-magnitude entry of each v_j
 //                  is made positive, u_j follows.
 // Cost:         O(mn) besides the method (scaling, transposition, signs).
+// Invariant:    the method factors 2^e A (or its transpose, with U and V exchanged),
+//               leaving (2^e A) v_j = s_j u_j; step 6 turns it exactly into
+//               A v_j = s_j u_j, and step 7 flips u_j and v_j together, which keeps it.
 // Stability:    the scaling and the sign flips are exact; the method's claims hold.
 // Workspace:    the method's, plus an n x m matrix for A^T when m < n.
 // Failures:     dimension_mismatch, invalid_argument, workspace_too_small, not_finite

@@ -201,14 +201,13 @@ T smaller_singular_value_2x2(T f, T g, T h) {
 }
 
 // Columns i and j of X rotated: [x_i, x_j] := [x_i, x_j] [c -s; s c], i.e.
-// x_i := c x_i + s x_j, x_j := c x_j - s x_i. Nothing when X has no columns.
+// x_i := c x_i + s x_j, x_j := c x_j - s x_i. Callers skip views with no columns.
 template <class T>
 void rotate_columns(MatrixView<T> X, index i, index j, T c, T s) {
-  if (X.cols() == 0) return;
   rot(X.col(i), X.col(j), c, s);
 }
 
-// Entries e(lo:hi) that are not zero.
+// Entries e(0:count) that are not zero.
 template <class T>
 index count_nonzero(VectorView<const T> e, index count) {
   index k = 0;

@@ -32,8 +32,6 @@
 //               tau (n), R (n x n), W_l (n x n, with vectors) and the QR routines'.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence
 //               when the bidiagonal QR iteration reaches its cap (info says how far).
-#include <algorithm>
-
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
 #include "stela/svd.hpp"
