@@ -43,13 +43,16 @@ WorkspaceSize method_workspace_size(index m, index n, const SvdOptions& opts) {
 }
 
 // The exponent e with max_abs 2^e inside [lo, hi] (0 when it already is): xGESVD's
-// SMLNUM = sqrt(safe_min)/eps and BIGNUM = 1/SMLNUM, moved by powers of two.
+// SMLNUM = sqrt(safe_min)/eps and BIGNUM = 1/SMLNUM, moved by powers of two. max_abs is
+// finite and non-zero; binary_exponent (frexp's) is ilogb + 1 for such x, so only the
+// differences of exponents matter: max_abs 2^e lands in the binade above lo's (below
+// hi's).
 template <class T>
 int safe_range_exponent(T max_abs) {
   const T lo = std::sqrt(safe_min<T>()) / eps<T>();
   const T hi = T(1) / lo;
-  if (max_abs < lo) return std::ilogb(lo) - std::ilogb(max_abs) + 1;
-  if (max_abs > hi) return std::ilogb(hi) - std::ilogb(max_abs) - 1;
+  if (max_abs < lo) return binary_exponent(lo) - binary_exponent(max_abs) + 1;
+  if (max_abs > hi) return binary_exponent(hi) - binary_exponent(max_abs) - 1;
   return 0;
 }
 
