@@ -190,14 +190,7 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
     for (index p = 0; p + 1 < n; ++p) {
       // 1b. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
       //     columns end up sorted and each row of pairs pulls weight into its first column.
-      index largest = p;
-      for (index j = p + 1; j < n; ++j)
-        if (s[j] > s[largest]) largest = j;
-      if (largest != p) {
-        std::swap(s[p], s[largest]);
-        swap(G.col(p), G.col(largest));
-        if (want_vectors) swap(V.col(p), V.col(largest));
-      }
+      svd_detail::move_largest_to(p, s, G, want_vectors ? V : MatrixView<T>());
       for (index q = p + 1; q < n; ++q) {
         if (s[p] == T(0) || s[q] == T(0)) continue;  // a zero column is orthogonal to all
         // 1c. cos = a_p^T a_q / (||a_p|| ||a_q||)
