@@ -18,6 +18,9 @@
 //               6. undo the scaling; 7. signs: the largest-magnitude entry of each v_j
 //                  is made positive, u_j follows.
 // Cost:         O(mn) besides the method (scaling, transposition, signs).
+// Invariant:    the method factors 2^e A (or its transpose, with U and V exchanged),
+//               leaving (2^e A) v_j = s_j u_j; step 6 turns it exactly into
+//               A v_j = s_j u_j, and step 7 flips u_j and v_j together, which keeps it.
 // Stability:    the scaling and the sign flips are exact; the method's claims hold.
 // Workspace:    the method's, plus an n x m matrix for A^T when m < n.
 // Failures:     dimension_mismatch, invalid_argument, workspace_too_small, not_finite
@@ -40,13 +43,16 @@ WorkspaceSize method_workspace_size(index m, index n, const SvdOptions& opts) {
 }
 
 // The exponent e with max_abs 2^e inside [lo, hi] (0 when it already is): xGESVD's
-// SMLNUM = sqrt(safe_min)/eps and BIGNUM = 1/SMLNUM, moved by powers of two.
+// SMLNUM = sqrt(safe_min)/eps and BIGNUM = 1/SMLNUM, moved by powers of two. max_abs is
+// finite and non-zero; binary_exponent (frexp's) is ilogb + 1 for such x, so only the
+// differences of exponents matter: max_abs 2^e lands in the binade above lo's (below
+// hi's).
 template <class T>
 int safe_range_exponent(T max_abs) {
   const T lo = std::sqrt(safe_min<T>()) / eps<T>();
   const T hi = T(1) / lo;
-  if (max_abs < lo) return std::ilogb(lo) - std::ilogb(max_abs) + 1;
-  if (max_abs > hi) return std::ilogb(hi) - std::ilogb(max_abs) - 1;
+  if (max_abs < lo) return binary_exponent(lo) - binary_exponent(max_abs) + 1;
+  if (max_abs > hi) return binary_exponent(hi) - binary_exponent(max_abs) - 1;
   return 0;
 }
 

@@ -54,6 +54,7 @@
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
+#include "svd_common.hpp"
 
 namespace stela {
 namespace {
@@ -200,14 +201,13 @@ T smaller_singular_value_2x2(T f, T g, T h) {
 }
 
 // Columns i and j of X rotated: [x_i, x_j] := [x_i, x_j] [c -s; s c], i.e.
-// x_i := c x_i + s x_j, x_j := c x_j - s x_i. Nothing when X has no columns.
+// x_i := c x_i + s x_j, x_j := c x_j - s x_i. Callers skip views with no columns.
 template <class T>
 void rotate_columns(MatrixView<T> X, index i, index j, T c, T s) {
-  if (X.cols() == 0) return;
   rot(X.col(i), X.col(j), c, s);
 }
 
-// Entries e(lo:hi) that are not zero.
+// Entries e(0:count) that are not zero.
 template <class T>
 index count_nonzero(VectorView<const T> e, index count) {
   index k = 0;
@@ -467,16 +467,7 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
       if (want_v) scal(T(-1), V.col(i));
     }
   // 4. Sort non-increasing by selection (at most n - 1 swaps of vector columns).
-  for (index i = 0; i + 1 < n; ++i) {
-    index best = i;
-    for (index j = i + 1; j < n; ++j)
-      if (d[j] > d[best]) best = j;
-    if (best != i) {
-      std::swap(d[i], d[best]);
-      if (want_u) swap(U.col(i), U.col(best));
-      if (want_v) swap(V.col(i), V.col(best));
-    }
-  }
+  svd_detail::sort_non_increasing(d, U, V);
   return status;
 }
 

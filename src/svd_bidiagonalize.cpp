@@ -10,6 +10,11 @@
 // Storage:      on entry A is m x n, m >= n. On exit d_i = A(i, i), e_i = A(i, i+1);
 //               u_i = [1; A(i+1:m, i)] (below the diagonal, as QR stores it) and
 //               w_i = [1; A(i, i+2:n)^T] (right of the superdiagonal, along row i).
+//               Q's reflectors are therefore a QR factorization's (tail of column i
+//               below the diagonal, scalar tauq_i): forming and applying Q forward to
+//               qr_form_q_inplace and qr_apply_q_inplace, as xORGBR and xORMBR call
+//               xORGQR and xORMQR. P's lie along rows, one column right of the
+//               diagonal, which no QR routine reads: P has its own loops.
 // Reference:    G. H. Golub and W. Kahan, "Calculating the singular values and
 //               pseudo-inverse of a matrix", SIAM J. Numer. Anal. Ser. B 2(2), 1965;
 //               Golub & Van Loan, Matrix Computations, 4th ed., section 5.4.8
@@ -24,14 +29,17 @@
 //               ||E||_2 = O(mn eps ||A||_2) (GVL 5.4.8; Higham, Accuracy and Stability,
 //               2nd ed., section 19.3), and the formed Q, P are orthogonal to O(eps).
 // Workspace:    bidiagonalize: one vector of m (for applying G_i from the right);
-//               form and apply Q: none; form and apply P: one vector of n (a
+//               form and apply Q: qr_form_q_inplace's and qr_apply_q_inplace's (none
+//               below their blocking crossover); form and apply P: one vector of n (a
 //               contiguous copy of w_i).
-// Failures:     dimension_mismatch (m < n, or d, e, tau of the wrong length);
-//               not_finite (NaN or Inf in A).
+// Failures:     dimension_mismatch (m < n, or d, e, tau, Q, C of the wrong size);
+//               workspace_too_small; not_finite (NaN or Inf in A; for forming and
+//               applying Q, in tauq, Q's reflectors or C).
 #include <algorithm>
 
 #include "stela/blas.hpp"
 #include "stela/householder.hpp"
+#include "stela/qr.hpp"
 #include "stela/svd.hpp"
 
 namespace stela {
@@ -82,25 +90,28 @@ Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, 
 }
 
 template <class T>
-WorkspaceSize bidiagonal_form_q_workspace_size(index, index, index) {
-  return WorkspaceSize();
+WorkspaceSize bidiagonal_form_q_workspace_size(index m, index n, index) {
+  return qr_form_q_workspace_size<T>(m, n);
 }
 
 template <class T>
-Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace) {
+Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace work) {
   const index m = A_bd.rows();
   const index n = A_bd.cols();
   const index c = Q.cols();
   if (m < n || tauq.size() != n || Q.rows() != m || c < n || c > m) return Status::dimension_mismatch;
-  // 1. Q := [I; 0] (m x c).
-  set_identity(Q);
-  // 2. Backward accumulation: Q := H_i Q for i = n-1, ..., 0. Before H_i is applied,
-  //    Q(i:m, 0:i) is still zero, so H_i only touches Q(i:m, i:c).
-  for (index i = n - 1; i >= 0; --i) {
-    // Q(i:m, i:c) := (I - tauq_i u_i u_i^T) Q(i:m, i:c)
-    householder_apply_left(A_bd.col(i).segment(i + 1, m - i - 1), tauq[i], Q.block(i, i, m - i, c - i));
-  }
-  return Status::ok;
+  if (!work.holds(bidiagonal_form_q_workspace_size<T>(m, n, c))) return Status::workspace_too_small;
+  // Checked here, not left to qr_form_q_inplace, so that Q is untouched on not_finite.
+  if (!all_finite(tauq)) return Status::not_finite;
+  for (index i = 0; i + 1 < m && i < n; ++i)
+    if (!all_finite(A_bd.col(i).segment(i + 1, m - i - 1))) return Status::not_finite;
+  // 1. Q(:, 0:n) := the tails of u_0 .. u_{n-1} below the diagonal: H_i is stored as QR
+  //    stores its reflectors, so Q is the Q of a QR factorization (xORGBR does the same
+  //    through xORGQR). Nothing else of Q is read.
+  for (index i = 0; i + 1 < m && i < n; ++i)
+    copy(A_bd.col(i).segment(i + 1, m - i - 1), Q.col(i).segment(i + 1, m - i - 1));
+  // 2. Q := H_0 ... H_{n-1} [I; 0] (m x c), backward accumulation.
+  return qr_form_q_inplace(Q, tauq, work);
 }
 
 template <class T>
@@ -132,23 +143,18 @@ Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> t
 }
 
 template <class T>
-WorkspaceSize bidiagonal_apply_q_workspace_size(index, index, index) {
-  return WorkspaceSize();
+WorkspaceSize bidiagonal_apply_q_workspace_size(index m, index n, index cols) {
+  return qr_apply_q_workspace_size<T>(Side::left, m, cols, n);
 }
 
 template <class T>
 Status bidiagonal_apply_q_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> C,
-                                  Workspace) {
+                                  Workspace work) {
   const index m = A_bd.rows();
   const index n = A_bd.cols();
   if (m < n || tauq.size() != n || C.rows() != m) return Status::dimension_mismatch;
-  // Q C = H_0 (H_1 (... H_{n-1} C)): the last reflector first; Q^T C: the first first.
-  for (index step = 0; step < n; ++step) {
-    const index i = trans == Op::none ? n - 1 - step : step;
-    // C(i:m, :) := (I - tauq_i u_i u_i^T) C(i:m, :)
-    householder_apply_left(A_bd.col(i).segment(i + 1, m - i - 1), tauq[i], C.row_block(i, m - i));
-  }
-  return Status::ok;
+  // C := op(H_0 ... H_{n-1}) C: the H_i are stored as QR stores its reflectors.
+  return qr_apply_q_inplace(Side::left, trans, A_bd, tauq, C, work);
 }
 
 template <class T>

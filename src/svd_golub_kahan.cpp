@@ -27,12 +27,11 @@
 // Stability:    backward stable: the computed factors are the exact SVD of A + E with
 //               ||E||_2 = O(p(m, n) eps ||A||_2), so |s_i - sigma_i| = O(eps ||A||_2);
 //               U and V orthogonal to O(eps) (GVL 8.6.3; LAPACK Users' Guide 4.9).
-// Workspace:    e, tauq, taup (3n) plus bidiagonalize's (m); d lives in s. QR first adds
+// Workspace:    e, tauq, taup (3n) plus the largest of bidiagonalize's (m) and forming
+//               Q's and P's (qr_form_q's blocks, n); d lives in s. QR first adds
 //               tau (n), R (n x n), W_l (n x n, with vectors) and the QR routines'.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence
 //               when the bidiagonal QR iteration reaches its cap (info says how far).
-#include <algorithm>
-
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
 #include "stela/svd.hpp"

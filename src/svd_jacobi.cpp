@@ -68,9 +68,9 @@
 //               (D diagonal, any spread, any order) every singular value has relative
 //               error of order (m n eps + tol) cond(B'), B' = B with unit columns or rows
 //               (Demmel & Veselić; Drmač & Veselić I, section 2).
-// Workspace:    the core: an m x r copy and r reflector scalars for completing U when
-//               columns vanish; the driver: row norms and order (m), tau and column order
-//               (n), X (n x n), and the QR routines' scratch.
+// Workspace:    the core: an m x r copy, r reflector scalars and qr_apply_q's scratch
+//               for completing U when columns vanish; the driver: row norms and order
+//               (m), tau and column order (n), X (n x n), and the QR routines' scratch.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence when
 //               a pair still fails the test after the sweep cap (the output is still
 //               sorted and normalised; info.max_off_cosine is the largest cosine of the
@@ -79,7 +79,6 @@
 #include <cmath>
 
 #include "stela/blas.hpp"
-#include "stela/householder.hpp"
 #include "stela/qr.hpp"
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
@@ -123,11 +122,13 @@ T cosine(VectorView<const T> x, VectorView<const T> y, T nx, T ny) {
 
 // Columns r.. of the m x c matrix U become an orthonormal basis of the complement of
 // span(U(:, 0:r)), whose columns are orthonormal: with U(:, 0:r) = Q R (Householder
-// QR, Q = H_0 ... H_{r-1}), columns r.. of Q are orthogonal to them. Workspace: an
-// m x r copy and r scalars.
+// QR, Q = H_0 ... H_{r-1}), columns r.. of Q are orthogonal to them. Workspace, for
+// any r < c: an m x r copy, r scalars and qr_apply_q's scratch for c - r columns
+// (bounded here by c columns and c reflectors).
 template <class T>
-WorkspaceSize completion_workspace_size(index m, index r) {
-  return WorkspaceSize::matrix<T>(m, r) + WorkspaceSize::vector<T>(r);
+WorkspaceSize completion_workspace_size(index m, index c) {
+  return WorkspaceSize::matrix<T>(m, c) + WorkspaceSize::vector<T>(c) +
+         qr_apply_q_workspace_size<T>(Side::left, m, c, c);
 }
 
 template <class T>
@@ -140,21 +141,13 @@ void complete_orthonormal_columns(MatrixView<T> U, index r, Workspace work) {
   fill(X, T(0));
   for (index j = 0; j < c - r; ++j) X(r + j, j) = T(1);
   if (r == 0) return;
-  // 2. W := U(:, 0:r), factored in place: W = H_0 ... H_{r-1} R.
+  // 2. W := U(:, 0:r), factored in place: W = H_0 ... H_{r-1} R (unblocked: no scratch).
   MatrixView<T> W = work.matrix<T>(m, r);
   VectorView<T> tau = work.vector<T>(r);
   copy(MatrixView<const T>(U.col_block(0, r)), W);
-  for (index j = 0; j < r; ++j) {
-    T alpha = W(j, j);
-    tau[j] = householder_generate(alpha, W.col(j).segment(j + 1, m - j - 1));
-    W(j, j) = alpha;
-    // W(j:m, j+1:r) := H_j W(j:m, j+1:r)
-    householder_apply_left(VectorView<const T>(W.col(j).segment(j + 1, m - j - 1)), tau[j],
-                           W.block(j, j + 1, m - j, r - j - 1));
-  }
+  householder_qr_unblocked_inplace(W, tau, Workspace());
   // 3. X := Q X = H_0 (H_1 (... H_{r-1} X)).
-  for (index j = r - 1; j >= 0; --j)
-    householder_apply_left(VectorView<const T>(W.col(j).segment(j + 1, m - j - 1)), tau[j], X.row_block(j, m - j));
+  qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(W), VectorView<const T>(tau), X, work);
 }
 
 }  // namespace
@@ -197,14 +190,7 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
     for (index p = 0; p + 1 < n; ++p) {
       // 1b. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
       //     columns end up sorted and each row of pairs pulls weight into its first column.
-      index largest = p;
-      for (index j = p + 1; j < n; ++j)
-        if (s[j] > s[largest]) largest = j;
-      if (largest != p) {
-        std::swap(s[p], s[largest]);
-        swap(G.col(p), G.col(largest));
-        if (want_vectors) swap(V.col(p), V.col(largest));
-      }
+      svd_detail::move_largest_to(p, s, G, want_vectors ? V : MatrixView<T>());
       for (index q = p + 1; q < n; ++q) {
         if (s[p] == T(0) || s[q] == T(0)) continue;  // a zero column is orthogonal to all
         // 1c. cos = a_p^T a_q / (||a_p|| ||a_q||)
@@ -254,16 +240,7 @@ Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView
 
   // 2. Final norms, and the columns sorted by them, non-increasing.
   for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
-  for (index i = 0; i + 1 < n; ++i) {
-    index best = i;
-    for (index j = i + 1; j < n; ++j)
-      if (s[j] > s[best]) best = j;
-    if (best != i) {
-      std::swap(s[i], s[best]);
-      swap(G.col(i), G.col(best));
-      if (want_vectors) swap(V.col(i), V.col(best));
-    }
-  }
+  svd_detail::sort_non_increasing(s, G, want_vectors ? V : MatrixView<T>());
 
   // 3. U: the non-zero columns divided by their norms (division, not a reciprocal, so a
   //    subnormal norm cannot overflow), the zero ones replaced by a completion.

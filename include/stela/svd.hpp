@@ -37,7 +37,7 @@
 //   jacobi_svd_inplace                   the safe range (called by svd_inplace)
 //   bidiagonalize_inplace, bidiagonal_form_{q,p}_inplace, bidiagonal_apply_{q,p}_inplace,
 //   bidiagonal_svd_inplace, jacobi_svd_one_sided_inplace
-//                                        the building blocks (xGEBRD, xORGBR, xORMBR,
+//                                        the building blocks (xGEBD2, xORGBR, xORMBR,
 //                                        xBDSQR, xGSVJ0)
 //
 // Sources: src/svd_bidiagonalize.cpp, src/svd_bidiagonal_qr.cpp, src/svd_golub_kahan.cpp,
@@ -147,9 +147,10 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
 // ---------------------------------------------------------------------------------------
 // Building blocks (src/svd_bidiagonalize.cpp)
 
-// A = Q B P^T with B upper bidiagonal (LAPACK xGEBRD for m >= n), Q = H_0 ... H_{n-1},
-// P = G_0 ... G_{n-2}. On exit d (n) and e (n - 1, or n with the last entry set to 0)
-// hold B's diagonal and superdiagonal, also left on A's diagonal and superdiagonal;
+// A = Q B P^T with B upper bidiagonal (LAPACK xGEBD2, the unblocked form of xGEBRD, for
+// m >= n), Q = H_0 ... H_{n-1}, P = G_0 ... G_{n-2}. On exit d (n) and e (n - 1, or n
+// with the last entry set to 0) hold B's diagonal and superdiagonal, also left on A's
+// diagonal and superdiagonal;
 // H_i's vector is [1; A(i+1:m, i)] with tauq[i], G_i's is [1; A(i, i+2:n)^T] acting on
 // coordinates i+1.., with taup[i] (taup[n-1] = 0). Needs m >= n.
 template <class T>
@@ -160,6 +161,10 @@ Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, 
 
 // Q's first Q.cols() columns (n <= Q.cols() <= m) from bidiagonalize's output: Q := Q_bd
 // [I; 0] (LAPACK xORGBR with VECT = 'Q'). A_bd is the m x n output of bidiagonalize.
+// H_i is stored as a QR factorization stores its reflectors, so this is
+// qr_form_q_inplace (blocked for large Q) on a copy of them. Statuses:
+// dimension_mismatch, workspace_too_small, not_finite (tauq or the reflectors; Q is
+// untouched on each).
 template <class T>
 WorkspaceSize bidiagonal_form_q_workspace_size(index m, index n, index cols);
 template <class T>
@@ -173,6 +178,8 @@ Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> t
 
 // C := Q C, Q^T C (C m x c) or P C, P^T C (C n x c) from bidiagonalize's output without
 // forming Q or P (LAPACK xORMBR, SIDE = 'L'); trans = Op::transpose applies the transpose.
+// Applying Q is qr_apply_q_inplace on the reflectors H_i. Statuses: dimension_mismatch,
+// workspace_too_small, not_finite (Q: C, tauq or the reflectors).
 template <class T>
 WorkspaceSize bidiagonal_apply_q_workspace_size(index m, index n, index cols);
 template <class T>
