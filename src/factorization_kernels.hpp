@@ -1,11 +1,12 @@
 // Internal to stela's sources (not installed): the unchecked kernels that the blocked
 // factorizations call on their diagonal blocks and panels, and small helpers shared by
-// the Cholesky and LU files. The public entry points check their input (shapes,
+// the Cholesky, LU and QR files. The public entry points check their input (shapes,
 // finiteness) once and then call these, so a block is not re-checked and an
 // intermediate overflow is reported as what it means (a failed pivot), not as bad input.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 
 #include "stela/blas.hpp"
 #include "stela/matrix.hpp"
@@ -57,6 +58,29 @@ inline bool pivots_valid(VectorView<const index> pivots) {
   const index n = pivots.size();
   for (index i = 0; i < n; ++i)
     if (pivots[i] < i || pivots[i] >= n) return false;
+  return true;
+}
+
+// The largest column norm of A = Q R read off the factored m x n matrix (R on and above
+// the diagonal, householder_qr_inplace's layout): max_j ||R(0:min(j+1, m), j)||, equal to
+// max_j ||A(:, j)|| because Q is orthogonal. It brackets sigma_1(A):
+// sigma_1 / sqrt(n) <= it <= sigma_1, which max |r_jj| does not (without pivoting a small
+// first column leaves every later r_jj as small as rounding) — hence the reference for
+// the unpivoted QR's rank check.
+template <class T>
+T qr_column_norm_max(MatrixView<const T> QR) {
+  const index m = QR.rows();
+  T column_max = 0;
+  for (index j = 0; j < QR.cols(); ++j)
+    column_max = std::max(column_max, nrm2(QR.col(j).segment(0, std::min(j + 1, m))));
+  return column_max;
+}
+
+// True when every |d_j| exceeds threshold (NaN counts as not exceeding).
+template <class T>
+bool diagonal_above_threshold(VectorView<const T> d, T threshold) {
+  for (index j = 0; j < d.size(); ++j)
+    if (!(std::abs(d[j]) > threshold)) return false;
   return true;
 }
 

@@ -34,6 +34,7 @@
 #include <cmath>
 #include <limits>
 
+#include "factorization_kernels.hpp"
 #include "one_norm_estimate.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
@@ -197,24 +198,25 @@ Status solve_qr(MatrixView<const T> Xs, MatrixView<const T> Ys, MatrixView<T> Ws
     for (index j = 0; j < d; ++j)
       for (index i = 0; i < n; ++i) F(j, i) = Xs(i, j);
   }
-  // The largest column norm bounds sigma_1 within sqrt(r): the reference for the rank
-  // check. Without pivoting, max |r_ii| can be far below sigma_1 (a small first column
-  // leaves every later r_ii at rounding level), so it would miss rank deficiency.
-  T column_max = 0;
-  for (index j = 0; j < r; ++j) column_max = std::max(column_max, nrm2(F.col(j)));
   Status status = householder_qr_inplace(F, tau, work);
   if (status != Status::ok) return status;
-  // 2. The rank check and the condition estimate, on R.
   const MatrixView<const T> R = MatrixView<const T>(F).block(0, 0, r, r);
-  info.tolerance = rank_threshold(tol, column_max, n, d);
+  // 2. The threshold qr_solve_inplace's rank check applies (reported), relative to the
+  //    largest column norm of the factored matrix.
+  info.tolerance = rank_threshold(tol, detail::qr_column_norm_max(MatrixView<const T>(F)), n, d);
   info.rank = r;
-  for (index i = 0; i < r; ++i)
-    if (!(std::abs(R(i, i)) > info.tolerance)) return Status::rank_deficient;
   info.gap = std::numeric_limits<T>::infinity();  // full rank, or no answer at all
-  info.condition = triangular_condition(R, work);
-  // 3. The solve: least squares (tall) or minimum norm (wide).
+  // 3. The solve: least squares (tall), where qr_solve_inplace makes the rank decision,
+  //    or minimum norm (wide), with the same check on the R of X_s^T.
   copy(Ys, B);
-  if (tall) return qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
+  if (tall) {
+    status = qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
+    if (status != Status::ok) return status;
+    info.condition = triangular_condition(R, work);
+    return Status::ok;
+  }
+  if (!detail::diagonal_above_threshold(R.diagonal(), info.tolerance)) return Status::rank_deficient;
+  info.condition = triangular_condition(R, work);
   // Wide: X_s = R^T Q^T, so the minimum-norm solution is W_s = Q (R^{-T} Y_s).
   fill(Ws, T(0));
   copy(MatrixView<const T>(B), Ws.row_block(0, n));
