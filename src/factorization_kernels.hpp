@@ -61,6 +61,22 @@ inline bool pivots_valid(VectorView<const index> pivots) {
   return true;
 }
 
+// The Gram matrix of X with a diagonal shift, whole: G := X^T X + shift I (trans =
+// Op::transpose, G d x d for X n x d) or X X^T + shift I (trans = Op::none, G n x n).
+// syrk forms the lower triangle, which is mirrored to the upper one so that G is whole
+// for the 1-norm and for LU. Returns ||G||_1, the anorm of the condition estimators.
+template <class T>
+T form_gram(Op trans, MatrixView<const T> X, T shift, MatrixView<T> G) {
+  const index g = G.rows();
+  // G := op(X)^T op(X) (lower triangle), then G += shift I
+  syrk(Uplo::lower, trans, T(1), X, T(0), G);
+  for (index i = 0; i < g; ++i) G(i, i) += shift;
+  // G(i, j) := G(j, i), i < j
+  for (index j = 1; j < g; ++j)
+    for (index i = 0; i < j; ++i) G(i, j) = G(j, i);
+  return norm(MatrixView<const T>(G), Norm::one);
+}
+
 // The largest column norm of A = Q R read off the factored m x n matrix (R on and above
 // the diagonal, householder_qr_inplace's layout): max_j ||R(0:min(j+1, m), j)||, equal to
 // max_j ||A(:, j)|| because Q is orthogonal. It brackets sigma_1(A):

@@ -63,6 +63,7 @@
 #include <cmath>
 #include <limits>
 
+#include "factorization_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/qr.hpp"
@@ -281,13 +282,9 @@ Result<Matrix<T>> solve_cholesky(const Prepared<T>& P, T lambda_s, bool& dual) {
   dual = d > n;
   const index g = dual ? n : d;
   Matrix<T> G(g, g);
-  // 1. G = X^T X (primal) or X X^T (dual), lower triangle, then G += lambda I, mirrored
-  //    to the upper triangle for anorm = ||G||_1.
-  syrk(Uplo::lower, dual ? Op::none : Op::transpose, T(1), P.X, T(0), G.view());
-  for (index i = 0; i < g; ++i) G(i, i) += lambda_s;
-  for (index j = 1; j < g; ++j)
-    for (index i = 0; i < j; ++i) G(i, j) = G(j, i);
-  const T anorm = norm(MatrixView<const T>(G), Norm::one);
+  // 1. G = X^T X + lambda I (primal) or X X^T + lambda I (dual), whole, and
+  //    anorm = ||G||_1.
+  const T anorm = detail::form_gram(dual ? Op::none : Op::transpose, MatrixView<const T>(P.X), lambda_s, G.view());
   // 2. G = L L^T (lower triangle), and rcond ~ 1 / kappa_1(G) from L (xPOCON).
   CholeskyInfo info;
   if (Status s = cholesky_blocked_inplace(G.view(), info); s != Status::ok) return s;
