@@ -165,7 +165,7 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
   if (status != Status::ok) return status;
   // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
   info.tolerance = rank_threshold(tol, s[0], n, d);
-  while (info.rank < r && s[info.rank] > info.tolerance) ++info.rank;
+  info.rank = numerical_rank<T>(s, info.tolerance);
   const index rank = info.rank;
   info.gap = rank == r ? std::numeric_limits<T>::infinity()
                        : (rank == 0 ? not_available<T>() : s[rank - 1] / s[rank]);

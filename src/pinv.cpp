@@ -31,8 +31,7 @@ Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol) {
   const Vector<T>& s = F->s;
   const T threshold = rank_threshold(tol, s[0], n, d);
   // 3. A^+ = sum_{s_j > threshold} v_j (1 / s_j) u_j^T: scale V's columns, one gemm.
-  index r = 0;
-  while (r < s.size() && s[r] > threshold) ++r;
+  const index r = numerical_rank<T>(s, threshold);
   if (r == 0) return P;
   Matrix<T> Vs(F->V.block(0, 0, d, r));
   for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vs.col(j));

@@ -50,7 +50,7 @@ Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& t
   D.svd = std::move(r.value());
   const Vector<T>& s = D.svd.s;
   const T threshold = s.empty() ? T(0) : rank_threshold(tol, s[0], A.rows(), A.cols());
-  while (D.rank < s.size() && s[D.rank] > threshold) ++D.rank;
+  D.rank = numerical_rank<T>(s, threshold);
   return D;
 }
 
