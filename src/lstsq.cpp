@@ -63,19 +63,6 @@ T not_available() {
   return std::numeric_limits<T>::quiet_NaN();
 }
 
-// The exponent e with max|a_ij| = f 2^e, f in [1/2, 1) (0 for a zero matrix).
-template <class T>
-int exponent_of(MatrixView<const T> A) {
-  return binary_exponent(norm(A, Norm::max_abs));
-}
-
-// B := 2^-e A, exactly (powers of two only move the exponent).
-template <class T>
-void copy_scaled(MatrixView<const T> A, int e, MatrixView<T> B) {
-  copy(A, B);
-  scale_by_power_of_two(-e, B);
-}
-
 template <class T>
 SvdMethod svd_method(LstsqMethod method) {
   return method == LstsqMethod::jacobi ? SvdMethod::jacobi : SvdMethod::golub_kahan;
@@ -288,12 +275,13 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   }
 
   // 2. Scaled copies: A = 2^-a X, Ys = 2^-b Y, exactly.
-  const int a = exponent_of(X), b = exponent_of(Y);
   MatrixView<T> A = work.matrix<T>(n, d);
   MatrixView<T> Ys = work.matrix<T>(n, k);
   VectorView<T> residual = work.vector<T>(n);
-  copy_scaled(X, a, A);
-  copy_scaled(Y, b, Ys);
+  copy(X, A);
+  const int a = scale_by_max_exponent(A);
+  copy(Y, Ys);
+  const int b = scale_by_max_exponent(Ys);
 
   // 3. The method, writing W_s into W. The rank rule sees the scaled singular values,
   //    so its absolute part is scaled with them (the relative part is scale-free).
@@ -328,7 +316,8 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
 
   // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (the methods
   //    destroyed it), norms by the overflow-safe nrm2.
-  copy_scaled(X, a, A);
+  copy(X, A);
+  scale_by_power_of_two(-a, A);
   for (index j = 0; j < k; ++j) {
     copy(Ys.col(j), residual);
     gemv(Op::none, T(-1), MatrixView<const T>(A), W.col(j), T(1), residual);

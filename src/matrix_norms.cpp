@@ -83,11 +83,29 @@ void scale_by_power_of_two(int e, MatrixView<T> A) {
   for (index j = 0; j < A.cols(); ++j) scale_by_power_of_two(e, A.col(j));
 }
 
+template <class T>
+int scale_by_max_exponent(MatrixView<T> A) {
+  // e from max |a_ij| = f 2^e, then A := 2^-e A
+  const int e = binary_exponent(norm(MatrixView<const T>(A), Norm::max_abs));
+  scale_by_power_of_two(-e, A);
+  return e;
+}
+
+template <class T>
+int scale_by_max_exponent(VectorView<T> x) {
+  // e from max |x_i| = f 2^e, then x := 2^-e x
+  const int e = x.empty() ? 0 : binary_exponent(std::abs(x[iamax(VectorView<const T>(x))]));
+  scale_by_power_of_two(-e, x);
+  return e;
+}
+
 #define STELA_INSTANTIATE(T)                                        \
   template T norm<T>(MatrixView<const T>, Norm);                    \
   template int binary_exponent<T>(T);                               \
   template void scale_by_power_of_two<T>(int, VectorView<T>);       \
-  template void scale_by_power_of_two<T>(int, MatrixView<T>);
+  template void scale_by_power_of_two<T>(int, MatrixView<T>);       \
+  template int scale_by_max_exponent<T>(MatrixView<T>);             \
+  template int scale_by_max_exponent<T>(VectorView<T>);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

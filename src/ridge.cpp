@@ -136,10 +136,8 @@ Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept
     }
   }
   // Exact scaling: max |x_ij| and max |y_ij| in [1/2, 1).
-  P.x_exp = binary_exponent(norm(MatrixView<const T>(P.X), Norm::max_abs));
-  P.y_exp = binary_exponent(norm(MatrixView<const T>(P.Y), Norm::max_abs));
-  scale_by_power_of_two(-P.x_exp, P.X.view());
-  scale_by_power_of_two(-P.y_exp, P.Y.view());
+  P.x_exp = scale_by_max_exponent(P.X.view());
+  P.y_exp = scale_by_max_exponent(P.Y.view());
   return P;
 }
 
