@@ -38,6 +38,22 @@ bool lower_triangle_finite(MatrixView<const T> A) {
   return true;
 }
 
+// Whether U (the upper factor of an LU) has an exact zero on its diagonal.
+template <class T>
+bool zero_on_diagonal(MatrixView<const T> U) {
+  for (index i = 0; i < U.rows(); ++i)
+    if (U(i, i) == T(0)) return true;
+  return false;
+}
+
+// Whether every diagonal entry of a Cholesky factor L is positive (NaN is not).
+template <class T>
+bool positive_diagonal(MatrixView<const T> L) {
+  for (index i = 0; i < L.rows(); ++i)
+    if (!(L(i, i) > T(0))) return false;
+  return true;
+}
+
 // Row interchanges (LAPACK xLASWP): for i = first, ..., last - 1 (forward) or in the
 // reverse order (backward), swap rows i and pivots[i] of A. Walked column by column so
 // each column is touched contiguously. Forward applies P; backward applies P^T.
@@ -51,6 +67,29 @@ void apply_row_interchanges(MatrixView<T> A, VectorView<const index> pivots, ind
       for (index i = last - 1; i >= first; --i) std::swap(a[i], a[pivots[i]]);
     }
   }
+}
+
+// Unchecked vector solves with the factors (the callers checked shapes, pivots,
+// finiteness and the diagonal): b := A^{-1} b (trans = none) or A^{-T} b from P A = L U.
+template <class T>
+void lu_solve_vector(Op trans, MatrixView<const T> factors, VectorView<const index> pivots, VectorView<T> b) {
+  const index n = factors.rows();
+  if (trans == Op::none) {
+    for (index i = 0; i < n; ++i) std::swap(b[i], b[pivots[i]]);  // b := P b
+    trsv(Uplo::lower, Op::none, Diag::unit, factors, b);         // b := L^{-1} b
+    trsv(Uplo::upper, Op::none, Diag::non_unit, factors, b);     // b := U^{-1} b
+  } else {
+    trsv(Uplo::upper, Op::transpose, Diag::non_unit, factors, b);      // b := U^{-T} b
+    trsv(Uplo::lower, Op::transpose, Diag::unit, factors, b);          // b := L^{-T} b
+    for (index i = n - 1; i >= 0; --i) std::swap(b[i], b[pivots[i]]);  // b := P^T b
+  }
+}
+
+// b := A^{-1} b = L^{-T} L^{-1} b from A = L L^T (unchecked, as lu_solve_vector).
+template <class T>
+void cholesky_solve_vector(MatrixView<const T> L, VectorView<T> b) {
+  trsv(Uplo::lower, Op::none, Diag::non_unit, L, b);       // b := L^{-1} b
+  trsv(Uplo::lower, Op::transpose, Diag::non_unit, L, b);  // b := L^{-T} b
 }
 
 // Whether the pivots describe interchanges within 0 .. n-1 with pivots[i] >= i.
