@@ -108,10 +108,12 @@ WorkspaceSize method_workspace_size(index n, index d, index k, LstsqMethod metho
       return WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) + WorkspaceSize::matrix<T>(d, r) +
              WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options<T>(method));
     case LstsqMethod::qr: {
-      // The factored X (or X^T), tau, a copy of Y_s; then, in sequence, the
-      // factorization, the solve (tall) or the application of Q (wide), the estimate.
+      // X_s^T (wide only: tall X_s is factored in place), tau, a copy of Y_s; then, in
+      // sequence, the factorization, the solve (tall) or the application of Q (wide),
+      // the estimate.
       const index rows = std::max(n, d);
-      return WorkspaceSize::matrix<T>(rows, r) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, k) +
+      return (n >= d ? WorkspaceSize() : WorkspaceSize::matrix<T>(d, n)) + WorkspaceSize::vector<T>(r) +
+             WorkspaceSize::matrix<T>(n, k) +
              max(max(householder_qr_workspace_size<T>(rows, r), triangular_condition_workspace_size<T>(r)),
                  n >= d ? qr_solve_workspace_size<T>(n, d, k) : qr_apply_q_workspace_size<T>(Side::left, d, k, n));
     }
@@ -171,20 +173,18 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
 
 // qr: tall X_s = Q R, W_s = R^{-1} (Q^T Y_s)(0:d); wide X_s^T = Q R, W_s = Q R^{-T} Y_s.
 template <class T>
-Status solve_qr(MatrixView<const T> Xs, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
+Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
                 MethodInfo<T>& info, Workspace work) {
-  const index n = Xs.rows(), d = Xs.cols(), k = Ys.cols(), r = std::min(n, d);
+  const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   const bool tall = n >= d;
-  // 1. Factor X_s (tall) or X_s^T (wide): the factored matrix is max(n, d) x r.
-  MatrixView<T> F = work.matrix<T>(std::max(n, d), r);
+  // 1. Factor X_s (tall; A is the scratch copy, factored in place) or X_s^T (wide, into
+  //    F): the factored matrix is max(n, d) x r.
+  MatrixView<T> F = tall ? A : work.matrix<T>(d, n);
   VectorView<T> tau = work.vector<T>(r);
   MatrixView<T> B = work.matrix<T>(n, k);
-  if (tall) {
-    copy(Xs, F);
-  } else {
+  if (!tall)
     for (index j = 0; j < d; ++j)
-      for (index i = 0; i < n; ++i) F(j, i) = Xs(i, j);
-  }
+      for (index i = 0; i < n; ++i) F(j, i) = A(i, j);
   Status status = householder_qr_inplace(F, tau, work);
   if (status != Status::ok) return status;
   const MatrixView<const T> R = MatrixView<const T>(F).block(0, 0, r, r);
@@ -295,7 +295,7 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
       status = solve_svd(A, MatrixView<const T>(Ys), W, opts.method, tol, singular_values, m, work);
       break;
     case LstsqMethod::qr:
-      status = solve_qr(MatrixView<const T>(A), MatrixView<const T>(Ys), W, tol, m, work);
+      status = solve_qr(A, MatrixView<const T>(Ys), W, tol, m, work);
       break;
     case LstsqMethod::qrcp:
       status = solve_qrcp(A, MatrixView<const T>(Ys), W, tol, m, work);

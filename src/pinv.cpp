@@ -33,9 +33,11 @@ Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol) {
   // 3. A^+ = sum_{s_j > threshold} v_j (1 / s_j) u_j^T: scale V's columns, one gemm.
   const index r = numerical_rank<T>(s, threshold);
   if (r == 0) return P;
-  Matrix<T> Vs(F->V.block(0, 0, d, r));
-  for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vs.col(j));
-  gemm(Op::none, Op::transpose, T(1), Vs, F->U.block(0, 0, n, r), T(0), P.view());
+  // V_r := V_r diag(1 / s_r), in place (F is this function's own)
+  MatrixView<T> Vr = F->V.view().block(0, 0, d, r);
+  for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vr.col(j));
+  // P := V_r U_r^T
+  gemm(Op::none, Op::transpose, T(1), MatrixView<const T>(Vr), F->U.block(0, 0, n, r), T(0), P.view());
   return P;
 }
 

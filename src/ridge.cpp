@@ -329,9 +329,17 @@ Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const Ran
   copy(MatrixView<const T>(P.Y), B.block(x_top, 0, n, k));
   if (rows > n)
     for (index i = 0; i < d; ++i) A(ridge_top + i, i) = root;
-  Result<QR<T>> F = qr(MatrixView<const T>(A));
-  if (!F.ok()) return F.status();
-  return F->solve(B, tol);
+  // A = Q R in place, then W = R^{-1} (Q^T B)(0:d, :) with B overwritten: both are
+  // this function's own scratch, so neither is copied again.
+  Vector<T> tau(std::min(rows, d));
+  Matrix<T> W(d, k);
+  WorkspaceBuffer buffer(max(householder_qr_workspace_size<T>(rows, d), qr_solve_workspace_size<T>(rows, d, k)));
+  if (Status s = householder_qr_inplace(A.view(), tau.view(), buffer.workspace()); s != Status::ok) return s;
+  if (Status s = qr_solve_inplace(MatrixView<const T>(A), VectorView<const T>(tau), B.view(), W.view(), tol,
+                                  buffer.workspace());
+      s != Status::ok)
+    return s;
+  return W;
 }
 
 }  // namespace

@@ -67,9 +67,7 @@ template <class T>
 Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, SubspaceMethod method) {
   const index n = A.rows(), d = A.cols();
   if (method == SubspaceMethod::cod) {
-    if (!valid(tol)) return Status::invalid_argument;
-    if (!all_finite(A)) return Status::not_finite;
-    Result<COD<T>> c = cod(A, tol);
+    Result<COD<T>> c = cod(A, tol);  // checks tol, then finiteness
     if (!c.ok()) return c.status();
     // A P = Q [T 0; 0 0] Z, so A (P Z^T [0; I]) = 0: the last d - r columns of Z^T, permuted.
     const index r = c->rank();
