@@ -12,6 +12,8 @@
 // Cost:         at most 11 solves with L L^T (two triangular solves of n^2 flops
 //               each), usually 4 or 5: O(n^2).
 // Workspace:    two vectors of n.
+// Invariant:    L is only read and rcond is written only once every check has passed;
+//               each product the estimator asks for is one solve with L L^T.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, usually by less than a factor of 3. The solves are
 //               plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0;

@@ -11,6 +11,8 @@
 //               |dA| <= c n eps |L| |L^T|).
 // Cost:         2 n^2 k flops.
 // Workspace:    none.
+// Invariant:    B is not written before every check has passed; after step 1 it holds
+//               L^{-1} B, after step 2 the solution.
 // Failure:      dimension_mismatch, not_finite (L's lower triangle or B),
 //               not_positive_definite (a diagonal entry of L is not positive: not a
 //               finished factor); B untouched in each case.

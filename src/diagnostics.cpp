@@ -16,6 +16,8 @@
 //               the range is +Inf (or 0 below it), never NaN.
 // Warning:      cond(X) > 1e8 by default: in double, eps kappa^2 then exceeds 1, so the
 //               normal equations' answer can be pure noise while the residual looks fine.
+// Invariant:    X and y are only read: every method solves the caller's problem itself,
+//               so the reports differ by method alone.
 // Cost:         one values-only SVD for cond; every method once for compare_solvers.
 #include <cmath>
 #include <limits>

@@ -15,6 +15,8 @@
 //               each), usually 4 or 5: O(n^2), against the 2 n^3 / 3 of the
 //               factorization and the 2 n^3 of an explicit inverse.
 // Workspace:    two vectors of n.
+// Invariant:    the factors and pivots are only read and rcond is written only once
+//               every check has passed; each product is one solve with P, L and U.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, in practice by less than a factor of 3. The solves
 //               are plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0;

@@ -11,6 +11,8 @@
 //               (A + dA) x = b with |dA| <= gamma_{3n} |L| |U|, rows in P's order).
 // Cost:         2 n^2 k flops.
 // Workspace:    none.
+// Invariant:    B is not written before every check has passed; after step j it holds
+//               B with the first j of the three factors of A^{-1} (or A^{-T}) applied.
 // Failure:      dimension_mismatch, invalid_argument (a pivot outside i .. n-1),
 //               not_finite (the factors or B), singular (a zero on U's diagonal: the
 //               factorization reported it, and there is no solution to give); B

@@ -16,6 +16,8 @@
 //               half the flops of Householder QR (2 m d^2), which is why it is used.
 // Workspace:    G (d x d) and the factorization's and estimator's workspace; the LU
 //               variant also its d pivots.
+// Invariant:    W is not written before every check has passed; X and Y are only read,
+//               and G holds X^T X (its lower triangle mirrored) until it is factored.
 // Stability:    not backward stable for least squares: rounding G = X^T X alone
 //               perturbs it by about m eps ||X||_2^2, so the error in W is of order
 //               kappa_2(X)^2 eps (GVL 5.3.8; Higham section 20.4), and G is
