@@ -1,8 +1,9 @@
 // Internal to stela's sources (not installed): the unchecked kernels that the blocked
 // factorizations call on their diagonal blocks and panels, and small helpers shared by
 // the Cholesky, LU and QR files. The public entry points check their input (shapes,
-// finiteness) once and then call these, so a block is not re-checked and an
-// intermediate overflow is reported as what it means (a failed pivot), not as bad input.
+// finiteness) once and then call these, so a block is not re-checked. An intermediate
+// overflow is not bad input: Cholesky reports it as a failed pivot (a NaN or infinite
+// pivot is not positive), LU as not_finite once the elimination is done.
 #pragma once
 
 #include <algorithm>

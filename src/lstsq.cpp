@@ -63,15 +63,13 @@ T not_available() {
   return std::numeric_limits<T>::quiet_NaN();
 }
 
-template <class T>
 SvdMethod svd_method(LstsqMethod method) {
   return method == LstsqMethod::jacobi ? SvdMethod::jacobi : SvdMethod::golub_kahan;
 }
 
-template <class T>
 SvdOptions svd_options(LstsqMethod method) {
   SvdOptions opts;
-  opts.method = svd_method<T>(method);
+  opts.method = svd_method(method);
   opts.vectors = SvdVectors::thin;
   return opts;
 }
@@ -106,7 +104,7 @@ WorkspaceSize method_workspace_size(index n, index d, index k, LstsqMethod metho
     case LstsqMethod::jacobi:
       // s, U, V, C = U^T Y, and the SVD's own scratch.
       return WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) + WorkspaceSize::matrix<T>(d, r) +
-             WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options<T>(method));
+             WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options(method));
     case LstsqMethod::qr: {
       // X_s^T (wide only: tall X_s is factored in place), tau, a copy of Y_s; then, in
       // sequence, the factorization, the solve (tall) or the application of Q (wide),
@@ -150,7 +148,7 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
   MatrixView<T> C = work.matrix<T>(r, k);
   SvdInfo svd_info;
   // 1. X_s = U diag(s) V^T.
-  const Status status = svd_inplace(A, s, U, V, svd_options<T>(method), svd_info, work);
+  const Status status = svd_inplace(A, s, U, V, svd_options(method), svd_info, work);
   if (status != Status::ok) return status;
   // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
   info.tolerance = rank_threshold(tol, s[0], n, d);
@@ -314,8 +312,8 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   }
   if (status != Status::ok) return status;
 
-  // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (the methods
-  //    destroyed it), norms by the overflow-safe nrm2.
+  // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (svd, jacobi,
+  //    qrcp and the tall qr overwrite it), norms by the overflow-safe nrm2.
   copy(X, A);
   scale_by_power_of_two(-a, A);
   for (index j = 0; j < k; ++j) {

@@ -20,8 +20,7 @@
 //               Cheaper (no iteration), and as reliable as column pivoting's rank
 //               decision, which can miss a small singular value (the Kahan matrix,
 //               GVL 5.4.2).
-#include <algorithm>
-#include <cmath>
+#include <utility>
 
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
