@@ -24,6 +24,8 @@
 // Cost:         svd 2 n d^2 + 11 d^3 (GVL 8.6.3, tall, thin U not formed) plus the
 //               vectors; qr 2 d^2 (n - d/3); qrcp about twice qr; normal equations
 //               n d^2 + d^3/3 (Cholesky) or + 2 d^3/3 (LU); residuals 2 n d k.
+// Invariant:    X and Y are only read; from step 2 on, A and Y_s are X and Y times exact
+//               powers of two, so each method solves the caller's problem rescaled.
 // Stability:    svd, jacobi, qr and qrcp are backward stable: the forward error is
 //               about eps (kappa + kappa^2 tan(theta)). The normal equations are not:
 //               forming X^T X squares the condition number, so their error is about

@@ -7,6 +7,8 @@
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.5.2; Penrose,
 //               "A generalized inverse for matrices", Proc. Cambridge Philos. Soc. 51, 1955.
 // Cost:         one thin SVD plus 2 n d r flops.
+// Invariant:    A is only read; after step 3's loop the first r columns of V hold
+//               v_j / s_j, exactly the kept directions (s_j > threshold).
 // Stability:    the Penrose conditions A A^+ A = A, A^+ A A^+ = A^+, (A A^+)^T = A A^+,
 //               (A^+ A)^T = A^+ A hold to working accuracy relative to ||A|| and ||A^+||;
 //               entries of A^+ are as accurate as 1 / s_r is well determined, which is why

@@ -50,6 +50,8 @@
 //               (see scaled_lambda), until ||X|| / sqrt(lambda) falls below the
 //               smallest normal number (lambda / ||X||^2 past 2^252 in float, 2^2044 in
 //               double), where X 2^-(a + c) loses digits to underflow.
+// Invariant:    X and Y are only read; every method solves the same centred problem
+//               scaled by exact powers of two (Prepared), and W is scaled back by them.
 // Reference:    P. C. Hansen, "Rank-Deficient and Discrete Ill-Posed Problems", SIAM 1998,
 //               ch. 4-7; Golub, Heath & Wahba 1979 (GCV); D. M. Allen, Technometrics 16(1),
 //               1974 (the PRESS / leave-one-out identity); Björck 1996, 2.7.

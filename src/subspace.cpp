@@ -11,6 +11,8 @@
 //               Belsley, Kuh & Welsch, "Regression Diagnostics", 1980 (leverage).
 // Cost:         one SVD (values only for rank; thin vectors, or a full V when the null
 //               space of a wide matrix is asked for) plus n^2 r for the projector.
+// Invariant:    every SVD-based function takes r from one SVD and one threshold
+//               (decompose), so rank, range, null space and projector agree.
 // Stability:    the SVD is backward stable, so the computed subspaces are exact for a
 //               nearby matrix; their angle to the true ones is bounded by
 //               eps ||A|| / gap, gap = s_r - s_(r+1) (Wedin's theorem; GVL 8.6.1). A small
