@@ -108,7 +108,7 @@ inline bool pivots_valid(VectorView<const index> pivots) {
 template <class T>
 T form_gram(Op trans, MatrixView<const T> X, T shift, MatrixView<T> G) {
   const index g = G.rows();
-  // G := op(X)^T op(X) (lower triangle), then G += shift I
+  // G := X^T X (trans = transpose) or X X^T (none), lower triangle; then G += shift I
   syrk(Uplo::lower, trans, T(1), X, T(0), G);
   for (index i = 0; i < g; ++i) G(i, i) += shift;
   // G(i, j) := G(j, i), i < j

@@ -26,7 +26,8 @@
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 5.3.3
 //               (least squares by QR) and 5.6.2 (minimum-norm solutions of
 //               underdetermined systems); LAPACK Users' Guide, 3rd ed., section 2.4.2.
-// Flops:        m >= n: 4 m n nrhs - 2 n^2 nrhs (Q^T B) + n^2 nrhs (triangular solve);
+// Flops:        both cases: about n min(m, n) for the column norms of R (rank check);
+//               m >= n: 4 m n nrhs - 2 n^2 nrhs (Q^T B) + n^2 nrhs (triangular solve);
 //               m < n: 2 m^2 (n - m) (RZ) + 4 m^2 nrhs - 2 m^2 nrhs + m^2 nrhs
 //               + 4 m (n - m) nrhs (Z^T).
 // Workspace:    m >= n: what qr_apply_q_inplace needs for B. m < n: a copy of R
