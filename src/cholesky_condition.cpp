@@ -12,6 +12,8 @@
 // Cost:         at most 11 solves with L L^T (two triangular solves of n^2 flops
 //               each), usually 4 or 5: O(n^2).
 // Workspace:    two vectors of n.
+// Invariant:    L is only read and rcond is written only once every check has passed;
+//               each product the estimator asks for is one solve with L L^T.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, usually by less than a factor of 3. The solves are
 //               plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0;
@@ -40,8 +42,7 @@ Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Wor
   if (anorm < T(0)) return Status::invalid_argument;
   if (!work.holds(cholesky_condition_estimate_workspace_size<T>(n))) return Status::workspace_too_small;
   if (!detail::lower_triangle_finite(L)) return Status::not_finite;
-  for (index i = 0; i < n; ++i)
-    if (!(L(i, i) > T(0))) return Status::not_positive_definite;
+  if (!detail::positive_diagonal(L)) return Status::not_positive_definite;
   if (n == 0) {
     rcond = T(1);
     return Status::ok;
@@ -55,10 +56,7 @@ Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Wor
   // 1. est ~ ||A^{-1}||_1, with x := A^{-1} x = L^{-T} L^{-1} x for both products.
   VectorView<T> x = work.vector<T>(n);
   VectorView<T> xi = work.vector<T>(n);
-  auto solve = [L](VectorView<T> v) {
-    trsv(Uplo::lower, Op::none, Diag::non_unit, L, v);       // v := L^{-1} v
-    trsv(Uplo::lower, Op::transpose, Diag::non_unit, L, v);  // v := L^{-T} v
-  };
+  auto solve = [L](VectorView<T> v) { detail::cholesky_solve_vector(L, v); };  // v := L^{-T} L^{-1} v
   const T est = detail::one_norm_estimate<T>(n, solve, solve, x, xi);
   // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".
   rcond = (est > T(0) && est <= safe_max<T>()) ? (T(1) / est) / anorm : T(0);

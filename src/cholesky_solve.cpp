@@ -11,6 +11,8 @@
 //               |dA| <= c n eps |L| |L^T|).
 // Cost:         2 n^2 k flops.
 // Workspace:    none.
+// Invariant:    B is not written before every check has passed; after step 1 it holds
+//               L^{-1} B, after step 2 the solution.
 // Failure:      dimension_mismatch, not_finite (L's lower triangle or B),
 //               not_positive_definite (a diagonal entry of L is not positive: not a
 //               finished factor); B untouched in each case.
@@ -18,25 +20,13 @@
 #include "stela/cholesky.hpp"
 
 namespace stela {
-namespace {
-
-// Whether every diagonal entry of L is positive (NaN is not).
-template <class T>
-bool positive_diagonal(MatrixView<const T> L) {
-  for (index i = 0; i < L.rows(); ++i)
-    if (!(L(i, i) > T(0))) return false;
-  return true;
-}
-
-}  // namespace
-
 template <class T>
 Status cholesky_solve_inplace(MatrixView<const T> L, MatrixView<T> B) {
   // Checks: shapes, finiteness, a finished factor, empty.
   const index n = L.rows();
   if (L.cols() != n || B.rows() != n) return Status::dimension_mismatch;
   if (!detail::lower_triangle_finite(L) || !all_finite(MatrixView<const T>(B))) return Status::not_finite;
-  if (!positive_diagonal(L)) return Status::not_positive_definite;
+  if (!detail::positive_diagonal(L)) return Status::not_positive_definite;
   if (n == 0 || B.cols() == 0) return Status::ok;
 
   // 1. B := L^{-1} B
@@ -51,13 +41,11 @@ Status cholesky_solve_inplace(MatrixView<const T> L, VectorView<T> b) {
   const index n = L.rows();
   if (L.cols() != n || b.size() != n) return Status::dimension_mismatch;
   if (!detail::lower_triangle_finite(L) || !all_finite(VectorView<const T>(b))) return Status::not_finite;
-  if (!positive_diagonal(L)) return Status::not_positive_definite;
+  if (!detail::positive_diagonal(L)) return Status::not_positive_definite;
   if (n == 0) return Status::ok;
 
-  // 1. b := L^{-1} b
-  trsv(Uplo::lower, Op::none, Diag::non_unit, L, b);
-  // 2. b := L^{-T} b
-  trsv(Uplo::lower, Op::transpose, Diag::non_unit, L, b);
+  // b := L^{-T} L^{-1} b
+  detail::cholesky_solve_vector(L, b);
   return Status::ok;
 }
 

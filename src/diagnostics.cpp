@@ -16,6 +16,8 @@
 //               the range is +Inf (or 0 below it), never NaN.
 // Warning:      cond(X) > 1e8 by default: in double, eps kappa^2 then exceeds 1, so the
 //               normal equations' answer can be pure noise while the residual looks fine.
+// Invariant:    X and y are only read: every method solves the caller's problem itself,
+//               so the reports differ by method alone.
 // Cost:         one values-only SVD for cond; every method once for compare_solvers.
 #include <cmath>
 #include <limits>
@@ -54,12 +56,10 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
   out.condition_warning = static_cast<double>(out.cond) > opts.condition_warning;
 
   // X_s = 2^-a X and y_s = 2^-b y, exactly (powers of two move only the exponent).
-  const int a = binary_exponent(norm(X, Norm::max_abs));
-  const int b = n > 0 ? binary_exponent(std::fabs(y[iamax(y)])) : 0;
   Matrix<T> Xs(X);
-  scale_by_power_of_two(-a, Xs.view());
+  const int a = scale_by_max_exponent(Xs.view());
   Vector<T> ys(y);
-  scale_by_power_of_two(-b, ys.view());
+  const int b = scale_by_max_exponent(ys.view());
 
   Vector<T> reference;  // the SVD solution, the first method
   Vector<T> r(n), ws(d), xtr(d);

@@ -24,6 +24,8 @@
 // Cost:         svd 2 n d^2 + 11 d^3 (GVL 8.6.3, tall, thin U not formed) plus the
 //               vectors; qr 2 d^2 (n - d/3); qrcp about twice qr; normal equations
 //               n d^2 + d^3/3 (Cholesky) or + 2 d^3/3 (LU); residuals 2 n d k.
+// Invariant:    X and Y are only read; from step 2 on, A and Y_s are X and Y times exact
+//               powers of two, so each method solves the caller's problem rescaled.
 // Stability:    svd, jacobi, qr and qrcp are backward stable: the forward error is
 //               about eps (kappa + kappa^2 tan(theta)). The normal equations are not:
 //               forming X^T X squares the condition number, so their error is about
@@ -34,6 +36,7 @@
 #include <cmath>
 #include <limits>
 
+#include "factorization_kernels.hpp"
 #include "one_norm_estimate.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
@@ -62,28 +65,13 @@ T not_available() {
   return std::numeric_limits<T>::quiet_NaN();
 }
 
-// The exponent e with max|a_ij| = f 2^e, f in [1/2, 1) (0 for a zero matrix).
-template <class T>
-int exponent_of(MatrixView<const T> A) {
-  return binary_exponent(norm(A, Norm::max_abs));
-}
-
-// B := 2^-e A, exactly (powers of two only move the exponent).
-template <class T>
-void copy_scaled(MatrixView<const T> A, int e, MatrixView<T> B) {
-  copy(A, B);
-  scale_by_power_of_two(-e, B);
-}
-
-template <class T>
 SvdMethod svd_method(LstsqMethod method) {
   return method == LstsqMethod::jacobi ? SvdMethod::jacobi : SvdMethod::golub_kahan;
 }
 
-template <class T>
 SvdOptions svd_options(LstsqMethod method) {
   SvdOptions opts;
-  opts.method = svd_method<T>(method);
+  opts.method = svd_method(method);
   opts.vectors = SvdVectors::thin;
   return opts;
 }
@@ -118,12 +106,14 @@ WorkspaceSize method_workspace_size(index n, index d, index k, LstsqMethod metho
     case LstsqMethod::jacobi:
       // s, U, V, C = U^T Y, and the SVD's own scratch.
       return WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) + WorkspaceSize::matrix<T>(d, r) +
-             WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options<T>(method));
+             WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options(method));
     case LstsqMethod::qr: {
-      // The factored X (or X^T), tau, a copy of Y_s; then, in sequence, the
-      // factorization, the solve (tall) or the application of Q (wide), the estimate.
+      // X_s^T (wide only: tall X_s is factored in place), tau, a copy of Y_s; then, in
+      // sequence, the factorization, the solve (tall) or the application of Q (wide),
+      // the estimate.
       const index rows = std::max(n, d);
-      return WorkspaceSize::matrix<T>(rows, r) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, k) +
+      return (n >= d ? WorkspaceSize() : WorkspaceSize::matrix<T>(d, n)) + WorkspaceSize::vector<T>(r) +
+             WorkspaceSize::matrix<T>(n, k) +
              max(max(householder_qr_workspace_size<T>(rows, r), triangular_condition_workspace_size<T>(r)),
                  n >= d ? qr_solve_workspace_size<T>(n, d, k) : qr_apply_q_workspace_size<T>(Side::left, d, k, n));
     }
@@ -160,11 +150,11 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
   MatrixView<T> C = work.matrix<T>(r, k);
   SvdInfo svd_info;
   // 1. X_s = U diag(s) V^T.
-  const Status status = svd_inplace(A, s, U, V, svd_options<T>(method), svd_info, work);
+  const Status status = svd_inplace(A, s, U, V, svd_options(method), svd_info, work);
   if (status != Status::ok) return status;
   // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
   info.tolerance = rank_threshold(tol, s[0], n, d);
-  while (info.rank < r && s[info.rank] > info.tolerance) ++info.rank;
+  info.rank = numerical_rank<T>(s, info.tolerance);
   const index rank = info.rank;
   info.gap = rank == r ? std::numeric_limits<T>::infinity()
                        : (rank == 0 ? not_available<T>() : s[rank - 1] / s[rank]);
@@ -183,38 +173,37 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
 
 // qr: tall X_s = Q R, W_s = R^{-1} (Q^T Y_s)(0:d); wide X_s^T = Q R, W_s = Q R^{-T} Y_s.
 template <class T>
-Status solve_qr(MatrixView<const T> Xs, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
+Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
                 MethodInfo<T>& info, Workspace work) {
-  const index n = Xs.rows(), d = Xs.cols(), k = Ys.cols(), r = std::min(n, d);
+  const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   const bool tall = n >= d;
-  // 1. Factor X_s (tall) or X_s^T (wide): the factored matrix is max(n, d) x r.
-  MatrixView<T> F = work.matrix<T>(std::max(n, d), r);
+  // 1. Factor X_s (tall; A is the scratch copy, factored in place) or X_s^T (wide, into
+  //    F): the factored matrix is max(n, d) x r.
+  MatrixView<T> F = tall ? A : work.matrix<T>(d, n);
   VectorView<T> tau = work.vector<T>(r);
   MatrixView<T> B = work.matrix<T>(n, k);
-  if (tall) {
-    copy(Xs, F);
-  } else {
+  if (!tall)
     for (index j = 0; j < d; ++j)
-      for (index i = 0; i < n; ++i) F(j, i) = Xs(i, j);
-  }
-  // The largest column norm bounds sigma_1 within sqrt(r): the reference for the rank
-  // check. Without pivoting, max |r_ii| can be far below sigma_1 (a small first column
-  // leaves every later r_ii at rounding level), so it would miss rank deficiency.
-  T column_max = 0;
-  for (index j = 0; j < r; ++j) column_max = std::max(column_max, nrm2(F.col(j)));
+      for (index i = 0; i < n; ++i) F(j, i) = A(i, j);
   Status status = householder_qr_inplace(F, tau, work);
   if (status != Status::ok) return status;
-  // 2. The rank check and the condition estimate, on R.
   const MatrixView<const T> R = MatrixView<const T>(F).block(0, 0, r, r);
-  info.tolerance = rank_threshold(tol, column_max, n, d);
+  // 2. The threshold qr_solve_inplace's rank check applies (reported), relative to the
+  //    largest column norm of the factored matrix.
+  info.tolerance = rank_threshold(tol, detail::qr_column_norm_max(MatrixView<const T>(F)), n, d);
   info.rank = r;
-  for (index i = 0; i < r; ++i)
-    if (!(std::abs(R(i, i)) > info.tolerance)) return Status::rank_deficient;
   info.gap = std::numeric_limits<T>::infinity();  // full rank, or no answer at all
-  info.condition = triangular_condition(R, work);
-  // 3. The solve: least squares (tall) or minimum norm (wide).
+  // 3. The solve: least squares (tall), where qr_solve_inplace makes the rank decision,
+  //    or minimum norm (wide), with the same check on the R of X_s^T.
   copy(Ys, B);
-  if (tall) return qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
+  if (tall) {
+    status = qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
+    if (status != Status::ok) return status;
+    info.condition = triangular_condition(R, work);
+    return Status::ok;
+  }
+  if (!detail::diagonal_above_threshold(R.diagonal(), info.tolerance)) return Status::rank_deficient;
+  info.condition = triangular_condition(R, work);
   // Wide: X_s = R^T Q^T, so the minimum-norm solution is W_s = Q (R^{-T} Y_s).
   fill(Ws, T(0));
   copy(MatrixView<const T>(B), Ws.row_block(0, n));
@@ -286,12 +275,13 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   }
 
   // 2. Scaled copies: A = 2^-a X, Ys = 2^-b Y, exactly.
-  const int a = exponent_of(X), b = exponent_of(Y);
   MatrixView<T> A = work.matrix<T>(n, d);
   MatrixView<T> Ys = work.matrix<T>(n, k);
   VectorView<T> residual = work.vector<T>(n);
-  copy_scaled(X, a, A);
-  copy_scaled(Y, b, Ys);
+  copy(X, A);
+  const int a = scale_by_max_exponent(A);
+  copy(Y, Ys);
+  const int b = scale_by_max_exponent(Ys);
 
   // 3. The method, writing W_s into W. The rank rule sees the scaled singular values,
   //    so its absolute part is scaled with them (the relative part is scale-free).
@@ -305,7 +295,7 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
       status = solve_svd(A, MatrixView<const T>(Ys), W, opts.method, tol, singular_values, m, work);
       break;
     case LstsqMethod::qr:
-      status = solve_qr(MatrixView<const T>(A), MatrixView<const T>(Ys), W, tol, m, work);
+      status = solve_qr(A, MatrixView<const T>(Ys), W, tol, m, work);
       break;
     case LstsqMethod::qrcp:
       status = solve_qrcp(A, MatrixView<const T>(Ys), W, tol, m, work);
@@ -324,9 +314,10 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   }
   if (status != Status::ok) return status;
 
-  // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (the methods
-  //    destroyed it), norms by the overflow-safe nrm2.
-  copy_scaled(X, a, A);
+  // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (svd, jacobi,
+  //    qrcp and the tall qr overwrite it), norms by the overflow-safe nrm2.
+  copy(X, A);
+  scale_by_power_of_two(-a, A);
   for (index j = 0; j < k; ++j) {
     copy(Ys.col(j), residual);
     gemv(Op::none, T(-1), MatrixView<const T>(A), W.col(j), T(1), residual);

@@ -15,6 +15,8 @@
 //               each), usually 4 or 5: O(n^2), against the 2 n^3 / 3 of the
 //               factorization and the 2 n^3 of an explicit inverse.
 // Workspace:    two vectors of n.
+// Invariant:    the factors and pivots are only read and rcond is written only once
+//               every check has passed; each product is one solve with P, L and U.
 // Guarantee:    est <= ||A^{-1}||_1 up to rounding, so rcond >= the true reciprocal
 //               condition number, in practice by less than a factor of 3. The solves
 //               are plain trsv (not xLATRS's scaled ones): when they overflow, rcond = 0;
@@ -49,11 +51,10 @@ Status lu_condition_estimate(MatrixView<const T> factors, VectorView<const index
     return Status::ok;
   }
   // An exactly singular U, or a zero matrix: infinitely ill-conditioned.
-  for (index i = 0; i < n; ++i)
-    if (factors(i, i) == T(0)) {
-      rcond = T(0);
-      return Status::ok;
-    }
+  if (detail::zero_on_diagonal(factors)) {
+    rcond = T(0);
+    return Status::ok;
+  }
   // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
   if (anorm == T(0) || anorm > safe_max<T>()) {
     rcond = T(0);
@@ -63,15 +64,10 @@ Status lu_condition_estimate(MatrixView<const T> factors, VectorView<const index
   // 1. est ~ ||A^{-1}||_1 from solves with the factors.
   VectorView<T> x = work.vector<T>(n);
   VectorView<T> xi = work.vector<T>(n);
-  auto solve = [factors, pivots, n](VectorView<T> v) {
-    for (index i = 0; i < n; ++i) std::swap(v[i], v[pivots[i]]);  // v := P v
-    trsv(Uplo::lower, Op::none, Diag::unit, factors, v);         // v := L^{-1} v
-    trsv(Uplo::upper, Op::none, Diag::non_unit, factors, v);     // v := U^{-1} v
-  };
-  auto solve_transpose = [factors, pivots, n](VectorView<T> v) {
-    trsv(Uplo::upper, Op::transpose, Diag::non_unit, factors, v);      // v := U^{-T} v
-    trsv(Uplo::lower, Op::transpose, Diag::unit, factors, v);          // v := L^{-T} v
-    for (index i = n - 1; i >= 0; --i) std::swap(v[i], v[pivots[i]]);  // v := P^T v
+  // v := A^{-1} v = U^{-1} L^{-1} P v and v := A^{-T} v = P^T L^{-T} U^{-T} v
+  auto solve = [factors, pivots](VectorView<T> v) { detail::lu_solve_vector(Op::none, factors, pivots, v); };
+  auto solve_transpose = [factors, pivots](VectorView<T> v) {
+    detail::lu_solve_vector(Op::transpose, factors, pivots, v);
   };
   const T est = detail::one_norm_estimate<T>(n, solve, solve_transpose, x, xi);
   // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".

@@ -11,6 +11,8 @@
 //               (A + dA) x = b with |dA| <= gamma_{3n} |L| |U|, rows in P's order).
 // Cost:         2 n^2 k flops.
 // Workspace:    none.
+// Invariant:    B is not written before every check has passed; after step j it holds
+//               B with the first j of the three factors of A^{-1} (or A^{-T}) applied.
 // Failure:      dimension_mismatch, invalid_argument (a pivot outside i .. n-1),
 //               not_finite (the factors or B), singular (a zero on U's diagonal: the
 //               factorization reported it, and there is no solution to give); B
@@ -29,13 +31,6 @@ Status check_factors(MatrixView<const T> factors, VectorView<const index> pivots
   return Status::ok;
 }
 
-template <class T>
-bool zero_on_diagonal(MatrixView<const T> U) {
-  for (index i = 0; i < U.rows(); ++i)
-    if (U(i, i) == T(0)) return true;
-  return false;
-}
-
 }  // namespace
 
 template <class T>
@@ -45,7 +40,7 @@ Status lu_solve_inplace(Op trans, MatrixView<const T> factors, VectorView<const 
   if (factors.cols() != n || pivots.size() != n || B.rows() != n) return Status::dimension_mismatch;
   if (Status s = check_factors(factors, pivots); s != Status::ok) return s;
   if (!all_finite(MatrixView<const T>(B))) return Status::not_finite;
-  if (zero_on_diagonal(factors)) return Status::singular;
+  if (detail::zero_on_diagonal(factors)) return Status::singular;
   if (n == 0 || B.cols() == 0) return Status::ok;
 
   if (trans == Op::none) {
@@ -72,24 +67,11 @@ Status lu_solve_inplace(Op trans, MatrixView<const T> factors, VectorView<const 
   if (factors.cols() != n || pivots.size() != n || b.size() != n) return Status::dimension_mismatch;
   if (Status s = check_factors(factors, pivots); s != Status::ok) return s;
   if (!all_finite(VectorView<const T>(b))) return Status::not_finite;
-  if (zero_on_diagonal(factors)) return Status::singular;
+  if (detail::zero_on_diagonal(factors)) return Status::singular;
   if (n == 0) return Status::ok;
 
-  if (trans == Op::none) {
-    // 1. b := P b
-    for (index i = 0; i < n; ++i) std::swap(b[i], b[pivots[i]]);
-    // 2. b := L^{-1} b
-    trsv(Uplo::lower, Op::none, Diag::unit, factors, b);
-    // 3. b := U^{-1} b
-    trsv(Uplo::upper, Op::none, Diag::non_unit, factors, b);
-  } else {
-    // 1. b := U^{-T} b
-    trsv(Uplo::upper, Op::transpose, Diag::non_unit, factors, b);
-    // 2. b := L^{-T} b
-    trsv(Uplo::lower, Op::transpose, Diag::unit, factors, b);
-    // 3. b := P^T b
-    for (index i = n - 1; i >= 0; --i) std::swap(b[i], b[pivots[i]]);
-  }
+  // b := A^{-1} b or A^{-T} b, as the matrix form above
+  detail::lu_solve_vector(trans, factors, pivots, b);
   return Status::ok;
 }
 

@@ -1,10 +1,16 @@
 // Matrix norms: one, infinity, Frobenius, max-abs; and exact power-of-two scaling.
 //
-// Counterpart:  LAPACK xLANGE.
+// Counterpart:  LAPACK xLANGE (norms); xLASCL-like for the scaling, restricted to powers
+//               of two (std::frexp / std::ldexp for the exponents).
 // Computes:     ||A||_1 = max_j sum_i |a_ij|,  ||A||_inf = max_i sum_j |a_ij|,
-//               ||A||_F = sqrt(sum a_ij^2),     max_ij |a_ij|.
+//               ||A||_F = sqrt(sum a_ij^2),     max_ij |a_ij|;
+//               binary_exponent(x) = e with |x| = f 2^e, f in [1/2, 1);
+//               scale_by_power_of_two(e, A): A := 2^e A;
+//               scale_by_max_exponent(A): A := 2^-e A, e that of max |a_ij|.
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 2.3.
-// Cost:         mn.
+// Cost:         mn (each norm, each scaling; scale_by_max_exponent 2 mn).
+// Invariant:    the scalings are exact: only the exponents move, so 2^-e (2^e A) = A,
+//               unless an entry under- or overflows the normal range.
 // Stability:    the Frobenius norm goes through the scaled sum of squares
 //               (SumOfSquares, as xLASSQ), so it overflows only when the norm itself
 //               does. The absolute sums can overflow only when the norm does, since the
@@ -83,11 +89,29 @@ void scale_by_power_of_two(int e, MatrixView<T> A) {
   for (index j = 0; j < A.cols(); ++j) scale_by_power_of_two(e, A.col(j));
 }
 
+template <class T>
+int scale_by_max_exponent(MatrixView<T> A) {
+  // e from max |a_ij| = f 2^e, then A := 2^-e A
+  const int e = binary_exponent(norm(MatrixView<const T>(A), Norm::max_abs));
+  scale_by_power_of_two(-e, A);
+  return e;
+}
+
+template <class T>
+int scale_by_max_exponent(VectorView<T> x) {
+  // e from max |x_i| = f 2^e, then x := 2^-e x
+  const int e = x.empty() ? 0 : binary_exponent(std::abs(x[iamax(VectorView<const T>(x))]));
+  scale_by_power_of_two(-e, x);
+  return e;
+}
+
 #define STELA_INSTANTIATE(T)                                        \
   template T norm<T>(MatrixView<const T>, Norm);                    \
   template int binary_exponent<T>(T);                               \
   template void scale_by_power_of_two<T>(int, VectorView<T>);       \
-  template void scale_by_power_of_two<T>(int, MatrixView<T>);
+  template void scale_by_power_of_two<T>(int, MatrixView<T>);       \
+  template int scale_by_max_exponent<T>(MatrixView<T>);             \
+  template int scale_by_max_exponent<T>(VectorView<T>);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -16,6 +16,8 @@
 //               half the flops of Householder QR (2 m d^2), which is why it is used.
 // Workspace:    G (d x d) and the factorization's and estimator's workspace; the LU
 //               variant also its d pivots.
+// Invariant:    W is not written before every check has passed; X and Y are only read,
+//               and G holds X^T X (its lower triangle mirrored) until it is factored.
 // Stability:    not backward stable for least squares: rounding G = X^T X alone
 //               perturbs it by about m eps ||X||_2^2, so the error in W is of order
 //               kappa_2(X)^2 eps (GVL 5.3.8; Higham section 20.4), and G is
@@ -31,6 +33,7 @@
 //               LU: singular when a pivot of G is exactly zero (info.failed_column; W
 //               holds X^T Y), or when rcond < eps (W holds the solution). The rcond <
 //               eps rule is xPOSVX's and xGESVX's "singular to working precision".
+#include "factorization_kernels.hpp"
 #include "stela/normal_equations.hpp"
 #include "stela/scalar.hpp"
 
@@ -43,18 +46,13 @@ bool shapes_fit(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<const T
   return Y.rows() == X.rows() && W.rows() == X.cols() && W.cols() == Y.cols();
 }
 
-// 1. G := X^T X (syrk on the lower triangle, mirrored to the upper one so that G is
-//    whole for the 1-norm and for LU), and 2. W := X^T Y. Returns ||G||_1.
+// 1. G := X^T X (whole, see detail::form_gram), and 2. W := X^T Y. Returns ||G||_1.
 template <class T>
 T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> G, MatrixView<T> W) {
-  const index d = X.cols();
-  // G := X^T X (lower triangle)
-  syrk(Uplo::lower, Op::transpose, T(1), X, T(0), G);
-  for (index j = 1; j < d; ++j)
-    for (index i = 0; i < j; ++i) G(i, j) = G(j, i);
+  const T anorm = detail::form_gram(Op::transpose, X, T(0), G);
   // W := X^T Y
   gemm(Op::transpose, Op::none, T(1), X, Y, T(0), W);
-  return norm(MatrixView<const T>(G), Norm::one);
+  return anorm;
 }
 
 }  // namespace
@@ -90,10 +88,13 @@ Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const
   info.jitter = factor_info.jitter;
   info.tries = factor_info.tries;
   if (factored != Status::ok) return factored;
-  // 4. rcond ~ 1 / kappa_1(G + tau I). (anorm is that of G; the jitter adds at most
-  //    tau to it, far below the estimate's own factor-of-3 accuracy.)
+  // 4. rcond ~ 1 / kappa_1(G + tau I). ||G + tau I||_1 = ||G||_1 + tau exactly: the
+  //    diagonal of G = X^T X is non-negative, so tau adds to every column's sum, and a
+  //    fixed tau >> ||G|| dominates it.
   T rcond = 0;
-  if (Status s = cholesky_condition_estimate(MatrixView<const T>(G), anorm, rcond, work); s != Status::ok) return s;
+  const T shifted_norm = anorm + static_cast<T>(info.jitter);
+  if (Status s = cholesky_condition_estimate(MatrixView<const T>(G), shifted_norm, rcond, work); s != Status::ok)
+    return s;
   info.rcond = static_cast<double>(rcond);
   // 5. W := G^{-1} W = L^{-T} L^{-1} W. (not_finite here: X^T Y overflowed.)
   if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), W); s != Status::ok) return s;

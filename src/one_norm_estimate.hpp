@@ -35,6 +35,7 @@
 
 #include "stela/blas.hpp"
 #include "stela/matrix.hpp"
+#include "stela/scalar.hpp"
 
 namespace stela::detail {
 
@@ -46,12 +47,6 @@ T sign_of(T v) {
   return v >= T(0) ? T(1) : T(-1);
 }
 
-// Whether v is NaN or +-Inf.
-template <class T>
-bool not_finite_value(T v) {
-  return !(v - v == T(0));
-}
-
 // apply(x): x := B x;  apply_transpose(x): x := B^T x;  both on a VectorView<T> of n.
 template <class T, class Apply, class ApplyTranspose>
 T one_norm_estimate(index n, Apply apply, ApplyTranspose apply_transpose, VectorView<T> x, VectorView<T> xi) {
@@ -60,7 +55,7 @@ T one_norm_estimate(index n, Apply apply, ApplyTranspose apply_transpose, Vector
   fill(x, T(1) / static_cast<T>(n));
   apply(x);
   T est = asum(VectorView<const T>(x));
-  if (n == 1 || not_finite_value(est)) return est;
+  if (n == 1 || !is_finite(est)) return est;
 
   // 2. xi := sign(B x);  x := B^T xi (the subgradient);  j := argmax |x_i|.
   for (index i = 0; i < n; ++i) xi[i] = sign_of(x[i]);
@@ -75,7 +70,7 @@ T one_norm_estimate(index n, Apply apply, ApplyTranspose apply_transpose, Vector
     apply(x);
     const T est_old = est;
     const T candidate = asum(VectorView<const T>(x));
-    if (not_finite_value(candidate)) return candidate;
+    if (!is_finite(candidate)) return candidate;
     est = std::max(est, candidate);
     // Converged: the sign vector repeats (the next step would go nowhere new), or the
     // estimate did not grow.
@@ -98,7 +93,7 @@ T one_norm_estimate(index n, Apply apply, ApplyTranspose apply_transpose, Vector
     x[i] = (i % 2 == 0 ? T(1) : T(-1)) * (T(1) + static_cast<T>(i) / static_cast<T>(n - 1));
   apply(x);
   const T alternating = T(2) * asum(VectorView<const T>(x)) / (T(3) * static_cast<T>(n));
-  if (not_finite_value(alternating)) return alternating;
+  if (!is_finite(alternating)) return alternating;
   return std::max(est, alternating);
 }
 

@@ -7,6 +7,8 @@
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.5.2; Penrose,
 //               "A generalized inverse for matrices", Proc. Cambridge Philos. Soc. 51, 1955.
 // Cost:         one thin SVD plus 2 n d r flops.
+// Invariant:    A is only read; after step 3's loop the first r columns of V hold
+//               v_j / s_j, exactly the kept directions (s_j > threshold).
 // Stability:    the Penrose conditions A A^+ A = A, A^+ A A^+ = A^+, (A A^+)^T = A A^+,
 //               (A^+ A)^T = A^+ A hold to working accuracy relative to ||A|| and ||A^+||;
 //               entries of A^+ are as accurate as 1 / s_r is well determined, which is why
@@ -31,12 +33,13 @@ Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol) {
   const Vector<T>& s = F->s;
   const T threshold = rank_threshold(tol, s[0], n, d);
   // 3. A^+ = sum_{s_j > threshold} v_j (1 / s_j) u_j^T: scale V's columns, one gemm.
-  index r = 0;
-  while (r < s.size() && s[r] > threshold) ++r;
+  const index r = numerical_rank<T>(s, threshold);
   if (r == 0) return P;
-  Matrix<T> Vs(F->V.block(0, 0, d, r));
-  for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vs.col(j));
-  gemm(Op::none, Op::transpose, T(1), Vs, F->U.block(0, 0, n, r), T(0), P.view());
+  // V_r := V_r diag(1 / s_r), in place (F is this function's own)
+  MatrixView<T> Vr = F->V.view().block(0, 0, d, r);
+  for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vr.col(j));
+  // P := V_r U_r^T
+  gemm(Op::none, Op::transpose, T(1), MatrixView<const T>(Vr), F->U.block(0, 0, n, r), T(0), P.view());
   return P;
 }
 

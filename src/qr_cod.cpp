@@ -33,7 +33,8 @@
 //               solution for a matrix within O(m n eps ||A||) plus the discarded R22
 //               (whose norm the rank tolerance bounds) of A.
 // Statuses:     dimension_mismatch, invalid_argument (tol; for the solve a rank out of
-//               [0, min(m, n)] or a perm entry out of [0, n)), workspace_too_small,
+//               [0, min(m, n)] or a perm that is not a permutation of 0 .. n-1),
+//               workspace_too_small,
 //               not_finite; the caller's data is untouched on each.
 #include <algorithm>
 #include <cmath>

@@ -13,8 +13,11 @@
 //               is overwritten with Q^T B, X (n x nrhs) with the solution.
 // Rank check:   before anything is written, the triangle that will be inverted (R1, or
 //               S for m < n) must have every |diagonal entry| above
-//               rank_threshold(tol, max |diagonal entry|, m, n); otherwise the status is
-//               rank_deficient and B and X are untouched. Without pivoting a zero
+//               rank_threshold(tol, c, m, n), c = max_j ||A(:, j)|| read off R
+//               (detail::qr_column_norm_max; sigma_1 / sqrt(n) <= c <= sigma_1);
+//               otherwise the status is rank_deficient and B and X are untouched.
+//               max |r_jj| is no reference: an exactly rank-1 A whose first column is
+//               small has every r_jj small. Without pivoting a zero
 //               diagonal entry proves rank deficiency but a non-small one does not
 //               prove full rank (GVL 5.4.1; the Kahan matrix has no small r_jj and a
 //               tiny sigma_min): the pivoted QR and the COD are the rank-revealing
@@ -23,7 +26,8 @@
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., sections 5.3.3
 //               (least squares by QR) and 5.6.2 (minimum-norm solutions of
 //               underdetermined systems); LAPACK Users' Guide, 3rd ed., section 2.4.2.
-// Flops:        m >= n: 4 m n nrhs - 2 n^2 nrhs (Q^T B) + n^2 nrhs (triangular solve);
+// Flops:        both cases: about n min(m, n) for the column norms of R (rank check);
+//               m >= n: 4 m n nrhs - 2 n^2 nrhs (Q^T B) + n^2 nrhs (triangular solve);
 //               m < n: 2 m^2 (n - m) (RZ) + 4 m^2 nrhs - 2 m^2 nrhs + m^2 nrhs
 //               + 4 m (n - m) nrhs (Z^T).
 // Workspace:    m >= n: what qr_apply_q_inplace needs for B. m < n: a copy of R
@@ -40,25 +44,11 @@
 //               n x nrhs), invalid_argument (tol), workspace_too_small, not_finite,
 //               rank_deficient; B and X are untouched on each.
 #include <algorithm>
-#include <cmath>
 
+#include "factorization_kernels.hpp"
 #include "stela/qr.hpp"
 
 namespace stela {
-namespace {
-
-// True when every |d_j| exceeds rank_threshold(tol, max_j |d_j|, m, n).
-template <class T>
-bool diagonal_above_threshold(VectorView<const T> d, const RankTolerance& tol, index m, index n) {
-  T d_max = 0;
-  for (index j = 0; j < d.size(); ++j) d_max = std::max(d_max, std::abs(d[j]));
-  const T threshold = rank_threshold<T>(tol, d_max, m, n);
-  for (index j = 0; j < d.size(); ++j)
-    if (!(std::abs(d[j]) > threshold)) return false;
-  return true;
-}
-
-}  // namespace
 
 template <class T>
 WorkspaceSize qr_solve_workspace_size(index m, index n, index nrhs) {
@@ -85,10 +75,13 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
     return Status::ok;
   }
 
+  // The rank threshold, relative to the largest column norm of A.
+  const T threshold = rank_threshold<T>(tol, detail::qr_column_norm_max(QR), m, n);
+
   if (m >= n) {
     MatrixView<const T> R1 = QR.block(0, 0, n, n);
     // 1. Rank check on R1's diagonal.
-    if (!diagonal_above_threshold(R1.diagonal(), tol, m, n)) return Status::rank_deficient;
+    if (!detail::diagonal_above_threshold(R1.diagonal(), threshold)) return Status::rank_deficient;
     // 2. B := Q^T B
     qr_apply_q_inplace(Side::left, Op::transpose, QR, tau, B, work);
     // 3. X := R1^{-1} B(0:n, :)
@@ -105,7 +98,7 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
     for (index i = 0; i <= std::min(j, m - 1); ++i) RZ(i, j) = QR(i, j);
   rz_inplace(RZ, tau_z, work);
   MatrixView<const T> S = RZ.block(0, 0, m, m);
-  if (!diagonal_above_threshold(S.diagonal(), tol, m, n)) return Status::rank_deficient;
+  if (!detail::diagonal_above_threshold(S.diagonal(), threshold)) return Status::rank_deficient;
   // 2. B := Q^T B
   qr_apply_q_inplace(Side::left, Op::transpose, QR, tau, B, work);
   // 3. X := [S^{-1} B; 0]

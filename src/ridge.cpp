@@ -50,6 +50,8 @@
 //               (see scaled_lambda), until ||X|| / sqrt(lambda) falls below the
 //               smallest normal number (lambda / ||X||^2 past 2^252 in float, 2^2044 in
 //               double), where X 2^-(a + c) loses digits to underflow.
+// Invariant:    X and Y are only read; every method solves the same centred problem
+//               scaled by exact powers of two (Prepared), and W is scaled back by them.
 // Reference:    P. C. Hansen, "Rank-Deficient and Discrete Ill-Posed Problems", SIAM 1998,
 //               ch. 4-7; Golub, Heath & Wahba 1979 (GCV); D. M. Allen, Technometrics 16(1),
 //               1974 (the PRESS / leave-one-out identity); Björck 1996, 2.7.
@@ -63,6 +65,7 @@
 #include <cmath>
 #include <limits>
 
+#include "factorization_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/qr.hpp"
@@ -135,10 +138,8 @@ Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept
     }
   }
   // Exact scaling: max |x_ij| and max |y_ij| in [1/2, 1).
-  P.x_exp = binary_exponent(norm(MatrixView<const T>(P.X), Norm::max_abs));
-  P.y_exp = binary_exponent(norm(MatrixView<const T>(P.Y), Norm::max_abs));
-  scale_by_power_of_two(-P.x_exp, P.X.view());
-  scale_by_power_of_two(-P.y_exp, P.Y.view());
+  P.x_exp = scale_by_max_exponent(P.X.view());
+  P.y_exp = scale_by_max_exponent(P.Y.view());
   return P;
 }
 
@@ -281,13 +282,9 @@ Result<Matrix<T>> solve_cholesky(const Prepared<T>& P, T lambda_s, bool& dual) {
   dual = d > n;
   const index g = dual ? n : d;
   Matrix<T> G(g, g);
-  // 1. G = X^T X (primal) or X X^T (dual), lower triangle, then G += lambda I, mirrored
-  //    to the upper triangle for anorm = ||G||_1.
-  syrk(Uplo::lower, dual ? Op::none : Op::transpose, T(1), P.X, T(0), G.view());
-  for (index i = 0; i < g; ++i) G(i, i) += lambda_s;
-  for (index j = 1; j < g; ++j)
-    for (index i = 0; i < j; ++i) G(i, j) = G(j, i);
-  const T anorm = norm(MatrixView<const T>(G), Norm::one);
+  // 1. G = X^T X + lambda I (primal) or X X^T + lambda I (dual), whole, and
+  //    anorm = ||G||_1.
+  const T anorm = detail::form_gram(dual ? Op::none : Op::transpose, MatrixView<const T>(P.X), lambda_s, G.view());
   // 2. G = L L^T (lower triangle), and rcond ~ 1 / kappa_1(G) from L (xPOCON).
   CholeskyInfo info;
   if (Status s = cholesky_blocked_inplace(G.view(), info); s != Status::ok) return s;
@@ -334,9 +331,17 @@ Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const Ran
   copy(MatrixView<const T>(P.Y), B.block(x_top, 0, n, k));
   if (rows > n)
     for (index i = 0; i < d; ++i) A(ridge_top + i, i) = root;
-  Result<QR<T>> F = qr(MatrixView<const T>(A));
-  if (!F.ok()) return F.status();
-  return F->solve(B, tol);
+  // A = Q R in place, then W = R^{-1} (Q^T B)(0:d, :) with B overwritten: both are
+  // this function's own scratch, so neither is copied again.
+  Vector<T> tau(std::min(rows, d));
+  Matrix<T> W(d, k);
+  WorkspaceBuffer buffer(max(householder_qr_workspace_size<T>(rows, d), qr_solve_workspace_size<T>(rows, d, k)));
+  if (Status s = householder_qr_inplace(A.view(), tau.view(), buffer.workspace()); s != Status::ok) return s;
+  if (Status s = qr_solve_inplace(MatrixView<const T>(A), VectorView<const T>(tau), B.view(), W.view(), tol,
+                                  buffer.workspace());
+      s != Status::ok)
+    return s;
+  return W;
 }
 
 }  // namespace

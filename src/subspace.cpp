@@ -11,6 +11,8 @@
 //               Belsley, Kuh & Welsch, "Regression Diagnostics", 1980 (leverage).
 // Cost:         one SVD (values only for rank; thin vectors, or a full V when the null
 //               space of a wide matrix is asked for) plus n^2 r for the projector.
+// Invariant:    every SVD-based function takes r from one SVD and one threshold
+//               (decompose), so rank, range, null space and projector agree.
 // Stability:    the SVD is backward stable, so the computed subspaces are exact for a
 //               nearby matrix; their angle to the true ones is bounded by
 //               eps ||A|| / gap, gap = s_r - s_(r+1) (Wedin's theorem; GVL 8.6.1). A small
@@ -20,8 +22,7 @@
 //               Cheaper (no iteration), and as reliable as column pivoting's rank
 //               decision, which can miss a small singular value (the Kahan matrix,
 //               GVL 5.4.2).
-#include <algorithm>
-#include <cmath>
+#include <utility>
 
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
@@ -50,7 +51,7 @@ Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& t
   D.svd = std::move(r.value());
   const Vector<T>& s = D.svd.s;
   const T threshold = s.empty() ? T(0) : rank_threshold(tol, s[0], A.rows(), A.cols());
-  while (D.rank < s.size() && s[D.rank] > threshold) ++D.rank;
+  D.rank = numerical_rank<T>(s, threshold);
   return D;
 }
 
@@ -67,9 +68,7 @@ template <class T>
 Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, SubspaceMethod method) {
   const index n = A.rows(), d = A.cols();
   if (method == SubspaceMethod::cod) {
-    if (!valid(tol)) return Status::invalid_argument;
-    if (!all_finite(A)) return Status::not_finite;
-    Result<COD<T>> c = cod(A, tol);
+    Result<COD<T>> c = cod(A, tol);  // checks tol, then finiteness
     if (!c.ok()) return c.status();
     // A P = Q [T 0; 0 0] Z, so A (P Z^T [0; I]) = 0: the last d - r columns of Z^T, permuted.
     const index r = c->rank();

@@ -160,6 +160,14 @@ void scale_by_power_of_two(int e, MatrixView<T> A);
 template <class T>
 void scale_by_power_of_two(int e, VectorView<T> x);
 
+// A := 2^-e A (x := 2^-e x) with e = binary_exponent(max |a_ij|), so that the largest
+// |entry| lies in [1/2, 1) (A unchanged when zero). Returns e; scaling back by 2^e
+// restores A exactly unless an entry left the normal range.
+template <class T>
+int scale_by_max_exponent(MatrixView<T> A);
+template <class T>
+int scale_by_max_exponent(VectorView<T> x);
+
 // ---------------------------------------------------------------------------------------
 // Matrix norms (src/matrix_norms.cpp, LAPACK xLANGE)
 

@@ -57,8 +57,8 @@ template <class T>
 struct LstsqResult {
   Matrix<T> solution;         // d x k
   Vector<T> residual_norm;    // ||y_j - X w_j||_2 for every column j (k entries)
-  index rank = 0;             // numerical rank the method used (min(n, d) for qr and
-                              // the normal equations when they succeed)
+  index rank = 0;             // numerical rank the method used (min(n, d) for qr, d for
+                              // the normal equations, when they succeed)
   Vector<T> singular_values;  // all min(n, d) of them for svd and jacobi; empty otherwise
   LstsqMethod method = LstsqMethod::svd;
   T tolerance = 0;            // threshold applied to singular values or |r_kk|

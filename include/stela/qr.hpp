@@ -155,7 +155,7 @@ Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace wor
 //   X        n x nrhs; on exit the solution.
 //   tol      the rank rule: the triangle (R for m >= n, the T of [R1 R2] = [T 0] Z for
 //            m < n) is taken as singular when some |diagonal entry| <= max(atol,
-//            rtol * max |diagonal entry|).
+//            rtol * max_j ||A(:, j)||), the largest column norm of A read off R.
 // Without pivoting a non-small diagonal does not prove full rank (the Kahan matrix has
 // none and is nearly singular): use the pivoted QR or the COD to detect rank.
 // Statuses: dimension_mismatch, invalid_argument (tol), workspace_too_small,

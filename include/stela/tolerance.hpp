@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "stela/matrix.hpp"
 #include "stela/scalar.hpp"
 #include "stela/status.hpp"
 
@@ -27,6 +28,15 @@ template <class T>
 T rank_threshold(const RankTolerance& tol, T sigma_max, index m, index n) {
   const T rtol = tol.rtol < 0 ? eps<T>() * static_cast<T>(std::max<index>({m, n, 1})) : static_cast<T>(tol.rtol);
   return std::max(static_cast<T>(tol.atol), rtol * sigma_max);
+}
+
+// The numerical rank: how many leading entries of s (singular values, non-increasing)
+// exceed threshold, normally rank_threshold(tol, s[0], m, n).
+template <class T>
+index numerical_rank(VectorView<const T> s, T threshold) {
+  index r = 0;
+  while (r < s.size() && s[r] > threshold) ++r;
+  return r;
 }
 
 // Whether the tolerance itself is valid: finite and non-negative (rtol may be the
