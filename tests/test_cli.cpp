@@ -12,6 +12,7 @@
 //
 // Tolerances are multiples of eps on small problems with exact answers.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -118,13 +119,15 @@ Matrix<double> product(MatrixView<const double> A, MatrixView<const double> B) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The fixture: one directory per test (ctest runs tests in parallel), files, and runs.
+// The fixture: one directory per test and process (ctest runs tests in parallel, and two
+// build trees may run the same test at once), files, and runs.
 
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = ::testing::TempDir() + "stela_cli_" + info->test_suite_name() + "_" + info->name() + "/";
+    dir_ = ::testing::TempDir() + "stela_cli_" + info->test_suite_name() + "_" + info->name() + "_" +
+           std::to_string(getpid()) + "/";
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }

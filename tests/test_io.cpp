@@ -4,6 +4,8 @@
 // keeps every double, and SVG plots are well formed and deterministic.
 //
 // Test files go to testing::TempDir(), never into the source tree.
+#include <unistd.h>
+
 #include <atomic>
 #include <cfloat>
 #include <cmath>
@@ -55,7 +57,10 @@ using stela::test::random_matrix;
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-std::string temp_path(const std::string& name) { return ::testing::TempDir() + "stela_test_io_" + name; }
+// (The process id keeps two build trees' runs of the same test apart.)
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "stela_test_io_" + std::to_string(getpid()) + "_" + name;
+}
 
 void write_bytes(const std::string& path, std::string_view bytes) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
