@@ -242,6 +242,28 @@ TYPED_TEST(NormalEquations, RankDeficientXReportsAStatus) {
   EXPECT_EQ(normal_equations_lu<T>(none, Matrix<T>(0, 1)).status(), Status::singular);
 }
 
+// A fixed jitter far above ||X^T X||: G + tau I is tau I to working precision, so its
+// condition number is 1. The estimate must use ||G + tau I||_1 (it used ||G||_1 and
+// reported rcond ~ tau / ||G|| >> 1).
+TYPED_TEST(NormalEquations, RcondWithAFixedJitterIsThatOfTheShiftedMatrix) {
+  using T = TypeParam;
+  const Matrix<T> X = random_matrix<T>(12, 4, 6200);
+  const Matrix<T> Y = random_matrix<T>(12, 1, 6201);
+  for (double tau : {1e3, 1e6}) {
+    SCOPED_TRACE("tau " + std::to_string(tau));
+    CholeskyOptions opts;
+    opts.jitter = Jitter::fixed(tau);
+    Matrix<T> W(4, 1);
+    NormalEquationsInfo info;
+    NanWorkspace ws(normal_equations_cholesky_workspace_size<T>(12, 4, 1, opts));
+    ASSERT_EQ(normal_equations_cholesky_inplace(MatrixView<const T>(X), MatrixView<const T>(Y), W.view(), info,
+                                                ws.workspace(), opts),
+              Status::ok);
+    EXPECT_LE(info.rcond, 1.0);
+    EXPECT_GT(info.rcond, 0.5);  // kappa_1(G + tau I) <= (tau + ||G||) / tau, ||G|| ~ 12
+  }
+}
+
 TYPED_TEST(NormalEquations, EmptyShapes) {
   using T = TypeParam;
   // d = 0: nothing to solve.

@@ -329,6 +329,25 @@ TYPED_TEST(HouseholderQr, SolveReportsRankDeficiencyAndLeavesItsArgumentsAlone) 
       }
 }
 
+// A rank-1 X = u v^T (to rounding) whose first column is small (v_0 = 1e-6, then 1 + j/7):
+// every r_jj is small, so measured against max |r_jj| none looks negligible, while
+// against the largest column norm of X (qr_solve's reference) all but the first are
+// rounding noise. Tall and wide: both the R1 and the S of the wide case are checked.
+TYPED_TEST(HouseholderQr, SolveSeesRankOneWithASmallFirstColumn) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{9, 4}, {4, 9}}) {
+    SCOPED_TRACE(case_name<T>("rank_one_small_first_column", m, n, 6100));
+    const Matrix<T> u = random_matrix<T>(m, 1, 6100);
+    Matrix<T> X(m, n);
+    for (index j = 0; j < n; ++j)
+      for (index i = 0; i < m; ++i) X(i, j) = u(i, 0) * (j == 0 ? T(1e-6) : T(1) + T(j) / T(7));
+    const Matrix<T> B = random_rhs<T>(m, 1, 6101);
+    Result<QR<T>> F = qr(MatrixView<const T>(X));
+    ASSERT_EQ(F.status(), Status::ok);
+    EXPECT_EQ(F->solve(MatrixView<const T>(B)).status(), Status::rank_deficient);
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // High level
 
