@@ -79,6 +79,7 @@ std::uint64_t bits_of(double x) {
   if (A.rows() != B.rows() || A.cols() != B.cols())
     return ::testing::AssertionFailure() << "shape " << B.rows() << " x " << B.cols() << ", expected " << A.rows()
                                          << " x " << A.cols();
+  if (A.rows() == 0) return ::testing::AssertionSuccess();  // no entries (0 x 2^31 - 1 is a test case)
   for (index j = 0; j < A.cols(); ++j)
     for (index i = 0; i < A.rows(); ++i)
       if (bits_of(A(i, j)) != bits_of(B(i, j)))
