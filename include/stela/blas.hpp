@@ -15,8 +15,8 @@
 //  - The triangular kernels (trsv, trsm) divide by the diagonal as given; callers that
 //    can meet a zero pivot check for it first, as LAPACK's drivers do.
 //
-// Sources: src/blas_level1.cpp, src/givens.cpp, src/blas_level2.cpp, src/gemm.cpp,
-// src/blas_level3.cpp, src/matrix_norms.cpp.
+// Sources: src/blas/blas_level1.cpp, src/blas/givens.cpp, src/blas/blas_level2.cpp, src/blas/gemm.cpp,
+// src/blas/blas_level3.cpp, src/blas/matrix_norms.cpp.
 #pragma once
 
 #include "stela/matrix.hpp"
@@ -87,7 +87,7 @@ class SumOfSquares {
 };
 
 // ---------------------------------------------------------------------------------------
-// Givens rotations (src/givens.cpp)
+// Givens rotations (src/blas/givens.cpp)
 
 // The plane rotation G = [c s; -s c] with G [f; g] = [r; 0], c >= 0, c^2 + s^2 = 1,
 // computed without overflow or underflow whatever the sizes of f and g
@@ -127,7 +127,7 @@ Status trsv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T>
 // ---------------------------------------------------------------------------------------
 // Level 3
 
-// C := alpha op(A) op(B) + beta C, cache-blocked (src/gemm.cpp).
+// C := alpha op(A) op(B) + beta C, cache-blocked (src/blas/gemm.cpp).
 template <class T>
 Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta, MatrixView<T> C);
 
@@ -146,7 +146,7 @@ template <class T>
 Status trsm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B);
 
 // ---------------------------------------------------------------------------------------
-// Exact scaling by powers of two (src/matrix_norms.cpp; the job of LAPACK's xLASCL, for
+// Exact scaling by powers of two (src/blas/matrix_norms.cpp; the job of LAPACK's xLASCL, for
 // the factors that keep every bit)
 
 // The exponent e with |x| = f 2^e, f in [1/2, 1) (std::frexp); 0 for 0, Inf and NaN.
@@ -169,7 +169,7 @@ template <class T>
 int scale_by_max_exponent(VectorView<T> x);
 
 // ---------------------------------------------------------------------------------------
-// Matrix norms (src/matrix_norms.cpp, LAPACK xLANGE)
+// Matrix norms (src/blas/matrix_norms.cpp, LAPACK xLANGE)
 
 // ||A||_1 (largest column sum of |a_ij|), ||A||_inf (largest row sum), ||A||_F (with
 // the scaled sum of squares, so it neither overflows nor underflows needlessly), or

@@ -6,15 +6,15 @@
 // On exit the lower triangle holds L; the diagonal of L is positive.
 //
 // Low level (views, caller's workspace, no allocation):
-//   cholesky_unblocked_inplace   xPOTF2, column by column           src/cholesky_unblocked.cpp
-//   cholesky_blocked_inplace     xPOTRF, blocks through syrk/gemm   src/cholesky_blocked.cpp
-//   cholesky_inplace             the blocked factorization with a   src/cholesky_jitter.cpp
+//   cholesky_unblocked_inplace   xPOTF2, column by column           src/cholesky/cholesky_unblocked.cpp
+//   cholesky_blocked_inplace     xPOTRF, blocks through syrk/gemm   src/cholesky/cholesky_blocked.cpp
+//   cholesky_inplace             the blocked factorization with a   src/cholesky/cholesky_jitter.cpp
 //                                jitter policy (A + tau I on failure)
-//   pivoted_cholesky_inplace     xPSTRF, P^T A P = L L^T, rank      src/cholesky_pivoted.cpp
-//   cholesky_solve_inplace       xPOTRS, B := A^{-1} B              src/cholesky_solve.cpp
-//   cholesky_condition_estimate  xPOCON, 1 / kappa_1(A) estimate    src/cholesky_condition.cpp
+//   pivoted_cholesky_inplace     xPSTRF, P^T A P = L L^T, rank      src/cholesky/cholesky_pivoted.cpp
+//   cholesky_solve_inplace       xPOTRS, B := A^{-1} B              src/cholesky/cholesky_solve.cpp
+//   cholesky_condition_estimate  xPOCON, 1 / kappa_1(A) estimate    src/cholesky/cholesky_condition.cpp
 // High level (allocates, leaves the input untouched): cholesky(), pivoted_cholesky(),
-// Cholesky<T>::solve, ::log_determinant (src/cholesky.cpp).
+// Cholesky<T>::solve, ::log_determinant (src/cholesky/cholesky.cpp).
 //
 // Failure: a pivot that is not positive (zero, negative or NaN) stops the
 // factorization with Status::not_positive_definite and names its column in

@@ -10,8 +10,8 @@
 // columns — unit lower trapezoidal — and T (k x k) upper triangular. Applying a block
 // costs a few gemm/trmm calls instead of k rank-1 updates.
 //
-// Sources: src/householder_reflector.cpp (generate, apply one),
-//          src/householder_block.cpp (T factor, apply a block).
+// Sources: src/householder/householder_reflector.cpp (generate, apply one),
+//          src/householder/householder_block.cpp (T factor, apply a block).
 #pragma once
 
 #include "stela/blas.hpp"

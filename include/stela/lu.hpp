@@ -7,12 +7,12 @@
 // were swapped; P = P_{n-1} ... P_1 P_0 with P_i that swap. Indices are 0-based.
 //
 // Low level (views, no allocation):
-//   lu_unblocked_inplace      xGETF2, rank-1 updates         src/lu_unblocked.cpp
-//   lu_inplace                xGETRF, blocks through gemm    src/lu_blocked.cpp
-//   lu_solve_inplace          xGETRS, B := op(A)^{-1} B      src/lu_solve.cpp
-//   lu_condition_estimate     xGECON, 1 / kappa_1(A)         src/lu_condition.cpp
+//   lu_unblocked_inplace      xGETF2, rank-1 updates         src/lu/lu_unblocked.cpp
+//   lu_inplace                xGETRF, blocks through gemm    src/lu/lu_blocked.cpp
+//   lu_solve_inplace          xGETRS, B := op(A)^{-1} B      src/lu/lu_solve.cpp
+//   lu_condition_estimate     xGECON, 1 / kappa_1(A)         src/lu/lu_condition.cpp
 // High level (allocates, leaves the input untouched): lu(), LU<T>::solve
-// (src/lu.cpp).
+// (src/lu/lu.cpp).
 //
 // A zero pivot does not stop the factorization (as xGETRF): it completes, U(j, j) = 0
 // for the first such column j is reported as Status::singular with

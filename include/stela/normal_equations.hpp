@@ -18,7 +18,7 @@
 // xGESVX rule (their INFO = N + 1). A Cholesky solve that added jitter is exempt: it
 // solves the regularised (G + tau I) W = X^T Y on purpose; info.rcond still tells.
 //
-// Source: src/normal_equations.cpp.
+// Source: src/solvers/normal_equations.cpp.
 #pragma once
 
 #include "stela/cholesky.hpp"

@@ -22,10 +22,10 @@
 //   high level  `qr(A)`, `qr_pivoted(A, tol)`, `cod(A, tol)` copy A, allocate, call the
 //               low level, and return a Result holding a factorization object.
 //
-// Sources: src/qr_householder.cpp (xGEQR2, xGEQRF), src/qr_apply_q.cpp (xORMQR),
-//          src/qr_form_q.cpp (xORGQR), src/qr_solve.cpp (xGELS-like solve),
-//          src/qr_pivoted.cpp (xGEQP3), src/rz_factorization.cpp (xTZRZF, xORMRZ),
-//          src/qr_cod.cpp (xGELSY's decomposition and min-norm solve).
+// Sources: src/qr/qr_householder.cpp (xGEQR2, xGEQRF), src/qr/qr_apply_q.cpp (xORMQR),
+//          src/qr/qr_form_q.cpp (xORGQR), src/qr/qr_solve.cpp (xGELS-like solve),
+//          src/qr/qr_pivoted.cpp (xGEQP3), src/qr/rz_factorization.cpp (xTZRZF, xORMRZ),
+//          src/qr/qr_cod.cpp (xGELSY's decomposition and min-norm solve).
 #pragma once
 
 #include "stela/blas.hpp"
@@ -96,7 +96,7 @@ constexpr index matrix_bytes(index m, index n) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Householder QR (src/qr_householder.cpp)
+// Householder QR (src/qr/qr_householder.cpp)
 
 // A = Q R, blocked while the trailing matrix exceeds the crossover (LAPACK xGEQRF).
 //   A     m x n; on exit R on and above the diagonal, reflector tails below.
@@ -114,7 +114,7 @@ template <class T>
 Status householder_qr_unblocked_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work);
 
 // ---------------------------------------------------------------------------------------
-// Applying and forming Q (src/qr_apply_q.cpp, src/qr_form_q.cpp)
+// Applying and forming Q (src/qr/qr_apply_q.cpp, src/qr/qr_form_q.cpp)
 
 // C := op(Q) C (side left) or C op(Q) (side right), Q = H_0 ... H_{k-1} of order
 // C.rows() (left) or C.cols() (right) (LAPACK xORMQR).
@@ -144,7 +144,7 @@ template <class T>
 Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace work, QrBlocking blocking = {});
 
 // ---------------------------------------------------------------------------------------
-// Solving with a QR factorization (src/qr_solve.cpp)
+// Solving with a QR factorization (src/qr/qr_solve.cpp)
 
 // X := the least-squares solution of A X = B (m >= n, full column rank), or the
 // minimum-norm solution of A X = B (m < n, full row rank), from A = Q R as
@@ -167,7 +167,7 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
                         const RankTolerance& tol, Workspace work);
 
 // ---------------------------------------------------------------------------------------
-// Column-pivoted QR (src/qr_pivoted.cpp)
+// Column-pivoted QR (src/qr/qr_pivoted.cpp)
 
 // A P = Q R with greedy max-norm column pivoting (LAPACK xGEQP3): |r_00| >= |r_11| >= ...
 // up to the accuracy of the downdated column norms (a relative sqrt(eps)).
@@ -188,7 +188,7 @@ template <class T>
 Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance& tol);
 
 // ---------------------------------------------------------------------------------------
-// RZ factorization of an upper trapezoid (src/rz_factorization.cpp)
+// RZ factorization of an upper trapezoid (src/qr/rz_factorization.cpp)
 
 // [R1 R2] = [T 0] Z for R = [R1 R2] r x n upper trapezoidal, r <= n (LAPACK xTZRZF):
 // Z = Z_0 Z_1 ... Z_{r-1} orthogonal, Z_i a reflector acting on coordinates i and
@@ -209,7 +209,7 @@ template <class T>
 Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C);
 
 // ---------------------------------------------------------------------------------------
-// Complete orthogonal decomposition (src/qr_cod.cpp)
+// Complete orthogonal decomposition (src/qr/qr_cod.cpp)
 
 // A P = Q [T 0; 0 0] Z (the decomposition of LAPACK xGELSY): pivoted QR, the numerical
 // rank r by qr_pivoted_rank, then the RZ factorization of R's first r rows. R's

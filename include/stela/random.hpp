@@ -5,9 +5,9 @@
 // std::*_distribution (their algorithms differ between standard libraries) and no
 // libm transcendental (their last bits differ between libms): uniforms come from the
 // integer state, and the Gaussian transform uses only +, -, *, / and sqrt, which IEEE
-// rounds exactly, plus a logarithm built from those operations (src/random.cpp).
+// rounds exactly, plus a logarithm built from those operations (src/generators/random.cpp).
 // Contracting a * b + c into a fused multiply-add would change the last bit; the
-// build compiles src/random.cpp with -ffp-contract=off, and a vendoring build should
+// build compiles src/generators/random.cpp with -ffp-contract=off, and a vendoring build should
 // do the same to reproduce stela's test matrices bit for bit.
 #pragma once
 
@@ -55,7 +55,7 @@ void fill_gaussian(Rng& rng, VectorView<T> x);
 
 // ---------------------------------------------------------------------------------------
 // Random orthogonal factors and matrices with prescribed singular values
-// (src/random_orthogonal.cpp)
+// (src/generators/random_orthogonal.cpp)
 
 // The first k columns of a Haar-distributed (uniformly random) m x m orthogonal matrix,
 // k <= m: Q = H_0 S_0 H_1 S_1 ... H_{k-1} S_{k-1} [I_k; 0], where H_j is the Householder
@@ -79,7 +79,7 @@ template <class T>
 FactoredMatrix<T> with_singular_values(Rng& rng, index m, index n, VectorView<const T> sigma);
 
 // ---------------------------------------------------------------------------------------
-// The named test-matrix catalogue (src/matrix_catalogue.cpp), shared by the tests, the
+// The named test-matrix catalogue (src/generators/matrix_catalogue.cpp), shared by the tests, the
 // benchmarks and the stability sweep. Modelled on LAPACK's test generators (xLATMS
 // modes, xLATB4 scalings) and the classic hard cases of Higham's "Test Matrix Toolbox".
 

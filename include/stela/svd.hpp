@@ -40,8 +40,8 @@
 //                                        the building blocks (xGEBD2, xORGBR, xORMBR,
 //                                        xBDSQR, xGSVJ0)
 //
-// Sources: src/svd_bidiagonalize.cpp, src/svd_bidiagonal_qr.cpp, src/svd_golub_kahan.cpp,
-//          src/svd_jacobi.cpp, src/svd.cpp.
+// Sources: src/svd/svd_bidiagonalize.cpp, src/svd/svd_bidiagonal_qr.cpp, src/svd/svd_golub_kahan.cpp,
+//          src/svd/svd_jacobi.cpp, src/svd/svd.cpp.
 #pragma once
 
 #include "stela/blas.hpp"
@@ -145,7 +145,7 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
                           SvdInfo& info, Workspace work);
 
 // ---------------------------------------------------------------------------------------
-// Building blocks (src/svd_bidiagonalize.cpp)
+// Building blocks (src/svd/svd_bidiagonalize.cpp)
 
 // A = Q B P^T with B upper bidiagonal (LAPACK xGEBD2, the unblocked form of xGEBRD, for
 // m >= n), Q = H_0 ... H_{n-1}, P = G_0 ... G_{n-2}. On exit d (n) and e (n - 1, or n
@@ -192,7 +192,7 @@ Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView
                                   Workspace work);
 
 // ---------------------------------------------------------------------------------------
-// The bidiagonal SVD (src/svd_bidiagonal_qr.cpp, LAPACK xBDSQR)
+// The bidiagonal SVD (src/svd/svd_bidiagonal_qr.cpp, LAPACK xBDSQR)
 
 // B = upper bidiagonal with diagonal d (n) and superdiagonal e (n - 1 entries used;
 // e may have n). On exit d holds B's singular values, non-negative and non-increasing,
@@ -207,7 +207,7 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
                               index max_iterations, SvdInfo& info);
 
 // ---------------------------------------------------------------------------------------
-// One-sided Jacobi (src/svd_jacobi.cpp, LAPACK xGSVJ0)
+// One-sided Jacobi (src/svd/svd_jacobi.cpp, LAPACK xGSVJ0)
 
 // Orthogonalizes the columns of G (m x n, m >= n) by plane rotations from the right:
 // G_final = G_initial J. On exit s (n) holds the column norms, sorted non-increasing

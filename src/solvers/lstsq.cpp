@@ -36,8 +36,8 @@
 #include <cmath>
 #include <limits>
 
-#include "factorization_kernels.hpp"
-#include "one_norm_estimate.hpp"
+#include "../blas/one_norm_estimate.hpp"
+#include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/normal_equations.hpp"

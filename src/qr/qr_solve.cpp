@@ -45,7 +45,7 @@
 //               rank_deficient; B and X are untouched on each.
 #include <algorithm>
 
-#include "factorization_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/qr.hpp"
 
 namespace stela {

@@ -2,7 +2,7 @@
 //
 // Counterpart:  LAPACK xPOTRF (lower).
 // Computes:     L lower triangular with positive diagonal such that A = L L^T.
-// Storage:      as xPOTF2 (src/cholesky_unblocked.cpp): the lower triangle of A is
+// Storage:      as xPOTF2 (src/cholesky/cholesky_unblocked.cpp): the lower triangle of A is
 //               overwritten by L, the strict upper triangle is never read or written.
 //               On failure at column j, inside the block column J that starts at
 //               column j0: columns 0 .. j0-1 hold L; J's diagonal block holds
@@ -29,7 +29,7 @@
 //               (info.failed_column; the global column of the failed pivot).
 #include <algorithm>
 
-#include "factorization_kernels.hpp"
+#include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 
 namespace stela {

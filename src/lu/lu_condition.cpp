@@ -2,7 +2,7 @@
 //
 // Counterpart:  LAPACK xGECON (1-norm), with the estimator of xLACN2.
 // Computes:     rcond = (1 / est) / anorm, est the Hager–Higham estimate of
-//               ||A^{-1}||_1 (src/one_norm_estimate.hpp), anorm = ||A||_1 supplied by
+//               ||A^{-1}||_1 (src/blas/one_norm_estimate.hpp), anorm = ||A||_1 supplied by
 //               the caller (lu_inplace overwrites A, so its norm is taken before).
 //               The products the estimator asks for are solves with the factors:
 //               A^{-1} x = U^{-1} L^{-1} P x and A^{-T} x = P^T L^{-T} U^{-T} x.
@@ -24,8 +24,8 @@
 // Failure:      dimension_mismatch, invalid_argument (anorm < 0, a pivot out of
 //               range), not_finite (anorm NaN, or the factors), workspace_too_small. A
 //               zero on U's diagonal is not an error: rcond = 0.
-#include "factorization_kernels.hpp"
-#include "one_norm_estimate.hpp"
+#include "../blas/one_norm_estimate.hpp"
+#include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 #include "stela/scalar.hpp"
 

@@ -46,7 +46,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "factorization_kernels.hpp"
+#include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/scalar.hpp"
 

@@ -2,9 +2,9 @@
 //
 // Each function sizes the workspace, copies its input, calls the in-place routines and
 // packages the result; the numerics live in the in-place files:
-//   src/lu_blocked.cpp      lu_inplace (xGETRF)
-//   src/lu_condition.cpp    lu_condition_estimate (xGECON)
-//   src/lu_solve.cpp        lu_solve_inplace (xGETRS)
+//   src/lu/lu_blocked.cpp      lu_inplace (xGETRF)
+//   src/lu/lu_condition.cpp    lu_condition_estimate (xGECON)
+//   src/lu/lu_solve.cpp        lu_solve_inplace (xGETRS)
 // The caller's matrices are never modified, whatever the status.
 #include "stela/lu.hpp"
 

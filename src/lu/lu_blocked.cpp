@@ -3,7 +3,7 @@
 //
 // Counterpart:  LAPACK xGETRF (right-looking, with xGETF2 on each panel and xLASWP for
 //               the interchanges).
-// Computes:     P A = L U, the same factors and pivots as xGETF2 (src/lu_unblocked.cpp)
+// Computes:     P A = L U, the same factors and pivots as xGETF2 (src/lu/lu_unblocked.cpp)
 //               up to rounding: partial pivoting picks its pivots from the same
 //               columns, only the order of the updates differs.
 // Storage:      entry: A (n x n). exit: L's strict lower triangle (unit diagonal not
@@ -33,7 +33,7 @@
 //               factorization completed (info.failed_column).
 #include <algorithm>
 
-#include "factorization_kernels.hpp"
+#include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 
 namespace stela {

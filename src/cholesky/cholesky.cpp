@@ -3,9 +3,9 @@
 //
 // Each function sizes the workspace, copies its input, calls the in-place routine and
 // packages the result; the numerics live in the in-place files:
-//   src/cholesky_jitter.cpp      cholesky_inplace (xPOTRF under a jitter policy)
-//   src/cholesky_pivoted.cpp     pivoted_cholesky_inplace (xPSTRF)
-//   src/cholesky_solve.cpp       cholesky_solve_inplace (xPOTRS)
+//   src/cholesky/cholesky_jitter.cpp      cholesky_inplace (xPOTRF under a jitter policy)
+//   src/cholesky/cholesky_pivoted.cpp     pivoted_cholesky_inplace (xPSTRF)
+//   src/cholesky/cholesky_solve.cpp       cholesky_solve_inplace (xPOTRS)
 // The caller's matrices are never modified, whatever the status.
 #include <cmath>
 

@@ -17,7 +17,7 @@
 //               not_finite (the factors or B), singular (a zero on U's diagonal: the
 //               factorization reported it, and there is no solution to give); B
 //               untouched in each case.
-#include "factorization_kernels.hpp"
+#include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 
 namespace stela {

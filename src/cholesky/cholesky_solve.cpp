@@ -16,7 +16,7 @@
 // Failure:      dimension_mismatch, not_finite (L's lower triangle or B),
 //               not_positive_definite (a diagonal entry of L is not positive: not a
 //               finished factor); B untouched in each case.
-#include "factorization_kernels.hpp"
+#include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 
 namespace stela {

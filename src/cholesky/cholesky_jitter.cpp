@@ -5,7 +5,7 @@
 //               (GPy/util/linalg.py) and GPyTorch's psd_safe_cholesky
 //               (gpytorch/utils/cholesky.py) retry with a diagonal shift that grows
 //               tenfold. The blocked factorization is LAPACK xPOTRF
-//               (src/cholesky_blocked.cpp).
+//               (src/cholesky/cholesky_blocked.cpp).
 // Computes:     L with L L^T = A + tau I, tau = info.jitter:
 //                 none      tau = 0, one try;
 //                 fixed     tau given by the caller, one try;
@@ -33,7 +33,7 @@
 #include <cmath>
 #include <limits>
 
-#include "factorization_kernels.hpp"
+#include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/scalar.hpp"
 

@@ -30,7 +30,7 @@
 //               A, A untouched; or the elimination overflowed, A holding its result).
 #include <cmath>
 
-#include "factorization_kernels.hpp"
+#include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 #include "stela/scalar.hpp"
 

@@ -33,7 +33,7 @@
 //               LU: singular when a pivot of G is exactly zero (info.failed_column; W
 //               holds X^T Y), or when rcond < eps (W holds the solution). The rcond <
 //               eps rule is xPOSVX's and xGESVX's "singular to working precision".
-#include "factorization_kernels.hpp"
+#include "form_gram.hpp"
 #include "stela/normal_equations.hpp"
 #include "stela/scalar.hpp"
 

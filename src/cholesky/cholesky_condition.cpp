@@ -2,7 +2,7 @@
 //
 // Counterpart:  LAPACK xPOCON (lower), with the estimator of xLACN2.
 // Computes:     rcond = (1 / est) / anorm, est the Hager–Higham estimate of
-//               ||A^{-1}||_1 (src/one_norm_estimate.hpp), anorm = ||A||_1 supplied by
+//               ||A^{-1}||_1 (src/blas/one_norm_estimate.hpp), anorm = ||A||_1 supplied by
 //               the caller (A is overwritten by L, so its norm must be taken before).
 //               A^{-1} is symmetric, so the products with A^{-1} and A^{-T} are both
 //               solves with L L^T.
@@ -21,8 +21,8 @@
 // Failure:      dimension_mismatch, invalid_argument (anorm < 0), not_finite (anorm
 //               NaN, or L), not_positive_definite (L's diagonal not positive),
 //               workspace_too_small.
-#include "factorization_kernels.hpp"
-#include "one_norm_estimate.hpp"
+#include "../blas/one_norm_estimate.hpp"
+#include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/scalar.hpp"
 

@@ -65,7 +65,7 @@
 #include <cmath>
 #include <limits>
 
-#include "factorization_kernels.hpp"
+#include "form_gram.hpp"
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/qr.hpp"

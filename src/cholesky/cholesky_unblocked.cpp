@@ -26,7 +26,7 @@
 //               negative or NaN; info.failed_column = its column).
 #include <cmath>
 
-#include "factorization_kernels.hpp"
+#include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 
 namespace stela {

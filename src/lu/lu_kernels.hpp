@@ -1,0 +1,67 @@
+// Internal to stela's sources (not installed): the unchecked LU kernels that the blocked
+// factorization, the solves and the condition estimate call once the public entry has
+// checked shapes and finiteness. An intermediate overflow is not bad input: the public
+// entry reports it as not_finite once the elimination is done.
+#pragma once
+
+#include <utility>
+
+#include "stela/blas.hpp"
+#include "stela/matrix.hpp"
+
+namespace stela::detail {
+
+// xGETF2 on an m x n panel, m >= n (src/lu/lu_unblocked.cpp): P A = L U with pivots[j] the
+// row (relative to the panel) swapped with row j. Returns the first column with an
+// exactly zero pivot, or -1.
+template <class T>
+index lu_panel_kernel(MatrixView<T> A, VectorView<index> pivots);
+
+// Whether U (the upper factor of an LU) has an exact zero on its diagonal.
+template <class T>
+bool zero_on_diagonal(MatrixView<const T> U) {
+  for (index i = 0; i < U.rows(); ++i)
+    if (U(i, i) == T(0)) return true;
+  return false;
+}
+
+// Row interchanges (LAPACK xLASWP): for i = first, ..., last - 1 (forward) or in the
+// reverse order (backward), swap rows i and pivots[i] of A. Walked column by column so
+// each column is touched contiguously. Forward applies P; backward applies P^T.
+template <class T>
+void apply_row_interchanges(MatrixView<T> A, VectorView<const index> pivots, index first, index last, bool forward) {
+  for (index j = 0; j < A.cols(); ++j) {
+    T* a = A.data() + j * A.ld();
+    if (forward) {
+      for (index i = first; i < last; ++i) std::swap(a[i], a[pivots[i]]);
+    } else {
+      for (index i = last - 1; i >= first; --i) std::swap(a[i], a[pivots[i]]);
+    }
+  }
+}
+
+// Unchecked vector solves with the factors (the callers checked shapes, pivots,
+// finiteness and the diagonal): b := A^{-1} b (trans = none) or A^{-T} b from P A = L U.
+template <class T>
+void lu_solve_vector(Op trans, MatrixView<const T> factors, VectorView<const index> pivots, VectorView<T> b) {
+  const index n = factors.rows();
+  if (trans == Op::none) {
+    for (index i = 0; i < n; ++i) std::swap(b[i], b[pivots[i]]);  // b := P b
+    trsv(Uplo::lower, Op::none, Diag::unit, factors, b);         // b := L^{-1} b
+    trsv(Uplo::upper, Op::none, Diag::non_unit, factors, b);     // b := U^{-1} b
+  } else {
+    trsv(Uplo::upper, Op::transpose, Diag::non_unit, factors, b);      // b := U^{-T} b
+    trsv(Uplo::lower, Op::transpose, Diag::unit, factors, b);          // b := L^{-T} b
+    for (index i = n - 1; i >= 0; --i) std::swap(b[i], b[pivots[i]]);  // b := P^T b
+  }
+}
+
+// Whether the pivots describe interchanges within 0 .. n-1 with pivots[i] >= i.
+inline bool pivots_valid(VectorView<const index> pivots) {
+  const index n = pivots.size();
+  for (index i = 0; i < n; ++i)
+    if (pivots[i] < i || pivots[i] >= n) return false;
+  return true;
+}
+
+}  // namespace stela::detail
