@@ -14,9 +14,17 @@
 //               them also pass through pow/exp/hypot and the library's kernels, so
 //               another libm or FMA contraction may change their last bits, never
 //               their type, singular values or rank.
+// Layout:       one small generator per type (make_zero, make_mode<geometric_sigma>,
+//               ...) and the table kCatalogue at the end, one entry per type: its name,
+//               what it builds and its generator. all_matrix_types, to_string and
+//               make_test_matrix all read the table, so a new type is its enumerator in
+//               random.hpp and one entry here.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "stela/blas.hpp"
 #include "stela/random.hpp"
@@ -53,28 +61,63 @@ std::string short_number(double x) {
   return mantissa + "e" + std::to_string(e);
 }
 
-// The xLATMS modes for r singular values, sigma_1 = 1, sigma_r = 1/kappa.
+// The shape and the options of one request, with every default filled in for the
+// precision T (CatalogueOptions in random.hpp says what each one means).
+struct Parameters {
+  index m, n;
+  index r;         // min(m, n)
+  double kappa;    // the xLATMS modes' condition number
+  double grading;  // decades spanned by graded_*
+  index rank;      // rank of rank_deficient, at most r
+  double delta;    // Läuchli's delta
+};
+
+// The parameters of a request for precision T, the defaults filled in.
 template <class T>
-Vector<T> mode_singular_values(MatrixType type, index r, double kappa, Rng& rng) {
+Parameters resolve(index m, index n, const CatalogueOptions& opts) {
+  const index r = std::min(m, n);
+  const double kappa = opts.kappa > 0 ? opts.kappa : 1.0 / std::sqrt(static_cast<double>(eps<T>()));
+  const double decades = -std::log10(static_cast<double>(eps<T>()));
+  const double grading = opts.grading > 0 ? opts.grading : 0.75 * decades;
+  const index rank = opts.rank >= 0 ? std::min(opts.rank, r) : r / 2;
+  const double delta = opts.delta > 0 ? opts.delta : std::sqrt(static_cast<double>(eps<T>()));
+  return {m, n, r, kappa, grading, rank, delta};
+}
+
+// ---------------------------------------------------------------------------------------
+// Singular values by formula (xLATMS modes) and matrices built from them.
+
+// sigma_(i+1) of an xLATMS mode, i = 0, ..., r - 1, with sigma_1 = 1, sigma_r = 1/kappa.
+using ModeSigma = double (*)(index i, index r, double kappa, Rng& rng);
+
+// The position t = i / (r - 1) in [0, 1] of sigma_(i+1) (0 when r = 1).
+double mode_position(index i, index r) {
+  return r > 1 ? static_cast<double>(i) / static_cast<double>(r - 1) : 0.0;
+}
+
+// Mode 1: one large, the rest 1/kappa.
+double one_large_sigma(index i, index, double kappa, Rng&) { return i == 0 ? 1.0 : 1.0 / kappa; }
+// Mode 2: all 1 but the last, 1/kappa.
+double one_small_sigma(index i, index r, double kappa, Rng&) { return i == r - 1 && r > 1 ? 1.0 / kappa : 1.0; }
+// Mode 3: geometric, kappa^(-t).
+double geometric_sigma(index i, index r, double kappa, Rng&) { return std::pow(kappa, -mode_position(i, r)); }
+// Mode 4: arithmetic, 1 - t (1 - 1/kappa).
+double arithmetic_sigma(index i, index r, double kappa, Rng&) {
+  return 1.0 - mode_position(i, r) * (1.0 - 1.0 / kappa);
+}
+// Mode 5: log sigma uniform in [log(1/kappa), 0], one draw per value.
+double log_uniform_sigma(index, index, double kappa, Rng& rng) { return std::exp(-rng.uniform() * std::log(kappa)); }
+
+// The r singular values of a mode, non-increasing (log_uniform draws in any order).
+template <class T>
+Vector<T> mode_singular_values(ModeSigma sigma_of, index r, double kappa, Rng& rng) {
   Vector<T> sigma(r);
-  for (index i = 0; i < r; ++i) {
-    const double t = r > 1 ? static_cast<double>(i) / static_cast<double>(r - 1) : 0.0;
-    double s = 1;
-    switch (type) {
-      case MatrixType::one_large: s = i == 0 ? 1.0 : 1.0 / kappa; break;
-      case MatrixType::one_small: s = i == r - 1 && r > 1 ? 1.0 / kappa : 1.0; break;
-      case MatrixType::geometric: s = std::pow(kappa, -t); break;
-      case MatrixType::arithmetic: s = 1.0 - t * (1.0 - 1.0 / kappa); break;
-      case MatrixType::log_uniform: s = std::exp(-rng.uniform() * std::log(kappa)); break;
-      default: break;
-    }
-    sigma[i] = static_cast<T>(s);
-  }
-  // log_uniform draws in any order; every mode is reported non-increasing.
+  for (index i = 0; i < r; ++i) sigma[i] = static_cast<T>(sigma_of(i, r, kappa, rng));
   std::sort(sigma.data(), sigma.data() + r, [](T a, T b) { return a > b; });
   return sigma;
 }
 
+// tm := U diag(sigma) V^T with Haar U (m x r) and V (n x r), kept with sigma.
 template <class T>
 void set_factored(TestMatrix<T>& tm, Rng& rng, index m, index n, Vector<T> sigma) {
   FactoredMatrix<T> F = with_singular_values(rng, m, n, VectorView<const T>(sigma));
@@ -84,188 +127,261 @@ void set_factored(TestMatrix<T>& tm, Rng& rng, index m, index n, Vector<T> sigma
   tm.sigma = std::move(sigma);
 }
 
+// ---------------------------------------------------------------------------------------
+// The generators, one per type. Each receives tm with A the m x n zero matrix and name
+// the type's name, and fills in A, the parameters in the name, and sigma, rank, U, V
+// where it knows them; rng is seeded and untouched.
+
+template <class T>
+using Generator = void (*)(TestMatrix<T>& tm, Rng& rng, const Parameters& q);
+
+template <class T>
+void make_zero(TestMatrix<T>& tm, Rng&, const Parameters& q) {
+  tm.sigma = Vector<T>(q.r);
+  tm.rank = 0;
+  tm.U = Matrix<T>::identity(q.m, q.r);
+  tm.V = Matrix<T>::identity(q.n, q.r);
+}
+
+template <class T>
+void make_identity(TestMatrix<T>& tm, Rng&, const Parameters& q) {
+  tm.A = Matrix<T>::identity(q.m, q.n);
+  tm.sigma = Vector<T>(q.r, T(1));
+  tm.rank = q.r;
+  tm.U = Matrix<T>::identity(q.m, q.r);
+  tm.V = Matrix<T>::identity(q.n, q.r);
+}
+
+template <class T>
+void make_diagonal(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  tm.sigma = Vector<T>(q.r);
+  for (index i = 0; i < q.r; ++i) {
+    tm.A(i, i) = static_cast<T>(rng.gaussian());
+    tm.sigma[i] = std::abs(tm.A(i, i));
+  }
+  std::sort(tm.sigma.data(), tm.sigma.data() + q.r, [](T a, T b) { return a > b; });
+}
+
+// The upper (or lower) trapezoid: diagonal in ±[1, 2], the rest N(0, 1/n). A diagonal
+// bounded away from zero keeps the condition number moderate; a Gaussian triangle alone
+// is exponentially ill-conditioned (Viswanath and Trefethen, SIAM J. Matrix Anal. Appl.
+// 19(2), 1998).
+template <class T>
+void fill_triangle(TestMatrix<T>& tm, Rng& rng, const Parameters& q, bool upper) {
+  const T scale = T(1) / std::sqrt(static_cast<T>(std::max<index>(q.n, 1)));
+  for (index j = 0; j < q.n; ++j)
+    for (index i = 0; i < q.m; ++i) {
+      if (i == j) {
+        const double d = rng.uniform(1.0, 2.0);
+        tm.A(i, j) = static_cast<T>(rng.uniform() < 0.5 ? -d : d);
+      } else if (upper ? i < j : i > j) {
+        tm.A(i, j) = scale * static_cast<T>(rng.gaussian());
+      }
+    }
+}
+
+template <class T>
+void make_upper_triangular(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  fill_triangle(tm, rng, q, true);
+}
+
+template <class T>
+void make_lower_triangular(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  fill_triangle(tm, rng, q, false);
+}
+
+template <class T>
+void make_gaussian(TestMatrix<T>& tm, Rng& rng, const Parameters&) {
+  fill_gaussian(rng, tm.A.view());
+}
+
+// U diag(sigma) V^T with the singular values of one xLATMS mode, condition kappa.
+template <class T, ModeSigma sigma_of>
+void make_mode(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  tm.name += "_kappa" + short_number(q.kappa);
+  set_factored(tm, rng, q.m, q.n, mode_singular_values<T>(sigma_of, q.r, q.kappa, rng));
+  tm.rank = q.r;
+}
+
+// Exact rank q.rank: sigma geometric from 1 to 1e-2 over the first q.rank, then zeros.
+template <class T>
+void make_rank_deficient(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  tm.name += "_r" + std::to_string(q.rank);
+  Vector<T> sigma(q.r);
+  for (index i = 0; i < q.rank; ++i)
+    sigma[i] = static_cast<T>(std::pow(1e-2, q.rank > 1 ? double(i) / double(q.rank - 1) : 0.0));
+  set_factored(tm, rng, q.m, q.n, std::move(sigma));
+  tm.rank = q.rank;
+}
+
+// Geometric singular values with kappa = 10, scaled so that ||A||_2 = target_norm().
+template <class T, T (*target_norm)()>
+void make_scaled(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  const T target = target_norm();
+  Vector<T> sigma = mode_singular_values<T>(geometric_sigma, q.r, 10.0, rng);
+  for (index i = 0; i < q.r; ++i) sigma[i] *= target;
+  set_factored(tm, rng, q.m, q.n, std::move(sigma));
+  tm.rank = q.r;
+}
+
+// D B (rows) or B D (columns), B Gaussian, D = diag(10^(-g t)) with t from 0 to 1
+// along the graded dimension and g = q.grading decades.
+template <class T>
+void fill_graded(TestMatrix<T>& tm, Rng& rng, const Parameters& q, bool rows) {
+  tm.name += "_g" + short_number(q.grading);
+  fill_gaussian(rng, tm.A.view());
+  const index len = rows ? q.m : q.n;
+  for (index i = 0; i < len; ++i) {
+    const double t = len > 1 ? double(i) / double(len - 1) : 0.0;
+    const T d = static_cast<T>(std::pow(10.0, -q.grading * t));
+    scal(d, rows ? tm.A.row(i) : tm.A.col(i));
+  }
+}
+
+template <class T>
+void make_graded_rows(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  fill_graded(tm, rng, q, true);
+}
+
+template <class T>
+void make_graded_columns(TestMatrix<T>& tm, Rng& rng, const Parameters& q) {
+  fill_graded(tm, rng, q, false);
+}
+
+template <class T>
+void make_hilbert(TestMatrix<T>& tm, Rng&, const Parameters& q) {
+  for (index j = 0; j < q.n; ++j)
+    for (index i = 0; i < q.m; ++i) tm.A(i, j) = T(1) / static_cast<T>(i + j + 1);
+}
+
+template <class T>
+void make_vandermonde(TestMatrix<T>& tm, Rng&, const Parameters& q) {
+  for (index i = 0; i < q.m; ++i) {
+    const T x = q.m > 1 ? static_cast<T>(-1.0 + 2.0 * double(i) / double(q.m - 1)) : T(0);
+    T power = 1;
+    for (index j = 0; j < q.n; ++j) {
+      tm.A(i, j) = power;
+      power *= x;
+    }
+  }
+}
+
+// K = diag(1, s, ..., s^(r-1)) (I - c N), N strictly upper ones, c = cos(theta),
+// s = sin(theta), plus 25 eps (r - i) on the diagonal so that column pivoting does not
+// reorder the (otherwise tied) columns (Higham's gallery('kahan') default).
+template <class T>
+void make_kahan(TestMatrix<T>& tm, Rng&, const Parameters& q) {
+  const double theta = 1.2, c = std::cos(theta), s = std::sin(theta);
+  double row_scale = 1;
+  for (index i = 0; i < q.r; ++i) {
+    tm.A(i, i) = static_cast<T>(row_scale) + T(25) * eps<T>() * static_cast<T>(q.r - i);
+    for (index j = i + 1; j < q.r; ++j) tm.A(i, j) = static_cast<T>(-c * row_scale);
+    row_scale *= s;
+  }
+}
+
+// [1 1 ... 1; delta I]: sigma = sqrt(k + delta^2) once and delta k - 1 times, for the
+// (k+1) x k matrix; X^T X = ones + delta^2 I rounds to singular when delta^2 < eps: the
+// textbook failure of the normal equations.
+template <class T>
+void make_lauchli(TestMatrix<T>& tm, Rng&, const Parameters& q) {
+  tm.name += "_delta" + short_number(q.delta);
+  const index k = std::max<index>(0, std::min(q.n, q.m - 1));  // columns that get a delta
+  if (q.m >= 1)
+    for (index j = 0; j < q.n; ++j) tm.A(0, j) = T(1);
+  for (index j = 0; j < k; ++j) tm.A(j + 1, j) = static_cast<T>(q.delta);
+  if (k == q.n && q.n > 0) {
+    tm.sigma = Vector<T>(q.r, static_cast<T>(q.delta));
+    tm.sigma[0] = static_cast<T>(std::sqrt(double(q.n) + q.delta * q.delta));
+    tm.rank = q.n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The catalogue: one entry per type, in the order of the enum. Names, order and
+// summaries are the same in both precisions; only the generator depends on T.
+
+template <class T>
+struct CatalogueEntry {
+  MatrixType type;
+  const char* name;     // the name string, and the start of TestMatrix::name
+  const char* summary;  // what the generator builds
+  Generator<T> make;
+};
+
+template <class T>
+constexpr CatalogueEntry<T> kCatalogue[] = {
+    {MatrixType::zero, "zero", "all zeros: rank 0", make_zero<T>},
+    {MatrixType::identity, "identity", "ones on the diagonal", make_identity<T>},
+    {MatrixType::diagonal, "diagonal", "Gaussian diagonal", make_diagonal<T>},
+    {MatrixType::upper_triangular, "upper_triangular", "upper trapezoid, diagonal in ±[1, 2], rest N(0, 1/n)",
+     make_upper_triangular<T>},
+    {MatrixType::lower_triangular, "lower_triangular", "lower trapezoid, diagonal in ±[1, 2], rest N(0, 1/n)",
+     make_lower_triangular<T>},
+    {MatrixType::gaussian, "gaussian", "i.i.d. N(0, 1)", make_gaussian<T>},
+    {MatrixType::one_large, "one_large", "xLATMS mode 1: sigma = 1, 1/kappa, ..., 1/kappa",
+     make_mode<T, one_large_sigma>},
+    {MatrixType::one_small, "one_small", "xLATMS mode 2: sigma = 1, ..., 1, 1/kappa", make_mode<T, one_small_sigma>},
+    {MatrixType::geometric, "geometric", "xLATMS mode 3: sigma_i = kappa^(-i/(r-1))", make_mode<T, geometric_sigma>},
+    {MatrixType::arithmetic, "arithmetic", "xLATMS mode 4: sigma_i = 1 - (i/(r-1)) (1 - 1/kappa)",
+     make_mode<T, arithmetic_sigma>},
+    {MatrixType::log_uniform, "log_uniform", "xLATMS mode 5: log sigma uniform in [log(1/kappa), 0]",
+     make_mode<T, log_uniform_sigma>},
+    {MatrixType::rank_deficient, "rank_deficient", "exact rank: sigma geometric from 1 to 1e-2, then zeros",
+     make_rank_deficient<T>},
+    {MatrixType::near_overflow, "near_overflow", "geometric, kappa 10, ||A||_2 = 4 eps / safe_min (xLATB4)",
+     make_scaled<T, near_overflow_norm<T>>},
+    {MatrixType::near_underflow, "near_underflow", "geometric, kappa 10, ||A||_2 = safe_min / (4 eps) (xLATB4)",
+     make_scaled<T, near_underflow_norm<T>>},
+    {MatrixType::graded_rows, "graded_rows", "D B, B Gaussian, D graded over the rows", make_graded_rows<T>},
+    {MatrixType::graded_columns, "graded_columns", "B D, B Gaussian, D graded over the columns",
+     make_graded_columns<T>},
+    {MatrixType::hilbert, "hilbert", "a_ij = 1 / (i + j + 1)", make_hilbert<T>},
+    {MatrixType::vandermonde, "vandermonde", "a_ij = x_i^j, x_i equispaced in [-1, 1]", make_vandermonde<T>},
+    {MatrixType::kahan, "kahan", "Kahan's upper triangle, theta = 1.2", make_kahan<T>},
+    {MatrixType::lauchli, "lauchli", "[1 ... 1; delta I]", make_lauchli<T>},
+};
+
+// Entry i describes the type with enum value i, so a type finds its entry by index.
+template <class T>
+constexpr bool in_enum_order() {
+  index i = 0;
+  for (const CatalogueEntry<T>& entry : kCatalogue<T>)
+    if (entry.type != static_cast<MatrixType>(i++)) return false;
+  return true;
+}
+static_assert(in_enum_order<float>() && in_enum_order<double>(), "kCatalogue lists the types in enum order");
+
+// The entry of a type, or nullptr for a value outside the enum.
+template <class T>
+const CatalogueEntry<T>* find_entry(MatrixType type) {
+  const auto i = static_cast<std::size_t>(type);
+  return i < std::size(kCatalogue<T>) ? &kCatalogue<T>[i] : nullptr;
+}
+
 }  // namespace
 
+// The questions that do not depend on T read the double table.
 std::vector<MatrixType> all_matrix_types() {
-  return {MatrixType::zero,           MatrixType::identity,       MatrixType::diagonal,
-          MatrixType::upper_triangular, MatrixType::lower_triangular, MatrixType::gaussian,
-          MatrixType::one_large,      MatrixType::one_small,      MatrixType::geometric,
-          MatrixType::arithmetic,     MatrixType::log_uniform,    MatrixType::rank_deficient,
-          MatrixType::near_overflow,  MatrixType::near_underflow, MatrixType::graded_rows,
-          MatrixType::graded_columns, MatrixType::hilbert,        MatrixType::vandermonde,
-          MatrixType::kahan,          MatrixType::lauchli};
+  std::vector<MatrixType> types;
+  for (const CatalogueEntry<double>& entry : kCatalogue<double>) types.push_back(entry.type);
+  return types;
 }
 
 const char* to_string(MatrixType type) {
-  switch (type) {
-    case MatrixType::zero: return "zero";
-    case MatrixType::identity: return "identity";
-    case MatrixType::diagonal: return "diagonal";
-    case MatrixType::upper_triangular: return "upper_triangular";
-    case MatrixType::lower_triangular: return "lower_triangular";
-    case MatrixType::gaussian: return "gaussian";
-    case MatrixType::one_large: return "one_large";
-    case MatrixType::one_small: return "one_small";
-    case MatrixType::geometric: return "geometric";
-    case MatrixType::arithmetic: return "arithmetic";
-    case MatrixType::log_uniform: return "log_uniform";
-    case MatrixType::rank_deficient: return "rank_deficient";
-    case MatrixType::near_overflow: return "near_overflow";
-    case MatrixType::near_underflow: return "near_underflow";
-    case MatrixType::graded_rows: return "graded_rows";
-    case MatrixType::graded_columns: return "graded_columns";
-    case MatrixType::hilbert: return "hilbert";
-    case MatrixType::vandermonde: return "vandermonde";
-    case MatrixType::kahan: return "kahan";
-    case MatrixType::lauchli: return "lauchli";
-  }
-  return "unknown";
+  const CatalogueEntry<double>* entry = find_entry<double>(type);
+  return entry != nullptr ? entry->name : "unknown";
 }
 
 template <class T>
 TestMatrix<T> make_test_matrix(MatrixType type, index m, index n, std::uint64_t seed, const CatalogueOptions& opts) {
-  const index r = std::min(m, n);
-  const double kappa = opts.kappa > 0 ? opts.kappa : 1.0 / std::sqrt(static_cast<double>(eps<T>()));
-  const double decades = -std::log10(static_cast<double>(eps<T>()));
-  const double grading = opts.grading > 0 ? opts.grading : 0.75 * decades;
-  const index rank = opts.rank >= 0 ? std::min(opts.rank, r) : r / 2;
-  const double delta = opts.delta > 0 ? opts.delta : std::sqrt(static_cast<double>(eps<T>()));
-
+  const Parameters q = resolve<T>(m, n, opts);
   Rng rng(seed);
   TestMatrix<T> tm;
   tm.type = type;
   tm.name = to_string(type);
   tm.A = Matrix<T>(m, n);
-
-  switch (type) {
-    case MatrixType::zero:
-      tm.sigma = Vector<T>(r);
-      tm.rank = 0;
-      tm.U = Matrix<T>::identity(m, r);
-      tm.V = Matrix<T>::identity(n, r);
-      break;
-    case MatrixType::identity:
-      tm.A = Matrix<T>::identity(m, n);
-      tm.sigma = Vector<T>(r, T(1));
-      tm.rank = r;
-      tm.U = Matrix<T>::identity(m, r);
-      tm.V = Matrix<T>::identity(n, r);
-      break;
-    case MatrixType::diagonal: {
-      tm.sigma = Vector<T>(r);
-      for (index i = 0; i < r; ++i) {
-        tm.A(i, i) = static_cast<T>(rng.gaussian());
-        tm.sigma[i] = std::abs(tm.A(i, i));
-      }
-      std::sort(tm.sigma.data(), tm.sigma.data() + r, [](T a, T b) { return a > b; });
-      break;
-    }
-    case MatrixType::upper_triangular:
-    case MatrixType::lower_triangular: {
-      // A diagonal bounded away from zero keeps the condition number moderate; a
-      // Gaussian triangle alone is exponentially ill-conditioned (Viswanath and
-      // Trefethen, SIAM J. Matrix Anal. Appl. 19(2), 1998).
-      const bool upper = type == MatrixType::upper_triangular;
-      const T scale = T(1) / std::sqrt(static_cast<T>(std::max<index>(n, 1)));
-      for (index j = 0; j < n; ++j)
-        for (index i = 0; i < m; ++i) {
-          if (i == j) {
-            const double d = rng.uniform(1.0, 2.0);
-            tm.A(i, j) = static_cast<T>(rng.uniform() < 0.5 ? -d : d);
-          } else if (upper ? i < j : i > j) {
-            tm.A(i, j) = scale * static_cast<T>(rng.gaussian());
-          }
-        }
-      break;
-    }
-    case MatrixType::gaussian:
-      fill_gaussian(rng, tm.A.view());
-      break;
-    case MatrixType::one_large:
-    case MatrixType::one_small:
-    case MatrixType::geometric:
-    case MatrixType::arithmetic:
-    case MatrixType::log_uniform:
-      tm.name += "_kappa" + short_number(kappa);
-      set_factored(tm, rng, m, n, mode_singular_values<T>(type, r, kappa, rng));
-      tm.rank = r;
-      break;
-    case MatrixType::rank_deficient: {
-      tm.name += "_r" + std::to_string(rank);
-      Vector<T> sigma(r);
-      for (index i = 0; i < rank; ++i)
-        sigma[i] = static_cast<T>(std::pow(1e-2, rank > 1 ? double(i) / double(rank - 1) : 0.0));
-      set_factored(tm, rng, m, n, std::move(sigma));
-      tm.rank = rank;
-      break;
-    }
-    case MatrixType::near_overflow:
-    case MatrixType::near_underflow: {
-      const T target = type == MatrixType::near_overflow ? near_overflow_norm<T>() : near_underflow_norm<T>();
-      Vector<T> sigma = mode_singular_values<T>(MatrixType::geometric, r, 10.0, rng);
-      for (index i = 0; i < r; ++i) sigma[i] *= target;
-      set_factored(tm, rng, m, n, std::move(sigma));
-      tm.rank = r;
-      break;
-    }
-    case MatrixType::graded_rows:
-    case MatrixType::graded_columns: {
-      // D B or B D with D = diag(10^(-g t)), t from 0 to 1 along the graded dimension.
-      tm.name += "_g" + short_number(grading);
-      fill_gaussian(rng, tm.A.view());
-      const bool rows = type == MatrixType::graded_rows;
-      const index len = rows ? m : n;
-      for (index i = 0; i < len; ++i) {
-        const double t = len > 1 ? double(i) / double(len - 1) : 0.0;
-        const T d = static_cast<T>(std::pow(10.0, -grading * t));
-        scal(d, rows ? tm.A.row(i) : tm.A.col(i));
-      }
-      break;
-    }
-    case MatrixType::hilbert:
-      for (index j = 0; j < n; ++j)
-        for (index i = 0; i < m; ++i) tm.A(i, j) = T(1) / static_cast<T>(i + j + 1);
-      break;
-    case MatrixType::vandermonde:
-      for (index i = 0; i < m; ++i) {
-        const T x = m > 1 ? static_cast<T>(-1.0 + 2.0 * double(i) / double(m - 1)) : T(0);
-        T power = 1;
-        for (index j = 0; j < n; ++j) {
-          tm.A(i, j) = power;
-          power *= x;
-        }
-      }
-      break;
-    case MatrixType::kahan: {
-      // K = diag(1, s, ..., s^(k-1)) (I - c N), N strictly upper ones, c = cos(theta),
-      // s = sin(theta), plus 25 eps (k - i) on the diagonal so that column pivoting does
-      // not reorder the (otherwise tied) columns (Higham's gallery('kahan') default).
-      const double theta = 1.2, c = std::cos(theta), s = std::sin(theta);
-      double row_scale = 1;
-      for (index i = 0; i < r; ++i) {
-        tm.A(i, i) = static_cast<T>(row_scale) + T(25) * eps<T>() * static_cast<T>(r - i);
-        for (index j = i + 1; j < r; ++j) tm.A(i, j) = static_cast<T>(-c * row_scale);
-        row_scale *= s;
-      }
-      break;
-    }
-    case MatrixType::lauchli: {
-      // [1 1 ... 1; delta I]: sigma = sqrt(k + delta^2) once and delta k - 1 times, for
-      // the (k+1) x k matrix; X^T X = ones + delta^2 I rounds to singular when
-      // delta^2 < eps: the textbook failure of the normal equations.
-      tm.name += "_delta" + short_number(delta);
-      const index k = std::max<index>(0, std::min(n, m - 1));  // columns that get a delta
-      if (m >= 1)
-        for (index j = 0; j < n; ++j) tm.A(0, j) = T(1);
-      for (index j = 0; j < k; ++j) tm.A(j + 1, j) = static_cast<T>(delta);
-      if (k == n && n > 0) {
-        tm.sigma = Vector<T>(r, static_cast<T>(delta));
-        tm.sigma[0] = static_cast<T>(std::sqrt(double(n) + delta * delta));
-        tm.rank = n;
-      }
-      break;
-    }
-  }
+  if (const CatalogueEntry<T>* entry = find_entry<T>(type)) entry->make(tm, rng, q);
   return tm;
 }
 
