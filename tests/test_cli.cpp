@@ -1081,5 +1081,38 @@ TEST_F(Cli, Int64NpyEntriesWithoutAnExactDoubleAreRefusedNamingFileAndEntry) {
     EXPECT_TRUE(contains(help.out, dtype)) << dtype << " in:\n" << help.out;
 }
 
+// The demo's line of solutions for the rank-deficient example is the one general_solution
+// computed (its null-space vector scaled to a first entry of 1, through the member with
+// first entry 0), not a fixed answer, and the text prints those numbers.
+TEST_F(Cli, DemoLineOfSolutionsComesFromGeneralSolution) {
+  const JsonValue e2 = at(run_json({"demo"}), "complete_solution");
+  const std::vector<double> n = numbers(at(e2, "null_space"));
+  const std::vector<double> w0 = numbers(at(e2, "min_norm_solution"));
+  const std::vector<double> v = numbers(at(e2, "direction"));
+  const std::vector<double> p = numbers(at(e2, "particular"));
+  ASSERT_EQ(n.size(), 3u);
+  ASSERT_EQ(w0.size(), 3u);
+  ASSERT_EQ(v.size(), 3u);
+  ASSERT_EQ(p.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(v[i], n[i] / n[0]) << i;  // v = n / n[0], bit for bit
+    EXPECT_NEAR(p[i], w0[i] - w0[0] * v[i], 4 * kEps * (std::abs(w0[i]) + std::abs(w0[0] * v[i]))) << i;
+  }
+  EXPECT_EQ(p[0], 0.0);
+  const Output text = run({"demo"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  auto bracket = [](const std::vector<double>& x) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", x[i]);
+      out += (i ? ", " : "") + std::string(buf);
+    }
+    return out + "]";
+  };
+  EXPECT_TRUE(contains(text.out, "w(t) = " + bracket(p) + " + t " + bracket(v))) << text.out;
+  EXPECT_FALSE(contains(text.out, "sqrt(10)")) << text.out;
+}
+
 }  // namespace
 }  // namespace stela::test

@@ -22,6 +22,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "io/numbers.hpp"
 #include "stela/blas.hpp"
 #include "stela/diagnostics.hpp"
 #include "stela/lstsq.hpp"
@@ -171,19 +172,36 @@ Example1 run_example1() {
 // ---------------------------------------------------------------------------------------
 // 2. X = [[3,1,0],[6,2,1],[3,1,0]], y = [2,1,3].
 
+// A point of the line of solutions, taken as the table prints it.
 struct Member {
   double t;
-  Vector<double> w;
-  Fit fit;
+  Vector<double> w;  // p + t v rounded to the 6 significant digits printed
+  Fit fit;           // residual and ||X^T r|| of that w
   double norm;
 };
 
+// x with every entry rounded to the digits format_number prints (%.6g), so that a row of
+// the table can be checked by hand from what it shows.
+Vector<double> as_printed(VectorView<const double> x) {
+  Vector<double> y(x.size());
+  for (index i = 0; i < x.size(); ++i) {
+    double v = 0;
+    y[i] = io::parse_double(format_number(x[i]), v) ? v : x[i];
+  }
+  return y;
+}
+
 struct Example2 {
   index rank;
-  Vector<double> null_basis;  // the one basis vector, sign fixed so its first entry is >= 0
-  Vector<double> particular{0, 2.5, -4}, direction{1, -3, 0};
-  Vector<double> w0;          // general_solution's minimum-norm member
-  double t0;                  // w0 = particular + t0 direction
+  // What general_solution returned: every least-squares solution is w0 + s n.
+  Vector<double> w0;          // the minimum-norm member
+  Vector<double> null_basis;  // n, the one basis vector of N(X), sign fixed so that n[0] >= 0
+  double w0_dot_n;            // w0 . n: zero up to rounding, as w0 has no part in N(X)
+  // The same line in the round numbers a hand calculation gives: v = n / n[0] (first
+  // entry 1) and p = w0 - w0[0] v (first entry 0), so that w(t) = p + t v.
+  Vector<double> direction, particular;
+  double direction_norm;      // ||v|| = 1 / n[0]
+  double t0;                  // w0 = p + t0 v
   std::vector<Member> members;
 };
 
@@ -193,9 +211,16 @@ Example2 run_example2() {
   Example2 e;
   e.rank = need(rank<double>(X), "rank (example 2)");
   const SolutionSet<double> S = need(general_solution<double>(X, VectorView<const double>(y)), "general_solution");
+  e.w0 = S.particular;
   e.null_basis = Vector<double>(S.null_basis.col(0));
   if (e.null_basis[0] < 0) scal(-1.0, e.null_basis.view());
-  e.w0 = S.particular;
+  e.w0_dot_n = dot<double>(e.w0, e.null_basis);
+  // v := n / n[0]; n[0] = 1/sqrt(10) for this X, so the division is safe and v[0] = 1.
+  e.direction = e.null_basis;
+  for (index i = 0; i < e.direction.size(); ++i) e.direction[i] = e.null_basis[i] / e.null_basis[0];
+  e.direction_norm = nrm2<double>(e.direction);
+  e.particular = e.w0;
+  axpy(-e.w0[0], VectorView<const double>(e.direction), e.particular.view());  // p := w0 - w0[0] v
   // t0 = (w0 - p) . v / (v . v): where w0 sits on the line p + t v.
   Vector<double> shift(e.w0);
   axpy(-1.0, VectorView<const double>(e.particular), shift.view());
@@ -203,8 +228,9 @@ Example2 run_example2() {
   for (double t : {-1.0, 0.0, e.t0, 2.0}) {
     Member m;
     m.t = t;
-    m.w = e.particular;
-    axpy(t, VectorView<const double>(e.direction), m.w.view());  // w(t) = p + t v
+    Vector<double> w(e.particular);
+    axpy(t, VectorView<const double>(e.direction), w.view());  // w(t) = p + t v
+    m.w = as_printed(w);
     m.fit = assess(X, y, m.w);
     m.norm = nrm2<double>(m.w);
     e.members.push_back(std::move(m));
@@ -326,9 +352,14 @@ void print_example2_text(std::ostream& out, const Example2& e2) {
           "is invisible to X.\n");
   out << '\n';
   number_line(out, "rank", std::to_string(e2.rank));
-  number_line(out, "null space basis", bracket(e2.null_basis), "= [1, -3, 0] / sqrt(10)");
+  number_line(out, "null space basis n", bracket(e2.null_basis),
+              "= " + bracket(e2.direction) + " / " + format_number(e2.direction_norm));
   out << '\n';
-  say(out, "Every w(t) = [0, 2.5, -4] + t [1, -3, 0] solves the normal equations X^T X w = X^T y:\n");
+  say(out,
+      "general_solution returns w0, the minimum-norm solution, and n. Through the member\n"
+      "with first entry 0, and with n scaled to first entry 1, the line of solutions is\n");
+  out << '\n' << "     w(t) = " << bracket(e2.particular) << " + t " << bracket(e2.direction) << "\n\n";
+  say(out, "and every w(t) solves the normal equations X^T X w = X^T y (rows use w(t) as shown):\n");
   out << '\n';
   Table table({"t", "w(t)", "||y - X w(t)||", "||X^T r||", "||w(t)||", ""}, {true, false, true, true, true, false});
   for (const Member& m : e2.members)
@@ -340,8 +371,9 @@ void print_example2_text(std::ostream& out, const Example2& e2) {
       "The residual is the same all along the line: every member is equally good. The\n"
       "shortest one, at t = " + format_number(e2.t0) + ", is w0 = " + bracket(e2.w0) +
           ", the only member orthogonal to the\n"
-          "null space (w0 . [1, -3, 0] = 0). That is what lstsq and pinv return. Try, from the\n"
-          "top of the source tree: stela null docs/examples/rank_deficient.txt (this X).\n");
+          "null space (w0 . n = " + format_sci(e2.w0_dot_n) + "). That is what lstsq and pinv return.\n"
+          "Try, from the top of the source tree: stela null docs/examples/rank_deficient.txt\n"
+          "(this X).\n");
   out << '\n';
 }
 
