@@ -55,8 +55,8 @@ inline bool exact_in_double(std::int64_t k) {
 }
 // What is wrong with such an integer, quoting it; each format adds its remedy.
 inline std::string inexact_integer_message(std::int64_t k) {
-  return "the integer " + std::to_string(k) +
-         " has no exact double (every integer up to 2^53 = 9007199254740992 in magnitude has one)";
+  return "the integer " + std::to_string(k) + " has no exact double (every integer up to 2^53 = " +
+         std::to_string(std::uint64_t{1} << std::numeric_limits<double>::digits) + " in magnitude has one)";
 }
 
 // Horizontal white space inside a line ('\r' included, so "\r\n" line ends need no
