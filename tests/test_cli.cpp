@@ -1046,3 +1046,73 @@ TEST_F(Cli, StabilityTablesShowForwardErrorResidualAndOptimality) {
 
 }  // namespace
 }  // namespace stela::test
+
+// ---------------------------------------------------------------------------------------
+// Integer .npy data beyond 2^53
+
+namespace stela::test {
+namespace {
+
+// An int64 entry that has no exact double is refused as invalid input (exit 2) naming
+// the file and the entry, in double and single precision alike; exact ones are read.
+// The program's help lists the accepted dtypes and says so.
+TEST_F(Cli, Int64NpyEntriesWithoutAnExactDoubleAreRefusedNamingFileAndEntry) {
+  constexpr std::int64_t two53 = std::int64_t{1} << 53;
+  const std::string exact = write("exact.npy", npy("<i8", false, "(2, 1)", raw<std::int64_t>({two53, -two53 + 1})));
+  EXPECT_EQ(number(at(run_json({"rank", exact}), "rank")), 1);
+  const std::string inexact = write("big.npy", npy("<i8", false, "(2, 2)", raw<std::int64_t>({1, 0, 0, two53 + 1})));
+  for (bool single : {false, true}) {
+    std::vector<std::string> args{"rank", inexact};
+    if (single) args.push_back("--float");
+    expect_failure(args, 2, {"stela rank: ", "big.npy: row 2, column 2: the integer 9007199254740993 has no exact double",
+                             "a.astype('<f8')"});
+  }
+  const Output o = run({"lstsq", inexact, write_matrix("y.txt", Matrix<double>{{1}, {2}}), "--json"});
+  EXPECT_EQ(o.code, 2);
+  const JsonValue v = parse_json(o.out);
+  EXPECT_EQ(text_of(at(v, "status")), "invalid_input");
+  EXPECT_TRUE(contains(text_of(at(v, "message")), "big.npy: row 2, column 2")) << o.out;
+  // The same .npy through standard input names <stdin>.
+  expect_failure({"rank", "-"}, 2, {"<stdin>: row 2, column 2: the integer 9007199254740993"}, inexact);
+
+  const Output help = run({"--help"});
+  EXPECT_EQ(help.code, 0);
+  for (const char* dtype : {"<f8 (float64)", "<f4 (float32)", "<i8 (int64)", "<i4 (int32)", "2^53"})
+    EXPECT_TRUE(contains(help.out, dtype)) << dtype << " in:\n" << help.out;
+}
+
+// The demo's line of solutions for the rank-deficient example is the one general_solution
+// computed (its null-space vector scaled to a first entry of 1, through the member with
+// first entry 0), not a fixed answer, and the text prints those numbers.
+TEST_F(Cli, DemoLineOfSolutionsComesFromGeneralSolution) {
+  const JsonValue e2 = at(run_json({"demo"}), "complete_solution");
+  const std::vector<double> n = numbers(at(e2, "null_space"));
+  const std::vector<double> w0 = numbers(at(e2, "min_norm_solution"));
+  const std::vector<double> v = numbers(at(e2, "direction"));
+  const std::vector<double> p = numbers(at(e2, "particular"));
+  ASSERT_EQ(n.size(), 3u);
+  ASSERT_EQ(w0.size(), 3u);
+  ASSERT_EQ(v.size(), 3u);
+  ASSERT_EQ(p.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(v[i], n[i] / n[0]) << i;  // v = n / n[0], bit for bit
+    EXPECT_NEAR(p[i], w0[i] - w0[0] * v[i], 4 * kEps * (std::abs(w0[i]) + std::abs(w0[0] * v[i]))) << i;
+  }
+  EXPECT_EQ(p[0], 0.0);
+  const Output text = run({"demo"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  auto bracket = [](const std::vector<double>& x) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.6g", x[i]);
+      out += (i ? ", " : "") + std::string(buf);
+    }
+    return out + "]";
+  };
+  EXPECT_TRUE(contains(text.out, "w(t) = " + bracket(p) + " + t " + bracket(v))) << text.out;
+  EXPECT_FALSE(contains(text.out, "sqrt(10)")) << text.out;
+}
+
+}  // namespace
+}  // namespace stela::test

@@ -922,3 +922,67 @@ TEST(SvgPlot, EmptyAndDegeneratePlotsAreStillValid) {
 
 }  // namespace
 }  // namespace stela::io
+
+// ---------------------------------------------------------------------------------------
+// Integers beyond 2^53: every entry is read as a double, and an integer that has no
+// exact double is refused, naming the file and the entry, instead of being rounded.
+
+namespace stela::io {
+namespace {
+
+TEST(NpyInput, Int64EntriesWithoutAnExactDoubleAreRefusedNamingTheEntry) {
+  constexpr std::int64_t two53 = std::int64_t{1} << 53;
+  // Exact: everything up to 2^53 in magnitude, and beyond it whatever needs at most 53
+  // significant bits (2^53 + 2, 2^62, -2^63).
+  const std::int64_t exact[] = {two53, -two53, two53 - 1, two53 + 2, std::int64_t{1} << 62,
+                                std::numeric_limits<std::int64_t>::min()};
+  for (std::int64_t k : exact) {
+    SCOPED_TRACE(k);
+    const Matrix<double> A = must_parse(make_npy(npy_dict("<i8", "False", "(1, 1)"), little_endian<std::int64_t>({k})), Format::npy);
+    ASSERT_EQ(A.rows(), 1);
+    ASSERT_EQ(A.cols(), 1);
+    EXPECT_EQ(static_cast<long double>(A(0, 0)), static_cast<long double>(k));
+  }
+  // 2^53 + 1 rounds to 2^53 in double: refused, with the row and column of the file's
+  // matrix (C order: the second row's first entry is the third value stored).
+  const std::string c_order = make_npy(npy_dict("<i8", "False", "(2, 2)"), little_endian<std::int64_t>({1, 2, two53 + 1, 4}));
+  Expected<Matrix<double>> C = parse_npy(c_order, "ints.npy");
+  ASSERT_FALSE(C.ok());
+  EXPECT_EQ(C.error().message,
+            "ints.npy: row 2, column 1: the integer 9007199254740993 has no exact double (every integer up to 2^53 = "
+            "9007199254740992 in magnitude has one); to accept the rounding, convert the array first with "
+            "a.astype('<f8')");
+  EXPECT_FALSE(C.error().overflow);  // bad input (exit 2), not a non-finite number
+  // Fortran order stores columns: the same third value is row 1, column 2.
+  const std::string f_order = make_npy(npy_dict("<i8", "True", "(2, 2)"), little_endian<std::int64_t>({1, 2, -two53 - 1, 4}));
+  EXPECT_NE(parse_error(f_order, Format::npy, "f.npy").find("f.npy: row 1, column 2: the integer -9007199254740993 has no exact double"),
+            std::string::npos);
+  // A 1-D array names the entry; the largest int64 (2^63 - 1) has no double either.
+  const std::string flat =
+      make_npy(npy_dict("<i8", "False", "(3,)"), little_endian<std::int64_t>({0, 0, std::numeric_limits<std::int64_t>::max()}));
+  EXPECT_NE(parse_error(flat, Format::npy, "v.npy").find("v.npy: entry 3: the integer 9223372036854775807"), std::string::npos);
+  // int32 and float64 data are never refused.
+  EXPECT_TRUE(bit_identical(Matrix<double>{{2147483647, -2147483647 - 1.0}},
+                            must_parse(make_npy(npy_dict("<i4", "False", "(1, 2)"),
+                                                little_endian<std::int32_t>({2147483647, -2147483647 - 1})),
+                                       Format::npy)));
+}
+
+TEST(MatrixMarketInput, IntegerFieldEntriesWithoutAnExactDoubleAreRefused) {
+  const std::string header = "%%MatrixMarket matrix array integer general\n2 1\n";
+  EXPECT_TRUE(bit_identical(Matrix<double>{{9007199254740992.0}, {-9007199254740994.0}},
+                            must_parse(header + "9007199254740992\n-9007199254740994\n", Format::matrix_market)));
+  Expected<Matrix<double>> A = parse_matrix_market(header + "1\n  9007199254740993\n", "A.mtx");
+  ASSERT_FALSE(A.ok());
+  EXPECT_EQ(A.error().message,
+            "A.mtx: line 4, column 3: the integer 9007199254740993 has no exact double (every integer up to 2^53 = "
+            "9007199254740992 in magnitude has one); to accept the rounding, declare the field 'real'");
+  EXPECT_FALSE(A.error().overflow);
+  // The real field reads the same digits as a decimal number, rounded as any is.
+  EXPECT_TRUE(bit_identical(Matrix<double>{{1}, {9007199254740992.0}},
+                            must_parse("%%MatrixMarket matrix array real general\n2 1\n1\n9007199254740993\n",
+                                       Format::matrix_market)));
+}
+
+}  // namespace
+}  // namespace stela::io

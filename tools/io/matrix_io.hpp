@@ -13,8 +13,11 @@
 //                  (and <i4, <i8, converted), C or Fortran order, 1-D or 2-D
 //                  (npy_format.cpp; NEP 1 and numpy.lib.format)
 //
-// Everything reads into Matrix<double>: float32 and integer data convert exactly (int64
-// beyond 2^53 rounds), and a caller working in float converts afterwards. Readers accept
+// Everything reads into Matrix<double>: float32 and integer data convert exactly, and
+// an integer that has no exact double (an int64 .npy entry or a Matrix Market
+// `integer` entry above 2^53 in magnitude whose significant bits do not fit in 53) is
+// an error naming the entry rather than a silent rounding. A caller working in float
+// converts afterwards. Readers accept
 // NaN and ±Inf; rejecting non-finite data is the caller's decision. A decimal number
 // too large for a double ("1e400") in a text or Matrix Market file is an error that
 // quotes it, with Error::overflow set, rather than an inf that hides the token. A 1-D

@@ -16,10 +16,11 @@
 //             (fortran_order False) or column-major (True)
 //
 // Reading accepts exactly the three keys descr, fortran_order and shape; dtypes '<f8',
-// '<f4', '<i8' and '<i4' (little-endian; integers convert to double, exactly up to
-// 2^53); shapes (n,) (read as an n x 1 column) and (m, n), zero sizes included. The
-// header is parsed by a small strict parser for that dict, not by anything that
-// evaluates it. The byte count the shape implies is computed with overflow checks and
+// '<f4', '<i8' and '<i4' (little-endian; float32 and int32 convert to double exactly,
+// and so does every int64 of magnitude up to 2^53: an int64 entry that has no exact
+// double is an error naming the entry, not a silent rounding); shapes (n,) (read as
+// an n x 1 column) and (m, n), zero sizes included. The header is parsed by a small
+// strict parser for that dict, not by anything that evaluates it. The byte count the shape implies is computed with overflow checks and
 // must equal the bytes that follow the header: a lying shape is an error before any
 // allocation, and so are truncated data and trailing bytes. No dimension may exceed
 // 2^31 - 1, even of an empty array (parse_support.hpp, kMaxDimension). Bytes are assembled
@@ -202,6 +203,8 @@ struct Dtype {
 };
 constexpr Dtype kDtypes[] = {{"<f8", 8, true}, {"<f4", 4, true}, {"<i8", 8, false}, {"<i4", 4, false}};
 
+// The entry at p as a double. An '<i8' entry beyond 2^53 rounds here, so the reader
+// checks it with exact_in_double first.
 double decode(const unsigned char* p, const Dtype& dtype) {
   const std::uint64_t bits = load_le(p, dtype.itemsize);
   if (dtype.is_float && dtype.itemsize == 8) {
@@ -226,12 +229,22 @@ double decode(const unsigned char* p, const Dtype& dtype) {
   return static_cast<double>(k);
 }
 
-}  // namespace
+// What the header says about the data: its dtype, the matrix's shape and where the
+// entries start.
+struct NpyLayout {
+  const Dtype* dtype = nullptr;
+  bool fortran_order = false;
+  bool one_dimensional = false;  // shape (m,), read as an m x 1 column
+  std::uint64_t m = 0, n = 0;
+  std::string shape_text;        // "3 x 2", or "(3,)" for a 1-D array
+  std::size_t data_start = 0;    // offset of the first entry in the file
+};
 
-Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name) {
+// Steps 1 and 2 of the reader: magic, version, header dict, dtype and number of
+// dimensions.
+Expected<NpyLayout> read_header(std::string_view bytes, std::string_view name) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t size = bytes.size();
-
   // 1. Magic and version.
   if (size < 8 || !detail::starts_with(bytes, detail::kNpyMagic))
     return error_in(name, "not a .npy file: it does not start with the NumPy signature \\x93NUMPY");
@@ -247,14 +260,14 @@ Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name
     return error_in(name, "truncated .npy header: it claims " + std::to_string(header_length) + " bytes, but only " +
                               std::to_string(size - header_start) + " follow");
 
-  // 2. The header dict.
+  // 2. The header dict: a dtype of kDtypes, one or two dimensions.
   NpyHeader header;
   HeaderParser parser(bytes.substr(header_start, header_length));
   if (!parser.parse(header)) return error_in(name, "malformed .npy header: " + parser.problem());
-  const Dtype* dtype = nullptr;
+  NpyLayout layout;
   for (const Dtype& d : kDtypes)
-    if (header.descr == d.descr) dtype = &d;
-  if (dtype == nullptr) {
+    if (header.descr == d.descr) layout.dtype = &d;
+  if (layout.dtype == nullptr) {
     std::string message = "unsupported dtype '" + printable(header.descr) + "'";
     if (!header.descr.empty() && header.descr[0] == '>')
       message += ": big-endian data is not supported; convert it with a.astype('<f8')";
@@ -265,41 +278,82 @@ Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name
   if (header.shape.size() > 2 || header.shape.empty())
     return error_in(name, "unsupported shape: a " + std::to_string(header.shape.size()) +
                               "-dimensional array; only 1-D (read as a column) and 2-D arrays are matrices");
+  layout.fortran_order = header.fortran_order;
+  layout.one_dimensional = header.shape.size() == 1;
+  layout.m = header.shape[0];
+  layout.n = layout.one_dimensional ? 1 : header.shape[1];
+  layout.shape_text = layout.one_dimensional ? "(" + std::to_string(layout.m) + ",)"
+                                             : std::to_string(layout.m) + " x " + std::to_string(layout.n);
+  layout.data_start = header_start + header_length;
+  return layout;
+}
 
-  // 3. Sizes, with overflow checks, against the bytes actually present.
+// Step 3: the byte count the shape implies, with overflow checks, against the bytes
+// actually present, before anything is allocated.
+Expected<void> check_data_size(const NpyLayout& layout, std::size_t size, std::string_view name) {
   constexpr auto kMaxIndex = static_cast<std::uint64_t>(std::numeric_limits<index>::max());
-  const std::uint64_t m = header.shape[0];
-  const std::uint64_t n = header.shape.size() == 2 ? header.shape[1] : 1;
-  const std::string shape_text =
-      header.shape.size() == 2 ? std::to_string(m) + " x " + std::to_string(n) : "(" + std::to_string(m) + ",)";
-  const auto itemsize = static_cast<std::uint64_t>(dtype->itemsize);
   constexpr auto kMaxDimension = static_cast<std::uint64_t>(detail::kMaxDimension);
+  const std::uint64_t m = layout.m, n = layout.n;
+  const auto itemsize = static_cast<std::uint64_t>(layout.dtype->itemsize);
   if (m > kMaxDimension || n > kMaxDimension)
-    return error_in(name, "the header's shape " + shape_text + " is too large: a dimension exceeds " +
+    return error_in(name, "the header's shape " + layout.shape_text + " is too large: a dimension exceeds " +
                               std::to_string(kMaxDimension));
   // Both below 2^31, so m * n fits; m * n * itemsize might not.
   if (m * n > kMaxIndex / itemsize)
-    return error_in(name, "the header's shape " + shape_text + " is too large for any file");
+    return error_in(name, "the header's shape " + layout.shape_text + " is too large for any file");
   const std::uint64_t needed = m * n * itemsize;
-  const std::uint64_t present = size - header_start - header_length;
+  const std::uint64_t present = size - layout.data_start;
   if (present < needed)
-    return error_in(name, "truncated .npy data: shape " + shape_text + " of " + header.descr + " needs " +
+    return error_in(name, "truncated .npy data: shape " + layout.shape_text + " of " + layout.dtype->descr + " needs " +
                               std::to_string(needed) + " bytes, but only " + std::to_string(present) + " follow the header");
   if (present > needed)
-    return error_in(name, std::to_string(present - needed) + " unexpected bytes after the data of shape " + shape_text);
+    return error_in(name, std::to_string(present - needed) + " unexpected bytes after the data of shape " +
+                              layout.shape_text);
+  return {};
+}
 
-  // 4. The entries.
-  const unsigned char* p = data + header_start + header_length;
-  const auto rows = static_cast<index>(m), cols = static_cast<index>(n);
+// The error for an '<i8' entry (i, j) that has no exact double.
+Error inexact_entry(const NpyLayout& layout, index i, index j, std::int64_t k, std::string_view name) {
+  const std::string where = layout.one_dimensional
+                                ? "entry " + std::to_string(i + 1)
+                                : "row " + std::to_string(i + 1) + ", column " + std::to_string(j + 1);
+  return error_in(name, where + ": " + detail::inexact_integer_message(k) +
+                            "; to accept the rounding, convert the array first with a.astype('<f8')");
+}
+
+// Step 4: the entries, in the file's order (row-major, or column-major with
+// fortran_order), each '<i8' entry checked for an exact double.
+Expected<Matrix<double>> decode_entries(const unsigned char* p, const NpyLayout& layout, std::string_view name) {
+  const auto rows = static_cast<index>(layout.m), cols = static_cast<index>(layout.n);
+  const Dtype& dtype = *layout.dtype;
+  const bool wide_integer = !dtype.is_float && dtype.itemsize == 8;
+  const index outer = layout.fortran_order ? cols : rows, inner = layout.fortran_order ? rows : cols;
   Matrix<double> A(rows, cols);
-  if (header.fortran_order) {
-    for (index j = 0; j < cols; ++j)
-      for (index i = 0; i < rows; ++i, p += itemsize) A(i, j) = decode(p, *dtype);
-  } else {
-    for (index i = 0; i < rows; ++i)
-      for (index j = 0; j < cols; ++j, p += itemsize) A(i, j) = decode(p, *dtype);
-  }
+  for (index a = 0; a < outer; ++a)
+    for (index b = 0; b < inner; ++b, p += dtype.itemsize) {
+      const index i = layout.fortran_order ? b : a, j = layout.fortran_order ? a : b;
+      if (wide_integer) {
+        const std::uint64_t bits = load_le(p, 8);
+        std::int64_t k;
+        std::memcpy(&k, &bits, sizeof k);
+        if (!detail::exact_in_double(k)) return inexact_entry(layout, i, j, k, name);
+      }
+      A(i, j) = decode(p, dtype);
+    }
   return A;
+}
+
+}  // namespace
+
+Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name) {
+  // 1-2. Magic, version and header.
+  Expected<NpyLayout> layout = read_header(bytes, name);
+  if (!layout) return layout.error();
+  // 3. Sizes against the bytes present.
+  Expected<void> sized = check_data_size(*layout, bytes.size(), name);
+  if (!sized) return sized.error();
+  // 4. The entries.
+  return decode_entries(reinterpret_cast<const unsigned char*>(bytes.data()) + layout->data_start, *layout, name);
 }
 
 std::string encode_npy(MatrixView<const double> A) {

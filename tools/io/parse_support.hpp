@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,21 @@ inline Error overflow_at(std::string_view name, index line, index column, const 
                          "'" + quoted + "' overflows: the largest double is 1.7976931348623157e+308");
   error.overflow = true;
   return error;
+}
+
+// Whether the integer k converts to a double exactly: a double carries 53 significant
+// bits (IEEE 754 binary64), so every |k| <= 2^53 does, and a larger one only when its
+// bits beyond the leading 53 are zero (2^60 does, 2^53 + 1 does not).
+inline bool exact_in_double(std::int64_t k) {
+  // |k| as unsigned, INT64_MIN (2^63, exact) included.
+  std::uint64_t u = k < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(k) : static_cast<std::uint64_t>(k);
+  while (u != 0 && (u & 1) == 0) u >>= 1;
+  return u <= (std::uint64_t{1} << std::numeric_limits<double>::digits);
+}
+// What is wrong with such an integer, quoting it; each format adds its remedy.
+inline std::string inexact_integer_message(std::int64_t k) {
+  return "the integer " + std::to_string(k) + " has no exact double (every integer up to 2^53 = " +
+         std::to_string(std::uint64_t{1} << std::numeric_limits<double>::digits) + " in magnitude has one)";
 }
 
 // Horizontal white space inside a line ('\r' included, so "\r\n" line ends need no

@@ -127,10 +127,18 @@ void append_text(std::string& out, double x, double y, const char* anchor, std::
   out += "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\"" + extra + ">" + xml_escape(text) + "</text>\n";
 }
 
-}  // namespace
+// Where everything goes: the axes with their ranges and pixel spans, the legend's left
+// edge and the canvas.
+struct Layout {
+  Axis X, Y;
+  double width = 0, height = 0;  // the plot area, from (kLeft, kTop)
+  double legend_x = 0, canvas_w = 0, canvas_h = 0;
+  bool has_data = false;  // some point of some series is drawable
+};
 
-std::string render_svg(const LogLogPlot& plot) {
-  // 1. Ranges from the drawable points.
+// 1. Ranges from the drawable points; 2. the canvas: plot area, then the legend, as
+// wide as its longest label.
+Layout plan_layout(const LogLogPlot& plot) {
   std::vector<double> x_logs, y_logs;
   for (const PlotSeries& s : plot.series)
     for (std::size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k)
@@ -139,28 +147,40 @@ std::string render_svg(const LogLogPlot& plot) {
         y_logs.push_back(std::log10(s.y[k]));
       }
   const auto usable = [](double size, double fallback) { return std::isfinite(size) && size > 0 ? size : fallback; };
-  const double width = usable(plot.width, 560), height = usable(plot.height, 400);
-  Axis X{0, 1, kLeft, width, false}, Y{0, 1, kTop, height, true};
-  choose_range(x_logs, plot.x_min, plot.x_max, X);
-  choose_range(y_logs, plot.y_min, plot.y_max, Y);
+  Layout L;
+  L.width = usable(plot.width, 560);
+  L.height = usable(plot.height, 400);
+  L.X = Axis{0, 1, kLeft, L.width, false};
+  L.Y = Axis{0, 1, kTop, L.height, true};
+  choose_range(x_logs, plot.x_min, plot.x_max, L.X);
+  choose_range(y_logs, plot.y_min, plot.y_max, L.Y);
+  L.has_data = !x_logs.empty();
 
-  // 2. Canvas: plot area, then the legend, as wide as its longest label.
   std::size_t longest = 0;
   for (const PlotSeries& s : plot.series) longest = std::max(longest, s.name.size());
   for (const PlotGuide& g : plot.guides) longest = std::max(longest, g.label.size());
-  const double legend_x = kLeft + width + kLegendGap;
-  const double canvas_w = legend_x + 30 + kCharWidth * static_cast<double>(longest) + kRightMargin;
+  L.legend_x = kLeft + L.width + kLegendGap;
+  L.canvas_w = L.legend_x + 30 + kCharWidth * static_cast<double>(longest) + kRightMargin;
   const double legend_rows = static_cast<double>(plot.series.size() + plot.guides.size());
-  const double canvas_h = std::max(kTop + height + kBottom, kTop + 10 + kLegendRow * legend_rows);
+  L.canvas_h = std::max(kTop + L.height + kBottom, kTop + 10 + kLegendRow * legend_rows);
+  return L;
+}
 
-  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + num(canvas_w) + "\" height=\"" +
-                    num(canvas_h) + "\" viewBox=\"0 0 " + num(canvas_w) + " " + num(canvas_h) +
-                    "\" font-family=\"sans-serif\" font-size=\"12\">\n";
+// The <svg> element's opening, the clip region of the plot area, a white background.
+void append_canvas(std::string& out, const Layout& L) {
+  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" + num(L.canvas_w) + "\" height=\"" +
+         num(L.canvas_h) + "\" viewBox=\"0 0 " + num(L.canvas_w) + " " + num(L.canvas_h) +
+         "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   out += "<defs><clipPath id=\"plot-area\"><rect x=\"" + num(kLeft - kClipPad) + "\" y=\"" + num(kTop - kClipPad) +
-         "\" width=\"" + num(width + 2 * kClipPad) + "\" height=\"" + num(height + 2 * kClipPad) + "\"/></clipPath></defs>\n";
+         "\" width=\"" + num(L.width + 2 * kClipPad) + "\" height=\"" + num(L.height + 2 * kClipPad) +
+         "\"/></clipPath></defs>\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+}
 
-  // 3. Grid, ticks and tick labels at the decades; frame; title and axis labels.
+// 3. Grid, ticks and tick labels at the decades; frame; title and axis labels.
+void append_axes(std::string& out, const LogLogPlot& plot, const Layout& L) {
+  const Axis &X = L.X, &Y = L.Y;
+  const double width = L.width, height = L.height;
   out += "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n";
   for (int d : decades(X))
     out += "<line x1=\"" + num(X.pixel(d)) + "\" y1=\"" + num(kTop) + "\" x2=\"" + num(X.pixel(d)) + "\" y2=\"" + num(kTop + height) + "\"/>\n";
@@ -180,10 +200,12 @@ std::string render_svg(const LogLogPlot& plot) {
   append_text(out, kLeft + width / 2, kTop + height + 45, "middle", plot.x_label);
   out += "<text transform=\"translate(20," + num(kTop + height / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
          xml_escape(plot.y_label) + "</text>\n";
-  if (x_logs.empty()) append_text(out, kLeft + width / 2, kTop + height / 2, "middle", "no data");
+  if (!L.has_data) append_text(out, kLeft + width / 2, kTop + height / 2, "middle", "no data");
+}
 
-  // 4. Inside the plot area, clipped to it: guides, then the series over them.
-  out += "<g clip-path=\"url(#plot-area)\">\n";
+// 4a. The guide lines, each restricted to the plot area and labelled at its right end.
+void append_guides(std::string& out, const LogLogPlot& plot, const Layout& L) {
+  const Axis &X = L.X, &Y = L.Y;
   for (std::size_t g = 0; g < plot.guides.size(); ++g) {
     const PlotGuide& guide = plot.guides[g];
     if (!drawable(guide.coefficient) || !std::isfinite(guide.power)) continue;
@@ -205,33 +227,36 @@ std::string render_svg(const LogLogPlot& plot) {
     const double label_y = y2 - 6 < kTop + 12 ? y2 + 16 : y2 - 6;
     append_text(out, x2 - 4, label_y, "end", guide.label, " fill=\"#555555\"");
   }
-  for (std::size_t s = 0; s < plot.series.size(); ++s) {
-    const PlotSeries& series = plot.series[s];
-    const char* colour = kColours[s % 8];
-    out += "<g stroke=\"" + std::string(colour) + "\" fill=\"" + colour + "\" stroke-width=\"1.5\">\n";
-    std::string line, markers;
-    auto flush = [&]() {
-      // A run of one point has no line, only its marker.
-      if (line.find(' ') != std::string::npos) out += "<polyline fill=\"none\" points=\"" + line + "\"/>\n";
-      line.clear();
-    };
-    for (std::size_t k = 0; k < std::min(series.x.size(), series.y.size()); ++k) {
-      const bool ok = drawable(series.x[k]) && drawable(series.y[k]);
-      const double px = ok ? X.pixel(std::log10(series.x[k])) : 0, py = ok ? Y.pixel(std::log10(series.y[k])) : 0;
-      if (!ok || !std::isfinite(px) || !std::isfinite(py)) {
-        flush();  // a missing point breaks the line
-        continue;
-      }
-      line += (line.empty() ? "" : " ") + num(px) + "," + num(py);
-      append_marker(markers, kMarkers[s % 7], px, py);
-      markers += '\n';
-    }
-    flush();
-    out += markers + "</g>\n";
-  }
-  out += "</g>\n";
+}
 
-  // 5. Legend: a sample of each series' line and marker, then each guide's dashes.
+// 4b. One series: polylines through its runs of drawable points, and a marker at each.
+void append_series(std::string& out, const PlotSeries& series, std::size_t s, const Layout& L) {
+  const char* colour = kColours[s % 8];
+  out += "<g stroke=\"" + std::string(colour) + "\" fill=\"" + colour + "\" stroke-width=\"1.5\">\n";
+  std::string line, markers;
+  auto flush = [&]() {
+    // A run of one point has no line, only its marker.
+    if (line.find(' ') != std::string::npos) out += "<polyline fill=\"none\" points=\"" + line + "\"/>\n";
+    line.clear();
+  };
+  for (std::size_t k = 0; k < std::min(series.x.size(), series.y.size()); ++k) {
+    const bool ok = drawable(series.x[k]) && drawable(series.y[k]);
+    const double px = ok ? L.X.pixel(std::log10(series.x[k])) : 0, py = ok ? L.Y.pixel(std::log10(series.y[k])) : 0;
+    if (!ok || !std::isfinite(px) || !std::isfinite(py)) {
+      flush();  // a missing point breaks the line
+      continue;
+    }
+    line += (line.empty() ? "" : " ") + num(px) + "," + num(py);
+    append_marker(markers, kMarkers[s % 7], px, py);
+    markers += '\n';
+  }
+  flush();
+  out += markers + "</g>\n";
+}
+
+// 5. Legend: a sample of each series' line and marker, then each guide's dashes.
+void append_legend(std::string& out, const LogLogPlot& plot, const Layout& L) {
+  const double legend_x = L.legend_x;
   double row_y = kTop + 10;
   for (std::size_t s = 0; s < plot.series.size(); ++s, row_y += kLegendRow) {
     const char* colour = kColours[s % 8];
@@ -246,6 +271,24 @@ std::string render_svg(const LogLogPlot& plot) {
            num(row_y) + "\" stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"" + kGuideDashes[g % 3] + "\"/>\n";
     append_text(out, legend_x + 30, row_y + 4, "start", plot.guides[g].label);
   }
+}
+
+}  // namespace
+
+std::string render_svg(const LogLogPlot& plot) {
+  // 1-2. Ranges and canvas.
+  const Layout layout = plan_layout(plot);
+  std::string out;
+  append_canvas(out, layout);
+  // 3. Grid, ticks, frame, title and axis labels.
+  append_axes(out, plot, layout);
+  // 4. Inside the plot area, clipped to it: guides, then the series over them.
+  out += "<g clip-path=\"url(#plot-area)\">\n";
+  append_guides(out, plot, layout);
+  for (std::size_t s = 0; s < plot.series.size(); ++s) append_series(out, plot.series[s], s, layout);
+  out += "</g>\n";
+  // 5. Legend.
+  append_legend(out, plot, layout);
   out += "</svg>\n";
   return out;
 }

@@ -27,8 +27,53 @@ namespace stela::io {
 using detail::error_at;
 using detail::error_in;
 
+namespace {
+
+// What one line held: how many numbers, and where a ragged row goes wrong.
+struct RowScan {
+  index count = 0;
+  index extra_column = 0;  // column of the first value beyond the expected count, if any
+  index end_column = 0;    // column just after the last value
+};
+
+// The numbers of one line (its comment already cut off), appended to `values`.
+// `expected` is the first row's count, 0 while there is no first row yet.
+Expected<RowScan> scan_row(std::string_view line, index expected, index line_number, std::string_view name,
+                           std::vector<double>& values) {
+  RowScan row;
+  // Column of a comma still waiting for the number after it, 0 when none is.
+  index pending_comma = 0;
+  std::size_t pos = detail::skip_blanks(line, 0);
+  while (pos < line.size()) {
+    const index column = static_cast<index>(pos) + 1;
+    if (line[pos] == ',') {
+      if (row.count == 0 || pending_comma != 0) return error_at(name, line_number, column, "missing value before ','");
+      pending_comma = column;
+      pos = detail::skip_blanks(line, pos + 1);
+      continue;
+    }
+    std::size_t end = pos;
+    while (end < line.size() && !detail::is_blank(line[end]) && line[end] != ',') ++end;
+    const std::string_view token = line.substr(pos, end - pos);
+    double x = 0;
+    if (!parse_double(token, x))
+      return error_at(name, line_number, column, "cannot read '" + printable(token) + "' as a number");
+    if (detail::overflowed(token, x)) return detail::overflow_at(name, line_number, column, printable(token));
+    values.push_back(x);
+    if (expected > 0 && row.count == expected) row.extra_column = column;
+    ++row.count;
+    row.end_column = static_cast<index>(end) + 1;
+    pending_comma = 0;
+    pos = detail::skip_blanks(line, end);
+  }
+  if (pending_comma != 0) return error_at(name, line_number, pending_comma, "missing value after ','");
+  return row;
+}
+
+}  // namespace
+
 Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name) {
-  // A binary or Matrix Market file given the text format would fail on its first
+  // 1. A binary or Matrix Market file given the text format would fail on its first
   // byte with a puzzling "cannot read"; say what it looks like instead.
   if (detail::starts_with(bytes, detail::kNpyMagic))
     return error_in(name, "this is a NumPy .npy file, not text; name it *.npy or choose the npy format");
@@ -39,6 +84,7 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
   // data; editors do not show it, so columns count from after it.
   if (detail::starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
 
+  // 2. The rows, each as long as the first.
   std::vector<double> values;  // row by row, as the file lists them
   index cols = 0;
   index rows = 0;
@@ -47,46 +93,15 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
   std::string_view line;
   while (lines.next(line)) {
     const index line_number = lines.number();
-    line = line.substr(0, line.find('#'));
-
-    index count = 0;
-    // Column of a comma still waiting for the number after it, 0 when none is.
-    index pending_comma = 0;
-    // Column of the first value beyond the first row's count, and the column just
-    // after the last value: where a ragged row goes wrong.
-    index extra_column = 0, end_column = 0;
-    std::size_t pos = detail::skip_blanks(line, 0);
-    while (pos < line.size()) {
-      const index column = static_cast<index>(pos) + 1;
-      if (line[pos] == ',') {
-        if (count == 0 || pending_comma != 0)
-          return error_at(name, line_number, column, "missing value before ','");
-        pending_comma = column;
-        pos = detail::skip_blanks(line, pos + 1);
-        continue;
-      }
-      std::size_t end = pos;
-      while (end < line.size() && !detail::is_blank(line[end]) && line[end] != ',') ++end;
-      const std::string_view token = line.substr(pos, end - pos);
-      double x = 0;
-      if (!parse_double(token, x))
-        return error_at(name, line_number, column, "cannot read '" + printable(token) + "' as a number");
-      if (detail::overflowed(token, x)) return detail::overflow_at(name, line_number, column, printable(token));
-      values.push_back(x);
-      if (rows > 0 && count == cols) extra_column = column;
-      ++count;
-      end_column = static_cast<index>(end) + 1;
-      pending_comma = 0;
-      pos = detail::skip_blanks(line, end);
-    }
-    if (pending_comma != 0) return error_at(name, line_number, pending_comma, "missing value after ','");
+    Expected<RowScan> row = scan_row(line.substr(0, line.find('#')), cols, line_number, name, values);
+    if (!row) return row.error();
+    const index count = row->count;
     if (count == 0) continue;  // blank or comment-only line
-
     if (rows == 0) {
       cols = count;
       first_row_line = line_number;
     } else if (count != cols) {
-      return error_at(name, line_number, count > cols ? extra_column : end_column,
+      return error_at(name, line_number, count > cols ? row->extra_column : row->end_column,
                       std::string(count > cols ? "extra value" : "missing value") + " (the row has " +
                           std::to_string(count) + (count == 1 ? " value" : " values") + ", expected " +
                           std::to_string(cols) + " as on line " + std::to_string(first_row_line) + ")");
@@ -97,6 +112,7 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
     return error_in(name, bytes.empty() ? "the file is empty" : "no numbers in the file (only comments or blank lines)");
   }
 
+  // 3. The matrix, row by row.
   Matrix<double> A(rows, cols);
   for (index i = 0; i < rows; ++i)
     for (index j = 0; j < cols; ++j) A(i, j) = values[static_cast<std::size_t>(i * cols + j)];

@@ -1,9 +1,11 @@
 // tools/stela/cmd_decompose.cpp — the commands on one matrix: svd, qr, null, rank, cond.
 //
 // As in cmd_solve.cpp: read, check (exit 2 or 3), call the library in double or single
-// precision, print text or one JSON object. No numerics here.
+// precision into a report, and give the report to print_X_text or print_X_json. No
+// numerics here.
 #include <iostream>
 #include <limits>
+#include <ostream>
 #include <string>
 
 #include "commands.hpp"
@@ -25,151 +27,246 @@ Matrix<T> read_one(const Invocation& inv) {
 // ---------------------------------------------------------------------------------------
 // svd A
 
+struct SvdReport {
+  const char* method = "";
+  bool single = false, values_only = false;
+  Dims A;
+  Vector<double> s;
+  Matrix<double> U, V;      // thin, unless values_only
+  std::string output_file;  // --output, once written
+};
+
 template <class T>
-void run_svd(const Invocation& inv) {
-  const Matrix<T> A = read_one<T>(inv);
-  SvdOptions opts;
-  opts.method = choice_option(inv, "method", kSvdMethods, SvdMethod::golub_kahan);
-  const bool values_only = inv.flag("values-only");
-  opts.vectors = values_only ? SvdVectors::none : SvdVectors::thin;
+SvdReport decompose_svd(const Matrix<T>& A, const SvdOptions& opts, bool single) {
   const char* method = choice_name(opts.method, kSvdMethods);
   Result<SVD<T>> F = svd<T>(A, opts);
   if (!F.ok())
     fail_numerical(F.status(), std::string("svd by ") + method + " of A " + shape(A.rows(), A.cols()) +
                                    (F.status() == Status::no_convergence ? ": the iteration reached its cap" : ""));
-  const Vector<double> s = widen<T>(F->s);
+  SvdReport r;
+  r.method = method;
+  r.single = single;
+  r.values_only = opts.vectors == SvdVectors::none;
+  r.A = dims<T>(A);
+  r.s = widen<T>(F->s);
+  if (!r.values_only) {
+    r.U = widen<T>(F->U);
+    r.V = widen<T>(F->V);
+  }
+  return r;
+}
+
+void print_svd_text(std::ostream& out, const SvdReport& r) {
+  out << "singular value decomposition A = U diag(s) V^T by " << r.method << " (" << precision_name(r.single) << ")\n";
+  print_field(out, "A", shape(r.A));
+  print_vector(out, "singular values s", r.s);
+  if (!r.values_only) {
+    print_matrix(out, "U", r.U);
+    print_matrix(out, "V (not transposed)", r.V);
+  }
+  print_output_note(out, r.output_file, "singular values");
+}
+
+void print_svd_json(std::ostream& out, const SvdReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("singular_values").vector<double>(r.s);
+  if (!r.values_only) {
+    json.key("U").matrix<double>(r.U);
+    json.key("V").matrix<double>(r.V);
+  }
+  json.key("method").value(r.method);
+  end_json(json);
+}
+
+template <class T>
+void run_svd(const Invocation& inv) {
+  const Matrix<T> A = read_one<T>(inv);
+  SvdOptions opts;
+  opts.method = choice_option(inv, "method", kSvdMethods, SvdMethod::golub_kahan);
+  opts.vectors = inv.flag("values-only") ? SvdVectors::none : SvdVectors::thin;
+  SvdReport report = decompose_svd<T>(A, opts, inv.flag("float"));
   // The file first (s as one column), so that a write error leaves no result on
   // standard output.
-  Matrix<double> column(s.size(), 1);
-  for (index i = 0; i < s.size(); ++i) column(i, 0) = s[i];
-  const bool written = write_output(inv, column);
-
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("singular_values").vector<double>(s);
-    if (!values_only) {
-      json.key("U").matrix<double>(widen<T>(F->U));
-      json.key("V").matrix<double>(widen<T>(F->V));
-    }
-    json.key("method").value(method);
-    end_json(json);
-  } else {
-    std::cout << "singular value decomposition A = U diag(s) V^T by " << method << " ("
-              << precision_name(inv.flag("float")) << ")\n";
-    print_field(std::cout, "A", shape(A.rows(), A.cols()));
-    print_vector(std::cout, "singular values s", s);
-    if (!values_only) {
-      print_matrix(std::cout, "U", widen<T>(F->U));
-      print_matrix(std::cout, "V (not transposed)", widen<T>(F->V));
-    }
-  }
-  report_output(inv, written, "singular values");
+  Matrix<double> column(report.s.size(), 1);
+  for (index i = 0; i < report.s.size(); ++i) column(i, 0) = report.s[i];
+  report.output_file = write_output(inv, column);
+  inv.flag("json") ? print_svd_json(std::cout, report) : print_svd_text(std::cout, report);
 }
 
 // ---------------------------------------------------------------------------------------
 // qr A [--pivoted]
+
+struct QrReport {
+  bool single = false, pivoted = false;
+  Dims A;
+  Matrix<double> Q, R;      // thin Q, m x k; R, k x n
+  Vector<index> perm;       // with pivoted: column j of A P is column perm[j] of A
+  index rank = 0;           // with pivoted
+  std::string output_file;  // --output, once written
+};
+
+template <class T>
+QrReport decompose_qr(const Matrix<T>& A, bool pivoted, const RankTolerance& tol, bool single) {
+  QrReport r;
+  r.single = single;
+  r.pivoted = pivoted;
+  r.A = dims<T>(A);
+  if (pivoted) {
+    Result<PivotedQR<T>> F = qr_pivoted<T>(A, tol);
+    if (!F.ok()) fail_numerical(F.status(), "pivoted QR of A " + shape(A.rows(), A.cols()));
+    r.Q = widen<T>(F->q(QSize::thin));
+    r.R = widen<T>(F->R());
+    r.perm = F->permutation();
+    r.rank = F->rank();
+  } else {
+    Result<QR<T>> F = qr<T>(A);
+    if (!F.ok()) fail_numerical(F.status(), "QR of A " + shape(A.rows(), A.cols()));
+    r.Q = widen<T>(F->q(QSize::thin));
+    r.R = widen<T>(F->R());
+  }
+  return r;
+}
+
+void print_qr_text(std::ostream& out, const QrReport& r) {
+  out << (r.pivoted ? "column-pivoted QR  A P = Q R" : "Householder QR  A = Q R") << " (" << precision_name(r.single)
+      << ")\n";
+  print_field(out, "A", shape(r.A));
+  if (r.pivoted) {
+    print_field(out, "rank", std::to_string(r.rank) + " (from the diagonal of R)");
+    print_vector(out, "permutation (column j of A P is column perm[j] of A, 0-based)", r.perm);
+  }
+  print_matrix(out, "Q", r.Q);
+  print_matrix(out, "R", r.R);
+  print_output_note(out, r.output_file, "R");
+}
+
+void print_qr_json(std::ostream& out, const QrReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("Q").matrix<double>(r.Q);
+  json.key("R").matrix<double>(r.R);
+  if (r.pivoted) {
+    json.key("permutation").vector<index>(r.perm);
+    json.key("rank").value(r.rank);
+  }
+  end_json(json);
+}
 
 template <class T>
 void run_qr(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   const bool pivoted = inv.flag("pivoted");
   if (inv.has("rcond") && !pivoted) fail_usage("--rcond needs --pivoted (plain QR makes no rank decision)");
-  Matrix<double> Q, R;
-  Vector<index> perm;
-  index r = 0;
-  if (pivoted) {
-    Result<PivotedQR<T>> F = qr_pivoted<T>(A, rank_tolerance(inv));
-    if (!F.ok()) fail_numerical(F.status(), "pivoted QR of A " + shape(A.rows(), A.cols()));
-    Q = widen<T>(F->q(QSize::thin));
-    R = widen<T>(F->R());
-    perm = F->permutation();
-    r = F->rank();
-  } else {
-    Result<QR<T>> F = qr<T>(A);
-    if (!F.ok()) fail_numerical(F.status(), "QR of A " + shape(A.rows(), A.cols()));
-    Q = widen<T>(F->q(QSize::thin));
-    R = widen<T>(F->R());
-  }
-
+  QrReport report = decompose_qr<T>(A, pivoted, pivoted ? rank_tolerance(inv) : RankTolerance{}, inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
-  const bool written = write_output(inv, R);
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("Q").matrix<double>(Q);
-    json.key("R").matrix<double>(R);
-    if (pivoted) {
-      json.key("permutation").vector<index>(perm);
-      json.key("rank").value(r);
-    }
-    end_json(json);
-  } else {
-    std::cout << (pivoted ? "column-pivoted QR  A P = Q R" : "Householder QR  A = Q R") << " ("
-              << precision_name(inv.flag("float")) << ")\n";
-    print_field(std::cout, "A", shape(A.rows(), A.cols()));
-    if (pivoted) {
-      print_field(std::cout, "rank", std::to_string(r) + " (from the diagonal of R)");
-      print_vector(std::cout, "permutation (column j of A P is column perm[j] of A, 0-based)", perm);
-    }
-    print_matrix(std::cout, "Q", Q);
-    print_matrix(std::cout, "R", R);
-  }
-  report_output(inv, written, "R");
+  report.output_file = write_output(inv, report.R);
+  inv.flag("json") ? print_qr_json(std::cout, report) : print_qr_text(std::cout, report);
 }
 
 // ---------------------------------------------------------------------------------------
 // null A
 
+struct NullReport {
+  const char* method = "";
+  bool single = false;
+  Dims A;
+  index rank = 0;
+  Matrix<double> N;         // orthonormal basis of N(A), n x (n - rank)
+  std::string output_file;  // --output, once written
+};
+
+template <class T>
+NullReport decompose_null(const Matrix<T>& A, SubspaceMethod method, const RankTolerance& tol, bool single) {
+  Result<Matrix<T>> N = null_space<T>(A, tol, method);
+  if (!N.ok()) fail_numerical(N.status(), "null space of A " + shape(A.rows(), A.cols()));
+  NullReport r;
+  r.method = choice_name(method, kSubspaceMethods);
+  r.single = single;
+  r.A = dims<T>(A);
+  r.N = widen<T>(*N);
+  r.rank = A.cols() - r.N.cols();
+  return r;
+}
+
+void print_null_text(std::ostream& out, const NullReport& r) {
+  out << "null space N(A) = { w : A w = 0 } by " << r.method << " (" << precision_name(r.single) << ")\n";
+  print_field(out, "A", shape(r.A));
+  print_field(out, "rank", std::to_string(r.rank));
+  print_field(out, "dimension", std::to_string(r.N.cols()) + " (= " + std::to_string(r.A.cols) + " - rank)");
+  if (r.N.cols() == 0)
+    out << "A has full column rank: its null space is {0}.\n";
+  else
+    print_matrix(out, "orthonormal basis of N(A), one vector per column", r.N);
+  print_output_note(out, r.output_file, "basis");
+}
+
+void print_null_json(std::ostream& out, const NullReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("null_space").matrix<double>(r.N);
+  json.key("rank").value(r.rank);
+  json.key("method").value(r.method);
+  end_json(json);
+}
+
 template <class T>
 void run_null(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   const SubspaceMethod method = choice_option(inv, "method", kSubspaceMethods, SubspaceMethod::svd);
-  Result<Matrix<T>> N = null_space<T>(A, rank_tolerance(inv), method);
-  if (!N.ok()) fail_numerical(N.status(), "null space of A " + shape(A.rows(), A.cols()));
-  const Matrix<double> Nd = widen<T>(*N);
-  const index r = A.cols() - Nd.cols();
+  NullReport report = decompose_null<T>(A, method, rank_tolerance(inv), inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
-  const bool written = write_output(inv, Nd);
-
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("null_space").matrix<double>(Nd);
-    json.key("rank").value(r);
-    json.key("method").value(choice_name(method, kSubspaceMethods));
-    end_json(json);
-  } else {
-    std::cout << "null space N(A) = { w : A w = 0 } by " << choice_name(method, kSubspaceMethods) << " ("
-              << precision_name(inv.flag("float")) << ")\n";
-    print_field(std::cout, "A", shape(A.rows(), A.cols()));
-    print_field(std::cout, "rank", std::to_string(r));
-    print_field(std::cout, "dimension", std::to_string(Nd.cols()) + " (= " + std::to_string(A.cols()) + " - rank)");
-    if (Nd.cols() == 0)
-      std::cout << "A has full column rank: its null space is {0}.\n";
-    else
-      print_matrix(std::cout, "orthonormal basis of N(A), one vector per column", Nd);
-  }
-  report_output(inv, written, "basis");
+  report.output_file = write_output(inv, report.N);
+  inv.flag("json") ? print_null_json(std::cout, report) : print_null_text(std::cout, report);
 }
 
 // ---------------------------------------------------------------------------------------
 // rank A, cond A
+
+struct RankReport {
+  Dims A;
+  index rank = 0;
+};
+
+void print_rank_text(std::ostream& out, const RankReport& r) {
+  print_field(out, "A", shape(r.A));
+  print_field(out, "rank", std::to_string(r.rank));
+}
+
+void print_rank_json(std::ostream& out, const RankReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("rank").value(r.rank);
+  end_json(json);
+}
 
 template <class T>
 void run_rank(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   Result<index> r = rank<T>(A, rank_tolerance(inv));
   if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("rank").value(*r);
-    end_json(json);
-  } else {
-    print_field(std::cout, "A", shape(A.rows(), A.cols()));
-    print_field(std::cout, "rank", std::to_string(*r));
-  }
+  const RankReport report{dims<T>(A), *r};
+  inv.flag("json") ? print_rank_json(std::cout, report) : print_rank_text(std::cout, report);
+}
+
+struct CondReport {
+  Dims A;
+  double cond = 0;  // inf when the smallest singular value is zero
+};
+
+void print_cond_text(std::ostream& out, const CondReport& r) {
+  print_field(out, "A", shape(r.A));
+  print_field(out, "cond", format_number(r.cond) + (r.cond == std::numeric_limits<double>::infinity()
+                                                        ? " (the smallest singular value is zero)"
+                                                        : " (2-norm: s_max / s_min)"));
+}
+
+// JSON has no infinity: a rank-deficient A gives null.
+void print_cond_json(std::ostream& out, const CondReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("cond").value(r.cond);
+  end_json(json);
 }
 
 template <class T>
@@ -177,19 +274,8 @@ void run_cond(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   Result<T> c = cond<T>(A);
   if (!c.ok()) fail_numerical(c.status(), "cond of A " + shape(A.rows(), A.cols()));
-  const double kappa = static_cast<double>(*c);
-  if (inv.flag("json")) {
-    // JSON has no infinity: a rank-deficient A gives null.
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("cond").value(kappa);
-    end_json(json);
-  } else {
-    print_field(std::cout, "A", shape(A.rows(), A.cols()));
-    print_field(std::cout, "cond", format_number(kappa) + (kappa == std::numeric_limits<double>::infinity()
-                                                                ? " (the smallest singular value is zero)"
-                                                                : " (2-norm: s_max / s_min)"));
-  }
+  const CondReport report{dims<T>(A), static_cast<double>(*c)};
+  inv.flag("json") ? print_cond_json(std::cout, report) : print_cond_text(std::cout, report);
 }
 
 }  // namespace

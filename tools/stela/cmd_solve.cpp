@@ -2,11 +2,14 @@
 //
 // Each command reads its files, checks shapes (exit 2) and finiteness (exit 3, not_finite),
 // calls the library's high-level function in double or, with --float, in single
-// precision, and prints the result as text or as one JSON object. No numerics here:
+// precision, and collects what it computed in a report (widened to double). The report
+// then goes to one of two formatters, print_X_text or print_X_json. No numerics here:
 // everything computed comes from the library.
-#include <cmath>
+#include <algorithm>
 #include <iostream>
+#include <ostream>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -86,263 +89,404 @@ Problem<T> read_problem(const Invocation& inv) {
 // ---------------------------------------------------------------------------------------
 // lstsq X Y
 
+// What lstsq computed, in double whatever the precision of the computation.
+struct LstsqReport {
+  const char* method = "";
+  bool single = false;
+  Dims X, Y;
+  index rank = 0;
+  double tolerance = 0, condition = 0;
+  Matrix<double> W;
+  Vector<double> residual_norm, forward_error, singular_values;  // one per column of Y; s when computed
+  std::string output_file;  // --output, once written
+};
+
+template <class T>
+LstsqReport solve_lstsq(const Problem<T>& p, const LstsqOptions& opts, bool single) {
+  const char* method = choice_name(opts.method, kLstsqMethods);
+  Result<LstsqResult<T>> fit = lstsq<T>(p.X, p.Y, opts);
+  if (!fit.ok())
+    fail_numerical(fit.status(), std::string("lstsq by ") + method + " on X " + shape(p.X.rows(), p.X.cols()) +
+                                     (hint(fit.status()).empty() ? "" : ": " + hint(fit.status())));
+  LstsqReport r;
+  r.method = method;
+  r.single = single;
+  r.X = dims<T>(p.X);
+  r.Y = dims<T>(p.Y);
+  r.rank = fit->rank;
+  r.tolerance = static_cast<double>(fit->tolerance);
+  r.condition = static_cast<double>(fit->condition);
+  r.W = widen<T>(fit->solution);
+  r.residual_norm = widen<T>(fit->residual_norm);
+  r.forward_error = widen<T>(fit->forward_error);
+  r.singular_values = widen<T>(fit->singular_values);
+  return r;
+}
+
+void print_lstsq_text(std::ostream& out, const LstsqReport& r) {
+  out << "least squares: minimise ||Y - X W|| by " << r.method << " (" << precision_name(r.single) << ")\n";
+  print_field(out, "X", shape(r.X));
+  print_field(out, "Y", shape(r.Y));
+  print_field(out, "rank", std::to_string(r.rank) + " of " + std::to_string(std::min(r.X.rows, r.X.cols)) +
+                               " (threshold " + format_number(r.tolerance) + ")");
+  print_field(out, "condition number", format_number(r.condition));
+  if (r.residual_norm.size() == 1) {
+    print_field(out, "residual norm", format_number(r.residual_norm[0]));
+    print_field(out, "error estimate", format_number(r.forward_error[0]) + " (relative, LAPACK Users' Guide 4.5.2)");
+  } else {
+    print_vector(out, "residual norms", r.residual_norm);
+    print_vector(out, "error estimates", r.forward_error);
+  }
+  if (r.singular_values.size() > 0) print_vector(out, "singular values", r.singular_values);
+  print_matrix(out, "solution W", r.W);
+  print_output_note(out, r.output_file, "solution");
+}
+
+void print_lstsq_json(std::ostream& out, const LstsqReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("solution").matrix_or_vector<double>(r.W);
+  json.key("residual_norm");
+  if (r.residual_norm.size() == 1)
+    json.value(r.residual_norm[0]);
+  else
+    json.vector<double>(r.residual_norm);
+  json.key("rank").value(r.rank);
+  if (r.singular_values.size() > 0) json.key("singular_values").vector<double>(r.singular_values);
+  json.key("method").value(r.method);
+  end_json(json);
+}
+
 template <class T>
 void run_lstsq(const Invocation& inv) {
   const Problem<T> p = read_problem<T>(inv);
   LstsqOptions opts;
   opts.method = choice_option(inv, "method", kLstsqMethods, LstsqMethod::svd);
   opts.tolerance = rank_tolerance(inv);
-  const char* method = choice_name(opts.method, kLstsqMethods);
-
-  Result<LstsqResult<T>> fit = lstsq<T>(p.X, p.Y, opts);
-  if (!fit.ok())
-    fail_numerical(fit.status(), std::string("lstsq by ") + method + " on X " + shape(p.X.rows(), p.X.cols()) +
-                                     (hint(fit.status()).empty() ? "" : ": " + hint(fit.status())));
-  const Matrix<double> W = widen<T>(fit->solution);
-  const Vector<double> res = widen<T>(fit->residual_norm);
-  const Vector<double> s = widen<T>(fit->singular_values);
+  LstsqReport report = solve_lstsq<T>(p, opts, inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
-  const bool written = write_output(inv, W);
-
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("solution").matrix_or_vector<double>(W);
-    json.key("residual_norm");
-    if (res.size() == 1)
-      json.value(res[0]);
-    else
-      json.vector<double>(res);
-    json.key("rank").value(fit->rank);
-    if (s.size() > 0) json.key("singular_values").vector<double>(s);
-    json.key("method").value(method);
-    end_json(json);
-  } else {
-    std::ostream& out = std::cout;
-    out << "least squares: minimise ||Y - X W|| by " << method << " (" << precision_name(inv.flag("float"))
-        << ")\n";
-    print_field(out, "X", shape(p.X.rows(), p.X.cols()));
-    print_field(out, "Y", shape(p.Y.rows(), p.Y.cols()));
-    print_field(out, "rank", std::to_string(fit->rank) + " of " +
-                                 std::to_string(std::min(p.X.rows(), p.X.cols())) + " (threshold " +
-                                 format_number(static_cast<double>(fit->tolerance)) + ")");
-    print_field(out, "condition number", format_number(static_cast<double>(fit->condition)));
-    if (res.size() == 1) {
-      print_field(out, "residual norm", format_number(res[0]));
-      print_field(out, "error estimate", format_number(static_cast<double>(fit->forward_error[0])) +
-                                             " (relative, LAPACK Users' Guide 4.5.2)");
-    } else {
-      print_vector(out, "residual norms", res);
-      print_vector(out, "error estimates", widen<T>(fit->forward_error));
-    }
-    if (s.size() > 0) print_vector(out, "singular values", s);
-    print_matrix(out, "solution W", W);
-  }
-  report_output(inv, written, "solution");
+  report.output_file = write_output(inv, report.W);
+  inv.flag("json") ? print_lstsq_json(std::cout, report) : print_lstsq_text(std::cout, report);
 }
 
 // ---------------------------------------------------------------------------------------
 // pinv A
 
+struct PinvReport {
+  bool single = false;
+  Dims A;
+  index rank = 0;
+  Matrix<double> P;         // pinv(A), d x n
+  std::string output_file;  // --output, once written
+};
+
 template <class T>
-void run_pinv(const Invocation& inv) {
-  MatrixReader reader(inv);
-  const Matrix<T> A = checked_matrix<T>(reader.read(inv.operands[0]), inv.operands[0]);
-  const RankTolerance tol = rank_tolerance(inv);
+PinvReport solve_pinv(const Matrix<T>& A, const RankTolerance& tol, bool single) {
   Result<Matrix<T>> P = pinv<T>(A, tol);
   if (!P.ok()) fail_numerical(P.status(), "pinv of A " + shape(A.rows(), A.cols()) + ": " + hint(P.status()));
   Result<index> r = rank<T>(A, tol);
   if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
-  const Matrix<double> Pd = widen<T>(*P);
-  // The file first, so that a write error leaves no result on standard output.
-  const bool written = write_output(inv, Pd);
+  PinvReport report;
+  report.single = single;
+  report.A = dims<T>(A);
+  report.rank = *r;
+  report.P = widen<T>(*P);
+  return report;
+}
 
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("pinv").matrix<double>(Pd);
-    json.key("rank").value(*r);
-    end_json(json);
-  } else {
-    std::cout << "Moore-Penrose pseudoinverse (" << precision_name(inv.flag("float")) << ")\n";
-    print_field(std::cout, "A", shape(A.rows(), A.cols()));
-    print_field(std::cout, "rank", std::to_string(*r));
-    print_matrix(std::cout, "pinv(A)", Pd);
-  }
-  report_output(inv, written, "pinv(A)");
+void print_pinv_text(std::ostream& out, const PinvReport& r) {
+  out << "Moore-Penrose pseudoinverse (" << precision_name(r.single) << ")\n";
+  print_field(out, "A", shape(r.A));
+  print_field(out, "rank", std::to_string(r.rank));
+  print_matrix(out, "pinv(A)", r.P);
+  print_output_note(out, r.output_file, "pinv(A)");
+}
+
+void print_pinv_json(std::ostream& out, const PinvReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("pinv").matrix<double>(r.P);
+  json.key("rank").value(r.rank);
+  end_json(json);
+}
+
+template <class T>
+void run_pinv(const Invocation& inv) {
+  MatrixReader reader(inv);
+  const Matrix<T> A = checked_matrix<T>(reader.read(inv.operands[0]), inv.operands[0]);
+  PinvReport report = solve_pinv<T>(A, rank_tolerance(inv), inv.flag("float"));
+  // The file first, so that a write error leaves no result on standard output.
+  report.output_file = write_output(inv, report.P);
+  inv.flag("json") ? print_pinv_json(std::cout, report) : print_pinv_text(std::cout, report);
 }
 
 // ---------------------------------------------------------------------------------------
 // ridge X Y (--lambda L | --lambdas L1,L2,... [--cv gcv|loo])
 
-template <class T>
-void run_ridge(const Invocation& inv) {
-  // 1. Options first: a usage error should not wait for the files.
-  const bool path = inv.has("lambdas");
-  if (path == inv.has("lambda")) fail_usage("give exactly one of --lambda L and --lambdas L1,L2,...");
-  if (inv.has("cv") && !path) fail_usage("--cv needs --lambdas");
+// What the options ask for.
+struct RidgeRequest {
+  bool path = false;  // --lambdas: score every lambda, keep the best
   RidgeOptions opts;
-  opts.method = choice_option(inv, "method", kRidgeMethods, RidgeMethod::svd);
-  opts.fit_intercept = inv.flag("intercept");
-  opts.tolerance = rank_tolerance(inv);
-  if (path && opts.method != RidgeMethod::svd)
+  CvCriterion criterion = CvCriterion::gcv;
+  std::vector<double> lambdas;  // one with --lambda
+};
+
+// The options, checked before the files are read: a usage error should not wait for them.
+RidgeRequest read_ridge_request(const Invocation& inv) {
+  RidgeRequest q;
+  q.path = inv.has("lambdas");
+  if (q.path == inv.has("lambda")) fail_usage("give exactly one of --lambda L and --lambdas L1,L2,...");
+  if (inv.has("cv") && !q.path) fail_usage("--cv needs --lambdas");
+  q.opts.method = choice_option(inv, "method", kRidgeMethods, RidgeMethod::svd);
+  q.opts.fit_intercept = inv.flag("intercept");
+  q.opts.tolerance = rank_tolerance(inv);
+  if (q.path && q.opts.method != RidgeMethod::svd)
     fail_usage("--method " + inv.value("method") +
                " applies to --lambda only: with --lambdas every lambda is scored from one SVD (--method svd)");
-  const CvCriterion criterion = choice_option(inv, "cv", kCvCriteria, CvCriterion::gcv);
-  const std::vector<double> lambdas = path ? number_list("lambdas", inv.value("lambdas"))
-                                           : std::vector<double>{number_option(inv, "lambda", 0)};
-  for (double lambda : lambdas)
+  q.criterion = choice_option(inv, "cv", kCvCriteria, CvCriterion::gcv);
+  q.lambdas = q.path ? number_list("lambdas", inv.value("lambdas")) : std::vector<double>{number_option(inv, "lambda", 0)};
+  for (double lambda : q.lambdas)
     if (lambda < 0)
-      fail_usage(std::string("--") + (path ? "lambdas" : "lambda") + " must be non-negative, got " +
+      fail_usage(std::string("--") + (q.path ? "lambdas" : "lambda") + " must be non-negative, got " +
                  format_number(lambda));
-  const char* method = choice_name(opts.method, kRidgeMethods);
+  return q;
+}
 
-  // 2. The problem, and the fit.
-  const Problem<T> p = read_problem<T>(inv);
+// What ridge computed: one fit, or the scores of every lambda and the fit at the best.
+struct RidgeReport {
+  const char* method = "";
+  const char* criterion = "";  // with --lambdas
+  bool single = false, path = false, fit_intercept = false;
+  bool svd = false;            // the svd method, which reports the effective dof
+  bool has_form = false;       // the cholesky method with one lambda: which Gram system
+  RidgeForm form;
+  Dims X, Y;
+  // With --lambdas: every lambda, its score and effective dof, and the best.
+  Vector<double> lambdas, scores, effective_dofs;
+  index best_index = 0;
+  double best_lambda = 0;
+  // The fit (at the best lambda with --lambdas).
+  double lambda = 0, effective_dof = 0;
+  Vector<double> intercept;
+  Matrix<double> W;
+  std::string output_file;  // --output, once written
+};
+
+template <class T>
+RidgeReport solve_ridge(const Problem<T>& p, const RidgeRequest& q, bool single) {
+  const char* method = choice_name(q.opts.method, kRidgeMethods);
+  RidgeReport r;
   RidgeResult<T> fit;
-  RidgeCvResult<T> cv;
-  if (path) {
-    Vector<T> lam(static_cast<index>(lambdas.size()));
-    for (index i = 0; i < lam.size(); ++i) lam[i] = static_cast<T>(lambdas[static_cast<std::size_t>(i)]);
-    Result<RidgeCvResult<T>> r = ridge_cv<T>(p.X, p.Y, lam, criterion, opts);
-    if (!r.ok()) fail_numerical(r.status(), std::string("ridge_cv by ") + method + ": " + ridge_hint(r.status()));
-    cv = std::move(r.value());
-    fit = cv.best;
+  if (q.path) {
+    Vector<T> lam(static_cast<index>(q.lambdas.size()));
+    for (index i = 0; i < lam.size(); ++i) lam[i] = static_cast<T>(q.lambdas[static_cast<std::size_t>(i)]);
+    Result<RidgeCvResult<T>> cv = ridge_cv<T>(p.X, p.Y, lam, q.criterion, q.opts);
+    if (!cv.ok()) fail_numerical(cv.status(), std::string("ridge_cv by ") + method + ": " + ridge_hint(cv.status()));
+    r.lambdas = widen<T>(cv->lambdas);
+    r.scores = widen<T>(cv->scores);
+    r.effective_dofs = widen<T>(cv->effective_dof);
+    r.best_index = cv->best_index;
+    r.best_lambda = static_cast<double>(cv->best_lambda);
+    fit = std::move(cv->best);
   } else {
-    Result<RidgeResult<T>> r = ridge<T>(p.X, p.Y, static_cast<T>(lambdas[0]), opts);
-    if (!r.ok()) fail_numerical(r.status(), std::string("ridge by ") + method + ": " + ridge_hint(r.status()));
-    fit = std::move(r.value());
+    Result<RidgeResult<T>> one = ridge<T>(p.X, p.Y, static_cast<T>(q.lambdas[0]), q.opts);
+    if (!one.ok()) fail_numerical(one.status(), std::string("ridge by ") + method + ": " + ridge_hint(one.status()));
+    fit = std::move(one.value());
   }
-  const Matrix<double> W = widen<T>(fit.solution);
-  const bool has_form = opts.method == RidgeMethod::cholesky && !path;
-  const RidgeForm form = ridge_form(fit.dual, p.X.rows(), p.X.cols());
-  // The file first, so that a write error leaves no result on standard output.
-  const bool written = write_output(inv, W);
+  r.method = method;
+  r.criterion = choice_name(q.criterion, kCvCriteria);
+  r.single = single;
+  r.path = q.path;
+  r.fit_intercept = q.opts.fit_intercept;
+  r.svd = q.opts.method == RidgeMethod::svd;
+  r.has_form = q.opts.method == RidgeMethod::cholesky && !q.path;
+  r.form = ridge_form(fit.dual, p.X.rows(), p.X.cols());
+  r.X = dims<T>(p.X);
+  r.Y = dims<T>(p.Y);
+  r.lambda = static_cast<double>(fit.lambda);
+  r.effective_dof = static_cast<double>(fit.effective_dof);
+  r.intercept = widen<T>(fit.intercept);
+  r.W = widen<T>(fit.solution);
+  return r;
+}
 
-  // 3. Output.
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    if (path) {
-      json.key("lambdas").vector<double>(widen<T>(cv.lambdas));
-      json.key("scores").vector<double>(widen<T>(cv.scores));
-      json.key("best_lambda").value(static_cast<double>(cv.best_lambda));
-      json.key("criterion").value(choice_name(criterion, kCvCriteria));
-    } else {
-      json.key("lambda").value(static_cast<double>(fit.lambda));
-    }
-    json.key("solution").matrix_or_vector<double>(W);
-    if (opts.fit_intercept) {
-      const Vector<double> b = widen<T>(fit.intercept);
-      json.key("intercept");
-      if (b.size() == 1)
-        json.value(b[0]);
-      else
-        json.vector<double>(b);
-    }
-    json.key("method").value(method);
-    if (has_form) json.key("form").value(form.name).key("form_reason").value(form.reason);
-    end_json(json);
+// The cross-validation table: a row per lambda, the best marked.
+void print_ridge_scores(std::ostream& out, const RidgeReport& r) {
+  out << "cross-validation (" << r.criterion << "), lower is better:\n";
+  Table table({"", "lambda", "score", "effective dof"}, {false, true, true, true});
+  for (index i = 0; i < r.lambdas.size(); ++i)
+    table.add({i == r.best_index ? "*" : "", format_number(r.lambdas[i]), format_number(r.scores[i]),
+               format_number(r.effective_dofs[i])});
+  table.print(out, "  ");
+  print_field(out, "best lambda", format_number(r.best_lambda));
+}
+
+void print_ridge_text(std::ostream& out, const RidgeReport& r) {
+  out << "ridge regression: minimise ||Y - X W||^2 + lambda ||W||^2 by " << r.method << " ("
+      << precision_name(r.single) << ")\n";
+  print_field(out, "X", shape(r.X));
+  print_field(out, "Y", shape(r.Y));
+  if (r.path) {
+    print_ridge_scores(out, r);
   } else {
-    std::ostream& out = std::cout;
-    out << "ridge regression: minimise ||Y - X W||^2 + lambda ||W||^2 by " << method << " ("
-        << precision_name(inv.flag("float")) << ")\n";
-    print_field(out, "X", shape(p.X.rows(), p.X.cols()));
-    print_field(out, "Y", shape(p.Y.rows(), p.Y.cols()));
-    if (path) {
-      out << "cross-validation (" << choice_name(criterion, kCvCriteria) << "), lower is better:\n";
-      Table table({"", "lambda", "score", "effective dof"}, {false, true, true, true});
-      for (index i = 0; i < cv.lambdas.size(); ++i)
-        table.add({i == cv.best_index ? "*" : "", format_number(static_cast<double>(cv.lambdas[i])),
-                   format_number(static_cast<double>(cv.scores[i])),
-                   format_number(static_cast<double>(cv.effective_dof[i]))});
-      table.print(out, "  ");
-      print_field(out, "best lambda", format_number(static_cast<double>(cv.best_lambda)));
-    } else {
-      print_field(out, "lambda", format_number(static_cast<double>(fit.lambda)));
-      if (has_form) print_field(out, "form", std::string(form.name) + ": " + form.reason);
-      if (opts.method == RidgeMethod::svd)
-        print_field(out, "effective dof", format_number(static_cast<double>(fit.effective_dof)));
-    }
-    if (opts.fit_intercept) print_vector(out, "intercept", widen<T>(fit.intercept));
-    print_matrix(out, path ? "solution W at the best lambda" : "solution W", W);
+    print_field(out, "lambda", format_number(r.lambda));
+    if (r.has_form) print_field(out, "form", std::string(r.form.name) + ": " + r.form.reason);
+    if (r.svd) print_field(out, "effective dof", format_number(r.effective_dof));
   }
-  report_output(inv, written, "solution");
+  if (r.fit_intercept) print_vector(out, "intercept", r.intercept);
+  print_matrix(out, r.path ? "solution W at the best lambda" : "solution W", r.W);
+  print_output_note(out, r.output_file, "solution");
+}
+
+void print_ridge_json(std::ostream& out, const RidgeReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  if (r.path) {
+    json.key("lambdas").vector<double>(r.lambdas);
+    json.key("scores").vector<double>(r.scores);
+    json.key("best_lambda").value(r.best_lambda);
+    json.key("criterion").value(r.criterion);
+  } else {
+    json.key("lambda").value(r.lambda);
+  }
+  json.key("solution").matrix_or_vector<double>(r.W);
+  if (r.fit_intercept) {
+    json.key("intercept");
+    if (r.intercept.size() == 1)
+      json.value(r.intercept[0]);
+    else
+      json.vector<double>(r.intercept);
+  }
+  json.key("method").value(r.method);
+  if (r.has_form) json.key("form").value(r.form.name).key("form_reason").value(r.form.reason);
+  end_json(json);
+}
+
+template <class T>
+void run_ridge(const Invocation& inv) {
+  const RidgeRequest request = read_ridge_request(inv);
+  const Problem<T> p = read_problem<T>(inv);
+  RidgeReport report = solve_ridge<T>(p, request, inv.flag("float"));
+  // The file first, so that a write error leaves no result on standard output.
+  report.output_file = write_output(inv, report.W);
+  inv.flag("json") ? print_ridge_json(std::cout, report) : print_ridge_text(std::cout, report);
 }
 
 // ---------------------------------------------------------------------------------------
 // compare X y
 
+// One method's line of the comparison; the numbers mean something only when ok.
+struct CompareRow {
+  const char* method = "";
+  Status status = Status::ok;
+  Vector<double> solution;
+  double residual_norm = 0, xtr_norm = 0, disagreement = 0;
+};
+
+struct CompareReport {
+  bool single = false;
+  Dims X;
+  double cond = 0;
+  bool condition_warning = false;
+  double warning_threshold = 0;
+  std::vector<CompareRow> methods;
+};
+
+template <class T>
+CompareReport solve_compare(const Problem<T>& p, const CompareOptions& opts, bool single) {
+  Result<SolverComparison<T>> cmp = compare_solvers<T>(p.X, p.Y.col(0), opts);
+  if (!cmp.ok()) fail_numerical(cmp.status(), "compare_solvers on X " + shape(p.X.rows(), p.X.cols()));
+  CompareReport r;
+  r.single = single;
+  r.X = dims<T>(p.X);
+  r.cond = static_cast<double>(cmp->cond);
+  r.condition_warning = cmp->condition_warning;
+  r.warning_threshold = static_cast<double>(opts.condition_warning);
+  for (const SolverReport<T>& m : cmp->methods) {
+    CompareRow row;
+    row.method = choice_name(m.method, kLstsqMethods);
+    row.status = m.status;
+    if (m.status == Status::ok) row.solution = widen<T>(m.solution);
+    row.residual_norm = static_cast<double>(m.residual_norm);
+    row.xtr_norm = static_cast<double>(m.xtr_norm);
+    row.disagreement = static_cast<double>(m.disagreement);
+    r.methods.push_back(std::move(row));
+  }
+  return r;
+}
+
+// The solutions side by side, one column per method (the first rows of a long one).
+void print_compare_solutions(std::ostream& out, const CompareReport& r) {
+  constexpr index kShownEntries = 24;
+  const index d = r.X.cols;
+  out << "\nsolutions (" << d << " entries each"
+      << (d > kShownEntries ? ", first " + std::to_string(kShownEntries) + " shown" : "") << "):\n";
+  std::vector<std::string> header{"i"};
+  for (const CompareRow& m : r.methods) header.push_back(m.method);
+  Table solutions(header, std::vector<bool>(header.size(), true));
+  for (index i = 0; i < std::min(d, kShownEntries); ++i) {
+    std::vector<std::string> row{std::to_string(i)};
+    for (const CompareRow& m : r.methods) row.push_back(m.status == Status::ok ? format_number(m.solution[i]) : "-");
+    solutions.add(row);
+  }
+  solutions.print(out, "  ");
+}
+
+void print_compare_text(std::ostream& out, const CompareReport& r) {
+  out << "every least-squares method on the same problem (" << precision_name(r.single) << ")\n";
+  print_field(out, "X", shape(r.X));
+  print_field(out, "y", std::to_string(r.X.rows) + " entries");
+  print_field(out, "cond(X)", format_number(r.cond));
+  if (r.condition_warning)
+    out << "warning: cond(X) > " << format_number(r.warning_threshold)
+        << ": the normal equations work with cond(X)^2 = " << format_number(r.cond * r.cond)
+        << ",\n         so their solution can be wrong in every digit although its residual looks fine.\n";
+  out << '\n';
+  Table table({"method", "status", "||y - X w||", "||X^T r||", "||w - w_svd||"}, {false, false, true, true, true});
+  auto num = [](Status s, double x) { return s == Status::ok ? format_number(x) : std::string("-"); };
+  for (const CompareRow& m : r.methods)
+    table.add({m.method, to_string(m.status), num(m.status, m.residual_norm), num(m.status, m.xtr_norm),
+               num(m.status, m.disagreement)});
+  table.print(out);
+  print_compare_solutions(out, r);
+}
+
+void print_compare_json(std::ostream& out, const CompareReport& r) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json.key("cond").value(r.cond);
+  json.key("condition_warning").value(r.condition_warning);
+  json.key("methods").begin_array();
+  for (const CompareRow& m : r.methods) {
+    json.begin_object();
+    json.key("method").value(m.method);
+    json.key("solution");
+    if (m.status == Status::ok)
+      json.vector<double>(m.solution);
+    else
+      json.null();
+    json.key("residual_norm").value(m.residual_norm);
+    json.key("xtr_norm").value(m.xtr_norm);
+    json.key("disagreement").value(m.disagreement);
+    json.key("status").value(to_string(m.status));
+    json.end_object();
+  }
+  json.end_array();
+  end_json(json);
+}
+
 template <class T>
 void run_compare(const Invocation& inv) {
   const Problem<T> p = read_problem<T>(inv);
   if (p.Y.cols() != 1)
-    fail_dimension_mismatch("compare takes one right-hand side, but " + display_name(inv.operands[1]) +
-               " is " + shape(p.Y.rows(), p.Y.cols()));
+    fail_dimension_mismatch("compare takes one right-hand side, but " + display_name(inv.operands[1]) + " is " +
+                            shape(p.Y.rows(), p.Y.cols()));
   CompareOptions opts;
   opts.tolerance = rank_tolerance(inv);
   opts.condition_warning = number_option(inv, "warn-cond", opts.condition_warning);
   if (opts.condition_warning < 0) fail_usage("--warn-cond must be non-negative");
-  Result<SolverComparison<T>> cmp = compare_solvers<T>(p.X, p.Y.col(0), opts);
-  if (!cmp.ok()) fail_numerical(cmp.status(), "compare_solvers on X " + shape(p.X.rows(), p.X.cols()));
-  const double kappa = static_cast<double>(cmp->cond);
-
-  if (inv.flag("json")) {
-    io::JsonWriter json(std::cout);
-    json.begin_object();
-    json.key("cond").value(kappa);
-    json.key("condition_warning").value(cmp->condition_warning);
-    json.key("methods").begin_array();
-    for (const SolverReport<T>& r : cmp->methods) {
-      const bool ok = r.status == Status::ok;
-      json.begin_object();
-      json.key("method").value(choice_name(r.method, kLstsqMethods));
-      json.key("solution");
-      if (ok)
-        json.vector<double>(widen<T>(r.solution));
-      else
-        json.null();
-      json.key("residual_norm").value(static_cast<double>(r.residual_norm));
-      json.key("xtr_norm").value(static_cast<double>(r.xtr_norm));
-      json.key("disagreement").value(static_cast<double>(r.disagreement));
-      json.key("status").value(to_string(r.status));
-      json.end_object();
-    }
-    json.end_array();
-    end_json(json);
-    return;
-  }
-  std::ostream& out = std::cout;
-  out << "every least-squares method on the same problem (" << precision_name(inv.flag("float")) << ")\n";
-  print_field(out, "X", shape(p.X.rows(), p.X.cols()));
-  print_field(out, "y", std::to_string(p.Y.rows()) + " entries");
-  print_field(out, "cond(X)", format_number(kappa));
-  if (cmp->condition_warning)
-    out << "warning: cond(X) > " << format_number(opts.condition_warning)
-        << ": the normal equations work with cond(X)^2 = " << format_number(kappa * kappa)
-        << ",\n         so their solution can be wrong in every digit although its residual looks fine.\n";
-  out << '\n';
-  Table table({"method", "status", "||y - X w||", "||X^T r||", "||w - w_svd||"}, {false, false, true, true, true});
-  auto num = [](Status s, T x) { return s == Status::ok ? format_number(static_cast<double>(x)) : std::string("-"); };
-  for (const SolverReport<T>& r : cmp->methods)
-    table.add({choice_name(r.method, kLstsqMethods), to_string(r.status), num(r.status, r.residual_norm),
-               num(r.status, r.xtr_norm), num(r.status, r.disagreement)});
-  table.print(out);
-  // The solutions side by side, one column per method (the first rows of a long one).
-  constexpr index kShownEntries = 24;
-  const index d = p.X.cols();
-  out << "\nsolutions (" << d << " entries each" << (d > kShownEntries ? ", first " + std::to_string(kShownEntries) + " shown" : "")
-      << "):\n";
-  std::vector<std::string> header{"i"};
-  for (const SolverReport<T>& r : cmp->methods) header.push_back(choice_name(r.method, kLstsqMethods));
-  Table solutions(header, std::vector<bool>(header.size(), true));
-  for (index i = 0; i < std::min(d, kShownEntries); ++i) {
-    std::vector<std::string> row{std::to_string(i)};
-    for (const SolverReport<T>& r : cmp->methods)
-      row.push_back(r.status == Status::ok ? format_number(static_cast<double>(r.solution[i])) : "-");
-    solutions.add(row);
-  }
-  solutions.print(out, "  ");
+  const CompareReport report = solve_compare<T>(p, opts, inv.flag("float"));
+  inv.flag("json") ? print_compare_json(std::cout, report) : print_compare_text(std::cout, report);
 }
 
 }  // namespace

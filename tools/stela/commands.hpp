@@ -4,7 +4,8 @@
 //   cmd_solve.cpp      lstsq, pinv, ridge, compare
 //   cmd_decompose.cpp  svd, qr, null, rank, cond
 //   demo.cpp           demo
-//   stability.cpp      stability
+//   stability.cpp      stability (the experiment in stability_experiment.cpp, its
+//                      renderers in stability_report.cpp)
 #pragma once
 
 #include "args.hpp"

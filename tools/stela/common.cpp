@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 #include <ostream>
 
 #include "io/numbers.hpp"
@@ -145,6 +144,7 @@ Matrix<double> right_hand_side(Matrix<double> Y, index n, const std::string& x_p
 
 std::string shape(index rows, index cols) { return std::to_string(rows) + " x " + std::to_string(cols); }
 std::string shape(MatrixView<const double> A) { return shape(A.rows(), A.cols()); }
+std::string shape(Dims d) { return shape(d.rows, d.cols); }
 
 std::string format_number(double x) {
   char buf[32];
@@ -267,15 +267,15 @@ void Table::print(std::ostream& out, std::string_view indent) const {
 // ---------------------------------------------------------------------------------------
 // Files
 
-bool write_output(const Invocation& inv, MatrixView<const double> A) {
-  if (!inv.has("output")) return false;
+std::string write_output(const Invocation& inv, MatrixView<const double> A) {
+  if (!inv.has("output")) return "";
   io::Expected<void> written = io::write_matrix(inv.value("output"), A);
   if (!written) fail_output(written.error().message);
-  return true;
+  return inv.value("output");
 }
 
-void report_output(const Invocation& inv, bool written, std::string_view what) {
-  if (written && !inv.flag("json")) std::cout << what << " written to " << inv.value("output") << "\n";
+void print_output_note(std::ostream& out, const std::string& path, std::string_view what) {
+  if (!path.empty()) out << what << " written to " << path << "\n";
 }
 
 void end_json(io::JsonWriter& json) {

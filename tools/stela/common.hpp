@@ -194,9 +194,19 @@ Vector<double> widen(VectorView<const T> x) {
   return y;
 }
 
+// A matrix's dimensions, as a command's result records its inputs.
+struct Dims {
+  index rows = 0, cols = 0;
+};
+template <class T>
+Dims dims(MatrixView<const T> A) {
+  return Dims{A.rows(), A.cols()};
+}
+
 // "12 x 3"
 std::string shape(index rows, index cols);
 std::string shape(MatrixView<const double> A);
+std::string shape(Dims d);
 
 // ---------------------------------------------------------------------------------------
 // Human-readable output: aligned tables, 6 significant digits (--json has all 17).
@@ -235,12 +245,13 @@ class Table {
 // Files
 
 // --output FILE: A written to FILE in the format of its extension (.npy, .mtx, text
-// otherwise). A write error is an output_error (exit 2) naming the file. Returns whether a file
-// was written (false without --output).
-bool write_output(const Invocation& inv, MatrixView<const double> A);
-// "<what> written to FILE" on standard output, after the text result, when write_output
-// wrote a file (`written`); nothing with --json, whose output is one JSON object.
-void report_output(const Invocation& inv, bool written, std::string_view what);
+// otherwise). A write error is an output_error (exit 2) naming the file. Returns the
+// path written, empty without --output.
+std::string write_output(const Invocation& inv, MatrixView<const double> A);
+// "<what> written to FILE", the last line of a command's text result when write_output
+// wrote `path`; nothing when `path` is empty. (The JSON result, one object, has no such
+// line.)
+void print_output_note(std::ostream& out, const std::string& path, std::string_view what);
 
 // Ends a command's JSON object with "status": "ok" (every command's last member; on a
 // failure main() writes the status instead).

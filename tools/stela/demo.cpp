@@ -8,18 +8,21 @@
 //   3. the projection (hat) matrix and its properties;
 //   4. SVD against the normal equations, well and ill conditioned, with the warning.
 //
-// The output is deterministic: fixed seeds, the library's portable generator, and
-// numbers printed as %.3e (or exactly, for small integers and short decimals). The
-// examples are the ones tests/test_worked_examples.cpp asserts; tests/test_cli.cpp
-// checks the numbers printed here through --json.
+// run_demo computes every example's numbers into a DemoResult, and print_demo_text or
+// print_demo_json prints it. The output is deterministic: fixed seeds, the library's
+// portable generator, and numbers printed as %.3e (or exactly, for small integers and
+// short decimals). The examples are the ones tests/test_worked_examples.cpp asserts;
+// tests/test_cli.cpp checks the numbers printed here through --json.
 #include <cmath>
 #include <iostream>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "io/numbers.hpp"
 #include "stela/blas.hpp"
 #include "stela/diagnostics.hpp"
 #include "stela/lstsq.hpp"
@@ -169,19 +172,36 @@ Example1 run_example1() {
 // ---------------------------------------------------------------------------------------
 // 2. X = [[3,1,0],[6,2,1],[3,1,0]], y = [2,1,3].
 
+// A point of the line of solutions, taken as the table prints it.
 struct Member {
   double t;
-  Vector<double> w;
-  Fit fit;
+  Vector<double> w;  // p + t v rounded to the 6 significant digits printed
+  Fit fit;           // residual and ||X^T r|| of that w
   double norm;
 };
 
+// x with every entry rounded to the digits format_number prints (%.6g), so that a row of
+// the table can be checked by hand from what it shows.
+Vector<double> as_printed(VectorView<const double> x) {
+  Vector<double> y(x.size());
+  for (index i = 0; i < x.size(); ++i) {
+    double v = 0;
+    y[i] = io::parse_double(format_number(x[i]), v) ? v : x[i];
+  }
+  return y;
+}
+
 struct Example2 {
   index rank;
-  Vector<double> null_basis;  // the one basis vector, sign fixed so its first entry is >= 0
-  Vector<double> particular{0, 2.5, -4}, direction{1, -3, 0};
-  Vector<double> w0;          // general_solution's minimum-norm member
-  double t0;                  // w0 = particular + t0 direction
+  // What general_solution returned: every least-squares solution is w0 + s n.
+  Vector<double> w0;          // the minimum-norm member
+  Vector<double> null_basis;  // n, the one basis vector of N(X), sign fixed so that n[0] >= 0
+  double w0_dot_n;            // w0 . n: zero up to rounding, as w0 has no part in N(X)
+  // The same line in the round numbers a hand calculation gives: v = n / n[0] (first
+  // entry 1) and p = w0 - w0[0] v (first entry 0), so that w(t) = p + t v.
+  Vector<double> direction, particular;
+  double direction_norm;      // ||v|| = 1 / n[0]
+  double t0;                  // w0 = p + t0 v
   std::vector<Member> members;
 };
 
@@ -191,9 +211,16 @@ Example2 run_example2() {
   Example2 e;
   e.rank = need(rank<double>(X), "rank (example 2)");
   const SolutionSet<double> S = need(general_solution<double>(X, VectorView<const double>(y)), "general_solution");
+  e.w0 = S.particular;
   e.null_basis = Vector<double>(S.null_basis.col(0));
   if (e.null_basis[0] < 0) scal(-1.0, e.null_basis.view());
-  e.w0 = S.particular;
+  e.w0_dot_n = dot<double>(e.w0, e.null_basis);
+  // v := n / n[0]; n[0] = 1/sqrt(10) for this X, so the division is safe and v[0] = 1.
+  e.direction = e.null_basis;
+  for (index i = 0; i < e.direction.size(); ++i) e.direction[i] = e.null_basis[i] / e.null_basis[0];
+  e.direction_norm = nrm2<double>(e.direction);
+  e.particular = e.w0;
+  axpy(-e.w0[0], VectorView<const double>(e.direction), e.particular.view());  // p := w0 - w0[0] v
   // t0 = (w0 - p) . v / (v . v): where w0 sits on the line p + t v.
   Vector<double> shift(e.w0);
   axpy(-1.0, VectorView<const double>(e.particular), shift.view());
@@ -201,8 +228,9 @@ Example2 run_example2() {
   for (double t : {-1.0, 0.0, e.t0, 2.0}) {
     Member m;
     m.t = t;
-    m.w = e.particular;
-    axpy(t, VectorView<const double>(e.direction), m.w.view());  // w(t) = p + t v
+    Vector<double> w(e.particular);
+    axpy(t, VectorView<const double>(e.direction), w.view());  // w(t) = p + t v
+    m.w = as_printed(w);
     m.fit = assess(X, y, m.w);
     m.norm = nrm2<double>(m.w);
     e.members.push_back(std::move(m));
@@ -274,13 +302,21 @@ std::vector<Example4Case> run_example4() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Output
+// The demo's result: the four examples' numbers.
 
-void print_text(const Example1& e1, const Example2& e2, const Example3& e3, const std::vector<Example4Case>& e4) {
-  std::ostream& out = std::cout;
-  out << "stela demo: four worked examples of least squares (double precision, eps = " << format_sci(eps<double>())
-      << ")\n\n";
+struct DemoResult {
+  Example1 e1;
+  Example2 e2;
+  Example3 e3;
+  std::vector<Example4Case> e4;
+};
 
+DemoResult run_demo() { return DemoResult{run_example1(), run_example2(), run_example3(), run_example4()}; }
+
+// ---------------------------------------------------------------------------------------
+// Text
+
+void print_example1_text(std::ostream& out, const Example1& e1) {
   out << "1. More unknowns than equations: many exact fits, one of least norm\n\n";
   say(out,
       "X is 6 x 12 (Gaussian, seed 2024) and y = X w_true. Twelve unknowns and six equations:\n"
@@ -305,7 +341,9 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
       "is a choice, and the minimum-norm one is the choice that adds nothing the data did\n"
       "not ask for.\n");
   out << '\n';
+}
 
+void print_example2_text(std::ostream& out, const Example2& e2) {
   out << "2. A rank-deficient system: a whole line of least-squares solutions\n\n";
   say(out,
       "X = [[3,1,0],[6,2,1],[3,1,0]], y = [2,1,3]. Rows 1 and 3 of X are equal but ask for\n"
@@ -314,9 +352,14 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
           "is invisible to X.\n");
   out << '\n';
   number_line(out, "rank", std::to_string(e2.rank));
-  number_line(out, "null space basis", bracket(e2.null_basis), "= [1, -3, 0] / sqrt(10)");
+  number_line(out, "null space basis n", bracket(e2.null_basis),
+              "= " + bracket(e2.direction) + " / " + format_number(e2.direction_norm));
   out << '\n';
-  say(out, "Every w(t) = [0, 2.5, -4] + t [1, -3, 0] solves the normal equations X^T X w = X^T y:\n");
+  say(out,
+      "general_solution returns w0, the minimum-norm solution, and n. Through the member\n"
+      "with first entry 0, and with n scaled to first entry 1, the line of solutions is\n");
+  out << '\n' << "     w(t) = " << bracket(e2.particular) << " + t " << bracket(e2.direction) << "\n\n";
+  say(out, "and every w(t) solves the normal equations X^T X w = X^T y (rows use w(t) as shown):\n");
   out << '\n';
   Table table({"t", "w(t)", "||y - X w(t)||", "||X^T r||", "||w(t)||", ""}, {true, false, true, true, true, false});
   for (const Member& m : e2.members)
@@ -328,10 +371,13 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
       "The residual is the same all along the line: every member is equally good. The\n"
       "shortest one, at t = " + format_number(e2.t0) + ", is w0 = " + bracket(e2.w0) +
           ", the only member orthogonal to the\n"
-          "null space (w0 . [1, -3, 0] = 0). That is what lstsq and pinv return. Try, from the\n"
-          "top of the source tree: stela null docs/examples/rank_deficient.txt (this X).\n");
+          "null space (w0 . n = " + format_sci(e2.w0_dot_n) + "). That is what lstsq and pinv return.\n"
+          "Try, from the top of the source tree: stela null docs/examples/rank_deficient.txt\n"
+          "(this X).\n");
   out << '\n';
+}
 
+void print_example3_text(std::ostream& out, const Example3& e3) {
   out << "3. The projection (hat) matrix P = X X^+\n\n";
   say(out,
       "X = [[3,0],[0,154],[6,0]]. P maps any y to its closest point in col(X), the plane\n"
@@ -351,7 +397,36 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
       "same P. Its diagonal, the leverage, says how much each observation pulls on its\n"
       "own fitted value.\n");
   out << '\n';
+}
 
+// Example 4's closing paragraph: the story follows the numbers, what the middle case
+// lost and how the last one ended.
+std::string example4_story(const std::vector<Example4Case>& e4) {
+  const Example4Case& mid = e4[1];
+  const Example4Case& ill = e4[2];
+  std::string text =
+      "Well conditioned, the two agree to rounding. At cond(X) = " + format_sci(mid.cond) + " the normal\n";
+  if (mid.lu.status == Status::ok)
+    text += "equations still answer, with a residual as small as the SVD's, yet their weights are\n"
+            "off by " + format_sci(mid.lu.disagreement / mid.svd_norm) +
+            " relative to the SVD's: squaring the condition number costs digits\n"
+            "(their error bound is eps cond(X)^2 = " + format_sci(eps<double>() * mid.cond * mid.cond) +
+            ", the SVD's eps cond(X) = " + format_sci(eps<double>() * mid.cond) + ").";
+  else
+    text += std::string("equations already fail (") + to_string(mid.lu.status) + ").";
+  text += " At " + format_sci(ill.cond) + ", X^T X is singular to working precision\n";
+  if (ill.lu.status == Status::ok)
+    text += "and the normal equations return weights off by " + format_sci(ill.lu.disagreement / ill.svd_norm) + ".";
+  else
+    text += std::string("and the LU solve reports ") + to_string(ill.lu.status) + " instead of returning noise.";
+  text +=
+      " The SVD\nkeeps ||X^T r|| at rounding level throughout: its answer satisfies the optimality condition.\n"
+      "Try, from the top of the source tree: stela compare docs/examples/X.npy docs/examples/y.npy\n"
+      "(every method on a small problem), and stela stability for the full picture.\n";
+  return text;
+}
+
+void print_example4_text(std::ostream& out, const std::vector<Example4Case>& e4) {
   out << "4. Two ways to solve least squares: SVD against the normal equations\n\n";
   say(out,
       "X is 40 x 6 with singular values spaced geometrically, condition number 10, 1e7 and\n"
@@ -376,34 +451,22 @@ void print_text(const Example1& e1, const Example2& e2, const Example3& e3, cons
     if (c.warning)
       out << "     warning: cond(X) = " << format_sci(c.cond) << " > 1e8: cond(X^T X) = "
           << format_sci(c.cond * c.cond) << " > 1/eps\n\n";
-  // The story follows the numbers: what the middle case lost, how the last one ended.
-  const Example4Case& mid = e4[1];
-  const Example4Case& ill = e4[2];
-  std::string text =
-      "Well conditioned, the two agree to rounding. At cond(X) = " + format_sci(mid.cond) + " the normal\n";
-  if (mid.lu.status == Status::ok)
-    text += "equations still answer, with a residual as small as the SVD's, yet their weights are\n"
-            "off by " + format_sci(mid.lu.disagreement / mid.svd_norm) +
-            " relative to the SVD's: squaring the condition number costs digits\n"
-            "(their error bound is eps cond(X)^2 = " + format_sci(eps<double>() * mid.cond * mid.cond) +
-            ", the SVD's eps cond(X) = " + format_sci(eps<double>() * mid.cond) + ").";
-  else
-    text += std::string("equations already fail (") + to_string(mid.lu.status) + ").";
-  text += " At " + format_sci(ill.cond) + ", X^T X is singular to working precision\n";
-  if (ill.lu.status == Status::ok)
-    text += "and the normal equations return weights off by " + format_sci(ill.lu.disagreement / ill.svd_norm) + ".";
-  else
-    text += std::string("and the LU solve reports ") + to_string(ill.lu.status) + " instead of returning noise.";
-  text +=
-      " The SVD\nkeeps ||X^T r|| at rounding level throughout: its answer satisfies the optimality condition.\n"
-      "Try, from the top of the source tree: stela compare docs/examples/X.npy docs/examples/y.npy\n"
-      "(every method on a small problem), and stela stability for the full picture.\n";
-  say(out, text);
+  say(out, example4_story(e4));
 }
 
-void print_json(const Example1& e1, const Example2& e2, const Example3& e3, const std::vector<Example4Case>& e4) {
-  io::JsonWriter json(std::cout);
-  json.begin_object();
+void print_demo_text(std::ostream& out, const DemoResult& d) {
+  out << "stela demo: four worked examples of least squares (double precision, eps = " << format_sci(eps<double>())
+      << ")\n\n";
+  print_example1_text(out, d.e1);
+  print_example2_text(out, d.e2);
+  print_example3_text(out, d.e3);
+  print_example4_text(out, d.e4);
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON
+
+void json_example1(io::JsonWriter& json, const Example1& e1) {
   json.key("overparameterised").begin_object();
   json.key("rows").value(kObservations).key("cols").value(kUnknowns);
   json.key("rank").value(e1.rank);
@@ -417,7 +480,9 @@ void print_json(const Example1& e1, const Example2& e2, const Example3& e3, cons
   json.key("weight_change").value(e1.weight_change);
   json.key("prediction_change").value(e1.prediction_change);
   json.end_object();
+}
 
+void json_example2(io::JsonWriter& json, const Example2& e2) {
   json.key("complete_solution").begin_object();
   json.key("rank").value(e2.rank);
   json.key("null_space").vector<double>(e2.null_basis);
@@ -434,7 +499,9 @@ void print_json(const Example1& e1, const Example2& e2, const Example3& e3, cons
   }
   json.end_array();
   json.end_object();
+}
 
+void json_example3(io::JsonWriter& json, const Example3& e3) {
   json.key("projection").begin_object();
   json.key("P").matrix<double>(e3.P);
   json.key("Py").vector<double>(e3.Py);
@@ -444,7 +511,9 @@ void print_json(const Example1& e1, const Example2& e2, const Example3& e3, cons
   json.key("in_range_error").value(e3.in_range_error);
   json.key("leverage").vector<double>(e3.leverage);
   json.end_object();
+}
 
+void json_example4(io::JsonWriter& json, const std::vector<Example4Case>& e4) {
   json.key("normal_equations").begin_array();
   for (const Example4Case& c : e4) {
     json.begin_object();
@@ -462,18 +531,21 @@ void print_json(const Example1& e1, const Example2& e2, const Example3& e3, cons
     json.end_object();
   }
   json.end_array();
+}
+
+void print_demo_json(std::ostream& out, const DemoResult& d) {
+  io::JsonWriter json(out);
+  json.begin_object();
+  json_example1(json, d.e1);
+  json_example2(json, d.e2);
+  json_example3(json, d.e3);
+  json_example4(json, d.e4);
   end_json(json);
 }
 
 int demo_main(const Invocation& inv) {
-  const Example1 e1 = run_example1();
-  const Example2 e2 = run_example2();
-  const Example3 e3 = run_example3();
-  const std::vector<Example4Case> e4 = run_example4();
-  if (inv.flag("json"))
-    print_json(e1, e2, e3, e4);
-  else
-    print_text(e1, e2, e3, e4);
+  const DemoResult d = run_demo();
+  inv.flag("json") ? print_demo_json(std::cout, d) : print_demo_text(std::cout, d);
   return kExitOk;
 }
 

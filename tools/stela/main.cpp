@@ -53,6 +53,10 @@ std::string program_help() {
       "Dense least squares and everything around it, on matrix files: whitespace- or\n"
       "comma-separated text (as numpy.savetxt writes), Matrix Market (.mtx) or NumPy (.npy).\n"
       "'-' reads standard input.\n"
+      "\n.npy files: dtypes <f8 (float64), <f4 (float32), <i8 (int64) and <i4 (int32),\n"
+      "little-endian, C or Fortran order, 1-D (a column) or 2-D. Entries are read as\n"
+      "doubles: an int64 (or a Matrix Market integer) that has no exact double, beyond\n"
+      "2^53 in magnitude, is refused with exit status 2, naming the file and the entry.\n"
       "\ncommands:\n";
   std::size_t width = 0;
   for (const auto& c : commands()) width = std::max(width, c.name.size());
