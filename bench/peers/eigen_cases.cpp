@@ -9,7 +9,6 @@
 #include <Eigen/Core>
 #include <Eigen/LU>
 #include <Eigen/QR>
-
 #include <string>
 
 #include "peers.hpp"

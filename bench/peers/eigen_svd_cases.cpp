@@ -5,7 +5,6 @@
 // input into the object and allocates its own temporaries, which is part of its time.
 #include <Eigen/Core>
 #include <Eigen/SVD>
-
 #include <algorithm>
 #include <limits>
 

@@ -66,7 +66,8 @@ const LstsqProblem<T>& lstsq_problem(index m, index n) {
     const Status s1 = gemv(Op::none, T(1), MatrixView<const T>(tm.V), VectorView<const T>(c), T(0), p.w_true.view());
     p.y = Matrix<T>(m, 1);
     const Status s2 = gemv(Op::none, T(1), MatrixView<const T>(p.X), VectorView<const T>(p.w_true), T(0), p.y.col(0));
-    if (s1 != Status::ok || s2 != Status::ok) p.y(0, 0) = std::numeric_limits<T>::quiet_NaN();  // every solver then fails
+    if (s1 != Status::ok || s2 != Status::ok)
+      p.y(0, 0) = std::numeric_limits<T>::quiet_NaN();  // every solver then fails
     return p;
   });
 }

@@ -30,12 +30,12 @@ void dsyrk_(const char* uplo, const char* trans, const lapack_int* n, const lapa
 void dgemv_(const char* trans, const lapack_int* m, const lapack_int* n, const double* alpha, const double* a,
             const lapack_int* lda, const double* x, const lapack_int* incx, const double* beta, double* y,
             const lapack_int* incy, strlen_t);
-void dposv_(const char* uplo, const lapack_int* n, const lapack_int* nrhs, double* a, const lapack_int* lda,
-            double* b, const lapack_int* ldb, lapack_int* info, strlen_t);
+void dposv_(const char* uplo, const lapack_int* n, const lapack_int* nrhs, double* a, const lapack_int* lda, double* b,
+            const lapack_int* ldb, lapack_int* info, strlen_t);
 void dgeqrf_(const lapack_int* m, const lapack_int* n, double* a, const lapack_int* lda, double* tau, double* work,
              const lapack_int* lwork, lapack_int* info);
-void dgeqp3_(const lapack_int* m, const lapack_int* n, double* a, const lapack_int* lda, lapack_int* jpvt,
-             double* tau, double* work, const lapack_int* lwork, lapack_int* info);
+void dgeqp3_(const lapack_int* m, const lapack_int* n, double* a, const lapack_int* lda, lapack_int* jpvt, double* tau,
+             double* work, const lapack_int* lwork, lapack_int* info);
 void dpotrf_(const char* uplo, const lapack_int* n, double* a, const lapack_int* lda, lapack_int* info, strlen_t);
 void dgetrf_(const lapack_int* m, const lapack_int* n, double* a, const lapack_int* lda, lapack_int* ipiv,
              lapack_int* info);
@@ -45,14 +45,13 @@ void dgesdd_(const char* jobz, const lapack_int* m, const lapack_int* n, double*
 void dgesvd_(const char* jobu, const char* jobvt, const lapack_int* m, const lapack_int* n, double* a,
              const lapack_int* lda, double* s, double* u, const lapack_int* ldu, double* vt, const lapack_int* ldvt,
              double* work, const lapack_int* lwork, lapack_int* info, strlen_t, strlen_t);
-void dgesvj_(const char* joba, const char* jobu, const char* jobv, const lapack_int* m, const lapack_int* n,
-             double* a, const lapack_int* lda, double* sva, const lapack_int* mv, double* v, const lapack_int* ldv,
-             double* work, const lapack_int* lwork, lapack_int* info, strlen_t, strlen_t, strlen_t);
-void dgejsv_(const char* joba, const char* jobu, const char* jobv, const char* jobr, const char* jobt,
-             const char* jobp, const lapack_int* m, const lapack_int* n, double* a, const lapack_int* lda,
-             double* sva, double* u, const lapack_int* ldu, double* v, const lapack_int* ldv, double* work,
-             const lapack_int* lwork, lapack_int* iwork, lapack_int* info, strlen_t, strlen_t, strlen_t, strlen_t,
-             strlen_t, strlen_t);
+void dgesvj_(const char* joba, const char* jobu, const char* jobv, const lapack_int* m, const lapack_int* n, double* a,
+             const lapack_int* lda, double* sva, const lapack_int* mv, double* v, const lapack_int* ldv, double* work,
+             const lapack_int* lwork, lapack_int* info, strlen_t, strlen_t, strlen_t);
+void dgejsv_(const char* joba, const char* jobu, const char* jobv, const char* jobr, const char* jobt, const char* jobp,
+             const lapack_int* m, const lapack_int* n, double* a, const lapack_int* lda, double* sva, double* u,
+             const lapack_int* ldu, double* v, const lapack_int* ldv, double* work, const lapack_int* lwork,
+             lapack_int* iwork, lapack_int* info, strlen_t, strlen_t, strlen_t, strlen_t, strlen_t, strlen_t);
 void dgels_(const char* trans, const lapack_int* m, const lapack_int* n, const lapack_int* nrhs, double* a,
             const lapack_int* lda, double* b, const lapack_int* ldb, double* work, const lapack_int* lwork,
             lapack_int* info, strlen_t);
@@ -99,22 +98,21 @@ void svd_case(benchmark::State& state, index mi, index ni, Driver driver, bool t
   lapack_int info = 0, lwork = -1;
   double query = 0;
   if (driver == Driver::gesdd)
-    dgesdd_(&job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, &query, &lwork, iwork.data(),
-            &info, 1);
-  else
-    dgesvd_(&job, &job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, &query, &lwork, &info, 1,
+    dgesdd_(&job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, &query, &lwork, iwork.data(), &info,
             1);
+  else
+    dgesvd_(&job, &job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, &query, &lwork, &info, 1, 1);
   if (info != 0) return fail(state, name, info);
   std::vector<double> work = workspace_from_query(query);
   lwork = static_cast<lapack_int>(work.size());
   for (auto _ : state) {
     copy_input(A0, A.data());
     if (driver == Driver::gesdd)
-      dgesdd_(&job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, work.data(), &lwork,
-              iwork.data(), &info, 1);
+      dgesdd_(&job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, work.data(), &lwork, iwork.data(),
+              &info, 1);
     else
-      dgesvd_(&job, &job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, work.data(), &lwork,
-              &info, 1, 1);
+      dgesvd_(&job, &job, &m, &n, A.data(), &m, s.data(), U.data(), &ldu, VT.data(), &ldvt, work.data(), &lwork, &info,
+              1, 1);
     if (info != 0) return fail(state, name, info);
     benchmark::DoNotOptimize(s.data());
     benchmark::ClobberMemory();
@@ -138,7 +136,9 @@ void lstsq_case(benchmark::State& state, index mi, index ni, Solver solver) {
   double query = 0;
   const char trans = 'N';
   switch (solver) {
-    case Solver::gels: dgels_(&trans, &m, &n, &nrhs, A.data(), &m, b.data(), &ldb, &query, &lwork, &info, 1); break;
+    case Solver::gels:
+      dgels_(&trans, &m, &n, &nrhs, A.data(), &m, b.data(), &ldb, &query, &lwork, &info, 1);
+      break;
     case Solver::gelsd:
       dgelsd_(&m, &n, &nrhs, A.data(), &m, b.data(), &ldb, s.data(), &rcond, &rank, &query, &lwork, &iwork_query,
               &info);
@@ -159,8 +159,8 @@ void lstsq_case(benchmark::State& state, index mi, index ni, Solver solver) {
         dgels_(&trans, &m, &n, &nrhs, A.data(), &m, b.data(), &ldb, work.data(), &lwork, &info, 1);
         break;
       case Solver::gelsd:
-        dgelsd_(&m, &n, &nrhs, A.data(), &m, b.data(), &ldb, s.data(), &rcond, &rank, work.data(), &lwork,
-                iwork.data(), &info);
+        dgelsd_(&m, &n, &nrhs, A.data(), &m, b.data(), &ldb, s.data(), &rcond, &rank, work.data(), &lwork, iwork.data(),
+                &info);
         break;
       case Solver::gelss:
         dgelss_(&m, &n, &nrhs, A.data(), &m, b.data(), &ldb, s.data(), &rcond, &rank, work.data(), &lwork, &info);
@@ -314,8 +314,8 @@ void lapack_gesvj(benchmark::State& state, index mi, index ni) {
   lapack_int info = 0;
   for (auto _ : state) {
     copy_input(A0, A.data());
-    dgesvj_(&joba, &jobu, &jobv, &m, &n, A.data(), &m, sva.data(), &mv, V.data(), &n, work.data(), &lwork, &info, 1,
-            1, 1);
+    dgesvj_(&joba, &jobu, &jobv, &m, &n, A.data(), &m, sva.data(), &mv, V.data(), &n, work.data(), &lwork, &info, 1, 1,
+            1);
     if (info != 0) return fail(state, "dgesvj", info);  // INFO > 0: no convergence in 30 sweeps
     benchmark::DoNotOptimize(sva.data());
     benchmark::ClobberMemory();

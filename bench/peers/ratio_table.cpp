@@ -28,7 +28,8 @@ std::string other_peers(const Row& row, const std::string& best, const std::map<
     const auto m = found.find(name);
     if (m == found.end() || name == best) continue;
     if (!text.empty()) text += ", ";
-    text += label + " " + (m->second.error.empty() ? format_seconds(m->second.seconds) : "error: " + m->second.error);
+    text += label + " " +
+            (m->second.error.empty() ? format_seconds(m->second.seconds) : "failed (" + m->second.error + ")");
   }
   return text.empty() ? "—" : text;
 }
@@ -115,7 +116,7 @@ TableSummary print_ratio_table(std::ostream& out, const std::vector<Row>& rows,
     if (stela != found.end() && !stela->second.error.empty()) ++summary.errors;
     std::string stela_text = stela == found.end() ? "not run"
                              : stela_ran          ? format_seconds(stela->second.seconds)
-                                                  : "error: " + stela->second.error;
+                                                  : "failed (" + stela->second.error + ")";
     std::string best_text = "—", ratio_text = "—", check_text = "—";
     if (!best.empty()) {
       const Measurement& b = found.at(best);

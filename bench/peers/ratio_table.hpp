@@ -37,7 +37,7 @@ class CollectingReporter : public benchmark::BenchmarkReporter {
 
  private:
   struct Collected {
-    std::vector<double> seconds, checks;  // per repetition
+    std::vector<double> seconds, checks;           // per repetition
     double median_seconds = -1, median_check = 0;  // from the "median" aggregate, when reported
     bool has_median = false, has_check = false;
     std::string error;

@@ -69,7 +69,8 @@ void stela_gemm(benchmark::State& state, index m, index n) {
   Matrix<T> C(m, n);
   for (auto _ : state) {
     // C := A B
-    const Status status = gemm(Op::none, Op::none, T(1), MatrixView<const T>(A), MatrixView<const T>(B), T(0), C.view());
+    const Status status =
+        gemm(Op::none, Op::none, T(1), MatrixView<const T>(A), MatrixView<const T>(B), T(0), C.view());
     if (status != Status::ok) return fail_with(state, status);
     benchmark::DoNotOptimize(C.data());
     benchmark::ClobberMemory();
@@ -149,8 +150,8 @@ void stela_normal_equations(benchmark::State& state, index m, index n) {
   WorkspaceBuffer buffer(normal_equations_cholesky_workspace_size<double>(m, n, 1));
   for (auto _ : state) {
     // G := X^T X, b := X^T y, G = L L^T, w := G^{-1} b (X and y are read only)
-    const Status status = normal_equations_cholesky_inplace(MatrixView<const double>(p.X), MatrixView<const double>(p.y),
-                                                            W.view(), info, buffer.workspace());
+    const Status status = normal_equations_cholesky_inplace(
+        MatrixView<const double>(p.X), MatrixView<const double>(p.y), W.view(), info, buffer.workspace());
     if (status != Status::ok) return fail_with(state, status);
     benchmark::DoNotOptimize(W.data());
     benchmark::ClobberMemory();
