@@ -663,6 +663,37 @@ TYPED_TEST(Streaming, EdgeShapes) {
   }
 }
 
+// The downdate error: zero until a removal, larger after an ill-conditioned removal
+// than after a benign one, carried by merges, scaled by forgetting, cleared by reset.
+TYPED_TEST(Streaming, DowndateErrorFollowsTheRemovals) {
+  using T = TypeParam;
+  const index n = 30, d = 4, k = 1;
+  const Matrix<T> X = random_matrix<T>(n, d, 1250), Y = random_matrix<T>(n, k, 1251);
+  Stream<T> s(d, k);
+  ASSERT_EQ(s.add_rows(X, Y, 0, n), Status::ok);
+  EXPECT_EQ(s.acc.downdate_error(), T(0));
+  ASSERT_EQ(s.remove_row(X, Y, 0), Status::ok);
+  const T benign = s.acc.downdate_error();
+  EXPECT_GT(benign, T(0));
+  // A row of large leverage: x = 20 X(1, :) added, then removed; rho^2 = 1 - h is small.
+  Vector<T> x(X.row(1)), y(Y.row(1));
+  scal(T(20), x.view());
+  Stream<T> t(d, k);
+  ASSERT_EQ(t.add_rows(X, Y, 1, n - 1), Status::ok);
+  ASSERT_EQ(t.acc.add_row(x, y, t.work()), Status::ok);
+  ASSERT_EQ(t.acc.remove_row(x, y, t.work()), Status::ok);
+  EXPECT_GT(t.acc.downdate_error(), T(10) * benign);
+  // Merges add, forgetting scales, reset clears.
+  const T before_merge = s.acc.downdate_error() + t.acc.downdate_error();
+  ASSERT_EQ(s.acc.merge(t.acc, s.work()), Status::ok);
+  EXPECT_EQ(s.acc.downdate_error(), before_merge);
+  ASSERT_EQ(s.acc.add_row(X.row(2), Y.row(2), s.work(), T(0.25)), Status::ok);
+  EXPECT_EQ(s.acc.downdate_error(), before_merge * T(0.5));
+  s.acc.reset();
+  EXPECT_EQ(s.acc.downdate_error(), T(0));
+  EXPECT_EQ(s.acc.rows(), 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. Bad input: a clear status, and the accumulator exactly as it was
 
@@ -715,6 +746,8 @@ TYPED_TEST(Streaming, BadInputIsRejectedAndChangesNothing) {
     EXPECT_EQ(s.acc.add_rows(X.row_block(0, 3), Y.row_block(0, 3), s.work(), lambda), Status::invalid_argument);
   }
   EXPECT_EQ(s.acc.merge(before, -1, s.work()), Status::invalid_argument);
+  EXPECT_EQ(s.acc.merge(before, 3, s.work(), T(-1)), Status::invalid_argument);
+  EXPECT_EQ(s.acc.merge(before, 3, s.work(), nan<T>()), Status::invalid_argument);
   unchanged("arguments");
   // Workspace one byte short of each query.
   NanWorkspace short_row = NanWorkspace::short_of(QrAccumulator<T>::add_row_workspace_size(d, k));

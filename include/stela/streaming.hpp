@@ -113,8 +113,12 @@ class QrAccumulator {
   index rows() const { return n_; }
   // R, (d + k) x (d + k), upper triangular (the strict lower triangle is zero).
   MatrixView<const T> R() const { return MatrixView<const T>(R_); }
+  // A running bound on the absolute error that removals have left in R (0 until the
+  // first remove_row): each removal turns the error dR of R into about dR / rho. Later
+  // removals are judged against it (remove_row), and a merge adds the other's.
+  T downdate_error() const { return error_; }
 
-  // Back to the empty accumulator: R := 0, no rows.
+  // Back to the empty accumulator: R := 0, no rows, no downdate error.
   void reset();
 
   // [X | Y] gains the row [x^T y^T] (x: d entries, y: k; any strides), with forgetting
@@ -129,28 +133,30 @@ class QrAccumulator {
 
   // [X | Y] loses the row [x^T y^T], which the caller says it holds (with forgetting,
   // scaled by the weight it has now, sqrt(lambda)^age). LINPACK's downdate (xCHDD):
-  // solves R11^T a = x, and refuses unless rho^2 = 1 - ||a||^2 exceeds its own rounding
-  // error bound, that is unless the remaining rows still determine X's R to working
-  // precision (rho^2 is 1 minus the row's leverage; rho^2 <= 0 means the remaining X
-  // would lose rank). The residual block R22 is positive SEMIdefinite: a residual that
+  // solves R11^T a = x, and refuses unless rho^2 = 1 - ||a||^2 (1 minus the row's
+  // leverage; <= 0 means the remaining X would lose rank) exceeds the error it can have
+  // given how well R11 is known — its rounding level eps max(n, d) ||R11|| plus
+  // downdate_error() — that is unless the remaining rows still determine X's R to the
+  // accuracy R has. The residual block R22 is positive SEMIdefinite: a residual that
   // would become negative (only rounding can do that for a row that was added) is
   // clamped at zero. Accuracy: the result is as accurate as a QR of the remaining rows
   // up to a factor of about 1/rho (src/streaming/accumulator_downdate.cpp).
   // Statuses: dimension_mismatch, workspace_too_small, not_finite,
   // not_positive_definite (no rows to remove, or the remaining X would not have full
-  // column rank to working precision).
+  // column rank to that accuracy).
   Status remove_row(VectorView<const T> x, VectorView<const T> y, Workspace work);
 
   // This accumulator gains every row of `other` (same d and k): R := the R of
-  // [R; R_other], rows() += other.rows(). other is only read (copied into the workspace
+  // [R; R_other], rows() += other.rows(), downdate_error() += other's. other is only read (copied into the workspace
   // first, so it may even be this accumulator). Statuses: dimension_mismatch,
   // workspace_too_small, not_finite.
   Status merge(const QrAccumulator& other, Workspace work);
   // The same from another accumulator's R (for instance received from another process):
   // R_other (d + k) x (d + k), of which only the upper triangle is read, holding the R
-  // of rows_other rows. Statuses: dimension_mismatch, invalid_argument (rows_other
-  // negative), workspace_too_small, not_finite.
-  Status merge(MatrixView<const T> R_other, index rows_other, Workspace work);
+  // of rows_other rows, with that accumulator's downdate_error() (0 if it removed no
+  // rows). Statuses: dimension_mismatch, invalid_argument (rows_other or
+  // downdate_error_other negative or not finite), workspace_too_small, not_finite.
+  Status merge(MatrixView<const T> R_other, index rows_other, Workspace work, T downdate_error_other = T(0));
 
   // W (d x k) := R11^{-1} R12, the least-squares solution, when X has full column rank
   // by the rule of lstsq's qr method: every |r_jj| of R11 above
@@ -197,6 +203,7 @@ class QrAccumulator {
   index d_ = 0;
   index k_ = 0;
   index n_ = 0;
+  T error_ = 0;  // downdate_error()
 };
 
 }  // namespace stela

@@ -36,6 +36,7 @@ template <class T>
 void QrAccumulator<T>::reset() {
   fill(R_, T(0));
   n_ = 0;
+  error_ = T(0);
 }
 
 template <class T>

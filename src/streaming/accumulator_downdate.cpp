@@ -38,16 +38,33 @@
 //               mixed stable (Stewart 1979), whereas hyperbolic rotations are stable
 //               only in their mixed form (Bojanczyk, Brent, Van Dooren & de Hoog 1987);
 //               (iii) rho^2 is a diagnostic in itself, the row's 1 - leverage.
-// Refusal:      the computed a solves (R11 + dR)^T a = x with |dR| <= d eps |R11|
-//               (Higham, Accuracy and Stability, 2nd ed., thm 8.5), and R11 itself
-//               carries the accumulator's backward error, O(n eps) relative; either
-//               moves ||a||^2 by at most 2 ||R11^{-1} a|| ||dR|| ||a||. With the rounding
-//               of the norm and the subtraction, and the rank rule's rounding level
-//               eps max(n, d) for both,
-//                   rho^2 is trusted when rho^2 > (max(n, d) + 2) eps ||a|| (2 ||R11||_F ||R11^{-1} a|| + ||a||).
+// Refusal:      rho^2 is computed from an R11 that is off by dR: the triangular solve
+//               acts on R11 + dR_solve with |dR_solve| <= d eps |R11| (Higham, Accuracy
+//               and Stability, 2nd ed., thm 8.5), R11 carries the backward error of the
+//               rows it was built from, O(n eps ||R11||), and earlier removals left their
+//               amplified errors in it (downdate_error(), below). A change dR of R11 moves ||a||^2
+//               by at most 2 ||R11^{-1} a|| ||dR|| ||a||. With c = max(n, d) + 2 (the rank
+//               rule's rounding level eps max(n, d), plus the norm and the subtraction),
+//                   dR = c eps ||R11||_F + downdate_error(),
+//                   rho^2 is trusted when rho^2 > ||a|| (2 ||R11^{-1} a|| dR + c eps ||a||).
 //               At or below that, the sign of rho^2 is not known: the remaining rows do
-//               not determine R11 to working precision (exactly rank-deficient
+//               not determine R11 to the accuracy R11 has (exactly rank-deficient
 //               remainders land here), and the downdate is refused.
+// Error:        downdate_error() models what removals have done to R. A removal sees R11
+//               at its rounding level, c eps ||R11||_F, and passes that on amplified by
+//               ||R R_new^{-1}||_2 = 1 / rho (Stability, below): its share is
+//               c eps ||R11||_F / rho, and shares combine in root-sum-square, as
+//               independent rounding errors do (Higham, 2nd ed., 2.8). Adding rows
+//               leaves it (it is absolute; with forgetting it scales by sqrt(lambda) per
+//               row), a merge adds the other accumulator's, reset clears it. It is a
+//               model, not a bound: the error already in R is not compounded by later
+//               removals, because the 1 / rho growth acts in one direction, the removed
+//               row's, and compounding it as a bound would overstate the error of a long
+//               sliding window by orders of magnitude. What it buys: after an
+//               ill-conditioned removal (rho small), later downdates must clear a
+//               correspondingly higher bar; a window that slides for long raises the bar
+//               like the square root of its removals (rebuilding R from the window's
+//               rows, or a reset, clears it).
 // Reference:    M. A. Saunders, "Large-scale linear programming using the Cholesky
 //               factorization", Stanford report STAN-CS-72-252, 1972; J. J. Dongarra,
 //               J. R. Bunch, C. B. Moler and G. W. Stewart, LINPACK Users' Guide, SIAM
@@ -103,13 +120,16 @@ void rotate_out(MatrixView<T> Rtop, VectorView<const T> s, T t, VectorView<T> e)
   }
 }
 
-// Step 1: a := R11^{-T} x, v := R11^{-1} a, alpha := rho when rho^2 = 1 - ||a||^2 is above
-// its rounding error bound (n rows behind R11); not_positive_definite otherwise.
+// Step 1: a := R11^{-T} x and v := R11^{-1} a; alpha := rho when rho^2 = 1 - ||a||^2 lies
+// above its error bound, with n rows behind R11 and `error` the absolute error earlier
+// removals left in R; not_positive_definite otherwise. error_new is the error R will
+// carry after this removal.
 template <class T>
-Status leverage_check(MatrixView<const T> R11, index n, VectorView<const T> x, VectorView<T> a, VectorView<T> v,
-                      T& alpha) {
+Status leverage_check(MatrixView<const T> R11, index n, T error, VectorView<const T> x, VectorView<T> a,
+                      VectorView<T> v, T& alpha, T& error_new) {
   const index d = R11.rows();
   alpha = T(1);
+  error_new = error;
   if (d == 0) return Status::ok;
   for (index i = 0; i < d; ++i)
     if (R11(i, i) == T(0)) return Status::not_positive_definite;  // X has lost rank already
@@ -122,12 +142,18 @@ Status leverage_check(MatrixView<const T> R11, index n, VectorView<const T> x, V
   copy(VectorView<const T>(a), v);
   status = trsv(Uplo::upper, Op::none, Diag::non_unit, R11, v);
   if (status != Status::ok) return status;
-  // rho^2 = (1 - ||a||)(1 + ||a||) and its bound (max(n, d) + 2) eps ||a|| (2 ||R11||_F ||v|| + ||a||)
+  // rho^2 = (1 - ||a||)(1 + ||a||) and its bound ||a|| (2 ||v|| dR + c eps ||a||), with
+  // c = max(n, d) + 2 and dR = c eps ||R11||_F + error, what R11 may be off by.
+  const T c = static_cast<T>(std::max(n, d) + 2);
+  const T r_norm = norm(R11, Norm::frobenius);
+  const T dR = c * eps<T>() * r_norm + error;
   const T rho2 = (T(1) - a_norm) * (T(1) + a_norm);
-  const T bound = static_cast<T>(std::max(n, d) + 2) * eps<T>() * a_norm *
-                  (T(2) * norm(R11, Norm::frobenius) * nrm2(VectorView<const T>(v)) + a_norm);
+  const T bound = a_norm * (T(2) * nrm2(VectorView<const T>(v)) * dR + c * eps<T>() * a_norm);
   if (!(rho2 > bound)) return Status::not_positive_definite;  // also for NaN or Inf
   alpha = std::sqrt(rho2);
+  // This removal's share of the error: the rounding level of R11 through the
+  // amplification ||R R_new^{-1}||_2 = 1 / rho; shares add in root-sum-square.
+  error_new = std::hypot(error, c * eps<T>() * r_norm / alpha);
   return Status::ok;
 }
 
@@ -206,7 +232,8 @@ Status QrAccumulator<T>::remove_row(VectorView<const T> x, VectorView<const T> y
 
   // 1. a := R11^{-T} x and alpha = sqrt(1 - ||a||^2), or refuse: R is still untouched.
   T alpha = T(1);
-  Status status = leverage_check(R.block(0, 0, d_, d_), n_, x, a, v, alpha);
+  T error_new = error_;
+  Status status = leverage_check(R.block(0, 0, d_, d_), n_, error_, x, a, v, alpha, error_new);
   if (status != Status::ok) return status;
   // 2. z := (y - R12^T a) / alpha
   if (k_ > 0) {
@@ -226,6 +253,7 @@ Status QrAccumulator<T>::remove_row(VectorView<const T> x, VectorView<const T> y
     copy(VectorView<const T>(z), e.segment(d_, k_));
     rotate_out(R_.row_block(0, d_), VectorView<const T>(a), alpha, e);
   }
+  error_ = error_new;
   --n_;
   return Status::ok;
 }

@@ -27,9 +27,11 @@
 //               so a reduction tree of depth L adds O(L eps) times the norm of the data
 //               to what the accumulators at its leaves committed (Demmel et al. 2012).
 // Statuses:     dimension_mismatch (different d or k, or R_2 not (d + k) square),
-//               invalid_argument (rows_other negative), workspace_too_small, not_finite
+//               invalid_argument (rows_other or the other's downdate error negative or
+//               not finite), workspace_too_small, not_finite
 //               (NaN or Inf in R_2's upper triangle); the accumulator is untouched on each.
 #include "stacked_qr.hpp"
+#include "stela/scalar.hpp"
 #include "stela/blas.hpp"
 #include "stela/streaming.hpp"
 
@@ -43,14 +45,16 @@ WorkspaceSize QrAccumulator<T>::merge_workspace_size(index d, index k) {
 template <class T>
 Status QrAccumulator<T>::merge(const QrAccumulator& other, Workspace work) {
   if (other.d_ != d_ || other.k_ != k_) return Status::dimension_mismatch;
-  return merge(other.R(), other.rows(), work);
+  return merge(other.R(), other.rows(), work, other.downdate_error());
 }
 
 template <class T>
-Status QrAccumulator<T>::merge(MatrixView<const T> R_other, index rows_other, Workspace work) {
+Status QrAccumulator<T>::merge(MatrixView<const T> R_other, index rows_other, Workspace work,
+                               T downdate_error_other) {
   const index p = order();
   if (R_other.rows() != p || R_other.cols() != p) return Status::dimension_mismatch;
-  if (rows_other < 0) return Status::invalid_argument;
+  if (rows_other < 0 || !(downdate_error_other >= T(0) && is_finite(downdate_error_other)))
+    return Status::invalid_argument;
   if (!work.holds(merge_workspace_size(d_, k_))) return Status::workspace_too_small;
   for (index j = 0; j < p; ++j)
     if (!all_finite(R_other.col(j).segment(0, j + 1))) return Status::not_finite;
@@ -58,6 +62,8 @@ Status QrAccumulator<T>::merge(MatrixView<const T> R_other, index rows_other, Wo
     n_ += rows_other;
     return Status::ok;
   }
+  // The error of [R; R_2] is at most the sum of theirs; the rotations keep it.
+  const T error = error_ + downdate_error_other;
 
   // 1. B := the upper triangle of R_2 (the strict lower triangle of B is never read).
   MatrixView<T> B = work.matrix<T>(p, p);
@@ -67,13 +73,14 @@ Status QrAccumulator<T>::merge(MatrixView<const T> R_other, index rows_other, Wo
   const Status status = detail::stacked_qr(R_, B, detail::StackedShape::upper_triangular, w);
   if (status != Status::ok) return status;
   n_ += rows_other;
+  error_ = error;
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                 \
   template WorkspaceSize QrAccumulator<T>::merge_workspace_size(index, index);              \
   template Status QrAccumulator<T>::merge(const QrAccumulator<T>&, Workspace);               \
-  template Status QrAccumulator<T>::merge(MatrixView<const T>, index, Workspace);
+  template Status QrAccumulator<T>::merge(MatrixView<const T>, index, Workspace, T);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

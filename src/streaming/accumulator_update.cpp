@@ -104,8 +104,11 @@ Status QrAccumulator<T>::add_row(VectorView<const T> x, VectorView<const T> y, W
   VectorView<T> u = work.vector<T>(p);
   copy(x, u.segment(0, d_));
   copy(y, u.segment(d_, k_));
-  // 2. R := sqrt(lambda) R
-  if (lambda < T(1)) scale_upper(R_, std::sqrt(lambda));
+  // 2. R := sqrt(lambda) R (and so its error)
+  if (lambda < T(1)) {
+    scale_upper(R_, std::sqrt(lambda));
+    error_ *= std::sqrt(lambda);
+  }
   // 3. Annihilate u against R, one rotation per diagonal entry.
   for (index i = 0; i < p; ++i) {
     if (u[i] == T(0)) continue;  // G_i = I
@@ -152,6 +155,7 @@ Status QrAccumulator<T>::add_rows(MatrixView<const T> Xb, MatrixView<const T> Yb
         weight *= root_lambda;
       }
       scale_upper(R_, weight);
+      error_ *= weight;
     }
     // 3. R := the R of [R; B]
     const Status status = detail::stacked_qr(R_, B, detail::StackedShape::rectangular, w);
