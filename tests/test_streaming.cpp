@@ -66,7 +66,9 @@ struct Stream {
   Status add_rows(const Matrix<T>& X, const Matrix<T>& Y, index i, index b, T lambda = T(1)) {
     return acc.add_rows(X.row_block(i, b), Y.row_block(i, b), work(), lambda);
   }
-  Status remove_row(const Matrix<T>& X, const Matrix<T>& Y, index i) { return acc.remove_row(X.row(i), Y.row(i), work()); }
+  Status remove_row(const Matrix<T>& X, const Matrix<T>& Y, index i) {
+    return acc.remove_row(X.row(i), Y.row(i), work());
+  }
 };
 
 // The rows idx of A, in that order.
@@ -188,7 +190,8 @@ Comparison<T> expect_matches_qr(Stream<T>& s, const Matrix<T>& X, const Matrix<T
   const double kappa = kappa_of_matrix<T>(X);
   double tan_theta = 0;
   for (index j = 0; j < k; ++j) {
-    const Long fit = column_norm(product(LongMatrix(MatrixView<const T>(X)), LongMatrix(MatrixView<const T>(W_ref))), j);
+    const LongMatrix XW = product(LongMatrix(MatrixView<const T>(X)), LongMatrix(MatrixView<const T>(W_ref)));
+    const Long fit = column_norm(XW, j);
     if (fit > 0) tan_theta = std::max(tan_theta, static_cast<double>(ref->residual_norm[j] / fit));
   }
   const double forward_scale = max_nd_eps<T>(n, d) * kappa * (1 + kappa * tan_theta);
@@ -658,8 +661,8 @@ TYPED_TEST(Streaming, EdgeShapes) {
     EXPECT_EQ(info.rank, 2);
     const Result<LstsqResult<T>> ref = lstsq<T>(X.row_block(0, 2), Y.row_block(0, 2));
     ASSERT_EQ(ref.status(), Status::ok);
-    EXPECT_LT(relative_difference<T>(W, ref->solution) / (max_nd_eps<T>(3, 3) * kappa_of_matrix<T>(transpose<T>(X.row_block(0, 2)))),
-              kThreshold);
+    const double kappa = kappa_of_matrix<T>(transpose<T>(X.row_block(0, 2)));
+    EXPECT_LT(relative_difference<T>(W, ref->solution) / (max_nd_eps<T>(3, 3) * kappa), kThreshold);
   }
 }
 
@@ -802,7 +805,8 @@ TYPED_TEST(Streaming, OneBufferServesEveryOperation) {
   Result<QrAccumulator<T>> made = QrAccumulator<T>::create(storage, d, k);
   ASSERT_EQ(made.status(), Status::ok);
   QrAccumulator<T> acc = *made;
-  for (index i = 0; i < 40; i += block) ASSERT_EQ(acc.add_rows(X.row_block(i, block), Y.row_block(i, block), arena), Status::ok);
+  for (index i = 0; i < 40; i += block)
+    ASSERT_EQ(acc.add_rows(X.row_block(i, block), Y.row_block(i, block), arena), Status::ok);
   ASSERT_EQ(acc.remove_row(X.row(7), Y.row(7), arena), Status::ok);
   ASSERT_EQ(acc.add_row(X.row(7), Y.row(7), arena), Status::ok);
   ASSERT_EQ(acc.merge(acc, arena), Status::ok);

@@ -9,11 +9,12 @@
 // Method:       with R = [R11 R12; 0 R22] (d and k rows):
 //               1. a := R11^{-T} x;  rho^2 := 1 - ||a||^2, which is 1 minus the row's
 //                  leverage x^T (X^T X)^{-1} x and equals det(R11_new)^2 / det(R11)^2.
-//                  Refuse (not_positive_definite) unless rho^2 exceeds its rounding
-//                  error bound (below); alpha := rho.
-//               2. z := (y - R12^T a) / alpha: the row's residual against the fit to the
-//                  remaining rows, divided by sqrt(1 - leverage) (so ||r_j||^2 loses
-//                  z_j^2, the classical deleted-residual formula).
+//                  Refuse (not_positive_definite) unless rho^2 exceeds the error it can
+//                  have (Refusal, below); alpha := rho.
+//               2. z := (y - R12^T a) / alpha = (y - W^T x) / rho: the row's residual
+//                  against the current fit, divided by sqrt(1 - leverage), so that
+//                  ||r_j||^2 loses z_j^2 = e_j^2 / (1 - h), the classical change of the
+//                  residual sum of squares when a row is deleted.
 //               3. Residual block: R22_new^T R22_new = R22^T R22 - z z^T by the same
 //                  method with b := R22^{-T} z. R22 is only positive SEMIdefinite (a
 //                  consistent right-hand side leaves a zero residual): a row of R22
@@ -41,10 +42,11 @@
 // Refusal:      rho^2 is computed from an R11 that is off by dR: the triangular solve
 //               acts on R11 + dR_solve with |dR_solve| <= d eps |R11| (Higham, Accuracy
 //               and Stability, 2nd ed., thm 8.5), R11 carries the backward error of the
-//               rows it was built from, O(n eps ||R11||), and earlier removals left their
-//               amplified errors in it (downdate_error(), below). A change dR of R11 moves ||a||^2
-//               by at most 2 ||R11^{-1} a|| ||dR|| ||a||. With c = max(n, d) + 2 (the rank
-//               rule's rounding level eps max(n, d), plus the norm and the subtraction),
+//               rows it was built from, O(n eps ||R11||), and earlier removals left
+//               their amplified errors in it (downdate_error(), below). A change dR of
+//               R11 moves ||a||^2 by at most 2 ||R11^{-1} a|| ||dR|| ||a||. With
+//               c = max(n, d) + 2 (the rank rule's rounding level eps max(n, d), plus the
+//               norm and the subtraction),
 //                   dR = c eps ||R11||_F + downdate_error(),
 //                   rho^2 is trusted when rho^2 > ||a|| (2 ||R11^{-1} a|| dR + c eps ||a||).
 //               At or below that, the sign of rho^2 is not known: the remaining rows do
@@ -76,8 +78,8 @@
 //               ed., 6.5.
 // Flops:        two triangular solves with R11 (2 d^2), R12^T a (2 d k), the X
 //               rotations (about 3 d (d + 2k)), the residual block (k^2 for b, 3 k^2
-//               for its rotations; up to k^3 more when its pivots are at rounding level):
-//               about 5 d^2 + 6 d k + 4 k^2, i.e. O(p^2).
+//               for its rotations; up to k^3 more when its pivots are at rounding level),
+//               ||R11||_F (d^2 / 2): about 5.5 d^2 + 8 d k + 4 k^2, i.e. O(p^2).
 // Workspace:    a and R11^{-1} a (d each), z and b (k each), the extra row (p).
 // Invariant:    during step 4, before rotation i: the rows above and the extra row
 //               together have the Gram matrix of [R11 R12; 0 z^T]; rows 0..i-1 are
