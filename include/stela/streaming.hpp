@@ -32,8 +32,8 @@
 //
 // On rows the accumulator has seen, these agree with lstsq(X, Y) (qr, resp. svd) on the
 // same rows to working accuracy: adding and merging are backward stable (R is the exact
-// R of [X | Y] + E with ||E|| = O(eps ||[X | Y]||)). Removing rows is not backward stable
-// in that sense (no downdate is): see remove_row.
+// R of [X | Y] + E with ||E|| = O(n eps ||[X | Y]||), Householder QR's bound). Removing
+// rows is not backward stable in that sense (no downdate is): see remove_row.
 //
 // Forgetting factor. add_row and add_rows take lambda in (0, 1] (default 1): before each
 // row is added, everything accumulated so far is weighted by lambda,
@@ -42,12 +42,12 @@
 // R is the R of the rows u_i scaled by sqrt(lambda)^(n - i). add_rows is exactly add_row
 // over the block's rows in order.
 //
-// Storage. The accumulator is a handle: d, k, the row count and a view of caller
-// storage of (d + k) x (d + k) entries (storage_size says how much; the leading
-// (d + k) x (d + k) block of a larger view is used). It allocates nothing, and copies of
-// the handle share that storage. R lives in the upper triangle; the strict lower
-// triangle is kept zero, so R() is the whole factor as a plain matrix (for sending to
-// another process and merging there). Every operation takes its scratch from a
+// Storage. The accumulator is a handle: d, k, the row count, downdate_error() and a
+// view of caller storage of (d + k) x (d + k) entries (storage_size says how much; the
+// leading (d + k) x (d + k) block of a larger view is used). It allocates nothing, and
+// copies of the handle share that storage. R lives in the upper triangle; the strict
+// lower triangle is kept zero, so R() is the whole factor as a plain matrix (for sending
+// to another process and merging there). Every operation takes its scratch from a
 // Workspace sized by the matching *_workspace_size query (workspace_size covers them
 // all); every size is O((d + k)^2), independent of n.
 //
