@@ -762,6 +762,23 @@ TYPED_TEST(Streaming, BadInputIsRejectedAndChangesNothing) {
   NanWorkspace short_merge = NanWorkspace::short_of(QrAccumulator<T>::merge_workspace_size(d, k));
   EXPECT_EQ(s.acc.merge(before, 3, short_merge.workspace()), Status::workspace_too_small);
   unchanged("workspace");
+  // A received R with NaN below its diagonal merges as the clean one would.
+  ASSERT_EQ(s.acc.merge(lower_nan, 20, s.work()), Status::ok);
+  EXPECT_TRUE(all_finite(s.acc.R()));
+}
+
+// The reads and creation: bad arguments are statuses too, and reads change nothing.
+TYPED_TEST(Streaming, BadReadArgumentsAndStorageGiveStatuses) {
+  using T = TypeParam;
+  const index d = 4, k = 2;
+  const Matrix<T> X = random_matrix<T>(20, d, 1310), Y = random_matrix<T>(20, k, 1311);
+  Stream<T> s(d, k);
+  ASSERT_EQ(s.add_rows(X, Y, 0, 20), Status::ok);
+  const Matrix<T> before(s.acc.R());
+  auto unchanged = [&](const char* what) {
+    EXPECT_TRUE(same_bits<T>(s.acc.R(), before)) << what;
+    EXPECT_EQ(s.acc.rows(), 20) << what;
+  };
   // The reads: bad arguments are statuses too.
   Matrix<T> W(d, k), W_wrong(d, k + 1);
   Vector<T> rho_wrong(k + 1), s_wrong(d + 1);
@@ -782,9 +799,6 @@ TYPED_TEST(Streaming, BadInputIsRejectedAndChangesNothing) {
   NanWorkspace short_spectrum = NanWorkspace::short_of(QrAccumulator<T>::spectrum_workspace_size(d));
   EXPECT_EQ(s.acc.rank(short_spectrum.workspace()).status(), Status::workspace_too_small);
   unchanged("reads");
-  // A received R with NaN below its diagonal merges as the clean one would.
-  ASSERT_EQ(s.acc.merge(lower_nan, 20, s.work()), Status::ok);
-  EXPECT_TRUE(all_finite(s.acc.R()));
   // Creation: storage too small, negative sizes; the storage untouched.
   Padded<T> small(d + k - 1, d + k);
   EXPECT_EQ(QrAccumulator<T>::create(small.view(), d, k).status(), Status::workspace_too_small);
