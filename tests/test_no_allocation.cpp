@@ -23,6 +23,7 @@
 #include "stela/qr.hpp"
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
+#include "stela/streaming.hpp"
 #include "stela/svd.hpp"
 #include "stela/workspace.hpp"
 #include "test_support.hpp"
@@ -478,6 +479,53 @@ TYPED_TEST(NoAllocation, WorkspaceCarving) {
     fits = fits && work.take<T>(1 << 20) == nullptr;  // too big: refused, not allocated
   }));
   EXPECT_TRUE(fits);
+}
+
+// The QR accumulator: storage and workspace from one buffer made before the region, then
+// every operation inside it (rows, blocks with forgetting, a removal, merges, the solves
+// and the spectrum).
+TYPED_TEST(NoAllocation, QrAccumulator) {
+  using T = TypeParam;
+  const index d = 9, k = 2, n = 60, block = 16;
+  const Matrix<T> X = random_matrix<T>(n, d, 940), Y = random_matrix<T>(n, k, 941);
+  WorkspaceBuffer buffer(QrAccumulator<T>::storage_size(d, k) + QrAccumulator<T>::storage_size(d, k) +
+                         QrAccumulator<T>::workspace_size(d, k, block));
+  Matrix<T> W(d, k);
+  Vector<T> rho(k), s(d);
+  AccumulatorInfo<T> info;
+  index rank = -1;
+  T condition = 0;
+  StatusLog log;
+  EXPECT_NO_HEAP_USE(count_heap_use([&] {
+    Workspace arena = buffer.workspace();
+    MatrixView<T> storage = arena.matrix<T>(d + k, d + k);
+    MatrixView<T> other_storage = arena.matrix<T>(d + k, d + k);
+    Result<QrAccumulator<T>> made = QrAccumulator<T>::create(storage, d, k);
+    Result<QrAccumulator<T>> other = QrAccumulator<T>::create(other_storage, d, k);
+    log(made.status());
+    log(other.status());
+    if (!made || !other) return;
+    QrAccumulator<T>& acc = *made;
+    for (index i = 0; i < 20; ++i) log(acc.add_row(X.row(i), Y.row(i), arena));
+    log(acc.add_rows(X.row_block(20, 20), Y.row_block(20, 20), arena, T(0.99)));
+    log(other->add_rows(X.row_block(40, 20), Y.row_block(40, 20), arena));
+    log(acc.remove_row(X.row(3), Y.row(3), arena));
+    log(acc.merge(*other, arena));
+    log(acc.merge(other->R(), other->rows(), arena));
+    log(acc.solve(W.view(), rho.view(), info, arena));
+    log(acc.solve_minimum_norm(W.view(), s.view(), rho.view(), info, arena));
+    log(acc.residual_norms(rho.view()));
+    log(acc.singular_values(s.view(), arena));
+    const Result<index> r = acc.rank(arena);
+    const Result<T> c = acc.condition_estimate(arena);
+    log(r.status());
+    log(c.status());
+    rank = r.ok() ? *r : -1;
+    condition = c.ok() ? *c : T(0);
+  }));
+  EXPECT_EQ(log.first_failure, Status::ok);
+  EXPECT_EQ(rank, d);
+  EXPECT_GT(condition, T(0));
 }
 
 }  // namespace

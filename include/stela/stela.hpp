@@ -14,6 +14,7 @@
 #include "stela/ridge.hpp"
 #include "stela/scalar.hpp"
 #include "stela/status.hpp"
+#include "stela/streaming.hpp"
 #include "stela/subspace.hpp"
 #include "stela/svd.hpp"
 #include "stela/tolerance.hpp"

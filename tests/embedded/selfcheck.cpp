@@ -30,6 +30,7 @@
 #include "stela/random.hpp"
 #include "stela/scalar.hpp"
 #include "stela/status.hpp"
+#include "stela/streaming.hpp"
 #include "stela/workspace.hpp"
 
 namespace stela::selfcheck {
@@ -554,6 +555,69 @@ Outcome check_lstsq(Workspace arena) {
   return measured(ratio);
 }
 
+// QrAccumulator on a consistent 40 x 8 problem y = X w (X Gaussian): rows 0..15 added one
+// at a time, 16..39 in blocks of 8, rows 0..4 removed, then merged back in from a second
+// accumulator; solved after the removals (rows 5..39) and after the merge (all rows).
+// Since y is in the range of X, every subset of the rows has the same solution and a
+// zero residual:
+//   residual   ||y_S - X_S w_hat||_2 / (n eps ||X||_1 ||w_hat||_2) over the rows S held
+//   reported   rho / (n eps ||X||_1 ||w_hat||_2), rho the residual norm read off R
+template <class T>
+Outcome check_streaming(Workspace arena) {
+  constexpr index n = 40, d = 8, k = 1, block = 8;
+  if (!arena.holds(WorkspaceSize::matrix<T>(n, d) + WorkspaceSize::matrix<T>(n, k) + WorkspaceSize::matrix<T>(n, k) +
+                   WorkspaceSize::matrix<T>(d, k) + WorkspaceSize::vector<T>(k) +
+                   QrAccumulator<T>::storage_size(d, k) + QrAccumulator<T>::storage_size(d, k) +
+                   QrAccumulator<T>::workspace_size(d, k, block)))
+    return failed(Status::workspace_too_small);
+  MatrixView<T> X = arena.matrix<T>(n, d);
+  MatrixView<T> Y = arena.matrix<T>(n, k);
+  MatrixView<T> R = arena.matrix<T>(n, k);
+  MatrixView<T> W = arena.matrix<T>(d, k);
+  VectorView<T> rho = arena.vector<T>(k);
+  Result<QrAccumulator<T>> made = QrAccumulator<T>::create(arena.matrix<T>(d + k, d + k), d, k);
+  Result<QrAccumulator<T>> made_other = QrAccumulator<T>::create(arena.matrix<T>(d + k, d + k), d, k);
+  if (!made) return failed(made.status());
+  if (!made_other) return failed(made_other.status());
+  QrAccumulator<T>& acc = *made;
+  QrAccumulator<T>& other = *made_other;
+
+  Rng rng(37);
+  fill_gaussian(rng, X);
+  fill_gaussian(rng, W);
+  // y := X w
+  Status status = gemm(Op::none, Op::none, T(1), MatrixView<const T>(X), MatrixView<const T>(W), T(0), Y);
+  if (status != Status::ok) return failed(status);
+  for (index i = 0; i < 16 && status == Status::ok; ++i) status = acc.add_row(X.row(i), Y.row(i), arena);
+  for (index i = 16; i < n && status == Status::ok; i += block)
+    status = acc.add_rows(X.row_block(i, block), Y.row_block(i, block), arena);
+  for (index i = 0; i < 5 && status == Status::ok; ++i) status = acc.remove_row(X.row(i), Y.row(i), arena);
+  if (status != Status::ok) return failed(status);
+
+  const double scale = wide(n) * wide(eps<T>()) * wide(norm(MatrixView<const T>(X), Norm::one));
+  double ratio = 0;
+  for (index first : {5, 0}) {  // rows 5..39 after the removals, all rows after the merge
+    if (first == 0) {
+      status = other.add_rows(X.row_block(0, 5), Y.row_block(0, 5), arena);
+      if (status == Status::ok) status = acc.merge(other, arena);
+      if (status != Status::ok) return failed(status);
+    }
+    AccumulatorInfo<T> info;
+    status = acc.solve(W, rho, info, arena);
+    if (status != Status::ok) return failed(status);
+    // R := y_S - X_S w_hat
+    MatrixView<T> Rs = R.row_block(first, n - first);
+    copy(MatrixView<const T>(Y.row_block(first, n - first)), Rs);
+    status = gemm(Op::none, Op::none, T(-1), MatrixView<const T>(X.row_block(first, n - first)),
+                  MatrixView<const T>(W), T(1), Rs);
+    if (status != Status::ok) return failed(status);
+    const double w_norm = wide(nrm2(W.col(0)));
+    ratio = worst(ratio, wide(nrm2(Rs.col(0))) / (scale * w_norm));
+    ratio = worst(ratio, wide(rho[0]) / (scale * w_norm));
+  }
+  return measured(ratio);
+}
+
 // ---------------------------------------------------------------------------------------
 
 struct Check {
@@ -581,6 +645,8 @@ constexpr Check kChecks[] = {
     {"svd", "double", check_svd<double>},
     {"lstsq", "float", check_lstsq<float>},
     {"lstsq", "double", check_lstsq<double>},
+    {"streaming", "float", check_streaming<float>},
+    {"streaming", "double", check_streaming<double>},
 };
 
 }  // namespace
