@@ -18,7 +18,8 @@
 //   low level   `*_inplace(views..., Workspace work) -> Status`, never allocates, with a
 //               `*_workspace_size(...)` query; checks shapes, then finiteness, then
 //               returns early for empty input; on every error status the caller's
-//               data is as it was.
+//               data is as it was, except where an entry below says otherwise (a
+//               column norm that overflows in the pivoted QR).
 //   high level  `qr(A)`, `qr_pivoted(A, tol)`, `cod(A, tol)` copy A, allocate, call the
 //               low level, and return a Result holding a factorization object.
 //
@@ -174,7 +175,9 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
 //   A     m x n; on exit as for householder_qr_inplace.
 //   tau   min(m, n) entries.
 //   perm  n entries; on exit perm[j] is the index in the original A of column j of A P.
-// Statuses: dimension_mismatch, workspace_too_small, not_finite.
+// Statuses: dimension_mismatch, workspace_too_small, not_finite (NaN or Inf in A). Also
+// not_finite when finite entries have a column norm beyond the range of T: R's diagonal
+// then holds Inf or NaN, and A, tau and perm hold that partial result.
 template <class T>
 WorkspaceSize qr_pivoted_workspace_size(index m, index n);
 template <class T>
@@ -221,7 +224,8 @@ Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> 
 //   perm   n entries, as for qr_pivoted_inplace.
 //   rank   on exit r.
 // Statuses: dimension_mismatch, invalid_argument (tol), workspace_too_small,
-// not_finite.
+// not_finite (NaN or Inf in A; or, as for qr_pivoted_inplace, a column norm that
+// overflows, with rank untouched).
 template <class T>
 WorkspaceSize cod_workspace_size(index m, index n);
 template <class T>
@@ -265,12 +269,12 @@ template <class T>
 Result<QR<T>> qr(MatrixView<const T> A);
 
 // A P = Q R with column pivoting, and the numerical rank under `tol`.
-// Statuses: not_finite, invalid_argument (tol).
+// Statuses: not_finite (also a column norm that overflows), invalid_argument (tol).
 template <class T>
 Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol = {});
 
-// A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite,
-// invalid_argument (tol).
+// A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite (also a column
+// norm that overflows), invalid_argument (tol).
 template <class T>
 Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol = {});
 
