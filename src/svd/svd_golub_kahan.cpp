@@ -51,9 +51,9 @@ bool use_qr_first(index m, index n, const SvdOptions& opts) {
 
 // Bidiagonalize B (m x n, m >= n) into d (= s), e, tauq, taup; form its Q (into U,
 // m x U.cols()) and P (into V) when vectors are wanted; run the bidiagonal QR on U's
-// first n columns and V. Returns the bidiagonal QR's status: ok or no_convergence (its
-// shape and finiteness checks pass: d and e come from the bidiagonalization of a finite
-// B in the safe range).
+// first n columns and V. Returns the bidiagonal QR's status, ok or no_convergence for
+// B in the safe range (d and e are then finite and pass its checks; any other status is
+// passed on as it is).
 template <class T>
 Status bidiagonal_svd_of(MatrixView<T> B, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, bool want_vectors,
                          index max_iterations, SvdInfo& info, Workspace work) {
@@ -123,7 +123,7 @@ Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixVi
   for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
   // 3. R = (Q W_l) diag(s) (P W_r)^T, with W := Q W_l and V := P W_r. On
   //    no_convergence W and V hold the rotations applied so far, and U is still formed
-  //    from them, so the partial result is an orthogonal decomposition as documented.
+  //    from them: the partial result svd.hpp documents.
   const Status status = bidiagonal_svd_of(R, s, W, V, want_vectors, opts.max_iterations, info, work);
   if (want_vectors) {
     // 4. U := Q_r [W 0; 0 I] (the identity block only for full U).
