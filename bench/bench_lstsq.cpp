@@ -53,6 +53,7 @@ struct Problem {
   Matrix<T> X;
   Vector<T> w_true;
   Matrix<T> Y;  // n x 1
+  Status status = Status::ok;  // of building the problem
 };
 
 template <class T>
@@ -67,15 +68,20 @@ Problem<T> make_problem(index n, index d) {
   Vector<T> c(tm.V.cols());
   fill_gaussian(rng, c.view());
   p.w_true = Vector<T>(d);
-  gemv(Op::none, T(1), MatrixView<const T>(tm.V), VectorView<const T>(c), T(0), p.w_true.view());
+  p.status = gemv(Op::none, T(1), MatrixView<const T>(tm.V), VectorView<const T>(c), T(0), p.w_true.view());
   p.Y = Matrix<T>(n, 1);
-  gemv(Op::none, T(1), MatrixView<const T>(p.X), VectorView<const T>(p.w_true), T(0), p.Y.col(0));
+  if (p.status == Status::ok)
+    p.status = gemv(Op::none, T(1), MatrixView<const T>(p.X), VectorView<const T>(p.w_true), T(0), p.Y.col(0));
   return p;
 }
 
 template <class T>
 void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
   const Problem<T> p = make_problem<T>(n, d);
+  if (p.status != Status::ok) {
+    state.SkipWithError(to_string(p.status));
+    return;
+  }
   LstsqOptions opts;
   opts.method = method;
   WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts));

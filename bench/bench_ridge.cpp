@@ -16,6 +16,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "bench_support.hpp"
@@ -32,6 +33,7 @@ struct Problem {
   Vector<T> y;
   T lambda = 0;
   Vector<T> lambdas;
+  Status status = Status::ok;  // of building the problem
 };
 
 template <class T>
@@ -47,7 +49,7 @@ Problem<T> make_problem(index n, index d) {
   fill_gaussian(rng, noise.view());
   p.y = noise;
   scal(T(1e-2), p.y.view());
-  gemv(Op::none, T(1), MatrixView<const T>(p.X), VectorView<const T>(w_true), T(1), p.y.view());
+  p.status = gemv(Op::none, T(1), MatrixView<const T>(p.X), VectorView<const T>(w_true), T(1), p.y.view());
   p.lambda = T(1e-4);  // s_1 = 1 for the catalogue's geometric type
   p.lambdas = Vector<T>(20);
   for (index i = 0; i < 20; ++i) p.lambdas[i] = static_cast<T>(std::pow(10.0, -8.0 + 8.0 * double(i) / 19.0));
@@ -57,13 +59,18 @@ Problem<T> make_problem(index n, index d) {
 template <class T>
 T relative_residual(const Problem<T>& p, VectorView<const T> w) {
   Vector<T> r = p.y;
-  gemv(Op::none, T(-1), MatrixView<const T>(p.X), w, T(1), r.view());
+  if (gemv(Op::none, T(-1), MatrixView<const T>(p.X), w, T(1), r.view()) != Status::ok)
+    return std::numeric_limits<T>::quiet_NaN();
   return nrm2(VectorView<const T>(r)) / nrm2(VectorView<const T>(p.y));
 }
 
 template <class T>
 void run_ridge(benchmark::State& state, RidgeMethod method, index n, index d) {
   const Problem<T> p = make_problem<T>(n, d);
+  if (p.status != Status::ok) {
+    state.SkipWithError(to_string(p.status));
+    return;
+  }
   Result<RidgeResult<T>> reference = ridge(MatrixView<const T>(p.X), VectorView<const T>(p.y), p.lambda);
   RidgeOptions opts;
   opts.method = method;
@@ -87,6 +94,10 @@ void run_ridge(benchmark::State& state, RidgeMethod method, index n, index d) {
 template <class T>
 void run_path(benchmark::State& state, bool cv, index n, index d) {
   const Problem<T> p = make_problem<T>(n, d);
+  if (p.status != Status::ok) {
+    state.SkipWithError(to_string(p.status));
+    return;
+  }
   Matrix<T> Y(n, 1);
   copy(VectorView<const T>(p.y), Y.col(0));
   Status status = Status::ok;

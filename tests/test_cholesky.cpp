@@ -379,7 +379,7 @@ Matrix<T> singular_gram(index rows, index d, std::uint64_t seed, bool rounded_on
   const Matrix<T> X = random_matrix<T>(rows, d, seed);
   if (rounded_once) return gram<T>(X);
   Matrix<T> G(d, d);
-  syrk(Uplo::lower, Op::transpose, T(1), MatrixView<const T>(X), T(0), G.view());
+  EXPECT_EQ(syrk(Uplo::lower, Op::transpose, T(1), MatrixView<const T>(X), T(0), G.view()), Status::ok);
   return symmetric_from_lower<T>(G);
 }
 

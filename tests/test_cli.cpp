@@ -114,7 +114,7 @@ double max_abs_difference(MatrixView<const double> A, MatrixView<const double> B
 
 Matrix<double> product(MatrixView<const double> A, MatrixView<const double> B) {
   Matrix<double> C(A.rows(), B.cols());
-  gemm(Op::none, Op::none, 1.0, A, B, 0.0, C.view());
+  EXPECT_EQ(gemm(Op::none, Op::none, 1.0, A, B, 0.0, C.view()), Status::ok);
   return C;
 }
 
@@ -381,7 +381,9 @@ TEST_F(Cli, SvdGivesValuesAndVectorsByBothMethods) {
     Matrix<double> US(U);
     for (index j = 0; j < 2; ++j) scal(s[static_cast<std::size_t>(j)], US.col(j));
     Matrix<double> USVt(3, 2);
-    gemm(Op::none, Op::transpose, 1.0, MatrixView<const double>(US), MatrixView<const double>(V), 0.0, USVt.view());
+    ASSERT_EQ(gemm(Op::none, Op::transpose, 1.0, MatrixView<const double>(US), MatrixView<const double>(V), 0.0,
+                   USVt.view()),
+              Status::ok);
     EXPECT_LE(max_abs_difference(USVt, A), 10 * kTol);
     const JsonValue values = run_json({"svd", a, "--method", method, "--values-only"});
     EXPECT_EQ(member(values, "U"), nullptr);

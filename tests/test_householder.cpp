@@ -138,10 +138,12 @@ TYPED_TEST(Householder, BlockApplyEqualsReflectorsOneByOne) {
             for (index s = 0; s < k; ++s) {
               const index j = ascending ? s : k - 1 - s;
               VectorView<const T> v_tail = r.V.col(j).segment(j + 1, m - j - 1);
-              if (side == Side::left)
-                householder_apply_left(v_tail, r.tau[j], expected.row_block(j, m - j));
-              else
-                householder_apply_right(v_tail, r.tau[j], expected.col_block(j, m - j), work_one.view());
+              if (side == Side::left) {
+                ASSERT_EQ(householder_apply_left(v_tail, r.tau[j], expected.row_block(j, m - j)), Status::ok);
+              } else {
+                ASSERT_EQ(householder_apply_right(v_tail, r.tau[j], expected.col_block(j, m - j), work_one.view()),
+                          Status::ok);
+              }
             }
             Padded<T> C = Padded<T>::from(C0);
             Matrix<T> work(side == Side::left ? other : other, k, nan<T>());

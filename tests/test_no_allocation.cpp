@@ -369,7 +369,7 @@ TYPED_TEST(NoAllocation, CholeskyLuAndNormalEquations) {
   const index n = 70, m = 90, nrhs = 2;
   const Matrix<T> X = random_matrix<T>(m, n, 910);
   Matrix<T> G(n, n);
-  syrk(Uplo::lower, Op::transpose, T(1), X, T(0), G.view());
+  ASSERT_EQ(syrk(Uplo::lower, Op::transpose, T(1), X, T(0), G.view()), Status::ok);
   const Matrix<T> Y = random_matrix<T>(m, nrhs, 911);
   Matrix<T> L1 = G, L2 = G, L3 = G, Lp = G, F = diagonally_dominant<T>(n, 912), B = random_matrix<T>(n, nrhs, 913);
   Matrix<T> W1(n, nrhs), W2(n, nrhs);

@@ -26,7 +26,7 @@ TYPED_TEST_SUITE(WorkedExamples, Scalars, ScalarName);
 template <class T>
 Vector<T> times(MatrixView<const T> X, VectorView<const T> w) {
   Vector<T> y(X.rows());
-  gemv(Op::none, T(1), X, w, T(0), y.view());
+  EXPECT_EQ(gemv(Op::none, T(1), X, w, T(0), y.view()), Status::ok);
   return y;
 }
 
@@ -107,11 +107,11 @@ TYPED_TEST(WorkedExamples, CompleteSolutionOfARankDeficientSystem) {
   // Every [0, 5/2, -4] + t [1, -3, 0] satisfies the normal equations X^T X w = X^T y.
   Matrix<T> XtX = multiply<T>(X, X, Op::transpose);
   Vector<T> Xty(3);
-  gemv(Op::transpose, T(1), MatrixView<const T>(X), VectorView<const T>(y), T(0), Xty.view());
+  ASSERT_EQ(gemv(Op::transpose, T(1), MatrixView<const T>(X), VectorView<const T>(y), T(0), Xty.view()), Status::ok);
   for (T t : {T(-2), T(0), T(0.5), T(3)}) {
     Vector<T> w{t, T(2.5) - 3 * t, T(-4)};
     Vector<T> lhs(3);
-    gemv(Op::none, T(1), MatrixView<const T>(XtX), VectorView<const T>(w), T(0), lhs.view());
+    ASSERT_EQ(gemv(Op::none, T(1), MatrixView<const T>(XtX), VectorView<const T>(w), T(0), lhs.view()), Status::ok);
     EXPECT_LE(distance<T>(lhs, Xty), kThreshold * eps<T>() * 100) << "t = " << t;
   }
   // The minimum-norm member is orthogonal to [1, -3, 0]: t = 3/4, w0 = [0.75, 0.25, -4].

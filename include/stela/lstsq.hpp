@@ -34,6 +34,7 @@
 #include "stela/matrix.hpp"
 #include "stela/normal_equations.hpp"
 #include "stela/status.hpp"
+#include "stela/svd.hpp"
 #include "stela/tolerance.hpp"
 #include "stela/workspace.hpp"
 
@@ -51,6 +52,12 @@ inline constexpr LstsqMethod kAllLstsqMethods[] = {LstsqMethod::svd,  LstsqMetho
 struct LstsqOptions {
   LstsqMethod method = LstsqMethod::svd;
   RankTolerance tolerance{};  // the rank rule for svd, jacobi, qrcp (and the qr check)
+  // Caps of the iterative methods, passed to the SVD as SvdOptions' fields of the same
+  // name (svd.hpp): for svd, the Golub–Kahan bidiagonal QR's inner steps (negative: the
+  // default 6 k^2, k = min(n, d)); for jacobi, the sweeps (negative: the default 30).
+  // Reaching a cap is Status::no_convergence. The other methods do not iterate.
+  index max_iterations = -1;
+  index max_sweeps = -1;
 };
 
 template <class T>
@@ -73,7 +80,9 @@ struct LstsqResult {
 // X is n x d (n observations, d unknowns), Y is n x k; or y a vector of n entries.
 // Statuses: dimension_mismatch, not_finite, invalid_argument (tolerance), and the
 // method's own: rank_deficient (qr), not_positive_definite (normal_cholesky),
-// singular (normal_lu), no_convergence (svd, jacobi).
+// singular (normal_lu), no_convergence (svd, jacobi). not_finite also when the
+// solution or a residual norm overflows (no representable answer: a solution beyond
+// the range of T, or a near-singular triangle kept by a tolerance of 0).
 template <class T>
 Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts = {});
 template <class T>
@@ -98,14 +107,18 @@ WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions
 // residual_norm (k) the residual norms, and singular_values — pass an empty view to skip
 // it, or one of min(n, d) entries — the singular values (svd and jacobi only; left as
 // passed otherwise). On any failure W, residual_norm and singular_values may hold
-// partial results, and the status says why (the statuses of lstsq).
+// partial results, and the status says why (the statuses of lstsq): a status other than
+// ok is never returned with a finished result.
 template <class T>
 Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
                      VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work);
 
 // The pseudoinverse A^+ (d x n for an n x d A): V diag(1/s_i, s_i > tol) U^T. Satisfies the
-// four Penrose conditions to working accuracy.
+// four Penrose conditions to working accuracy. svd_opts chooses the SVD's method and its
+// caps (max_iterations, max_sweeps; svd.hpp); its `vectors` is ignored (thin vectors
+// are computed). Statuses: invalid_argument (tol, or svd_opts' method), not_finite,
+// no_convergence (the SVD reached its cap: no pseudoinverse is returned).
 template <class T>
-Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 
 }  // namespace stela

@@ -18,7 +18,8 @@
 //   low level   `*_inplace(views..., Workspace work) -> Status`, never allocates, with a
 //               `*_workspace_size(...)` query; checks shapes, then finiteness, then
 //               returns early for empty input; on every error status the caller's
-//               data is as it was.
+//               data is as it was, except where an entry below says otherwise (a
+//               column norm that overflows in the pivoted QR).
 //   high level  `qr(A)`, `qr_pivoted(A, tol)`, `cod(A, tol)` copy A, allocate, call the
 //               low level, and return a Result holding a factorization object.
 //
@@ -54,26 +55,13 @@ namespace stela {
 // QrBlocking{nb, 0, 0} takes the blocked path at every size (the tests and the
 // benchmark use it); a crossover larger than any matrix gives the unblocked algorithms.
 //
-// The defaults were measured with bench/bench_qr.cpp on the reference machine (x86-64,
-// 2 cores, 512 KiB L2 per core, 32 MiB shared L3, g++ -O3, shared with other jobs) as the
-// median of paired runs, unblocked then blocked on the same input, on thread CPU time
-// (qr/speedup_nb*, apply_qt/speedup/*). Blocked speed over unblocked speed:
-//   double QR, nb = 32:  0.67 at 256^2 and 512^2, 0.92 at 1024^2 (8 MiB), 1.09 at 1280^2
-//     (12.5 MiB), 1.10 at 1536^2 (18 MiB), 1.41 at 1792^2, 1.47 at 2048^2 (32 MiB),
-//     1.49 at 2896^2; tall: 0.69 at 2000x200, 0.83 at 20000x50, 1.14 at 20000x100
-//     (15 MiB), 0.91 at 40000x50 (15 MiB), 1.37 at 20000x200, 1.71 at 20000x400.
-//     Hence kBlockedCrossover = 16 MiB.
-//   block size, at 1536^2 / 2048^2 / 20000x100 / 20000x200: nb = 16 gave 1.19 / 1.02 /
-//     1.30 / 1.40, nb = 32 1.30 / 1.24 / 1.28 / 1.36, nb = 64 1.15 / 1.47 / 1.03 / 1.08.
-//     32 is never far from the best; hence kBlockSize = 32.
-//   float QR: 0.89 at 2048^2 (16 MiB), 1.06 at 2896^2 (32 MiB), 0.95 at 20000x400; below
-//     that 0.51-0.82. Its level-2 kernels run at twice double's flop rate and gemm does
-//     not, so its break-even lies near 32 MiB; it shares the rule, and runs 5-10% slower
-//     than unblocked on matrices of 16-32 MiB.
-//   Q^T from the QR of a 20000 x 200 matrix (double): 0.63 on 32 vectors, 1.18 on 64,
-//     1.36 on 128, 1.08 on 256; from a 2000 x 200 one 0.69 or less for any count up to
-//     256; float 0.94 or less everywhere measured. Hence blocks only beyond
-//     kApplyCrossover = 32 vectors, and only when C also exceeds kBlockedCrossover.
+// The defaults are measured by bench_qr's paired runs of blocked against unblocked on
+// the same input (qr/speedup_nb*, apply_qt/speedup/*; the figures are in the README,
+// "Where QR blocks"). Blocked double QR (nb = 32) is faster on every shape measured
+// above 16 MiB and on none of 8 MiB or less: kBlockedCrossover = 16 MiB. nb = 32 is
+// never far from the best block size: kBlockSize = 32. Applying Q^T in blocks pays only
+// beyond 32 vectors: kApplyCrossover = 32. float shares the rule (its break-even lies
+// nearer 32 MiB).
 struct QrBlocking {
   static constexpr index kBlockSize = 32;
   static constexpr index kBlockedCrossover = index(16) << 20;  // bytes
@@ -174,7 +162,9 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
 //   A     m x n; on exit as for householder_qr_inplace.
 //   tau   min(m, n) entries.
 //   perm  n entries; on exit perm[j] is the index in the original A of column j of A P.
-// Statuses: dimension_mismatch, workspace_too_small, not_finite.
+// Statuses: dimension_mismatch, workspace_too_small, not_finite (NaN or Inf in A). Also
+// not_finite when finite entries have a column norm beyond the range of T: R's diagonal
+// then holds Inf or NaN, and A, tau and perm hold that partial result.
 template <class T>
 WorkspaceSize qr_pivoted_workspace_size(index m, index n);
 template <class T>
@@ -221,7 +211,8 @@ Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> 
 //   perm   n entries, as for qr_pivoted_inplace.
 //   rank   on exit r.
 // Statuses: dimension_mismatch, invalid_argument (tol), workspace_too_small,
-// not_finite.
+// not_finite (NaN or Inf in A; or, as for qr_pivoted_inplace, a column norm that
+// overflows, with rank untouched).
 template <class T>
 WorkspaceSize cod_workspace_size(index m, index n);
 template <class T>
@@ -265,12 +256,12 @@ template <class T>
 Result<QR<T>> qr(MatrixView<const T> A);
 
 // A P = Q R with column pivoting, and the numerical rank under `tol`.
-// Statuses: not_finite, invalid_argument (tol).
+// Statuses: not_finite (also a column norm that overflows), invalid_argument (tol).
 template <class T>
 Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol = {});
 
-// A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite,
-// invalid_argument (tol).
+// A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite (also a column
+// norm that overflows), invalid_argument (tol).
 template <class T>
 Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol = {});
 
@@ -362,9 +353,8 @@ class COD {
   index cols() const { return qr_.cols(); }
   index rank() const { return rank_; }
   const Vector<index>& permutation() const { return perm_; }
-  // The packed decomposition (cod_inplace's output) and the reflector scalars of Q and Z.
+  // The packed decomposition (cod_inplace's output) and the reflector scalars of Z.
   const Matrix<T>& factors() const { return qr_.factors(); }
-  const Vector<T>& tau_q() const { return qr_.tau(); }
   const Vector<T>& tau_z() const { return tau_z_; }
 
   // T, rank x rank upper triangular.

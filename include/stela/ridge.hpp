@@ -35,6 +35,11 @@ struct RidgeOptions {
   RidgeMethod method = RidgeMethod::svd;
   bool fit_intercept = false;
   RankTolerance tolerance{};  // used when lambda = 0
+  // Cap of the Golub–Kahan SVD behind the svd method, ridge_path and ridge_cv: its
+  // bidiagonal QR's inner steps, as SvdOptions::max_iterations (svd.hpp; negative: the
+  // default 6 k^2, k = min(n, d)). Reaching it is Status::no_convergence, with no
+  // solution returned. The cholesky and augmented_qr methods do not iterate.
+  index max_iterations = -1;
 };
 
 template <class T>

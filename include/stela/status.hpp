@@ -16,7 +16,7 @@ namespace stela {
 // Signed index type for every dimension, stride and loop counter (STYLE.md rule 7).
 using index = std::ptrdiff_t;
 
-enum class Status {
+enum class [[nodiscard]] Status {
   ok,
   dimension_mismatch,     // shapes of the arguments do not fit together
   invalid_argument,       // a value out of its documented range (negative lambda, ...)

@@ -17,27 +17,36 @@
 
 #include "stela/matrix.hpp"
 #include "stela/status.hpp"
+#include "stela/svd.hpp"
 #include "stela/tolerance.hpp"
 
 namespace stela {
 
 enum class SubspaceMethod { svd, cod };
 
+// Every function here takes, last, the options of the SVD it runs: svd_opts chooses the
+// method and its caps (max_iterations, max_sweeps; svd.hpp), and its `vectors` is
+// ignored (each function computes the vectors it needs). Statuses: invalid_argument
+// (tol, or svd_opts' method), not_finite (NaN or Inf in the input), no_convergence
+// (the SVD reached its cap: no subspace is returned); null_space by the cod method
+// does not iterate and ignores svd_opts, and its not_finite also covers a column norm
+// of A beyond the range of T (qr.hpp's cod).
+
 template <class T>
-Result<index> rank(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<index> rank(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
 Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol = {},
-                             SubspaceMethod method = SubspaceMethod::svd);
+                             SubspaceMethod method = SubspaceMethod::svd, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
 struct SolutionSet {
@@ -50,7 +59,7 @@ struct SolutionSet {
 };
 
 template <class T>
-Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y,
-                                        const RankTolerance& tol = {});
+Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance& tol = {},
+                                        const SvdOptions& svd_opts = {});
 
 }  // namespace stela

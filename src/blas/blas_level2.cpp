@@ -10,19 +10,21 @@
 // Stability:    trsv is backward stable: the computed x solves (A + E) x = b with
 //               |E| <= n eps |A| (Higham, Accuracy and Stability, 2nd ed., thm 8.5).
 // Workspace:    none.
+#include "blas_kernels.hpp"
 #include "stela/blas.hpp"
 
 namespace stela {
+namespace detail {
 
 template <class T>
-Status gemv(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x, T beta, VectorView<T> y) {
+void gemv_kernel(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x, T beta, VectorView<T> y) {
+  assert(gemv_shapes_fit(trans, A, x.size(), y.size()));
   const index m = trans == Op::none ? A.rows() : A.cols();  // rows of op(A)
   const index n = trans == Op::none ? A.cols() : A.rows();  // columns of op(A)
-  if (x.size() != n || y.size() != m) return Status::dimension_mismatch;
 
   // y := beta y (beta = 0 overwrites, as in the reference BLAS).
   if (beta != T(1)) scal(beta, y);
-  if (alpha == T(0)) return Status::ok;
+  if (alpha == T(0)) return;
 
   if (trans == Op::none) {
     // y := y + sum_j (alpha x_j) A(:, j)
@@ -31,22 +33,20 @@ Status gemv(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x, T b
     // y_j := y_j + alpha A(:, j)^T x
     for (index j = 0; j < m; ++j) y[j] += alpha * dot(A.col(j), x);
   }
-  return Status::ok;
 }
 
 template <class T>
-Status ger(T alpha, VectorView<const T> x, VectorView<const T> y, MatrixView<T> A) {
-  if (x.size() != A.rows() || y.size() != A.cols()) return Status::dimension_mismatch;
-  if (alpha == T(0)) return Status::ok;
+void ger_kernel(T alpha, VectorView<const T> x, VectorView<const T> y, MatrixView<T> A) {
+  assert(x.size() == A.rows() && y.size() == A.cols());
+  if (alpha == T(0)) return;
   // A(:, j) := A(:, j) + (alpha y_j) x
   for (index j = 0; j < A.cols(); ++j) axpy(alpha * y[j], x, A.col(j));
-  return Status::ok;
 }
 
 template <class T>
-Status trmv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+void trmv_kernel(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+  assert(triangular_vector_shapes_fit(A, x.size()));
   const index n = A.rows();
-  if (A.cols() != n || x.size() != n) return Status::dimension_mismatch;
   const bool unit = diag == Diag::unit;
 
   // op(A) is lower triangular when A is lower and not transposed, or upper and
@@ -85,13 +85,12 @@ Status trmv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T>
       }
     }
   }
-  return Status::ok;
 }
 
 template <class T>
-Status trsv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+void trsv_kernel(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+  assert(triangular_vector_shapes_fit(A, x.size()));
   const index n = A.rows();
-  if (A.cols() != n || x.size() != n) return Status::dimension_mismatch;
   const bool unit = diag == Diag::unit;
 
   if (trans == Op::none) {
@@ -127,10 +126,45 @@ Status trsv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T>
       }
     }
   }
+}
+
+}  // namespace detail
+
+// The checked entries: shapes, then the kernel.
+
+template <class T>
+Status gemv(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x, T beta, VectorView<T> y) {
+  if (!detail::gemv_shapes_fit(trans, A, x.size(), y.size())) return Status::dimension_mismatch;
+  detail::gemv_kernel(trans, alpha, A, x, beta, y);
+  return Status::ok;
+}
+
+template <class T>
+Status ger(T alpha, VectorView<const T> x, VectorView<const T> y, MatrixView<T> A) {
+  if (x.size() != A.rows() || y.size() != A.cols()) return Status::dimension_mismatch;
+  detail::ger_kernel(alpha, x, y, A);
+  return Status::ok;
+}
+
+template <class T>
+Status trmv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+  if (!detail::triangular_vector_shapes_fit(A, x.size())) return Status::dimension_mismatch;
+  detail::trmv_kernel(uplo, trans, diag, A, x);
+  return Status::ok;
+}
+
+template <class T>
+Status trsv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
+  if (!detail::triangular_vector_shapes_fit(A, x.size())) return Status::dimension_mismatch;
+  detail::trsv_kernel(uplo, trans, diag, A, x);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                              \
+  template void detail::gemv_kernel<T>(Op, T, MatrixView<const T>, VectorView<const T>, T, VectorView<T>); \
+  template void detail::ger_kernel<T>(T, VectorView<const T>, VectorView<const T>, MatrixView<T>);         \
+  template void detail::trmv_kernel<T>(Uplo, Op, Diag, MatrixView<const T>, VectorView<T>);                \
+  template void detail::trsv_kernel<T>(Uplo, Op, Diag, MatrixView<const T>, VectorView<T>);                \
   template Status gemv<T>(Op, T, MatrixView<const T>, VectorView<const T>, T, VectorView<T>);             \
   template Status ger<T>(T, VectorView<const T>, VectorView<const T>, MatrixView<T>);                     \
   template Status trmv<T>(Uplo, Op, Diag, MatrixView<const T>, VectorView<T>);                            \

@@ -20,6 +20,7 @@
 // Workspace:    none.
 #include <algorithm>
 
+#include "blas_kernels.hpp"
 #include "stela/blas.hpp"
 
 namespace stela {
@@ -52,7 +53,7 @@ void trsm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
   if (n <= kBase) {
     // Left: each column of B is a right-hand side of op(A) x = b.
     if (side == Side::left) {
-      for (index j = 0; j < B.cols(); ++j) trsv(uplo, trans, diag, A, B.col(j));
+      for (index j = 0; j < B.cols(); ++j) detail::trsv_kernel(uplo, trans, diag, A, B.col(j));
       return;
     }
     // Right: X M = B with M = op(A), solved for whole columns of X (contiguous, where a
@@ -89,12 +90,12 @@ void trsm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
     if (lower) {
       // X1 = op(A11)^{-1} B1;  B2 := B2 - op(A)21 X1;  X2 = op(A22)^{-1} B2
       trsm_recursive(side, uplo, trans, diag, A11, B1);
-      gemm(trans, Op::none, T(-1), op_block(A, trans, n1, 1, 0), B1, T(1), B2);
+      detail::gemm_kernel(trans, Op::none, T(-1), op_block(A, trans, n1, 1, 0), B1, T(1), B2);
       trsm_recursive(side, uplo, trans, diag, A22, B2);
     } else {
       // X2 = op(A22)^{-1} B2;  B1 := B1 - op(A)12 X2;  X1 = op(A11)^{-1} B1
       trsm_recursive(side, uplo, trans, diag, A22, B2);
-      gemm(trans, Op::none, T(-1), op_block(A, trans, n1, 0, 1), B2, T(1), B1);
+      detail::gemm_kernel(trans, Op::none, T(-1), op_block(A, trans, n1, 0, 1), B2, T(1), B1);
       trsm_recursive(side, uplo, trans, diag, A11, B1);
     }
   } else {
@@ -104,12 +105,12 @@ void trsm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
     if (lower) {
       // X2 = B2 op(A22)^{-1};  B1 := B1 - X2 op(A)21;  X1 = B1 op(A11)^{-1}
       trsm_recursive(side, uplo, trans, diag, A22, B2);
-      gemm(Op::none, trans, T(-1), B2, op_block(A, trans, n1, 1, 0), T(1), B1);
+      detail::gemm_kernel(Op::none, trans, T(-1), B2, op_block(A, trans, n1, 1, 0), T(1), B1);
       trsm_recursive(side, uplo, trans, diag, A11, B1);
     } else {
       // X1 = B1 op(A11)^{-1};  B2 := B2 - X1 op(A)12;  X2 = B2 op(A22)^{-1}
       trsm_recursive(side, uplo, trans, diag, A11, B1);
-      gemm(Op::none, trans, T(-1), B1, op_block(A, trans, n1, 0, 1), T(1), B2);
+      detail::gemm_kernel(Op::none, trans, T(-1), B1, op_block(A, trans, n1, 0, 1), T(1), B2);
       trsm_recursive(side, uplo, trans, diag, A22, B2);
     }
   }
@@ -121,9 +122,9 @@ void trmm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
   const index n = A.rows();
   if (n <= kBase) {
     if (side == Side::left)
-      for (index j = 0; j < B.cols(); ++j) trmv(uplo, trans, diag, A, B.col(j));
+      for (index j = 0; j < B.cols(); ++j) detail::trmv_kernel(uplo, trans, diag, A, B.col(j));
     else  // row b := b op(A), i.e. b^T := op(A)^T b^T
-      for (index i = 0; i < B.rows(); ++i) trmv(uplo, flip(trans), diag, A, B.row(i));
+      for (index i = 0; i < B.rows(); ++i) detail::trmv_kernel(uplo, flip(trans), diag, A, B.row(i));
     return;
   }
   const index n1 = n / 2;
@@ -137,12 +138,12 @@ void trmm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
     if (lower) {
       // [L11 0; L21 L22] [B1; B2] = [L11 B1; L21 B1 + L22 B2]: bottom half first.
       trmm_recursive(side, uplo, trans, diag, A22, B2);
-      gemm(trans, Op::none, T(1), op_block(A, trans, n1, 1, 0), B1, T(1), B2);
+      detail::gemm_kernel(trans, Op::none, T(1), op_block(A, trans, n1, 1, 0), B1, T(1), B2);
       trmm_recursive(side, uplo, trans, diag, A11, B1);
     } else {
       // [U11 U12; 0 U22] [B1; B2] = [U11 B1 + U12 B2; U22 B2]: top half first.
       trmm_recursive(side, uplo, trans, diag, A11, B1);
-      gemm(trans, Op::none, T(1), op_block(A, trans, n1, 0, 1), B2, T(1), B1);
+      detail::gemm_kernel(trans, Op::none, T(1), op_block(A, trans, n1, 0, 1), B2, T(1), B1);
       trmm_recursive(side, uplo, trans, diag, A22, B2);
     }
   } else {
@@ -151,21 +152,15 @@ void trmm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
     if (lower) {
       // [B1 B2] [L11 0; L21 L22] = [B1 L11 + B2 L21, B2 L22]: left half first.
       trmm_recursive(side, uplo, trans, diag, A11, B1);
-      gemm(Op::none, trans, T(1), B2, op_block(A, trans, n1, 1, 0), T(1), B1);
+      detail::gemm_kernel(Op::none, trans, T(1), B2, op_block(A, trans, n1, 1, 0), T(1), B1);
       trmm_recursive(side, uplo, trans, diag, A22, B2);
     } else {
       // [B1 B2] [U11 U12; 0 U22] = [B1 U11, B1 U12 + B2 U22]: right half first.
       trmm_recursive(side, uplo, trans, diag, A22, B2);
-      gemm(Op::none, trans, T(1), B1, op_block(A, trans, n1, 0, 1), T(1), B2);
+      detail::gemm_kernel(Op::none, trans, T(1), B1, op_block(A, trans, n1, 0, 1), T(1), B2);
       trmm_recursive(side, uplo, trans, diag, A11, B1);
     }
   }
-}
-
-// Checks shared by trmm and trsm: A square, and its order matches B's side.
-template <class T>
-bool triangular_shapes_fit(Side side, MatrixView<const T> A, MatrixView<const T> B) {
-  return A.rows() == A.cols() && A.rows() == (side == Side::left ? B.rows() : B.cols());
 }
 
 // alpha B, with alpha = 0 overwriting (B is not read).
@@ -178,9 +173,9 @@ void scale(T alpha, MatrixView<T> B) {
 }  // namespace
 
 template <class T>
-Status syrk(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
+void detail::syrk_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
+  assert(syrk_shapes_fit(trans, A, C.rows(), C.cols()));
   const index n = C.rows();
-  if (C.cols() != n || (trans == Op::none ? A.rows() : A.cols()) != n) return Status::dimension_mismatch;
 
   // Column blocks of width kBase: the diagonal block's triangle entry by entry, the
   // rectangle beside it by one gemm. Only the `uplo` triangle of C is touched.
@@ -217,33 +212,58 @@ Status syrk(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixV
       const index rest = n - j0 - nb;
       if (rest > 0) {
         MatrixView<const T> Ai = trans == Op::none ? A.row_block(j0 + nb, rest) : A.col_block(j0 + nb, rest);
-        gemm(trans, other, alpha, Ai, Aj, beta, C.block(j0 + nb, j0, rest, nb));
+        detail::gemm_kernel(trans, other, alpha, Ai, Aj, beta, C.block(j0 + nb, j0, rest, nb));
       }
     } else if (j0 > 0) {
       MatrixView<const T> Ai = trans == Op::none ? A.row_block(0, j0) : A.col_block(0, j0);
-      gemm(trans, other, alpha, Ai, Aj, beta, C.block(0, j0, j0, nb));
+      detail::gemm_kernel(trans, other, alpha, Ai, Aj, beta, C.block(0, j0, j0, nb));
     }
   }
+}
+
+template <class T>
+void detail::trmm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A,
+                         MatrixView<T> B) {
+  assert(triangular_matrix_shapes_fit(side, A, B.rows(), B.cols()));
+  scale(alpha, B);
+  if (alpha != T(0)) trmm_recursive(side, uplo, trans, diag, A, B);
+}
+
+template <class T>
+void detail::trsm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A,
+                         MatrixView<T> B) {
+  assert(triangular_matrix_shapes_fit(side, A, B.rows(), B.cols()));
+  scale(alpha, B);
+  if (alpha != T(0)) trsm_recursive(side, uplo, trans, diag, A, B);
+}
+
+// The checked entries: shapes, then the kernel.
+
+template <class T>
+Status syrk(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
+  if (!detail::syrk_shapes_fit(trans, A, C.rows(), C.cols())) return Status::dimension_mismatch;
+  detail::syrk_kernel(uplo, trans, alpha, A, beta, C);
   return Status::ok;
 }
 
 template <class T>
 Status trmm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B) {
-  if (!triangular_shapes_fit(side, A, MatrixView<const T>(B))) return Status::dimension_mismatch;
-  scale(alpha, B);
-  if (alpha != T(0)) trmm_recursive(side, uplo, trans, diag, A, B);
+  if (!detail::triangular_matrix_shapes_fit(side, A, B.rows(), B.cols())) return Status::dimension_mismatch;
+  detail::trmm_kernel(side, uplo, trans, diag, alpha, A, B);
   return Status::ok;
 }
 
 template <class T>
 Status trsm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B) {
-  if (!triangular_shapes_fit(side, A, MatrixView<const T>(B))) return Status::dimension_mismatch;
-  scale(alpha, B);
-  if (alpha != T(0)) trsm_recursive(side, uplo, trans, diag, A, B);
+  if (!detail::triangular_matrix_shapes_fit(side, A, B.rows(), B.cols())) return Status::dimension_mismatch;
+  detail::trsm_kernel(side, uplo, trans, diag, alpha, A, B);
   return Status::ok;
 }
 
-#define STELA_INSTANTIATE(T)                                                                     \
+#define STELA_INSTANTIATE(T)                                                                         \
+  template void detail::syrk_kernel<T>(Uplo, Op, T, MatrixView<const T>, T, MatrixView<T>);          \
+  template void detail::trmm_kernel<T>(Side, Uplo, Op, Diag, T, MatrixView<const T>, MatrixView<T>); \
+  template void detail::trsm_kernel<T>(Side, Uplo, Op, Diag, T, MatrixView<const T>, MatrixView<T>); \
   template Status syrk<T>(Uplo, Op, T, MatrixView<const T>, T, MatrixView<T>);                   \
   template Status trmm<T>(Side, Uplo, Op, Diag, T, MatrixView<const T>, MatrixView<T>);          \
   template Status trsm<T>(Side, Uplo, Op, Diag, T, MatrixView<const T>, MatrixView<T>);

@@ -28,6 +28,7 @@
 // Workspace:    none.
 #include <algorithm>
 
+#include "blas_kernels.hpp"
 #include "stela/blas.hpp"
 
 namespace stela {
@@ -149,14 +150,12 @@ void block_trans_a(Op transb, T alpha, MatrixView<const T> A, MatrixView<const T
 }  // namespace
 
 template <class T>
-Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta, MatrixView<T> C) {
+void detail::gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
+                         MatrixView<T> C) {
+  assert(gemm_shapes_fit(transa, transb, A, B, C.rows(), C.cols()));
   const index m = C.rows();
   const index n = C.cols();
   const index k = transa == Op::none ? A.cols() : A.rows();
-  const index a_rows = transa == Op::none ? A.rows() : A.cols();
-  const index b_rows = transb == Op::none ? B.rows() : B.cols();
-  const index b_cols = transb == Op::none ? B.cols() : B.rows();
-  if (a_rows != m || b_rows != k || b_cols != n) return Status::dimension_mismatch;
 
   // 1. C := beta C (beta = 0 overwrites without reading C).
   if (beta == T(0)) {
@@ -164,7 +163,7 @@ Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<con
   } else if (beta != T(1)) {
     for (index j = 0; j < n; ++j) scal(beta, C.col(j));
   }
-  if (alpha == T(0) || k == 0 || m == 0 || n == 0) return Status::ok;
+  if (alpha == T(0) || k == 0 || m == 0 || n == 0) return;
 
   // 2. C(ic.., jc..) += alpha op(A)(ic.., pc..) op(B)(pc.., jc..), block by block.
   for (index jc = 0; jc < n; jc += kNc) {
@@ -182,9 +181,20 @@ Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<con
       }
     }
   }
+}
+
+// The checked entry: shapes, then the kernel.
+template <class T>
+Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta, MatrixView<T> C) {
+  if (!detail::gemm_shapes_fit(transa, transb, A, B, C.rows(), C.cols())) return Status::dimension_mismatch;
+  detail::gemm_kernel(transa, transb, alpha, A, B, beta, C);
   return Status::ok;
 }
 
+template void detail::gemm_kernel<float>(Op, Op, float, MatrixView<const float>, MatrixView<const float>, float,
+                                         MatrixView<float>);
+template void detail::gemm_kernel<double>(Op, Op, double, MatrixView<const double>, MatrixView<const double>, double,
+                                          MatrixView<double>);
 template Status gemm<float>(Op, Op, float, MatrixView<const float>, MatrixView<const float>, float, MatrixView<float>);
 template Status gemm<double>(Op, Op, double, MatrixView<const double>, MatrixView<const double>, double,
                              MatrixView<double>);

@@ -29,6 +29,7 @@
 //               (info.failed_column; the global column of the failed pivot).
 #include <algorithm>
 
+#include "../blas/blas_kernels.hpp"
 #include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 
@@ -50,16 +51,17 @@ index cholesky_blocked_kernel(MatrixView<T> A) {
     MatrixView<T> A11 = A.block(j, j, jb, jb);
     MatrixView<const T> L10 = A.block(j, 0, jb, j);
     // 1. A11 := A11 - L10 L10^T (lower triangle only)
-    syrk(Uplo::lower, Op::none, T(-1), L10, T(1), A11);
+    detail::syrk_kernel(Uplo::lower, Op::none, T(-1), L10, T(1), A11);
     // 2. A11 =: L11 L11^T
     const index failed = cholesky_unblocked_kernel(A11);
     if (failed >= 0) return j + failed;
     if (below == 0) break;
     MatrixView<T> A21 = A.block(j + jb, j, below, jb);
     // 3. A21 := A21 - L20 L10^T
-    gemm(Op::none, Op::transpose, T(-1), MatrixView<const T>(A.block(j + jb, 0, below, j)), L10, T(1), A21);
+    detail::gemm_kernel(Op::none, Op::transpose, T(-1), MatrixView<const T>(A.block(j + jb, 0, below, j)), L10, T(1),
+                        A21);
     // 4. L21 := A21 L11^{-T}
-    trsm(Side::right, Uplo::lower, Op::transpose, Diag::non_unit, T(1), MatrixView<const T>(A11), A21);
+    detail::trsm_kernel(Side::right, Uplo::lower, Op::transpose, Diag::non_unit, T(1), MatrixView<const T>(A11), A21);
   }
   return -1;
 }

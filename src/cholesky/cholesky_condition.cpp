@@ -34,8 +34,25 @@ WorkspaceSize cholesky_condition_estimate_workspace_size(index n) {
 }
 
 template <class T>
+T detail::cholesky_rcond_kernel(MatrixView<const T> L, T anorm, Workspace work) {
+  const index n = L.rows();
+  assert(L.cols() == n && anorm >= T(0) && work.holds(cholesky_condition_estimate_workspace_size<T>(n)));
+  if (n == 0) return T(1);
+  // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
+  if (anorm == T(0) || anorm > safe_max<T>()) return T(0);
+
+  // 1. est ~ ||A^{-1}||_1, with x := A^{-1} x = L^{-T} L^{-1} x for both products.
+  VectorView<T> x = work.vector<T>(n);
+  VectorView<T> xi = work.vector<T>(n);
+  auto solve = [L](VectorView<T> v) { cholesky_solve_vector(L, v); };  // v := L^{-T} L^{-1} v
+  const T est = one_norm_estimate<T>(n, solve, solve, x, xi);
+  // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".
+  return (est > T(0) && est <= safe_max<T>()) ? (T(1) / est) / anorm : T(0);
+}
+
+template <class T>
 Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Workspace work) {
-  // Checks: shape, anorm, workspace, finiteness, factor, empty.
+  // Checks: shape, anorm, workspace, finiteness, factor; then the kernel.
   const index n = L.rows();
   if (L.cols() != n) return Status::dimension_mismatch;
   if (anorm != anorm) return Status::not_finite;
@@ -43,27 +60,12 @@ Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Wor
   if (!work.holds(cholesky_condition_estimate_workspace_size<T>(n))) return Status::workspace_too_small;
   if (!detail::lower_triangle_finite(L)) return Status::not_finite;
   if (!detail::positive_diagonal(L)) return Status::not_positive_definite;
-  if (n == 0) {
-    rcond = T(1);
-    return Status::ok;
-  }
-  // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
-  if (anorm == T(0) || anorm > safe_max<T>()) {
-    rcond = T(0);
-    return Status::ok;
-  }
-
-  // 1. est ~ ||A^{-1}||_1, with x := A^{-1} x = L^{-T} L^{-1} x for both products.
-  VectorView<T> x = work.vector<T>(n);
-  VectorView<T> xi = work.vector<T>(n);
-  auto solve = [L](VectorView<T> v) { detail::cholesky_solve_vector(L, v); };  // v := L^{-T} L^{-1} v
-  const T est = detail::one_norm_estimate<T>(n, solve, solve, x, xi);
-  // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".
-  rcond = (est > T(0) && est <= safe_max<T>()) ? (T(1) / est) / anorm : T(0);
+  rcond = detail::cholesky_rcond_kernel(L, anorm, work);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                          \
+  template T detail::cholesky_rcond_kernel<T>(MatrixView<const T>, T, Workspace);     \
   template WorkspaceSize cholesky_condition_estimate_workspace_size<T>(index);        \
   template Status cholesky_condition_estimate<T>(MatrixView<const T>, T, T&, Workspace);
 STELA_INSTANTIATE(float)

@@ -76,13 +76,10 @@ WorkspaceSize cholesky_workspace_size(index n, const CholeskyOptions& opts) {
 }
 
 template <class T>
-Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, const CholeskyOptions& opts) {
-  // Checks: shape, options, workspace, finiteness, empty.
+Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Workspace work,
+                                      const CholeskyOptions& opts) {
   const index n = A.rows();
-  if (A.cols() != n) return Status::dimension_mismatch;
-  if (!valid<T>(opts)) return Status::invalid_argument;
-  if (!work.holds(cholesky_workspace_size<T>(n, opts))) return Status::workspace_too_small;
-  if (!detail::lower_triangle_finite(MatrixView<const T>(A))) return Status::not_finite;
+  assert(A.cols() == n && valid<T>(opts) && work.holds(cholesky_workspace_size<T>(n, opts)));
   info = CholeskyInfo{};
   info.tries = 1;
   if (n == 0) return Status::ok;
@@ -91,7 +88,7 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
 
   if (policy == JitterPolicy::none) {
     // 1. A =: L L^T.
-    info.failed_column = detail::cholesky_blocked_kernel(A);
+    info.failed_column = cholesky_blocked_kernel(A);
     return info.failed_column < 0 ? Status::ok : Status::not_positive_definite;
   }
   if (policy == JitterPolicy::fixed) {
@@ -100,7 +97,7 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
     if (!shift_fits(MatrixView<const T>(A), tau)) return Status::not_finite;  // A + tau I overflows
     add_to_diagonal(A, tau);
     info.jitter = static_cast<double>(tau);
-    info.failed_column = detail::cholesky_blocked_kernel(A);
+    info.failed_column = cholesky_blocked_kernel(A);
     return info.failed_column < 0 ? Status::ok : Status::not_positive_definite;
   }
 
@@ -113,7 +110,7 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
   for (index i = 0; i < n; ++i) mean += A(i, i) / static_cast<T>(n);
 
   // 2. First try: A =: L L^T with no shift.
-  info.failed_column = detail::cholesky_blocked_kernel(A);
+  info.failed_column = cholesky_blocked_kernel(A);
   if (info.failed_column < 0) return Status::ok;
 
   // 3. Retries with A + tau I, tau = n eps mean, 10 n eps mean, ..., up to mean. A mean
@@ -128,14 +125,27 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
     add_to_diagonal(A, tau);
     info.jitter = static_cast<double>(tau);
     ++info.tries;
-    info.failed_column = detail::cholesky_blocked_kernel(A);
+    info.failed_column = cholesky_blocked_kernel(A);
     if (info.failed_column < 0) return Status::ok;
     tau *= static_cast<T>(kJitterGrowth);
   }
   return Status::not_positive_definite;
 }
 
+template <class T>
+Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, const CholeskyOptions& opts) {
+  // Checks: shape, options, workspace, finiteness; then the kernel.
+  const index n = A.rows();
+  if (A.cols() != n) return Status::dimension_mismatch;
+  if (!valid<T>(opts)) return Status::invalid_argument;
+  if (!work.holds(cholesky_workspace_size<T>(n, opts))) return Status::workspace_too_small;
+  if (!detail::lower_triangle_finite(MatrixView<const T>(A))) return Status::not_finite;
+  return detail::cholesky_jitter_kernel(A, info, work, opts);
+}
+
 #define STELA_INSTANTIATE(T)                                                                 \
+  template Status detail::cholesky_jitter_kernel<T>(MatrixView<T>, CholeskyInfo&, Workspace,  \
+                                                    const CholeskyOptions&);                 \
   template WorkspaceSize cholesky_workspace_size<T>(index, const CholeskyOptions&);          \
   template Status cholesky_inplace<T>(MatrixView<T>, CholeskyInfo&, Workspace, const CholeskyOptions&);
 STELA_INSTANTIATE(float)

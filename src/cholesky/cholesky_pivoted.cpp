@@ -46,6 +46,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../blas/blas_kernels.hpp"
 #include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/scalar.hpp"
@@ -120,8 +121,8 @@ Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, Pivoted
     if (j + 1 == n) break;
     // 5. A(j+1:n, j) := (A(j+1:n, j) - L(j+1:n, 0:j) L(j, 0:j)^T) / l_jj
     VectorView<T> below = A.col(j).segment(j + 1, n - j - 1);
-    gemv(Op::none, T(-1), MatrixView<const T>(A.block(j + 1, 0, n - j - 1, j)), VectorView<const T>(A.row(j).segment(0, j)),
-         T(1), below);
+    detail::gemv_kernel(Op::none, T(-1), MatrixView<const T>(A.block(j + 1, 0, n - j - 1, j)),
+                        VectorView<const T>(A.row(j).segment(0, j)), T(1), below);
     scal(T(1) / ljj, below);
     // 6. d_i := d_i - l_ij^2 for i > j
     for (index i = j + 1; i < n; ++i) d[i] -= A(i, j) * A(i, j);
@@ -133,7 +134,7 @@ Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, Pivoted
   //    check |s_ij| <= tau + 4 (r + 1) eps max_i a_ii.
   const index rest = n - r;
   MatrixView<T> S = A.block(r, r, rest, rest);
-  syrk(Uplo::lower, Op::none, T(-1), MatrixView<const T>(A.block(r, 0, rest, r)), T(1), S);
+  detail::syrk_kernel(Uplo::lower, Op::none, T(-1), MatrixView<const T>(A.block(r, 0, rest, r)), T(1), S);
   const T margin = threshold + static_cast<T>(kRoundingBoundMultiple * (r + 1)) * eps<T>() * d_max;
   for (index jj = 0; jj < rest; ++jj)
     for (index i = jj; i < rest; ++i)

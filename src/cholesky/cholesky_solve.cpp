@@ -29,10 +29,8 @@ Status cholesky_solve_inplace(MatrixView<const T> L, MatrixView<T> B) {
   if (!detail::positive_diagonal(L)) return Status::not_positive_definite;
   if (n == 0 || B.cols() == 0) return Status::ok;
 
-  // 1. B := L^{-1} B
-  trsm(Side::left, Uplo::lower, Op::none, Diag::non_unit, T(1), L, B);
-  // 2. B := L^{-T} B
-  trsm(Side::left, Uplo::lower, Op::transpose, Diag::non_unit, T(1), L, B);
+  // 1-2. B := L^{-1} B, then B := L^{-T} B
+  detail::cholesky_solve_kernel(L, B);
   return Status::ok;
 }
 

@@ -26,6 +26,7 @@
 //               negative or NaN; info.failed_column = its column).
 #include <cmath>
 
+#include "../blas/blas_kernels.hpp"
 #include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 
@@ -50,7 +51,7 @@ index cholesky_unblocked_kernel(MatrixView<T> A) {
     if (j + 1 == n) break;
     // 3. A(j+1:n, j) := A(j+1:n, j) - L(j+1:n, 0:j) L(j, 0:j)^T
     VectorView<T> below = A.col(j).segment(j + 1, n - j - 1);
-    gemv(Op::none, T(-1), MatrixView<const T>(A.block(j + 1, 0, n - j - 1, j)), lj, T(1), below);
+    detail::gemv_kernel(Op::none, T(-1), MatrixView<const T>(A.block(j + 1, 0, n - j - 1, j)), lj, T(1), below);
     // 4. L(j+1:n, j) := A(j+1:n, j) / l_jj
     scal(T(1) / ljj, below);
   }

@@ -19,6 +19,8 @@
 //               product; columns 0..j-1 are still those of [I_k; 0].
 #include <cmath>
 
+#include "../blas/blas_kernels.hpp"
+#include "../householder/householder_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/householder.hpp"
 #include "stela/random.hpp"
@@ -39,7 +41,7 @@ Matrix<T> random_orthonormal_columns(Rng& rng, index m, index k) {
     // 2. Q(j.., j..) := H_j S_j Q(j.., j..); columns before j are zero in these rows.
     MatrixView<T> Qj = Q.block(j, j, len, k - j);
     if (beta < T(0)) scal(T(-1), Qj.row(0));
-    householder_apply_left(VectorView<const T>(xj.segment(1, len - 1)), tau, Qj);
+    detail::householder_apply_left_kernel(VectorView<const T>(xj.segment(1, len - 1)), tau, Qj);
   }
   return Q;
 }
@@ -55,7 +57,8 @@ FactoredMatrix<T> with_singular_values(Rng& rng, index m, index n, VectorView<co
   Matrix<T> US = F.U;
   for (index j = 0; j < r; ++j) scal(sigma[j], US.col(j));
   F.A = Matrix<T>(m, n);
-  gemm(Op::none, Op::transpose, T(1), US, F.V, T(0), F.A.view());
+  detail::gemm_kernel(Op::none, Op::transpose, T(1), MatrixView<const T>(US), MatrixView<const T>(F.V), T(0),
+                      F.A.view());
   return F;
 }
 

@@ -18,15 +18,17 @@
 //               of it in gemm.
 // Stability:    as the reflectors applied one at a time (GVL 5.1.7): backward stable.
 // Workspace:    apply: the caller's work, C.cols() x k (left) or C.rows() x k (right).
+#include "../blas/blas_kernels.hpp"
+#include "householder_kernels.hpp"
 #include "stela/householder.hpp"
 
 namespace stela {
 
 template <class T>
-Status householder_block_factor(MatrixView<const T> V, VectorView<const T> tau, MatrixView<T> Ttri) {
+void detail::householder_block_factor_kernel(MatrixView<const T> V, VectorView<const T> tau, MatrixView<T> Ttri) {
+  assert(block_factor_shapes_fit(V, tau.size(), MatrixView<const T>(Ttri)));
   const index m = V.rows();
   const index k = V.cols();
-  if (k > m || tau.size() != k || Ttri.rows() != k || Ttri.cols() != k) return Status::dimension_mismatch;
   for (index i = 0; i < k; ++i) {
     VectorView<T> t = Ttri.col(i).segment(0, i);  // T(0:i, i)
     if (tau[i] == T(0)) {
@@ -38,24 +40,20 @@ Status householder_block_factor(MatrixView<const T> V, VectorView<const T> tau, 
     // t := -tau_i V(:, 0:i)^T v_i, where v_i = [0; 1; V(i+1:m, i)]:
     //      the row V(i, 0:i) times the implicit 1, plus V(i+1:m, 0:i)^T V(i+1:m, i).
     for (index j = 0; j < i; ++j) t[j] = -tau[i] * V(i, j);
-    gemv(Op::transpose, -tau[i], V.block(i + 1, 0, m - i - 1, i), V.col(i).segment(i + 1, m - i - 1), T(1), t);
+    gemv_kernel(Op::transpose, -tau[i], V.block(i + 1, 0, m - i - 1, i), V.col(i).segment(i + 1, m - i - 1), T(1), t);
     // t := T(0:i, 0:i) t
-    trmv(Uplo::upper, Op::none, Diag::non_unit, MatrixView<const T>(Ttri.block(0, 0, i, i)), t);
+    trmv_kernel(Uplo::upper, Op::none, Diag::non_unit, MatrixView<const T>(Ttri.block(0, 0, i, i)), t);
     Ttri(i, i) = tau[i];
   }
-  return Status::ok;
 }
 
 template <class T>
-Status householder_block_apply(Side side, Op trans, MatrixView<const T> V, MatrixView<const T> Ttri,
-                               MatrixView<T> C, MatrixView<T> work) {
+void detail::householder_block_apply_kernel(Side side, Op trans, MatrixView<const T> V, MatrixView<const T> Ttri,
+                                            MatrixView<T> C, MatrixView<T> work) {
+  assert(block_apply_shapes_fit(side, V, Ttri, C.rows(), C.cols(), MatrixView<const T>(work)));
   const index k = V.cols();
   const index n_v = side == Side::left ? C.rows() : C.cols();  // the order of H
-  const index n_w = side == Side::left ? C.cols() : C.rows();  // rows of work
-  if (V.rows() != n_v || k > n_v || Ttri.rows() != k || Ttri.cols() != k || work.rows() != n_w ||
-      work.cols() != k)
-    return Status::dimension_mismatch;
-  if (k == 0 || C.empty()) return Status::ok;
+  if (k == 0 || C.empty()) return;
 
   MatrixView<const T> V1 = V.block(0, 0, k, k);
   MatrixView<const T> V2 = V.block(k, 0, n_v - k, k);
@@ -66,13 +64,13 @@ Status householder_block_apply(Side side, Op trans, MatrixView<const T> V, Matri
     MatrixView<T> C2 = C.row_block(k, n_v - k);
     // 1. W := C^T V = C1^T V1 + C2^T V2
     for (index j = 0; j < k; ++j) copy(VectorView<const T>(C1.row(j)), W.col(j));
-    trmm(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V1, W);
-    gemm(Op::transpose, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W);
+    trmm_kernel(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V1, W);
+    gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W);
     // 2. W := W T^T (for H) or W T (for H^T)
-    trmm(Side::right, Uplo::upper, trans == Op::none ? Op::transpose : Op::none, Diag::non_unit, T(1), Ttri, W);
+    trmm_kernel(Side::right, Uplo::upper, trans == Op::none ? Op::transpose : Op::none, Diag::non_unit, T(1), Ttri, W);
     // 3. C := C - V W^T:  C2 -= V2 W^T;  C1 -= (W V1^T)^T
-    gemm(Op::none, Op::transpose, T(-1), V2, MatrixView<const T>(W), T(1), C2);
-    trmm(Side::right, Uplo::lower, Op::transpose, Diag::unit, T(1), V1, W);
+    gemm_kernel(Op::none, Op::transpose, T(-1), V2, MatrixView<const T>(W), T(1), C2);
+    trmm_kernel(Side::right, Uplo::lower, Op::transpose, Diag::unit, T(1), V1, W);
     for (index j = 0; j < k; ++j) axpy(T(-1), VectorView<const T>(W.col(j)), C1.row(j));
   } else {
     // C H = C - (C V) T V^T, C H^T = C - (C V) T^T V^T. With W = C V:
@@ -80,19 +78,40 @@ Status householder_block_apply(Side side, Op trans, MatrixView<const T> V, Matri
     MatrixView<T> C2 = C.col_block(k, n_v - k);
     // 1. W := C V = C1 V1 + C2 V2
     copy(MatrixView<const T>(C1), W);
-    trmm(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V1, W);
-    gemm(Op::none, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W);
+    trmm_kernel(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V1, W);
+    gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W);
     // 2. W := W T (for H) or W T^T (for H^T)
-    trmm(Side::right, Uplo::upper, trans, Diag::non_unit, T(1), Ttri, W);
+    trmm_kernel(Side::right, Uplo::upper, trans, Diag::non_unit, T(1), Ttri, W);
     // 3. C := C - W V^T:  C2 -= W V2^T;  C1 -= W V1^T
-    gemm(Op::none, Op::transpose, T(-1), MatrixView<const T>(W), V2, T(1), C2);
-    trmm(Side::right, Uplo::lower, Op::transpose, Diag::unit, T(1), V1, W);
+    gemm_kernel(Op::none, Op::transpose, T(-1), MatrixView<const T>(W), V2, T(1), C2);
+    trmm_kernel(Side::right, Uplo::lower, Op::transpose, Diag::unit, T(1), V1, W);
     for (index j = 0; j < k; ++j) axpy(T(-1), VectorView<const T>(W.col(j)), C1.col(j));
   }
+}
+
+// The checked entries: shapes, then the kernel.
+
+template <class T>
+Status householder_block_factor(MatrixView<const T> V, VectorView<const T> tau, MatrixView<T> Ttri) {
+  if (!detail::block_factor_shapes_fit(V, tau.size(), MatrixView<const T>(Ttri))) return Status::dimension_mismatch;
+  detail::householder_block_factor_kernel(V, tau, Ttri);
+  return Status::ok;
+}
+
+template <class T>
+Status householder_block_apply(Side side, Op trans, MatrixView<const T> V, MatrixView<const T> Ttri,
+                               MatrixView<T> C, MatrixView<T> work) {
+  if (!detail::block_apply_shapes_fit(side, V, Ttri, C.rows(), C.cols(), MatrixView<const T>(work)))
+    return Status::dimension_mismatch;
+  detail::householder_block_apply_kernel(side, trans, V, Ttri, C, work);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                               \
+  template void detail::householder_block_factor_kernel<T>(MatrixView<const T>, VectorView<const T>,        \
+                                                           MatrixView<T>);                                  \
+  template void detail::householder_block_apply_kernel<T>(Side, Op, MatrixView<const T>, MatrixView<const T>, \
+                                                          MatrixView<T>, MatrixView<T>);                    \
   template Status householder_block_factor<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>);   \
   template Status householder_block_apply<T>(Side, Op, MatrixView<const T>, MatrixView<const T>,           \
                                              MatrixView<T>, MatrixView<T>);

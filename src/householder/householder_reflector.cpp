@@ -19,6 +19,8 @@
 // Workspace:    none for generate and apply_left; a vector of C.rows() for apply_right.
 #include <cmath>
 
+#include "../blas/blas_kernels.hpp"
+#include "householder_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/scalar.hpp"
 
@@ -62,9 +64,9 @@ T householder_generate(T& alpha, VectorView<T> x) {
 }
 
 template <class T>
-Status householder_apply_left(VectorView<const T> v_tail, T tau, MatrixView<T> C) {
-  if (C.rows() != v_tail.size() + 1) return Status::dimension_mismatch;
-  if (tau == T(0)) return Status::ok;
+void detail::householder_apply_left_kernel(VectorView<const T> v_tail, T tau, MatrixView<T> C) {
+  assert(C.rows() == v_tail.size() + 1);
+  if (tau == T(0)) return;
   const index m = C.rows();
   for (index j = 0; j < C.cols(); ++j) {
     // s = v^T C(:, j);  C(:, j) := C(:, j) - tau s v
@@ -73,26 +75,42 @@ Status householder_apply_left(VectorView<const T> v_tail, T tau, MatrixView<T> C
     C(0, j) -= tau * s;
     axpy(-tau * s, v_tail, c_tail);
   }
+}
+
+template <class T>
+void detail::householder_apply_right_kernel(VectorView<const T> v_tail, T tau, MatrixView<T> C, VectorView<T> work) {
+  assert(C.cols() == v_tail.size() + 1 && work.size() == C.rows());
+  if (tau == T(0)) return;
+  const index n = C.cols();
+  MatrixView<T> C_tail = C.col_block(1, n - 1);
+  // w := C v = C(:, 0) + C(:, 1:) v_tail
+  copy(VectorView<const T>(C.col(0)), work);
+  gemv_kernel(Op::none, T(1), MatrixView<const T>(C_tail), v_tail, T(1), work);
+  // C := C - tau w v^T
+  axpy(-tau, VectorView<const T>(work), C.col(0));
+  ger_kernel(-tau, VectorView<const T>(work), v_tail, C_tail);
+}
+
+// The checked entries: shapes, then the kernel.
+
+template <class T>
+Status householder_apply_left(VectorView<const T> v_tail, T tau, MatrixView<T> C) {
+  if (C.rows() != v_tail.size() + 1) return Status::dimension_mismatch;
+  detail::householder_apply_left_kernel(v_tail, tau, C);
   return Status::ok;
 }
 
 template <class T>
 Status householder_apply_right(VectorView<const T> v_tail, T tau, MatrixView<T> C, VectorView<T> work) {
   if (C.cols() != v_tail.size() + 1 || work.size() != C.rows()) return Status::dimension_mismatch;
-  if (tau == T(0)) return Status::ok;
-  const index n = C.cols();
-  MatrixView<T> C_tail = C.col_block(1, n - 1);
-  // w := C v = C(:, 0) + C(:, 1:) v_tail
-  copy(VectorView<const T>(C.col(0)), work);
-  gemv(Op::none, T(1), MatrixView<const T>(C_tail), v_tail, T(1), work);
-  // C := C - tau w v^T
-  axpy(-tau, VectorView<const T>(work), C.col(0));
-  ger(-tau, VectorView<const T>(work), v_tail, C_tail);
+  detail::householder_apply_right_kernel(v_tail, tau, C, work);
   return Status::ok;
 }
 
-#define STELA_INSTANTIATE(T)                                                                  \
-  template T householder_generate<T>(T&, VectorView<T>);                                      \
+#define STELA_INSTANTIATE(T)                                                                             \
+  template T householder_generate<T>(T&, VectorView<T>);                                                 \
+  template void detail::householder_apply_left_kernel<T>(VectorView<const T>, T, MatrixView<T>);         \
+  template void detail::householder_apply_right_kernel<T>(VectorView<const T>, T, MatrixView<T>, VectorView<T>); \
   template Status householder_apply_left<T>(VectorView<const T>, T, MatrixView<T>);           \
   template Status householder_apply_right<T>(VectorView<const T>, T, MatrixView<T>, VectorView<T>);
 STELA_INSTANTIATE(float)

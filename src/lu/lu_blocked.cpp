@@ -33,6 +33,7 @@
 //               factorization completed (info.failed_column).
 #include <algorithm>
 
+#include "../blas/blas_kernels.hpp"
 #include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 
@@ -49,12 +50,9 @@ WorkspaceSize lu_workspace_size(index /*n*/) {
 }
 
 template <class T>
-Status lu_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info, Workspace work) {
-  // Checks: shapes, workspace, finiteness, empty.
+Status detail::lu_blocked_kernel(MatrixView<T> A, VectorView<index> pivots, LuInfo& info) {
   const index n = A.rows();
-  if (A.cols() != n || pivots.size() != n) return Status::dimension_mismatch;
-  if (!work.holds(lu_workspace_size<T>(n))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  assert(A.cols() == n && pivots.size() == n);
   info = LuInfo{};
   if (n == 0) return Status::ok;
 
@@ -63,27 +61,38 @@ Status lu_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info, Works
     const index right = n - j - jb;  // columns to the right of the panel
     // 1. [A11; A21] = P_J^T [L11; L21] U11, pivots relative to row j, then made absolute.
     VectorView<index> panel_pivots = pivots.segment(j, jb);
-    const index zero = detail::lu_panel_kernel(A.block(j, j, n - j, jb), panel_pivots);
+    const index zero = lu_panel_kernel(A.block(j, j, n - j, jb), panel_pivots);
     if (zero >= 0 && info.failed_column < 0) info.failed_column = j + zero;
     for (index i = 0; i < jb; ++i) panel_pivots[i] += j;
     // 2. Apply P_J to the columns left of the panel and right of it.
     const VectorView<const index> all_pivots = pivots;
-    detail::apply_row_interchanges(A.col_block(0, j), all_pivots, j, j + jb, true);
+    apply_row_interchanges(A.col_block(0, j), all_pivots, j, j + jb, true);
     if (right == 0) break;
     MatrixView<T> A12 = A.block(j, j + jb, jb, right);
-    detail::apply_row_interchanges(A.col_block(j + jb, right), all_pivots, j, j + jb, true);
+    apply_row_interchanges(A.col_block(j + jb, right), all_pivots, j, j + jb, true);
     // 3. U12 := L11^{-1} A12
-    trsm(Side::left, Uplo::lower, Op::none, Diag::unit, T(1), MatrixView<const T>(A.block(j, j, jb, jb)), A12);
+    trsm_kernel(Side::left, Uplo::lower, Op::none, Diag::unit, T(1), MatrixView<const T>(A.block(j, j, jb, jb)), A12);
     // 4. A22 := A22 - L21 U12
-    gemm(Op::none, Op::none, T(-1), MatrixView<const T>(A.block(j + jb, j, n - j - jb, jb)), MatrixView<const T>(A12),
-         T(1), A.block(j + jb, j + jb, n - j - jb, right));
+    gemm_kernel(Op::none, Op::none, T(-1), MatrixView<const T>(A.block(j + jb, j, n - j - jb, jb)),
+                MatrixView<const T>(A12), T(1), A.block(j + jb, j + jb, n - j - jb, right));
   }
   // Growth can overflow finite input (rho_n up to 2^{n-1}): report it, never inf factors.
   if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
   return info.failed_column < 0 ? Status::ok : Status::singular;
 }
 
+template <class T>
+Status lu_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info, Workspace work) {
+  // Checks: shapes, workspace, finiteness; then the kernel.
+  const index n = A.rows();
+  if (A.cols() != n || pivots.size() != n) return Status::dimension_mismatch;
+  if (!work.holds(lu_workspace_size<T>(n))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  return detail::lu_blocked_kernel(A, pivots, info);
+}
+
 #define STELA_INSTANTIATE(T)                                                                  \
+  template Status detail::lu_blocked_kernel<T>(MatrixView<T>, VectorView<index>, LuInfo&);    \
   template WorkspaceSize lu_workspace_size<T>(index);                                         \
   template Status lu_inplace<T>(MatrixView<T>, VectorView<index>, LuInfo&, Workspace);
 STELA_INSTANTIATE(float)

@@ -37,45 +37,43 @@ WorkspaceSize lu_condition_estimate_workspace_size(index n) {
 }
 
 template <class T>
+T detail::lu_rcond_kernel(MatrixView<const T> factors, VectorView<const index> pivots, T anorm, Workspace work) {
+  const index n = factors.rows();
+  assert(factors.cols() == n && pivots.size() == n && anorm >= T(0) &&
+         work.holds(lu_condition_estimate_workspace_size<T>(n)));
+  if (n == 0) return T(1);
+  // An exactly singular U, or a zero matrix: infinitely ill-conditioned.
+  if (zero_on_diagonal(factors)) return T(0);
+  // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
+  if (anorm == T(0) || anorm > safe_max<T>()) return T(0);
+
+  // 1. est ~ ||A^{-1}||_1 from solves with the factors.
+  VectorView<T> x = work.vector<T>(n);
+  VectorView<T> xi = work.vector<T>(n);
+  // v := A^{-1} v = U^{-1} L^{-1} P v and v := A^{-T} v = P^T L^{-T} U^{-T} v
+  auto solve = [factors, pivots](VectorView<T> v) { lu_solve_vector(Op::none, factors, pivots, v); };
+  auto solve_transpose = [factors, pivots](VectorView<T> v) { lu_solve_vector(Op::transpose, factors, pivots, v); };
+  const T est = one_norm_estimate<T>(n, solve, solve_transpose, x, xi);
+  // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".
+  return (est > T(0) && est <= safe_max<T>()) ? (T(1) / est) / anorm : T(0);
+}
+
+template <class T>
 Status lu_condition_estimate(MatrixView<const T> factors, VectorView<const index> pivots, T anorm, T& rcond,
                              Workspace work) {
-  // Checks: shapes, arguments, workspace, finiteness, empty.
+  // Checks: shapes, arguments, workspace, finiteness; then the kernel.
   const index n = factors.rows();
   if (factors.cols() != n || pivots.size() != n) return Status::dimension_mismatch;
   if (anorm != anorm) return Status::not_finite;
   if (anorm < T(0) || !detail::pivots_valid(pivots)) return Status::invalid_argument;
   if (!work.holds(lu_condition_estimate_workspace_size<T>(n))) return Status::workspace_too_small;
   if (!all_finite(factors)) return Status::not_finite;
-  if (n == 0) {
-    rcond = T(1);
-    return Status::ok;
-  }
-  // An exactly singular U, or a zero matrix: infinitely ill-conditioned.
-  if (detail::zero_on_diagonal(factors)) {
-    rcond = T(0);
-    return Status::ok;
-  }
-  // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
-  if (anorm == T(0) || anorm > safe_max<T>()) {
-    rcond = T(0);
-    return Status::ok;
-  }
-
-  // 1. est ~ ||A^{-1}||_1 from solves with the factors.
-  VectorView<T> x = work.vector<T>(n);
-  VectorView<T> xi = work.vector<T>(n);
-  // v := A^{-1} v = U^{-1} L^{-1} P v and v := A^{-T} v = P^T L^{-T} U^{-T} v
-  auto solve = [factors, pivots](VectorView<T> v) { detail::lu_solve_vector(Op::none, factors, pivots, v); };
-  auto solve_transpose = [factors, pivots](VectorView<T> v) {
-    detail::lu_solve_vector(Op::transpose, factors, pivots, v);
-  };
-  const T est = detail::one_norm_estimate<T>(n, solve, solve_transpose, x, xi);
-  // 2. rcond = (1 / est) / anorm; an overflowing estimate means "numerically singular".
-  rcond = (est > T(0) && est <= safe_max<T>()) ? (T(1) / est) / anorm : T(0);
+  rcond = detail::lu_rcond_kernel(factors, pivots, anorm, work);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                          \
+  template T detail::lu_rcond_kernel<T>(MatrixView<const T>, VectorView<const index>, T, Workspace);   \
   template WorkspaceSize lu_condition_estimate_workspace_size<T>(index);                              \
   template Status lu_condition_estimate<T>(MatrixView<const T>, VectorView<const index>, T, T&, Workspace);
 STELA_INSTANTIATE(float)

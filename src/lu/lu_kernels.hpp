@@ -1,12 +1,14 @@
 // Internal to stela's sources (not installed): the unchecked LU kernels that the blocked
-// factorization, the solves and the condition estimate call once the public entry has
-// checked shapes and finiteness. An intermediate overflow is not bad input: the public
-// entry reports it as not_finite once the elimination is done.
+// factorization, the solves, the condition estimate and the normal equations call once
+// the public entry has checked shapes and finiteness. An intermediate overflow is not
+// bad input: the factorization reports it as not_finite once the elimination is done.
 #pragma once
 
 #include <utility>
 
+#include "../blas/blas_kernels.hpp"
 #include "stela/blas.hpp"
+#include "stela/lu.hpp"
 #include "stela/matrix.hpp"
 
 namespace stela::detail {
@@ -16,6 +18,17 @@ namespace stela::detail {
 // exactly zero pivot, or -1.
 template <class T>
 index lu_panel_kernel(MatrixView<T> A, VectorView<index> pivots);
+
+// lu_inplace's blocked factorization (src/lu/lu_blocked.cpp) of a finite square A with
+// pivots of its order. Resets info. Statuses: ok, singular (info.failed_column),
+// not_finite (the elimination overflowed; A holds its partial result).
+template <class T>
+Status lu_blocked_kernel(MatrixView<T> A, VectorView<index> pivots, LuInfo& info);
+
+// lu_condition_estimate's rcond (src/lu/lu_condition.cpp) from finite factors with valid
+// pivots and anorm >= 0; work holds lu_condition_estimate_workspace_size(n).
+template <class T>
+T lu_rcond_kernel(MatrixView<const T> factors, VectorView<const index> pivots, T anorm, Workspace work);
 
 // Whether U (the upper factor of an LU) has an exact zero on its diagonal.
 template <class T>
@@ -47,12 +60,28 @@ void lu_solve_vector(Op trans, MatrixView<const T> factors, VectorView<const ind
   const index n = factors.rows();
   if (trans == Op::none) {
     for (index i = 0; i < n; ++i) std::swap(b[i], b[pivots[i]]);  // b := P b
-    trsv(Uplo::lower, Op::none, Diag::unit, factors, b);         // b := L^{-1} b
-    trsv(Uplo::upper, Op::none, Diag::non_unit, factors, b);     // b := U^{-1} b
+    detail::trsv_kernel(Uplo::lower, Op::none, Diag::unit, factors, b);         // b := L^{-1} b
+    detail::trsv_kernel(Uplo::upper, Op::none, Diag::non_unit, factors, b);     // b := U^{-1} b
   } else {
-    trsv(Uplo::upper, Op::transpose, Diag::non_unit, factors, b);      // b := U^{-T} b
-    trsv(Uplo::lower, Op::transpose, Diag::unit, factors, b);          // b := L^{-T} b
+    detail::trsv_kernel(Uplo::upper, Op::transpose, Diag::non_unit, factors, b);      // b := U^{-T} b
+    detail::trsv_kernel(Uplo::lower, Op::transpose, Diag::unit, factors, b);          // b := L^{-T} b
     for (index i = n - 1; i >= 0; --i) std::swap(b[i], b[pivots[i]]);  // b := P^T b
+  }
+}
+
+// B := op(A)^{-1} B from finite factors with valid pivots and no zero on U's diagonal
+// (lu_solve_inplace's work for a matrix of right-hand sides).
+template <class T>
+void lu_solve_kernel(Op trans, MatrixView<const T> factors, VectorView<const index> pivots, MatrixView<T> B) {
+  const index n = factors.rows();
+  if (trans == Op::none) {
+    apply_row_interchanges(B, pivots, 0, n, true);                                            // B := P B
+    trsm_kernel(Side::left, Uplo::lower, Op::none, Diag::unit, T(1), factors, B);             // B := L^{-1} B
+    trsm_kernel(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), factors, B);         // B := U^{-1} B
+  } else {
+    trsm_kernel(Side::left, Uplo::upper, Op::transpose, Diag::non_unit, T(1), factors, B);    // B := U^{-T} B
+    trsm_kernel(Side::left, Uplo::lower, Op::transpose, Diag::unit, T(1), factors, B);        // B := L^{-T} B
+    apply_row_interchanges(B, pivots, 0, n, false);                                           // B := P^T B
   }
 }
 

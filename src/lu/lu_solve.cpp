@@ -43,21 +43,8 @@ Status lu_solve_inplace(Op trans, MatrixView<const T> factors, VectorView<const 
   if (detail::zero_on_diagonal(factors)) return Status::singular;
   if (n == 0 || B.cols() == 0) return Status::ok;
 
-  if (trans == Op::none) {
-    // 1. B := P B
-    detail::apply_row_interchanges(B, pivots, 0, n, true);
-    // 2. B := L^{-1} B
-    trsm(Side::left, Uplo::lower, Op::none, Diag::unit, T(1), factors, B);
-    // 3. B := U^{-1} B
-    trsm(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), factors, B);
-  } else {
-    // 1. B := U^{-T} B
-    trsm(Side::left, Uplo::upper, Op::transpose, Diag::non_unit, T(1), factors, B);
-    // 2. B := L^{-T} B
-    trsm(Side::left, Uplo::lower, Op::transpose, Diag::unit, T(1), factors, B);
-    // 3. B := P^T B
-    detail::apply_row_interchanges(B, pivots, 0, n, false);
-  }
+  // B := U^{-1} L^{-1} P B (trans = none) or P^T L^{-T} U^{-T} B (transpose)
+  detail::lu_solve_kernel(trans, factors, pivots, B);
   return Status::ok;
 }
 

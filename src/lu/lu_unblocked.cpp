@@ -30,6 +30,7 @@
 //               A, A untouched; or the elimination overflowed, A holding its result).
 #include <cmath>
 
+#include "../blas/blas_kernels.hpp"
 #include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 #include "stela/scalar.hpp"
@@ -64,7 +65,7 @@ index lu_panel_kernel(MatrixView<T> A, VectorView<index> pivots) {
     }
     // 4. A(j+1:m, j+1:n) := A(j+1:m, j+1:n) - L(j+1:m, j) U(j, j+1:n)
     if (j + 1 < n)
-      ger(T(-1), VectorView<const T>(A.col(j).segment(j + 1, m - j - 1)),
+      detail::ger_kernel(T(-1), VectorView<const T>(A.col(j).segment(j + 1, m - j - 1)),
           VectorView<const T>(A.row(j).segment(j + 1, n - j - 1)), A.block(j + 1, j + 1, m - j - 1, n - j - 1));
   }
   return first_zero;

@@ -32,6 +32,8 @@
 //               a reflector); C is untouched on each.
 #include <algorithm>
 
+#include "../householder/householder_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/qr.hpp"
 
@@ -69,18 +71,15 @@ WorkspaceSize qr_apply_q_workspace_size(Side side, index m, index n, index k, Qr
 }
 
 template <class T>
-Status qr_apply_q_inplace(Side side, Op trans, MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> C,
-                          Workspace work, QrBlocking blocking) {
+void detail::qr_apply_q_kernel(Side side, Op trans, MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> C,
+                               Workspace work, QrBlocking blocking) {
   const bool left = side == Side::left;
   const index nq = left ? C.rows() : C.cols();  // order of Q
   const index w = left ? C.cols() : C.rows();   // vectors transformed
   const index k = tau.size();
-  if (QR.rows() != nq || k > QR.cols() || k > nq) return Status::dimension_mismatch;
-  if (!valid(blocking)) return Status::invalid_argument;
-  if (!work.holds(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), k, blocking)))
-    return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(C)) || !reflectors_finite(QR, tau)) return Status::not_finite;
-  if (k == 0 || C.empty()) return Status::ok;
+  assert(QR.rows() == nq && k <= QR.cols() && k <= nq && valid(blocking) &&
+         work.holds(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), k, blocking)));
+  if (k == 0 || C.empty()) return;
 
   // Q^T C and C Q take the reflectors first to last; Q C and C Q^T last to first.
   const bool forward = left == (trans == Op::transpose);
@@ -96,13 +95,13 @@ Status qr_apply_q_inplace(Side side, Op trans, MatrixView<const T> QR, VectorVie
       // 1. T := the triangle with H_i ... H_{i+ib-1} = I - V T V^T, V = QR(i:nq, i:i+ib).
       MatrixView<const T> V = QR.block(i, i, nq - i, ib);
       MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
-      householder_block_factor(V, tau.segment(i, ib), Tb);
+      householder_block_factor_kernel(V, tau.segment(i, ib), Tb);
       // 2. C(i:nq, :) := op(I - V T V^T) C(i:nq, :)   (left), or
       //    C(:, i:nq) := C(:, i:nq) op(I - V T V^T)   (right).
       MatrixView<T> Ci = left ? C.row_block(i, nq - i) : C.col_block(i, nq - i);
-      householder_block_apply(side, trans, V, MatrixView<const T>(Tb), Ci, Wfull.block(0, 0, w, ib));
+      householder_block_apply_kernel(side, trans, V, MatrixView<const T>(Tb), Ci, Wfull.block(0, 0, w, ib));
     }
-    return Status::ok;
+    return;
   }
 
   VectorView<T> row_work = left ? VectorView<T>() : work.vector<T>(C.rows());
@@ -111,15 +110,31 @@ Status qr_apply_q_inplace(Side side, Op trans, MatrixView<const T> QR, VectorVie
     VectorView<const T> v_tail = QR.col(i).segment(i + 1, nq - i - 1);
     if (left)
       // C(i:nq, :) := H_i C(i:nq, :)
-      householder_apply_left(v_tail, tau[i], C.row_block(i, nq - i));
+      householder_apply_left_kernel(v_tail, tau[i], C.row_block(i, nq - i));
     else
       // C(:, i:nq) := C(:, i:nq) H_i
-      householder_apply_right(v_tail, tau[i], C.col_block(i, nq - i), row_work);
+      householder_apply_right_kernel(v_tail, tau[i], C.col_block(i, nq - i), row_work);
   }
+}
+
+// The checked entry: shapes, options, workspace, finiteness, then the kernel.
+template <class T>
+Status qr_apply_q_inplace(Side side, Op trans, MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> C,
+                          Workspace work, QrBlocking blocking) {
+  const index nq = side == Side::left ? C.rows() : C.cols();  // order of Q
+  const index k = tau.size();
+  if (QR.rows() != nq || k > QR.cols() || k > nq) return Status::dimension_mismatch;
+  if (!valid(blocking)) return Status::invalid_argument;
+  if (!work.holds(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), k, blocking)))
+    return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(C)) || !reflectors_finite(QR, tau)) return Status::not_finite;
+  detail::qr_apply_q_kernel(side, trans, QR, tau, C, work, blocking);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                               \
+  template void detail::qr_apply_q_kernel<T>(Side, Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>, \
+                                             Workspace, QrBlocking);                                       \
   template WorkspaceSize qr_apply_q_workspace_size<T>(Side, index, index, index, QrBlocking);              \
   template Status qr_apply_q_inplace<T>(Side, Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>, \
                                         Workspace, QrBlocking);

@@ -34,12 +34,17 @@
 //               (whose norm the rank tolerance bounds) of A.
 // Statuses:     dimension_mismatch, invalid_argument (tol; for the solve a rank out of
 //               [0, min(m, n)] or a perm that is not a permutation of 0 .. n-1),
-//               workspace_too_small,
-//               not_finite; the caller's data is untouched on each.
+//               workspace_too_small, not_finite (NaN or Inf in the input); the caller's
+//               data is untouched on each. The decomposition also returns not_finite
+//               when a column norm of A overflows in the pivoted QR (qr_pivoted.cpp):
+//               no rank can be read off R then, and A, tau and perm hold the partial
+//               result.
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
+#include "../blas/blas_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/qr.hpp"
 
 namespace stela {
@@ -50,6 +55,26 @@ WorkspaceSize cod_workspace_size(index m, index n) {
 }
 
 template <class T>
+Status detail::cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm,
+                          index& rank, const RankTolerance& tol, Workspace work) {
+  const index n = A.cols();
+  const index k = std::min(A.rows(), n);
+  assert(tau.size() == k && tau_z.size() == k && perm.size() == n && tol.atol >= 0 &&
+         work.holds(cod_workspace_size<T>(A.rows(), n)));
+
+  // 1. A P = Q R; not_finite when a column norm overflowed (no rank to read off R).
+  if (const Status status = qr_pivoted_kernel(A, tau, perm, work); status != Status::ok) return status;
+  // 2. r := numerical rank from R's diagonal
+  const index r = qr_pivoted_rank_kernel(MatrixView<const T>(A), tol);
+  // 3. [R11 R12] = [T 0] Z on R's first r rows
+  rz_kernel(A.block(0, 0, r, n), tau_z.segment(0, r), work);
+  fill(tau_z.segment(r, k - r), T(0));
+  rank = r;
+  return Status::ok;
+}
+
+// The checked entry: shapes, tolerance, workspace, finiteness, then the kernel.
+template <class T>
 Status cod_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
                    const RankTolerance& tol, Workspace work) {
   const index m = A.rows();
@@ -59,17 +84,7 @@ Status cod_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, Vect
   if (!valid(tol)) return Status::invalid_argument;
   if (!work.holds(cod_workspace_size<T>(m, n))) return Status::workspace_too_small;
   if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
-
-  // 1. A P = Q R
-  const Status status = qr_pivoted_inplace(A, tau, perm, work);
-  if (status != Status::ok) return status;
-  // 2. r := numerical rank from R's diagonal
-  const index r = qr_pivoted_rank(MatrixView<const T>(A), tol).value();
-  // 3. [R11 R12] = [T 0] Z on R's first r rows
-  rz_inplace(A.block(0, 0, r, n), tau_z.segment(0, r), work);
-  fill(tau_z.segment(r, k - r), T(0));
-  rank = r;
-  return Status::ok;
+  return detail::cod_kernel(A, tau, tau_z, perm, rank, tol, work);
 }
 
 template <class T>
@@ -77,6 +92,33 @@ WorkspaceSize cod_solve_workspace_size(index m, index n, index nrhs) {
   return max(qr_apply_q_workspace_size<T>(Side::left, m, nrhs, std::min(m, n)), WorkspaceSize::matrix<T>(n, nrhs));
 }
 
+template <class T>
+void detail::cod_solve_kernel(MatrixView<const T> QTZ, VectorView<const T> tau, VectorView<const T> tau_z,
+                              VectorView<const index> perm, index rank, MatrixView<T> B, MatrixView<T> X,
+                              Workspace work) {
+  [[maybe_unused]] const index m = QTZ.rows();
+  const index n = QTZ.cols();
+  const index nrhs = B.cols();
+  assert(tau.size() == std::min(m, n) && tau_z.size() == tau.size() && perm.size() == n && B.rows() == m &&
+         X.rows() == n && X.cols() == nrhs && rank >= 0 && rank <= tau.size() &&
+         work.holds(cod_solve_workspace_size<T>(m, n, nrhs)));
+  if (n == 0 || nrhs == 0) return;
+
+  const index r = rank;
+  // 1. B := Q^T B
+  qr_apply_q_kernel(Side::left, Op::transpose, QTZ, tau, B, work);
+  // 2. Y := [T^{-1} B(0:r, :); 0]   (n x nrhs, in the workspace)
+  MatrixView<T> Y = work.matrix<T>(n, nrhs);
+  copy(MatrixView<const T>(B.row_block(0, r)), Y.row_block(0, r));
+  trsm_kernel(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), QTZ.block(0, 0, r, r), Y.row_block(0, r));
+  fill(Y.row_block(r, n - r), T(0));
+  // 3. Y := Z^T Y
+  rz_apply_z_kernel(Op::transpose, QTZ.block(0, 0, r, n), tau_z.segment(0, r), Y);
+  // 4. X := P Y: row j of Y is row perm[j] of X
+  for (index j = 0; j < n; ++j) copy(VectorView<const T>(Y.row(j)), X.row(perm[j]));
+}
+
+// The checked entry: shapes, rank and permutation, workspace, finiteness, then the kernel.
 template <class T>
 Status cod_solve_inplace(MatrixView<const T> QTZ, VectorView<const T> tau, VectorView<const T> tau_z,
                          VectorView<const index> perm, index rank, MatrixView<T> B, MatrixView<T> X, Workspace work) {
@@ -98,20 +140,7 @@ Status cod_solve_inplace(MatrixView<const T> QTZ, VectorView<const T> tau, Vecto
   if (!work.holds(cod_solve_workspace_size<T>(m, n, nrhs))) return Status::workspace_too_small;
   if (!all_finite(QTZ) || !all_finite(tau) || !all_finite(tau_z) || !all_finite(MatrixView<const T>(B)))
     return Status::not_finite;
-  if (n == 0 || nrhs == 0) return Status::ok;
-
-  const index r = rank;
-  // 1. B := Q^T B
-  qr_apply_q_inplace(Side::left, Op::transpose, QTZ, tau, B, work);
-  // 2. Y := [T^{-1} B(0:r, :); 0]   (n x nrhs, in the workspace)
-  MatrixView<T> Y = work.matrix<T>(n, nrhs);
-  copy(MatrixView<const T>(B.row_block(0, r)), Y.row_block(0, r));
-  trsm(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), QTZ.block(0, 0, r, r), Y.row_block(0, r));
-  fill(Y.row_block(r, n - r), T(0));
-  // 3. Y := Z^T Y
-  rz_apply_z_inplace(Op::transpose, QTZ.block(0, 0, r, n), tau_z.segment(0, r), Y);
-  // 4. X := P Y: row j of Y is row perm[j] of X
-  for (index j = 0; j < n; ++j) copy(VectorView<const T>(Y.row(j)), X.row(perm[j]));
+  detail::cod_solve_kernel(QTZ, tau, tau_z, perm, rank, B, X, work);
   return Status::ok;
 }
 
@@ -148,7 +177,8 @@ template <class T>
 Matrix<T> COD<T>::z() const {
   const index n = cols();
   Matrix<T> Z = Matrix<T>::identity(n);
-  rz_apply_z_inplace(Op::none, qr_.factors().block(0, 0, rank_, n), tau_z_.segment(0, rank_), Z.view());
+  // Z := Z I: the reflectors are this object's own, finite by construction.
+  detail::rz_apply_z_kernel(Op::none, qr_.factors().block(0, 0, rank_, n), tau_z_.segment(0, rank_), Z.view());
   return Z;
 }
 
@@ -178,6 +208,11 @@ Result<Vector<T>> COD<T>::solve(VectorView<const T> b) const {
 }
 
 #define STELA_INSTANTIATE(T)                                                                                   \
+  template Status detail::cod_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<index>, index&, \
+                                        const RankTolerance&, Workspace);                                      \
+  template void detail::cod_solve_kernel<T>(MatrixView<const T>, VectorView<const T>, VectorView<const T>,     \
+                                            VectorView<const index>, index, MatrixView<T>, MatrixView<T>,      \
+                                            Workspace);                                                        \
   template WorkspaceSize cod_workspace_size<T>(index, index);                                                  \
   template Status cod_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<index>, index&,       \
                                  const RankTolerance&, Workspace);                                             \

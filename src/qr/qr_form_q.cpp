@@ -35,6 +35,8 @@
 //               untouched on each.
 #include <algorithm>
 
+#include "../householder/householder_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/qr.hpp"
 
@@ -55,7 +57,8 @@ void form_unblocked(MatrixView<T> Q, VectorView<const T> tau) {
   for (index i = k - 1; i >= 0; --i) {
     VectorView<T> v_tail = Q.col(i).segment(i + 1, m - i - 1);
     // 2. Q(i:m, i+1:ncols) := H_i Q(i:m, i+1:ncols)
-    householder_apply_left(VectorView<const T>(v_tail), tau[i], Q.block(i, i + 1, m - i, ncols - i - 1));
+    detail::householder_apply_left_kernel(VectorView<const T>(v_tail), tau[i],
+                                          Q.block(i, i + 1, m - i, ncols - i - 1));
     // 3. Column i := H_i e_i = e_i - tau_i v_i: Q(0:i, i) = 0, q_ii = 1 - tau_i, tail -tau_i v_tail.
     scal(-tau[i], v_tail);
     Q(i, i) = T(1) - tau[i];
@@ -91,15 +94,12 @@ WorkspaceSize qr_form_q_workspace_size(index m, index k, QrBlocking blocking) {
 }
 
 template <class T>
-Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace work, QrBlocking blocking) {
+void detail::qr_form_q_kernel(MatrixView<T> Q, VectorView<const T> tau, Workspace work, QrBlocking blocking) {
   const index m = Q.rows();
   const index ncols = Q.cols();
   const index k = tau.size();
-  if (k > ncols || ncols > m) return Status::dimension_mismatch;
-  if (!valid(blocking)) return Status::invalid_argument;
-  if (!work.holds(qr_form_q_workspace_size<T>(m, k, blocking))) return Status::workspace_too_small;
-  if (!reflectors_finite(MatrixView<const T>(Q), tau)) return Status::not_finite;
-  if (ncols == 0) return Status::ok;
+  assert(k <= ncols && ncols <= m && valid(blocking) && work.holds(qr_form_q_workspace_size<T>(m, k, blocking)));
+  if (ncols == 0) return;
 
   const index nb = std::min(blocking.block_size, std::max<index>(k, 1));
   const index kk = reflectors_in_panels<T>(m, ncols, k, nb, blocking.crossover_bytes);
@@ -108,7 +108,7 @@ Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace wor
   //    Q(kk:m, kk:ncols) := their product times [I; 0], and Q(0:kk, kk:ncols) := 0.
   form_unblocked(Q.block(kk, kk, m - kk, ncols - kk), tau.segment(kk, k - kk));
   fill(Q.block(0, kk, kk, ncols - kk), T(0));
-  if (kk == 0) return Status::ok;
+  if (kk == 0) return;
 
   MatrixView<T> Tfull = work.matrix<T>(nb, nb);
   MatrixView<T> Wfull = work.matrix<T>(k, nb);
@@ -120,22 +120,35 @@ Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace wor
       // 2a. T := the triangle with H_i ... H_{i+ib-1} = I - V T V^T, V = Q(i:m, i:i+ib).
       MatrixView<const T> V = Q.block(i, i, m - i, ib);
       MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
-      householder_block_factor(V, tau.segment(i, ib), Tb);
+      householder_block_factor_kernel(V, tau.segment(i, ib), Tb);
       // 2b. Q(i:m, i+ib:ncols) := (I - V T V^T) Q(i:m, i+ib:ncols), in slices of <= k columns.
       for (index c = 0; c < rest; c += k) {
         const index width = std::min(k, rest - c);
-        householder_block_apply(Side::left, Op::none, V, MatrixView<const T>(Tb), Q.block(i, i + ib + c, m - i, width),
-                                Wfull.block(0, 0, width, ib));
+        householder_block_apply_kernel(Side::left, Op::none, V, MatrixView<const T>(Tb),
+                                       Q.block(i, i + ib + c, m - i, width), Wfull.block(0, 0, width, ib));
       }
     }
     // 2c. The panel's own columns: Q(i:m, i:i+ib) := H_i ... H_{i+ib-1} [I; 0], Q(0:i, i:i+ib) := 0.
     form_unblocked(Q.block(i, i, m - i, ib), tau.segment(i, ib));
     fill(Q.block(0, i, i, ib), T(0));
   }
+}
+
+// The checked entry: shapes, options, workspace, finiteness, then the kernel.
+template <class T>
+Status qr_form_q_inplace(MatrixView<T> Q, VectorView<const T> tau, Workspace work, QrBlocking blocking) {
+  const index m = Q.rows();
+  const index k = tau.size();
+  if (k > Q.cols() || Q.cols() > m) return Status::dimension_mismatch;
+  if (!valid(blocking)) return Status::invalid_argument;
+  if (!work.holds(qr_form_q_workspace_size<T>(m, k, blocking))) return Status::workspace_too_small;
+  if (!reflectors_finite(MatrixView<const T>(Q), tau)) return Status::not_finite;
+  detail::qr_form_q_kernel(Q, tau, work, blocking);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                          \
+  template void detail::qr_form_q_kernel<T>(MatrixView<T>, VectorView<const T>, Workspace, QrBlocking); \
   template WorkspaceSize qr_form_q_workspace_size<T>(index, index, QrBlocking);        \
   template Status qr_form_q_inplace<T>(MatrixView<T>, VectorView<const T>, Workspace, QrBlocking);
 STELA_INSTANTIATE(float)

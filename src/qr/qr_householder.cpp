@@ -38,15 +38,15 @@
 #include <algorithm>
 #include <utility>
 
+#include "../householder/householder_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/qr.hpp"
 
 namespace stela {
-namespace {
 
-// The unblocked algorithm on a view, without checks: k = min(rows, cols) reflectors.
 template <class T>
-void factor_unblocked(MatrixView<T> A, VectorView<T> tau) {
+void detail::householder_qr_unblocked_kernel(MatrixView<T> A, VectorView<T> tau) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
@@ -55,11 +55,9 @@ void factor_unblocked(MatrixView<T> A, VectorView<T> tau) {
     VectorView<T> v_tail = A.col(j).segment(j + 1, m - j - 1);
     tau[j] = householder_generate(A(j, j), v_tail);
     // 2. A(j:m, j+1:n) := H_j A(j:m, j+1:n)
-    householder_apply_left(VectorView<const T>(v_tail), tau[j], A.block(j, j + 1, m - j, n - j - 1));
+    householder_apply_left_kernel(VectorView<const T>(v_tail), tau[j], A.block(j, j + 1, m - j, n - j - 1));
   }
 }
-
-}  // namespace
 
 template <class T>
 WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking) {
@@ -70,23 +68,12 @@ WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blockin
 }
 
 template <class T>
-Status householder_qr_unblocked_inplace(MatrixView<T> A, VectorView<T> tau, Workspace /*work: none needed*/) {
-  if (tau.size() != std::min(A.rows(), A.cols())) return Status::dimension_mismatch;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
-  factor_unblocked(A, tau);
-  return Status::ok;
-}
-
-template <class T>
-Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work, QrBlocking blocking) {
+void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace work, QrBlocking blocking) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  if (tau.size() != k) return Status::dimension_mismatch;
-  if (!valid(blocking)) return Status::invalid_argument;
-  if (!work.holds(householder_qr_workspace_size<T>(m, n, blocking))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
-  if (k == 0) return Status::ok;
+  assert(tau.size() == k && valid(blocking) && work.holds(householder_qr_workspace_size<T>(m, n, blocking)));
+  if (k == 0) return;
 
   index j = 0;  // the first column not yet reduced
   if (matrix_bytes<T>(m, n) > blocking.crossover_bytes) {
@@ -96,23 +83,44 @@ Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work
     while (j < k && matrix_bytes<T>(m - j, n - j) > blocking.crossover_bytes) {
       const index ib = std::min(nb, k - j);  // reflectors in this panel
       // 1. Factor the panel A(j:m, j:j+ib) one reflector at a time.
-      factor_unblocked(A.block(j, j, m - j, ib), tau.segment(j, ib));
+      householder_qr_unblocked_kernel(A.block(j, j, m - j, ib), tau.segment(j, ib));
       const index rest = n - j - ib;  // trailing columns
       if (rest > 0) {
         // 2. T := the ib x ib triangle with H_j ... H_{j+ib-1} = I - V T V^T,
         //    V = A(j:m, j:j+ib) unit lower trapezoidal.
         MatrixView<const T> V = A.block(j, j, m - j, ib);
         MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
-        householder_block_factor(V, VectorView<const T>(tau.segment(j, ib)), Tb);
+        householder_block_factor_kernel(V, VectorView<const T>(tau.segment(j, ib)), Tb);
         // 3. A(j:m, j+ib:n) := (I - V T V^T)^T A(j:m, j+ib:n)
-        householder_block_apply(Side::left, Op::transpose, V, MatrixView<const T>(Tb), A.block(j, j + ib, m - j, rest),
-                                Wfull.block(0, 0, rest, ib));
+        householder_block_apply_kernel(Side::left, Op::transpose, V, MatrixView<const T>(Tb),
+                                       A.block(j, j + ib, m - j, rest), Wfull.block(0, 0, rest, ib));
       }
       j += ib;
     }
   }
   // 4. The last k - j columns (all of them when A is below the crossover), unblocked.
-  factor_unblocked(A.block(j, j, m - j, n - j), tau.segment(j, k - j));
+  householder_qr_unblocked_kernel(A.block(j, j, m - j, n - j), tau.segment(j, k - j));
+}
+
+// The checked entries: shapes, options, workspace, finiteness, then the kernel.
+
+template <class T>
+Status householder_qr_unblocked_inplace(MatrixView<T> A, VectorView<T> tau, Workspace /*work: none needed*/) {
+  if (tau.size() != std::min(A.rows(), A.cols())) return Status::dimension_mismatch;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  detail::householder_qr_unblocked_kernel(A, tau);
+  return Status::ok;
+}
+
+template <class T>
+Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work, QrBlocking blocking) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (tau.size() != std::min(m, n)) return Status::dimension_mismatch;
+  if (!valid(blocking)) return Status::invalid_argument;
+  if (!work.holds(householder_qr_workspace_size<T>(m, n, blocking))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  detail::householder_qr_kernel(A, tau, work, blocking);
   return Status::ok;
 }
 
@@ -146,7 +154,9 @@ Matrix<T> QR<T>::q(QSize size) const {
   Matrix<T> Q(m, size == QSize::thin ? k : m);
   copy(factors_.col_block(0, k), Q.col_block(0, k));
   WorkspaceBuffer buffer(qr_form_q_workspace_size<T>(m, k));
-  qr_form_q_inplace(Q.view(), VectorView<const T>(tau_), buffer.workspace());
+  // Q := the first columns of H_0 ... H_{k-1}: the reflectors are this object's own,
+  // finite by construction, and Q has the shape they need.
+  detail::qr_form_q_kernel(Q.view(), VectorView<const T>(tau_), buffer.workspace());
   return Q;
 }
 
@@ -195,6 +205,8 @@ Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance& tol) 
 }
 
 #define STELA_INSTANTIATE(T)                                                                             \
+  template void detail::householder_qr_unblocked_kernel<T>(MatrixView<T>, VectorView<T>);                 \
+  template void detail::householder_qr_kernel<T>(MatrixView<T>, VectorView<T>, Workspace, QrBlocking);    \
   template WorkspaceSize householder_qr_workspace_size<T>(index, index, QrBlocking);                      \
   template Status householder_qr_inplace<T>(MatrixView<T>, VectorView<T>, Workspace, QrBlocking);         \
   template Status householder_qr_unblocked_inplace<T>(MatrixView<T>, VectorView<T>, Workspace);          \

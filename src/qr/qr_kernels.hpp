@@ -1,5 +1,13 @@
-// Internal to stela's sources (not installed): helpers of the QR solves shared by
-// qr_solve.cpp and the lstsq driver.
+// Internal to stela's sources (not installed): the unchecked QR kernels behind the
+// checked entries of stela/qr.hpp, and helpers of the QR solves shared by qr_solve.cpp
+// and the lstsq driver.
+//
+// Each entry (householder_qr_inplace, qr_apply_q_inplace, ...) checks shapes, options,
+// workspace and finiteness in the documented order and then makes one call of its
+// kernel. The kernels assume all of that: the SVD, the solves and the factorization
+// objects call them on data that is valid by construction, so nothing is checked twice
+// and no status is thrown away. A kernel that cannot fail on valid input returns
+// nothing; the others return the status their entry documents for that failure.
 #pragma once
 
 #include <algorithm>
@@ -7,8 +15,73 @@
 
 #include "stela/blas.hpp"
 #include "stela/matrix.hpp"
+#include "stela/qr.hpp"
+#include "stela/status.hpp"
+#include "stela/tolerance.hpp"
+#include "stela/workspace.hpp"
 
 namespace stela::detail {
+
+// ---------------------------------------------------------------------------------------
+// Kernels (the storage and workspace of each are those of the entry of the same name)
+
+// A = Q R one reflector at a time, k = min(m, n) reflectors (src/qr/qr_householder.cpp).
+template <class T>
+void householder_qr_unblocked_kernel(MatrixView<T> A, VectorView<T> tau);
+
+// A = Q R, blocked while the trailing matrix exceeds the crossover; work holds
+// householder_qr_workspace_size(m, n, blocking) (src/qr/qr_householder.cpp).
+template <class T>
+void householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace work, QrBlocking blocking = {});
+
+// C := op(Q) C or C op(Q); work holds qr_apply_q_workspace_size (src/qr/qr_apply_q.cpp).
+template <class T>
+void qr_apply_q_kernel(Side side, Op trans, MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> C,
+                       Workspace work, QrBlocking blocking = {});
+
+// The first Q.cols() columns of Q; work holds qr_form_q_workspace_size (src/qr/qr_form_q.cpp).
+template <class T>
+void qr_form_q_kernel(MatrixView<T> Q, VectorView<const T> tau, Workspace work, QrBlocking blocking = {});
+
+// A P = Q R with column pivoting (src/qr/qr_pivoted.cpp). Finite input can still
+// overflow: a column norm beyond the range makes R's diagonal Inf or NaN, and the
+// kernel then returns not_finite (A, tau and perm holding the partial result).
+template <class T>
+Status qr_pivoted_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work);
+
+// The numerical rank read off a pivoted R: the leading |r_jj| above
+// rank_threshold(tol, |r_00|, m, n) (src/qr/qr_pivoted.cpp). tol.atol >= 0 may be +Inf
+// (a scaled tolerance that overflowed), which gives rank 0.
+template <class T>
+index qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance& tol);
+
+// [R1 R2] = [T 0] Z (src/qr/rz_factorization.cpp).
+template <class T>
+void rz_kernel(MatrixView<T> R, VectorView<T> tau_z, Workspace work);
+
+// C := op(Z) C (src/qr/rz_factorization.cpp).
+template <class T>
+void rz_apply_z_kernel(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C);
+
+// A P = Q [T 0; 0 0] Z with rank r (src/qr/qr_cod.cpp); not_finite as qr_pivoted_kernel.
+template <class T>
+Status cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
+                  const RankTolerance& tol, Workspace work);
+
+// X := the minimum-norm solution from cod_kernel's output (src/qr/qr_cod.cpp).
+template <class T>
+void cod_solve_kernel(MatrixView<const T> QTZ, VectorView<const T> tau, VectorView<const T> tau_z,
+                      VectorView<const index> perm, index rank, MatrixView<T> B, MatrixView<T> X, Workspace work);
+
+// X := the least-squares or minimum-norm solution from a Householder QR
+// (src/qr/qr_solve.cpp). rank_deficient, with B and X untouched, when the triangle to
+// be inverted fails the rank check. As for qr_pivoted_rank_kernel, tol.atol may be +Inf.
+template <class T>
+Status qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
+                       const RankTolerance& tol, Workspace work);
+
+// ---------------------------------------------------------------------------------------
+// Helpers of the solves
 
 // The largest column norm of A = Q R read off the factored m x n matrix (R on and above
 // the diagonal, householder_qr_inplace's layout): max_j ||R(0:min(j+1, m), j)||, equal to

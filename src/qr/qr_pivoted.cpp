@@ -45,14 +45,24 @@
 // Stability:    backward stable as Householder QR: A P + E = Q R with
 //               ||E||_F = O(m n eps ||A||_F) (Higham, Accuracy and Stability, 2nd ed.,
 //               theorem 19.4, which allows any column order).
+// Overflow:     finite entries near the overflow threshold can still have a column norm
+//               beyond the range of T. That norm is the first pivot's |r_00| (or a
+//               later |r_jj|), which comes out Inf, and the reflector built on it NaN:
+//               the kernel checks R's diagonal at the end (O(min(m, n))) and reports
+//               not_finite instead of a factorization no rank can be read from.
 // Statuses:     dimension_mismatch (tau.size() != min(m, n), perm.size() != n),
-//               workspace_too_small, not_finite; A, tau and perm are untouched on each.
+//               workspace_too_small, not_finite (NaN or Inf in A); A, tau and perm are
+//               untouched on each. not_finite also when a column norm overflowed, A, tau
+//               and perm then holding the partial result.
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
+#include "../householder/householder_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/qr.hpp"
+#include "stela/scalar.hpp"
 
 namespace stela {
 namespace {
@@ -72,13 +82,11 @@ WorkspaceSize qr_pivoted_workspace_size(index /*m: not needed*/, index n) {
 }
 
 template <class T>
-Status qr_pivoted_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work) {
+Status detail::qr_pivoted_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  if (tau.size() != k || perm.size() != n) return Status::dimension_mismatch;
-  if (!work.holds(qr_pivoted_workspace_size<T>(m, n))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  assert(tau.size() == k && perm.size() == n && work.holds(qr_pivoted_workspace_size<T>(m, n)));
   for (index j = 0; j < n; ++j) perm[j] = j;
   if (k == 0) return Status::ok;
 
@@ -104,7 +112,7 @@ Status qr_pivoted_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<index> 
     VectorView<T> v_tail = A.col(j).segment(j + 1, m - j - 1);
     tau[j] = householder_generate(A(j, j), v_tail);
     // 4. A(j:m, j+1:n) := H_j A(j:m, j+1:n)
-    householder_apply_left(VectorView<const T>(v_tail), tau[j], A.block(j, j + 1, m - j, n - j - 1));
+    householder_apply_left_kernel(VectorView<const T>(v_tail), tau[j], A.block(j, j + 1, m - j, n - j - 1));
     // 5. Downdate the partial norms of columns j+1..n-1 by their new row-j entry r_jl.
     for (index l = j + 1; l < n; ++l) {
       if (nu[l] == T(0)) continue;
@@ -122,18 +130,37 @@ Status qr_pivoted_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<index> 
       }
     }
   }
+  // 6. A column norm beyond the range of T left Inf or NaN on R's diagonal (see Overflow).
+  for (index j = 0; j < k; ++j)
+    if (!is_finite(A(j, j))) return Status::not_finite;
   return Status::ok;
+}
+
+// The checked entry: shapes, workspace, finiteness, then the kernel.
+template <class T>
+Status qr_pivoted_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (tau.size() != std::min(m, n) || perm.size() != n) return Status::dimension_mismatch;
+  if (!work.holds(qr_pivoted_workspace_size<T>(m, n))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  return detail::qr_pivoted_kernel(A, tau, perm, work);
+}
+
+template <class T>
+index detail::qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance& tol) {
+  const index k = std::min(R.rows(), R.cols());
+  if (k == 0) return 0;
+  const T threshold = rank_threshold<T>(tol, std::abs(R(0, 0)), R.rows(), R.cols());
+  index rank = 0;
+  while (rank < k && std::abs(R(rank, rank)) > threshold) ++rank;
+  return rank;
 }
 
 template <class T>
 Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance& tol) {
   if (!valid(tol)) return Status::invalid_argument;
-  const index k = std::min(R.rows(), R.cols());
-  if (k == 0) return index(0);
-  const T threshold = rank_threshold<T>(tol, std::abs(R(0, 0)), R.rows(), R.cols());
-  index rank = 0;
-  while (rank < k && std::abs(R(rank, rank)) > threshold) ++rank;
-  return rank;
+  return detail::qr_pivoted_rank_kernel(R, tol);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -152,12 +179,14 @@ Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol)
   const Status status = qr_pivoted_inplace(f.qr_.factors_.view(), f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
   if (status != Status::ok) return status;
   const MatrixView<const T> R = f.qr_.factors_;
-  f.rank_ = qr_pivoted_rank(R, tol).value();
+  f.rank_ = detail::qr_pivoted_rank_kernel(R, tol);
   f.threshold_ = std::min(m, n) > 0 ? rank_threshold<T>(tol, std::abs(R(0, 0)), m, n) : T(0);
   return Result<PivotedQR<T>>(std::move(f));
 }
 
 #define STELA_INSTANTIATE(T)                                                                          \
+  template Status detail::qr_pivoted_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
+  template index detail::qr_pivoted_rank_kernel<T>(MatrixView<const T>, const RankTolerance&);        \
   template WorkspaceSize qr_pivoted_workspace_size<T>(index, index);                                  \
   template Status qr_pivoted_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace);  \
   template Result<index> qr_pivoted_rank<T>(MatrixView<const T>, const RankTolerance&);               \

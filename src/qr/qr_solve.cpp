@@ -45,6 +45,7 @@
 //               rank_deficient; B and X are untouched on each.
 #include <algorithm>
 
+#include "../blas/blas_kernels.hpp"
 #include "qr_kernels.hpp"
 #include "stela/qr.hpp"
 
@@ -59,6 +60,56 @@ WorkspaceSize qr_solve_workspace_size(index m, index n, index nrhs) {
 }
 
 template <class T>
+Status detail::qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
+                               const RankTolerance& tol, Workspace work) {
+  const index m = QR.rows();
+  const index n = QR.cols();
+  const index nrhs = B.cols();
+  assert(tau.size() == std::min(m, n) && B.rows() == m && X.rows() == n && X.cols() == nrhs && tol.atol >= 0 &&
+         work.holds(qr_solve_workspace_size<T>(m, n, nrhs)));
+  if (n == 0 || nrhs == 0) return Status::ok;
+  if (m == 0) {  // no equations: the minimum-norm solution is zero
+    fill(X, T(0));
+    return Status::ok;
+  }
+
+  // The rank threshold, relative to the largest column norm of A.
+  const T threshold = rank_threshold<T>(tol, qr_column_norm_max(QR), m, n);
+
+  if (m >= n) {
+    MatrixView<const T> R1 = QR.block(0, 0, n, n);
+    // 1. Rank check on R1's diagonal.
+    if (!diagonal_above_threshold(R1.diagonal(), threshold)) return Status::rank_deficient;
+    // 2. B := Q^T B
+    qr_apply_q_kernel(Side::left, Op::transpose, QR, tau, B, work);
+    // 3. X := R1^{-1} B(0:n, :)
+    copy(MatrixView<const T>(B.row_block(0, n)), X);
+    trsm_kernel(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), R1, X);
+    return Status::ok;
+  }
+
+  // m < n.
+  // 1. [R1 R2] = [S 0] Z on a copy of R, with S's diagonal checked before B is touched.
+  MatrixView<T> RZ = work.matrix<T>(m, n);
+  VectorView<T> tau_z = work.vector<T>(m);
+  for (index j = 0; j < n; ++j)
+    for (index i = 0; i <= std::min(j, m - 1); ++i) RZ(i, j) = QR(i, j);
+  rz_kernel(RZ, tau_z, work);
+  MatrixView<const T> S = RZ.block(0, 0, m, m);
+  if (!diagonal_above_threshold(S.diagonal(), threshold)) return Status::rank_deficient;
+  // 2. B := Q^T B
+  qr_apply_q_kernel(Side::left, Op::transpose, QR, tau, B, work);
+  // 3. X := [S^{-1} B; 0]
+  copy(MatrixView<const T>(B), X.row_block(0, m));
+  trsm_kernel(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), S, X.row_block(0, m));
+  fill(X.row_block(m, n - m), T(0));
+  // 4. X := Z^T X
+  rz_apply_z_kernel(Op::transpose, MatrixView<const T>(RZ), VectorView<const T>(tau_z), X);
+  return Status::ok;
+}
+
+// The checked entry: shapes, tolerance, workspace, finiteness, then the kernel.
+template <class T>
 Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
                         const RankTolerance& tol, Workspace work) {
   const index m = QR.rows();
@@ -69,48 +120,12 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
   if (!valid(tol)) return Status::invalid_argument;
   if (!work.holds(qr_solve_workspace_size<T>(m, n, nrhs))) return Status::workspace_too_small;
   if (!all_finite(QR) || !all_finite(tau) || !all_finite(MatrixView<const T>(B))) return Status::not_finite;
-  if (n == 0 || nrhs == 0) return Status::ok;
-  if (m == 0) {  // no equations: the minimum-norm solution is zero
-    fill(X, T(0));
-    return Status::ok;
-  }
-
-  // The rank threshold, relative to the largest column norm of A.
-  const T threshold = rank_threshold<T>(tol, detail::qr_column_norm_max(QR), m, n);
-
-  if (m >= n) {
-    MatrixView<const T> R1 = QR.block(0, 0, n, n);
-    // 1. Rank check on R1's diagonal.
-    if (!detail::diagonal_above_threshold(R1.diagonal(), threshold)) return Status::rank_deficient;
-    // 2. B := Q^T B
-    qr_apply_q_inplace(Side::left, Op::transpose, QR, tau, B, work);
-    // 3. X := R1^{-1} B(0:n, :)
-    copy(MatrixView<const T>(B.row_block(0, n)), X);
-    trsm(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), R1, X);
-    return Status::ok;
-  }
-
-  // m < n.
-  // 1. [R1 R2] = [S 0] Z on a copy of R, with S's diagonal checked before B is touched.
-  MatrixView<T> RZ = work.matrix<T>(m, n);
-  VectorView<T> tau_z = work.vector<T>(m);
-  for (index j = 0; j < n; ++j)
-    for (index i = 0; i <= std::min(j, m - 1); ++i) RZ(i, j) = QR(i, j);
-  rz_inplace(RZ, tau_z, work);
-  MatrixView<const T> S = RZ.block(0, 0, m, m);
-  if (!detail::diagonal_above_threshold(S.diagonal(), threshold)) return Status::rank_deficient;
-  // 2. B := Q^T B
-  qr_apply_q_inplace(Side::left, Op::transpose, QR, tau, B, work);
-  // 3. X := [S^{-1} B; 0]
-  copy(MatrixView<const T>(B), X.row_block(0, m));
-  trsm(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(1), S, X.row_block(0, m));
-  fill(X.row_block(m, n - m), T(0));
-  // 4. X := Z^T X
-  rz_apply_z_inplace(Op::transpose, MatrixView<const T>(RZ), VectorView<const T>(tau_z), X);
-  return Status::ok;
+  return detail::qr_solve_kernel(QR, tau, B, X, tol, work);
 }
 
 #define STELA_INSTANTIATE(T)                                                                             \
+  template Status detail::qr_solve_kernel<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>,     \
+                                             MatrixView<T>, const RankTolerance&, Workspace);              \
   template WorkspaceSize qr_solve_workspace_size<T>(index, index, index);                                 \
   template Status qr_solve_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, MatrixView<T>, \
                                       const RankTolerance&, Workspace);

@@ -30,6 +30,8 @@
 //               workspace_too_small, not_finite; the arguments are untouched on each.
 #include <algorithm>
 
+#include "../blas/blas_kernels.hpp"
+#include "qr_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/qr.hpp"
 
@@ -52,16 +54,14 @@ WorkspaceSize rz_workspace_size(index r, index n) {
 }
 
 template <class T>
-Status rz_inplace(MatrixView<T> R, VectorView<T> tau_z, Workspace work) {
+void detail::rz_kernel(MatrixView<T> R, VectorView<T> tau_z, Workspace work) {
   const index r = R.rows();
   const index n = R.cols();
-  if (r > n || tau_z.size() != r) return Status::dimension_mismatch;
-  if (!work.holds(rz_workspace_size<T>(r, n))) return Status::workspace_too_small;
-  if (!upper_finite(MatrixView<const T>(R))) return Status::not_finite;
-  if (r == 0) return Status::ok;
+  assert(r <= n && tau_z.size() == r && work.holds(rz_workspace_size<T>(r, n)));
+  if (r == 0) return;
   if (r == n) {  // already triangular: Z = I
     fill(tau_z, T(0));
-    return Status::ok;
+    return;
   }
 
   const index l = n - r;  // columns to annihilate
@@ -75,22 +75,19 @@ Status rz_inplace(MatrixView<T> R, VectorView<T> tau_z, Workspace work) {
     //    w := R(0:i, i) + R(0:i, r:n) z_tail
     VectorView<T> wi = w.segment(0, i);
     copy(VectorView<const T>(R.col(i).segment(0, i)), wi);
-    gemv(Op::none, T(1), MatrixView<const T>(R.block(0, r, i, l)), VectorView<const T>(z_tail), T(1), wi);
+    gemv_kernel(Op::none, T(1), MatrixView<const T>(R.block(0, r, i, l)), VectorView<const T>(z_tail), T(1), wi);
     //    R(0:i, i) := R(0:i, i) - tau_i w;  R(0:i, r:n) := R(0:i, r:n) - tau_i w z_tail^T
     axpy(-tau_z[i], VectorView<const T>(wi), R.col(i).segment(0, i));
-    ger(-tau_z[i], VectorView<const T>(wi), VectorView<const T>(z_tail), R.block(0, r, i, l));
+    ger_kernel(-tau_z[i], VectorView<const T>(wi), VectorView<const T>(z_tail), R.block(0, r, i, l));
   }
-  return Status::ok;
 }
 
 template <class T>
-Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C) {
+void detail::rz_apply_z_kernel(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C) {
   const index r = RZ.rows();
   const index n = RZ.cols();
-  if (r > n || tau_z.size() != r || C.rows() != n) return Status::dimension_mismatch;
-  if (!all_finite(MatrixView<const T>(C)) || !all_finite(tau_z) || !all_finite(RZ.block(0, r, r, n - r)))
-    return Status::not_finite;
-  if (r == 0 || r == n || C.cols() == 0) return Status::ok;
+  assert(r <= n && tau_z.size() == r && C.rows() == n);
+  if (r == 0 || r == n || C.cols() == 0) return;
 
   const index l = n - r;
   MatrixView<T> C_tail = C.row_block(r, l);  // the coordinates r..n-1 every Z_i mixes in
@@ -106,10 +103,35 @@ Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> 
       axpy(-tau * s_j, z_tail, C_tail.col(j));
     }
   }
+}
+
+// The checked entries: shapes, workspace, finiteness, then the kernel.
+
+template <class T>
+Status rz_inplace(MatrixView<T> R, VectorView<T> tau_z, Workspace work) {
+  const index r = R.rows();
+  const index n = R.cols();
+  if (r > n || tau_z.size() != r) return Status::dimension_mismatch;
+  if (!work.holds(rz_workspace_size<T>(r, n))) return Status::workspace_too_small;
+  if (!upper_finite(MatrixView<const T>(R))) return Status::not_finite;
+  detail::rz_kernel(R, tau_z, work);
+  return Status::ok;
+}
+
+template <class T>
+Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C) {
+  const index r = RZ.rows();
+  const index n = RZ.cols();
+  if (r > n || tau_z.size() != r || C.rows() != n) return Status::dimension_mismatch;
+  if (!all_finite(MatrixView<const T>(C)) || !all_finite(tau_z) || !all_finite(RZ.block(0, r, r, n - r)))
+    return Status::not_finite;
+  detail::rz_apply_z_kernel(trans, RZ, tau_z, C);
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                         \
+  template void detail::rz_kernel<T>(MatrixView<T>, VectorView<T>, Workspace);                        \
+  template void detail::rz_apply_z_kernel<T>(Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>); \
   template WorkspaceSize rz_workspace_size<T>(index, index);                                          \
   template Status rz_inplace<T>(MatrixView<T>, VectorView<T>, Workspace);                             \
   template Status rz_apply_z_inplace<T>(Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>);

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../blas/blas_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/diagnostics.hpp"
 #include "stela/svd.hpp"
@@ -78,8 +79,8 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
       copy(VectorView<const T>(report.solution), ws.view());
       scale_by_power_of_two(a - b, ws.view());
       copy(VectorView<const T>(ys), r.view());
-      gemv(Op::none, T(-1), MatrixView<const T>(Xs), VectorView<const T>(ws), T(1), r.view());
-      gemv(Op::transpose, T(1), MatrixView<const T>(Xs), VectorView<const T>(r), T(0), xtr.view());
+      detail::gemv_kernel(Op::none, T(-1), MatrixView<const T>(Xs), VectorView<const T>(ws), T(1), r.view());
+      detail::gemv_kernel(Op::transpose, T(1), MatrixView<const T>(Xs), VectorView<const T>(r), T(0), xtr.view());
       report.xtr_norm = std::ldexp(nrm2(VectorView<const T>(xtr)), a + b);
       if (method == LstsqMethod::svd) reference = report.solution;
       if (reference.size() == d) {

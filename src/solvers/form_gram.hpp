@@ -2,6 +2,7 @@
 // normal equations and ridge regression's Cholesky method.
 #pragma once
 
+#include "../blas/blas_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/matrix.hpp"
 
@@ -15,7 +16,7 @@ template <class T>
 T form_gram(Op trans, MatrixView<const T> X, T shift, MatrixView<T> G) {
   const index g = G.rows();
   // G := X^T X (trans = transpose) or X X^T (none), lower triangle; then G += shift I
-  syrk(Uplo::lower, trans, T(1), X, T(0), G);
+  detail::syrk_kernel(Uplo::lower, trans, T(1), X, T(0), G);
   for (index i = 0; i < g; ++i) G(i, i) += shift;
   // G(i, j) := G(j, i), i < j
   for (index j = 1; j < g; ++j)

@@ -20,7 +20,9 @@
 //                  gap and a condition estimate;
 //               4. residuals r_j = y_j - X w_j recomputed from X itself (not from the
 //                  factors), so they are honest for every method;
-//               5. unscaling: W = 2^(b - a) W_s, ||r_j|| = 2^b ||r_s,j||, s = 2^a s_s.
+//               5. unscaling: W = 2^(b - a) W_s, ||r_j|| = 2^b ||r_s,j||, s = 2^a s_s;
+//               6. W and the residual norms finite, or not_finite: a solution beyond
+//                  the range of T is no answer.
 // Cost:         svd 2 n d^2 + 11 d^3 (GVL 8.6.3, tall, thin U not formed) plus the
 //               vectors; qr 2 d^2 (n - d/3); qrcp about twice qr; normal equations
 //               n d^2 + d^3/3 (Cholesky) or + 2 d^3/3 (LU); residuals 2 n d k.
@@ -32,12 +34,18 @@
 //               eps kappa^2 even for a zero residual (GVL 5.3.8) — which is why they are
 //               here: as the baseline every other method is measured against.
 // Workspace:    lstsq_workspace_size; one caller buffer serves the whole pipeline.
+// Failures:     every step's status ends the pipeline and is returned (the method's
+//               no_convergence, rank_deficient, not_positive_definite or singular, and
+//               step 6's not_finite); W then holds at most a partial result.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "../blas/blas_kernels.hpp"
 #include "../blas/one_norm_estimate.hpp"
 #include "../qr/qr_kernels.hpp"
+#include "../svd/svd_kernels.hpp"
+#include "normal_equations_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/normal_equations.hpp"
@@ -69,10 +77,13 @@ SvdMethod svd_method(LstsqMethod method) {
   return method == LstsqMethod::jacobi ? SvdMethod::jacobi : SvdMethod::golub_kahan;
 }
 
-SvdOptions svd_options(LstsqMethod method) {
+// The SVD of the svd and jacobi methods: thin vectors, the caller's caps.
+SvdOptions svd_options(const LstsqOptions& lstsq_opts) {
   SvdOptions opts;
-  opts.method = svd_method(method);
+  opts.method = svd_method(lstsq_opts.method);
   opts.vectors = SvdVectors::thin;
+  opts.max_iterations = lstsq_opts.max_iterations;
+  opts.max_sweeps = lstsq_opts.max_sweeps;
   return opts;
 }
 
@@ -92,21 +103,21 @@ T triangular_condition(MatrixView<const T> R, Workspace work) {
   T rnorm = 0;  // ||R||_1 of the upper triangle
   for (index j = 0; j < r; ++j) rnorm = std::max(rnorm, asum(R.col(j).segment(0, j + 1)));
   const T inverse_norm = detail::one_norm_estimate<T>(
-      r, [&](VectorView<T> v) { trsv(Uplo::upper, Op::none, Diag::non_unit, R, v); },
-      [&](VectorView<T> v) { trsv(Uplo::upper, Op::transpose, Diag::non_unit, R, v); }, x, xi);
+      r, [&](VectorView<T> v) { detail::trsv_kernel(Uplo::upper, Op::none, Diag::non_unit, R, v); },
+      [&](VectorView<T> v) { detail::trsv_kernel(Uplo::upper, Op::transpose, Diag::non_unit, R, v); }, x, xi);
   return rnorm * inverse_norm;
 }
 
 // Workspace of each method, on the scaled copies A (n x d) and B (max(n, d) x k).
 template <class T>
-WorkspaceSize method_workspace_size(index n, index d, index k, LstsqMethod method) {
+WorkspaceSize method_workspace_size(index n, index d, index k, const LstsqOptions& opts) {
   const index r = std::min(n, d);
-  switch (method) {
+  switch (opts.method) {
     case LstsqMethod::svd:
     case LstsqMethod::jacobi:
       // s, U, V, C = U^T Y, and the SVD's own scratch.
       return WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) + WorkspaceSize::matrix<T>(d, r) +
-             WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options(method));
+             WorkspaceSize::matrix<T>(r, k) + svd_workspace_size<T>(n, d, svd_options(opts));
     case LstsqMethod::qr: {
       // X_s^T (wide only: tall X_s is factored in place), tau, a copy of Y_s; then, in
       // sequence, the factorization, the solve (tall) or the application of Q (wide),
@@ -141,7 +152,7 @@ struct MethodInfo {
 
 // svd, jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
 template <class T>
-Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, LstsqMethod method,
+Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions& opts,
                  const RankTolerance& tol, VectorView<T> s_out, MethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   VectorView<T> s = work.vector<T>(r);
@@ -149,8 +160,9 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
   MatrixView<T> V = work.matrix<T>(d, r);
   MatrixView<T> C = work.matrix<T>(r, k);
   SvdInfo svd_info;
-  // 1. X_s = U diag(s) V^T.
-  const Status status = svd_inplace(A, s, U, V, svd_options(method), svd_info, work);
+  // 1. X_s = U diag(s) V^T; no_convergence (a cap reached) ends the method here, with
+  //    W_s not yet written.
+  const Status status = detail::svd_kernel(A, s, U, V, svd_options(opts), svd_info, work);
   if (status != Status::ok) return status;
   // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
   info.tolerance = rank_threshold(tol, s[0], n, d);
@@ -163,9 +175,9 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, Lsts
   fill(Ws, T(0));
   if (rank > 0) {
     MatrixView<T> Cr = C.row_block(0, rank);
-    gemm(Op::transpose, Op::none, T(1), U.col_block(0, rank), Ys, T(0), Cr);
+    detail::gemm_kernel(Op::transpose, Op::none, T(1), U.col_block(0, rank), Ys, T(0), Cr);
     for (index i = 0; i < rank; ++i) scal(T(1) / s[i], Cr.row(i));
-    gemm(Op::none, Op::none, T(1), V.col_block(0, rank), Cr, T(0), Ws);
+    detail::gemm_kernel(Op::none, Op::none, T(1), V.col_block(0, rank), Cr, T(0), Ws);
   }
   if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
   return Status::ok;
@@ -185,8 +197,7 @@ Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const
   if (!tall)
     for (index j = 0; j < d; ++j)
       for (index i = 0; i < n; ++i) F(j, i) = A(i, j);
-  Status status = householder_qr_inplace(F, tau, work);
-  if (status != Status::ok) return status;
+  detail::householder_qr_kernel(F, tau, work);
   const MatrixView<const T> R = MatrixView<const T>(F).block(0, 0, r, r);
   // 2. The threshold qr_solve_inplace's rank check applies (reported), relative to the
   //    largest column norm of the factored matrix.
@@ -197,7 +208,8 @@ Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const
   //    or minimum norm (wide), with the same check on the R of X_s^T.
   copy(Ys, B);
   if (tall) {
-    status = qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
+    // rank_deficient (R1 fails the rank check; Ws untouched) ends the method here.
+    const Status status = detail::qr_solve_kernel(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
     if (status != Status::ok) return status;
     info.condition = triangular_condition(R, work);
     return Status::ok;
@@ -207,8 +219,9 @@ Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const
   // Wide: X_s = R^T Q^T, so the minimum-norm solution is W_s = Q (R^{-T} Y_s).
   fill(Ws, T(0));
   copy(MatrixView<const T>(B), Ws.row_block(0, n));
-  trsm(Side::left, Uplo::upper, Op::transpose, Diag::non_unit, T(1), R, Ws.row_block(0, n));
-  return qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(F), VectorView<const T>(tau), Ws, work);
+  detail::trsm_kernel(Side::left, Uplo::upper, Op::transpose, Diag::non_unit, T(1), R, Ws.row_block(0, n));
+  detail::qr_apply_q_kernel(Side::left, Op::none, MatrixView<const T>(F), VectorView<const T>(tau), Ws, work);
+  return Status::ok;
 }
 
 // qrcp: X_s P = Q [T 0; 0 0] Z, W_s the minimum-norm solution.
@@ -227,8 +240,10 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
   for (index j = 0; j < d; ++j) r00 = std::max(r00, nrm2(A.col(j)));
   info.tolerance = rank_threshold(tol, r00, n, d);
   // 2. The decomposition; on exit T is the leading rank x rank triangle and R22 stays in
-  //    rows and columns rank.. (see qr_cod.cpp).
-  Status status = cod_inplace(A, tau, tau_z, perm, rank, tol, work);
+  //    rows and columns rank.. (see qr_cod.cpp). not_finite (a column norm overflowed)
+  //    ends the method; A, scaled into [1/2, 1) by step 2 of lstsq_inplace, has column
+  //    norms of at most sqrt(n).
+  const Status status = detail::cod_kernel(A, tau, tau_z, perm, rank, tol, work);
   if (status != Status::ok) return status;
   info.rank = rank;
   // The gap, as far as the triangular factors tell: last kept over first dropped diagonal.
@@ -238,8 +253,43 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
       rank == 0 ? not_available<T>() : triangular_condition(MatrixView<const T>(A).block(0, 0, rank, rank), work);
   // 3. The minimum-norm solve.
   copy(Ys, B);
-  return cod_solve_inplace(MatrixView<const T>(A), VectorView<const T>(tau), VectorView<const T>(tau_z),
+  detail::cod_solve_kernel(MatrixView<const T>(A), VectorView<const T>(tau), VectorView<const T>(tau_z),
                            VectorView<const index>(perm), rank, B, Ws, work);
+  return Status::ok;
+}
+
+// normal_cholesky, normal_lu: (X_s^T X_s) W_s = X_s^T Y_s, and the condition estimate
+// from the factorization's rcond.
+template <class T>
+Status solve_normal(MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T> Ws, LstsqMethod method,
+                    MethodInfo<T>& info, Workspace work) {
+  NormalEquationsInfo ne;
+  const Status status = method == LstsqMethod::normal_cholesky
+                            ? detail::normal_equations_cholesky_kernel(A, Ys, Ws, ne, work)
+                            : detail::normal_equations_lu_kernel(A, Ys, Ws, ne, work);
+  info.rank = A.cols();
+  // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
+  info.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
+  return status;
+}
+
+// The method of opts on A = 2^-a X and Y_s, W_s into Ws (step 3 of lstsq_inplace). The
+// rank rule sees the scaled singular values, so its absolute part is scaled with them
+// (the relative part is scale-free).
+template <class T>
+Status solve_scaled(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions& opts, int a,
+                    VectorView<T> singular_values, MethodInfo<T>& info, Workspace work) {
+  RankTolerance tol = opts.tolerance;
+  tol.atol = std::ldexp(tol.atol, -a);
+  switch (opts.method) {
+    case LstsqMethod::svd:
+    case LstsqMethod::jacobi: return solve_svd(A, Ys, Ws, opts, tol, singular_values, info, work);
+    case LstsqMethod::qr: return solve_qr(A, Ys, Ws, tol, info, work);
+    case LstsqMethod::qrcp: return solve_qrcp(A, Ys, Ws, tol, info, work);
+    case LstsqMethod::normal_cholesky:
+    case LstsqMethod::normal_lu: return solve_normal(MatrixView<const T>(A), Ys, Ws, opts.method, info, work);
+  }
+  return Status::invalid_argument;  // not a method
 }
 
 }  // namespace
@@ -248,7 +298,7 @@ template <class T>
 WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions& opts) {
   // The scaled copies of X and Y, one residual vector, then the method.
   return WorkspaceSize::matrix<T>(n, d) + WorkspaceSize::matrix<T>(n, k) + WorkspaceSize::vector<T>(n) +
-         method_workspace_size<T>(n, d, k, opts.method);
+         method_workspace_size<T>(n, d, k, opts);
 }
 
 template <class T>
@@ -283,35 +333,11 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   copy(Y, Ys);
   const int b = scale_by_max_exponent(Ys);
 
-  // 3. The method, writing W_s into W. The rank rule sees the scaled singular values,
-  //    so its absolute part is scaled with them (the relative part is scale-free).
-  RankTolerance tol = opts.tolerance;
-  tol.atol = std::ldexp(tol.atol, -a);
+  // 3. The method, writing W_s into W. Its failure (no_convergence, rank_deficient,
+  //    not_positive_definite, singular) ends the pipeline: W holds at most a partial
+  //    result.
   MethodInfo<T> m;
-  Status status = Status::ok;
-  switch (opts.method) {
-    case LstsqMethod::svd:
-    case LstsqMethod::jacobi:
-      status = solve_svd(A, MatrixView<const T>(Ys), W, opts.method, tol, singular_values, m, work);
-      break;
-    case LstsqMethod::qr:
-      status = solve_qr(A, MatrixView<const T>(Ys), W, tol, m, work);
-      break;
-    case LstsqMethod::qrcp:
-      status = solve_qrcp(A, MatrixView<const T>(Ys), W, tol, m, work);
-      break;
-    case LstsqMethod::normal_cholesky:
-    case LstsqMethod::normal_lu: {
-      NormalEquationsInfo ne;
-      status = opts.method == LstsqMethod::normal_cholesky
-                   ? normal_equations_cholesky_inplace(MatrixView<const T>(A), MatrixView<const T>(Ys), W, ne, work)
-                   : normal_equations_lu_inplace(MatrixView<const T>(A), MatrixView<const T>(Ys), W, ne, work);
-      m.rank = d;
-      // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
-      m.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
-      break;
-    }
-  }
+  const Status status = solve_scaled(A, MatrixView<const T>(Ys), W, opts, a, singular_values, m, work);
   if (status != Status::ok) return status;
 
   // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (svd, jacobi,
@@ -320,7 +346,7 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   scale_by_power_of_two(-a, A);
   for (index j = 0; j < k; ++j) {
     copy(Ys.col(j), residual);
-    gemv(Op::none, T(-1), MatrixView<const T>(A), W.col(j), T(1), residual);
+    detail::gemv_kernel(Op::none, T(-1), MatrixView<const T>(A), VectorView<const T>(W.col(j)), T(1), residual);
     residual_norm[j] = std::ldexp(nrm2(VectorView<const T>(residual)), b);
   }
 
@@ -331,6 +357,11 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   info.tolerance = std::ldexp(m.tolerance, a);
   info.gap = m.gap;
   info.condition = m.condition;
+  // 6. A solution or residual norm beyond the range of T is no answer: the caller's
+  //    solution is not representable (step 5 overflowed), or a tolerance of 0 kept a
+  //    triangle so near singular that W_s itself overflowed.
+  if (!all_finite(MatrixView<const T>(W)) || !all_finite(VectorView<const T>(residual_norm)))
+    return Status::not_finite;
   return Status::ok;
 }
 

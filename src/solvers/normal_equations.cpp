@@ -33,7 +33,11 @@
 //               LU: singular when a pivot of G is exactly zero (info.failed_column; W
 //               holds X^T Y), or when rcond < eps (W holds the solution). The rcond <
 //               eps rule is xPOSVX's and xGESVX's "singular to working precision".
+#include "../blas/blas_kernels.hpp"
+#include "../cholesky/cholesky_kernels.hpp"
+#include "../lu/lu_kernels.hpp"
 #include "form_gram.hpp"
+#include "normal_equations_kernels.hpp"
 #include "stela/normal_equations.hpp"
 #include "stela/scalar.hpp"
 
@@ -51,7 +55,7 @@ template <class T>
 T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> G, MatrixView<T> W) {
   const T anorm = detail::form_gram(Op::transpose, X, T(0), G);
   // W := X^T Y
-  gemm(Op::transpose, Op::none, T(1), X, Y, T(0), W);
+  detail::gemm_kernel(Op::transpose, Op::none, T(1), X, Y, T(0), W);
   return anorm;
 }
 
@@ -64,14 +68,12 @@ WorkspaceSize normal_equations_cholesky_workspace_size(index /*m*/, index d, ind
 }
 
 template <class T>
-Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                         NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts) {
-  // Checks: shapes, options, workspace, finiteness, empty.
-  const index m = X.rows(), d = X.cols(), k = Y.cols();
-  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
-  if (!valid<T>(opts)) return Status::invalid_argument;
-  if (!work.holds(normal_equations_cholesky_workspace_size<T>(m, d, k, opts))) return Status::workspace_too_small;
-  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
+                                                NormalEquationsInfo& info, Workspace work,
+                                                const CholeskyOptions& opts) {
+  const index d = X.cols();
+  assert(shapes_fit(X, Y, MatrixView<const T>(W)) && valid<T>(opts) &&
+         work.holds(normal_equations_cholesky_workspace_size<T>(X.rows(), d, Y.cols(), opts)));
   info = NormalEquationsInfo{};
   if (d == 0) {
     info.rcond = 1;
@@ -81,9 +83,11 @@ Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const
   // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
   MatrixView<T> G = work.matrix<T>(d, d);
   const T anorm = form_normal_equations(X, Y, G, W);
+  // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
+  if (!lower_triangle_finite(MatrixView<const T>(G))) return Status::not_finite;
   // 3. G (+ tau I) =: L L^T.
   CholeskyInfo factor_info;
-  const Status factored = cholesky_inplace(G, factor_info, work, opts);
+  const Status factored = cholesky_jitter_kernel(G, factor_info, work, opts);
   info.failed_column = factor_info.failed_column;
   info.jitter = factor_info.jitter;
   info.tries = factor_info.tries;
@@ -91,16 +95,27 @@ Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const
   // 4. rcond ~ 1 / kappa_1(G + tau I). ||G + tau I||_1 = ||G||_1 + tau exactly: the
   //    diagonal of G = X^T X is non-negative, so tau adds to every column's sum, and a
   //    fixed tau >> ||G|| dominates it.
-  T rcond = 0;
   const T shifted_norm = anorm + static_cast<T>(info.jitter);
-  if (Status s = cholesky_condition_estimate(MatrixView<const T>(G), shifted_norm, rcond, work); s != Status::ok)
-    return s;
+  const T rcond = cholesky_rcond_kernel(MatrixView<const T>(G), shifted_norm, work);
   info.rcond = static_cast<double>(rcond);
-  // 5. W := G^{-1} W = L^{-T} L^{-1} W. (not_finite here: X^T Y overflowed.)
-  if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), W); s != Status::ok) return s;
+  // 5. W := G^{-1} W = L^{-T} L^{-1} W, unless X^T Y overflowed (not_finite).
+  if (!all_finite(MatrixView<const T>(W))) return Status::not_finite;
+  cholesky_solve_kernel(MatrixView<const T>(G), W);
   // 6. Without jitter, G singular to working precision is reported (xPOSVX's rule).
   if (info.jitter == 0 && !(rcond >= eps<T>())) return Status::not_positive_definite;
   return Status::ok;
+}
+
+// The checked entry: shapes, options, workspace, finiteness, then the kernel.
+template <class T>
+Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
+                                         NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts) {
+  const index m = X.rows(), d = X.cols(), k = Y.cols();
+  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
+  if (!valid<T>(opts)) return Status::invalid_argument;
+  if (!work.holds(normal_equations_cholesky_workspace_size<T>(m, d, k, opts))) return Status::workspace_too_small;
+  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+  return detail::normal_equations_cholesky_kernel(X, Y, W, info, work, opts);
 }
 
 template <class T>
@@ -110,13 +125,11 @@ WorkspaceSize normal_equations_lu_workspace_size(index /*m*/, index d, index /*k
 }
 
 template <class T>
-Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                   NormalEquationsInfo& info, Workspace work) {
-  // Checks: shapes, workspace, finiteness, empty.
-  const index m = X.rows(), d = X.cols(), k = Y.cols();
-  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
-  if (!work.holds(normal_equations_lu_workspace_size<T>(m, d, k))) return Status::workspace_too_small;
-  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
+                                          NormalEquationsInfo& info, Workspace work) {
+  const index d = X.cols();
+  assert(shapes_fit(X, Y, MatrixView<const T>(W)) &&
+         work.holds(normal_equations_lu_workspace_size<T>(X.rows(), d, Y.cols())));
   info = NormalEquationsInfo{};
   if (d == 0) {
     info.rcond = 1;
@@ -127,24 +140,33 @@ Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y,
   MatrixView<T> G = work.matrix<T>(d, d);
   VectorView<index> pivots = work.vector<index>(d);
   const T anorm = form_normal_equations(X, Y, G, W);
-  // 3. P G =: L U.
+  // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
+  if (!all_finite(MatrixView<const T>(G))) return Status::not_finite;
+  // 3. P G =: L U; singular (a zero pivot) or not_finite (the elimination overflowed).
   LuInfo factor_info;
-  const Status factored = lu_inplace(G, pivots, factor_info, work);
+  const Status factored = lu_blocked_kernel(G, pivots, factor_info);
   info.failed_column = factor_info.failed_column;
   if (factored != Status::ok) return factored;
   // 4. rcond ~ 1 / kappa_1(G).
-  T rcond = 0;
-  if (Status s = lu_condition_estimate(MatrixView<const T>(G), VectorView<const index>(pivots), anorm, rcond, work);
-      s != Status::ok)
-    return s;
+  const T rcond = lu_rcond_kernel(MatrixView<const T>(G), VectorView<const index>(pivots), anorm, work);
   info.rcond = static_cast<double>(rcond);
-  // 5. W := G^{-1} W = U^{-1} L^{-1} P W. (not_finite here: X^T Y overflowed.)
-  if (Status s = lu_solve_inplace(Op::none, MatrixView<const T>(G), VectorView<const index>(pivots), W);
-      s != Status::ok)
-    return s;
+  // 5. W := G^{-1} W = U^{-1} L^{-1} P W, unless X^T Y overflowed (not_finite).
+  if (!all_finite(MatrixView<const T>(W))) return Status::not_finite;
+  lu_solve_kernel(Op::none, MatrixView<const T>(G), VectorView<const index>(pivots), W);
   // 6. G singular to working precision is reported (xGESVX's rule).
   if (!(rcond >= eps<T>())) return Status::singular;
   return Status::ok;
+}
+
+// The checked entry: shapes, workspace, finiteness, then the kernel.
+template <class T>
+Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
+                                   NormalEquationsInfo& info, Workspace work) {
+  const index m = X.rows(), d = X.cols(), k = Y.cols();
+  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
+  if (!work.holds(normal_equations_lu_workspace_size<T>(m, d, k))) return Status::workspace_too_small;
+  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
+  return detail::normal_equations_lu_kernel(X, Y, W, info, work);
 }
 
 template <class T>
@@ -186,6 +208,11 @@ Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, Ve
 }
 
 #define STELA_INSTANTIATE(T)                                                                                        \
+  template Status detail::normal_equations_cholesky_kernel<T>(MatrixView<const T>, MatrixView<const T>,             \
+                                                              MatrixView<T>, NormalEquationsInfo&, Workspace,       \
+                                                              const CholeskyOptions&);                              \
+  template Status detail::normal_equations_lu_kernel<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,     \
+                                                        NormalEquationsInfo&, Workspace);                           \
   template WorkspaceSize normal_equations_cholesky_workspace_size<T>(index, index, index, const CholeskyOptions&);  \
   template Status normal_equations_cholesky_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,     \
                                                        NormalEquationsInfo&, Workspace, const CholeskyOptions&);    \

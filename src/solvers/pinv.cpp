@@ -13,6 +13,7 @@
 //               (A^+ A)^T = A^+ A hold to working accuracy relative to ||A|| and ||A^+||;
 //               entries of A^+ are as accurate as 1 / s_r is well determined, which is why
 //               singular values below the tolerance are dropped instead of inverted.
+#include "../blas/blas_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/svd.hpp"
@@ -20,15 +21,18 @@
 namespace stela {
 
 template <class T>
-Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol) {
+Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
   const index n = A.rows(), d = A.cols();
   // 1. Checks, then the quick return for an empty matrix.
   if (!valid(tol)) return Status::invalid_argument;
   if (!all_finite(A)) return Status::not_finite;
   Matrix<T> P(d, n);
   if (A.empty()) return P;
-  // 2. A = U diag(s) V^T.
-  Result<SVD<T>> F = svd(A);
+  // 2. A = U diag(s) V^T (thin). Its failure (no_convergence at the cap, or an invalid
+  //    method) is the pseudoinverse's: a partial SVD gives no A^+.
+  SvdOptions opts = svd_opts;
+  opts.vectors = SvdVectors::thin;
+  Result<SVD<T>> F = svd(A, opts);
   if (!F.ok()) return F.status();
   const Vector<T>& s = F->s;
   const T threshold = rank_threshold(tol, s[0], n, d);
@@ -39,11 +43,11 @@ Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol) {
   MatrixView<T> Vr = F->V.view().block(0, 0, d, r);
   for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vr.col(j));
   // P := V_r U_r^T
-  gemm(Op::none, Op::transpose, T(1), MatrixView<const T>(Vr), F->U.block(0, 0, n, r), T(0), P.view());
+  detail::gemm_kernel(Op::none, Op::transpose, T(1), MatrixView<const T>(Vr), F->U.block(0, 0, n, r), T(0), P.view());
   return P;
 }
 
-template Result<Matrix<float>> pinv<float>(MatrixView<const float>, const RankTolerance&);
-template Result<Matrix<double>> pinv<double>(MatrixView<const double>, const RankTolerance&);
+template Result<Matrix<float>> pinv<float>(MatrixView<const float>, const RankTolerance&, const SvdOptions&);
+template Result<Matrix<double>> pinv<double>(MatrixView<const double>, const RankTolerance&, const SvdOptions&);
 
 }  // namespace stela

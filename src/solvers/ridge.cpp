@@ -65,6 +65,9 @@
 #include <cmath>
 #include <limits>
 
+#include "../blas/blas_kernels.hpp"
+#include "../cholesky/cholesky_kernels.hpp"
+#include "../qr/qr_kernels.hpp"
 #include "form_gram.hpp"
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
@@ -203,17 +206,23 @@ RankTolerance scaled_tolerance(const Prepared<T>& P, RankTolerance tol) {
   return tol;
 }
 
+// The SVD's failure (no_convergence at opts.max_iterations) is the caller's: no
+// solution or score is formed from a partial SVD.
 template <class T>
-Result<Spectral<T>> spectral(const Prepared<T>& P, const RankTolerance& caller_tol) {
-  const RankTolerance tol = scaled_tolerance(P, caller_tol);
+Result<Spectral<T>> spectral(const Prepared<T>& P, const RidgeOptions& opts) {
+  const RankTolerance tol = scaled_tolerance(P, opts.tolerance);
   Spectral<T> S;
-  Result<SVD<T>> F = svd(MatrixView<const T>(P.X));
+  SvdOptions svd_opts;
+  svd_opts.max_iterations = opts.max_iterations;
+  Result<SVD<T>> F = svd(MatrixView<const T>(P.X), svd_opts);
   if (!F.ok()) return F.status();
   S.F = std::move(F.value());
   const index r = S.F.s.size();
   S.C = Matrix<T>(r, P.Y.cols());
   if (r > 0) {
-    gemm(Op::transpose, Op::none, T(1), S.F.U, P.Y, T(0), S.C.view());
+    // C := U^T Y
+    detail::gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(S.F.U), MatrixView<const T>(P.Y), T(0),
+                        S.C.view());
     S.threshold = rank_threshold(tol, S.F.s[0], P.X.rows(), P.X.cols());
   }
   return S;
@@ -253,7 +262,9 @@ Matrix<T> spectral_solution(const Spectral<T>& S, const ScaledLambda<T>& L, T& d
     scal(coefficient, DC.row(j));
   }
   Matrix<T> W(d, k);
-  if (r > 0) gemm(Op::none, Op::none, T(1), S.F.V, DC, T(0), W.view());
+  // W := V (D C)
+  if (r > 0) detail::gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(S.F.V), MatrixView<const T>(DC), T(0),
+                                 W.view());
   return W;
 }
 
@@ -283,27 +294,27 @@ Result<Matrix<T>> solve_cholesky(const Prepared<T>& P, T lambda_s, bool& dual) {
   const index g = dual ? n : d;
   Matrix<T> G(g, g);
   // 1. G = X^T X + lambda I (primal) or X X^T + lambda I (dual), whole, and
-  //    anorm = ||G||_1.
+  //    anorm = ||G||_1. G, X^T Y and Y are finite: X and Y are scaled into [-1, 1] and
+  //    lambda_s below 1 (scaled_lambda), so nothing here overflows.
   const T anorm = detail::form_gram(dual ? Op::none : Op::transpose, MatrixView<const T>(P.X), lambda_s, G.view());
   // 2. G = L L^T (lower triangle), and rcond ~ 1 / kappa_1(G) from L (xPOCON).
-  CholeskyInfo info;
-  if (Status s = cholesky_blocked_inplace(G.view(), info); s != Status::ok) return s;
+  if (detail::cholesky_blocked_kernel(G.view()) >= 0) return Status::not_positive_definite;
   WorkspaceBuffer buffer(cholesky_condition_estimate_workspace_size<T>(g));
-  T rcond = 0;
-  if (Status s = cholesky_condition_estimate(MatrixView<const T>(G), anorm, rcond, buffer.workspace()); s != Status::ok)
-    return s;
+  const T rcond = detail::cholesky_rcond_kernel(MatrixView<const T>(G), anorm, buffer.workspace());
   if (!(rcond >= eps<T>())) return Status::not_positive_definite;
   // 3. Primal: W = G^{-1} X^T Y. Dual: Z = G^{-1} Y, W = X^T Z.
   if (!dual) {
     Matrix<T> W(d, k);
-    gemm(Op::transpose, Op::none, T(1), P.X, P.Y, T(0), W.view());
-    if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), W.view()); s != Status::ok) return s;
+    detail::gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(P.X), MatrixView<const T>(P.Y), T(0),
+                        W.view());
+    detail::cholesky_solve_kernel(MatrixView<const T>(G), W.view());
     return W;
   }
   Matrix<T> Z(P.Y);
-  if (Status s = cholesky_solve_inplace(MatrixView<const T>(G), Z.view()); s != Status::ok) return s;
+  detail::cholesky_solve_kernel(MatrixView<const T>(G), Z.view());
   Matrix<T> W(d, k);
-  gemm(Op::transpose, Op::none, T(1), P.X, Z, T(0), W.view());
+  detail::gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(P.X), MatrixView<const T>(Z), T(0),
+                      W.view());
   return W;
 }
 
@@ -336,9 +347,11 @@ Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const Ran
   Vector<T> tau(std::min(rows, d));
   Matrix<T> W(d, k);
   WorkspaceBuffer buffer(max(householder_qr_workspace_size<T>(rows, d), qr_solve_workspace_size<T>(rows, d, k)));
-  if (Status s = householder_qr_inplace(A.view(), tau.view(), buffer.workspace()); s != Status::ok) return s;
-  if (Status s = qr_solve_inplace(MatrixView<const T>(A), VectorView<const T>(tau), B.view(), W.view(), tol,
-                                  buffer.workspace());
+  detail::householder_qr_kernel(A.view(), tau.view(), buffer.workspace());
+  // rank_deficient (R fails the rank check: at lambda = 0, a rank-deficient X) is the
+  // method's answer.
+  if (const Status s = detail::qr_solve_kernel(MatrixView<const T>(A), VectorView<const T>(tau), B.view(), W.view(),
+                                               tol, buffer.workspace());
       s != Status::ok)
     return s;
   return W;
@@ -364,7 +377,7 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
   // 3. Solve by the chosen method.
   switch (opts.method) {
     case RidgeMethod::svd: {
-      Result<Spectral<T>> S = spectral(P, opts.tolerance);
+      Result<Spectral<T>> S = spectral(P, opts);
       if (!S.ok()) return S.status();
       T dof = 0;
       Matrix<T> W = spectral_solution(*S, L, dof);
@@ -407,7 +420,7 @@ Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView
     if (!valid_lambda(lambdas[i])) return Status::invalid_argument;
   // One SVD serves every lambda.
   const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
-  Result<Spectral<T>> S = spectral(P, opts.tolerance);
+  Result<Spectral<T>> S = spectral(P, opts);
   if (!S.ok()) return S.status();
   std::vector<RidgeResult<T>> path;
   path.reserve(static_cast<std::size_t>(lambdas.size()));
@@ -421,6 +434,72 @@ Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView
   return path;
 }
 
+namespace {
+
+// What cross-validation needs beyond the SVD and does not depend on lambda: E0 = Y - U c,
+// the part of Y no lambda can fit, and the leverage complement 1 - b - ||U(i, :)||^2
+// (b = 1/n with an intercept, 0 without).
+template <class T>
+struct CvBase {
+  Matrix<T> E0;          // n x k
+  Vector<T> complement;  // n
+};
+
+template <class T>
+CvBase<T> cv_base(const Prepared<T>& P, const Spectral<T>& S) {
+  const index n = P.Y.rows(), r = S.F.s.size();
+  CvBase<T> B;
+  B.E0 = Matrix<T>(P.Y);
+  // E0 := Y - U C
+  if (r > 0)
+    detail::gemm_kernel(Op::none, Op::none, T(-1), MatrixView<const T>(S.F.U), MatrixView<const T>(S.C), T(1),
+                        B.E0.view());
+  // Not clamped at zero: with an intercept and d >= n, the thin U is square and holds the
+  // constant direction (a rounding-level singular value of the centred X), so the
+  // complement is exactly -1/n, and that direction's g = 1 adds the 1/n back.
+  const T base = P.intercept ? T(1) / static_cast<T>(n) : T(0);
+  B.complement = Vector<T>(n);
+  for (index i = 0; i < n; ++i) B.complement[i] = T(1) - base - dot(S.F.U.row(i), S.F.U.row(i));
+  return B;
+}
+
+// The criterion at one lambda, given the part g_j of each direction the fit leaves and
+// the degrees of freedom dof, averaged over the k columns, in the scaled units: GCV or
+// LOO of the residuals E = E0 + U diag(g) C, +inf when a denominator is zero to working
+// accuracy (an interpolating fit). E (n x k) and GC (r x k) are scratch.
+template <class T>
+T cv_score(const Spectral<T>& S, const CvBase<T>& B, VectorView<const T> g, T dof, CvCriterion criterion,
+           MatrixView<T> E, MatrixView<T> GC) {
+  const Matrix<T>& U = S.F.U;
+  const index n = E.rows(), k = E.cols(), r = g.size();
+  // A denominator below this is zero to working accuracy (an interpolating fit).
+  const T floor = static_cast<T>(n) * eps<T>();
+  // 1. Residuals E = E0 + U diag(g) C.
+  copy(MatrixView<const T>(S.C), GC);
+  for (index j = 0; j < r; ++j) scal(g[j], GC.row(j));
+  copy(MatrixView<const T>(B.E0), E);
+  if (r > 0) detail::gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(U), MatrixView<const T>(GC), T(1), E);
+  // 2. GCV = (||E||_F^2 / n) / (1 - dof / n)^2, per column.
+  if (criterion == CvCriterion::gcv) {
+    const T denominator = T(1) - dof / static_cast<T>(n);
+    if (denominator <= floor) return std::numeric_limits<T>::infinity();
+    const T rss = norm(MatrixView<const T>(E), Norm::frobenius);
+    return (rss / denominator) * (rss / denominator) / static_cast<T>(n * k);
+  }
+  // 3. LOO = (1/n) sum_i (e_i / (1 - h_ii))^2, per column.
+  SumOfSquares<T> ssq;
+  for (index i = 0; i < n; ++i) {
+    T one_minus_h = B.complement[i];
+    for (index j = 0; j < r; ++j) one_minus_h += U(i, j) * U(i, j) * g[j];
+    if (one_minus_h <= floor) return std::numeric_limits<T>::infinity();
+    for (index c = 0; c < k; ++c) ssq.add(E(i, c) / one_minus_h);
+  }
+  const T root = ssq.norm();
+  return root * root / static_cast<T>(n * k);
+}
+
+}  // namespace
+
 template <class T>
 Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, VectorView<const T> lambdas,
                                   CvCriterion criterion, const RidgeOptions& opts) {
@@ -432,23 +511,12 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
   const index n = X.rows(), k = Y.cols();
   if (n == 0 || k == 0) return Status::invalid_argument;  // no observation to validate on
 
-  // 1. The SVD of the centred X and c = U^T Y (spectral), then the part of Y no lambda
-  //    can fit: E0 = Y - U c, and the leverage complement 1 - 1/n - ||U(i, :)||^2.
+  // 1. The SVD of the centred X and c = U^T Y (spectral), then what no lambda changes.
   const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
-  Result<Spectral<T>> S = spectral(P, opts.tolerance);
+  Result<Spectral<T>> S = spectral(P, opts);
   if (!S.ok()) return S.status();
-  const Matrix<T>& U = S->F.U;
+  const CvBase<T> base = cv_base(P, *S);
   const index r = S->F.s.size();
-  Matrix<T> E0(P.Y);
-  if (r > 0) gemm(Op::none, Op::none, T(-1), U, S->C, T(1), E0.view());
-  // Not clamped at zero: with an intercept and d >= n, the thin U is square and holds the
-  // constant direction (a rounding-level singular value of the centred X), so the
-  // complement is exactly -1/n, and that direction's g = 1 below adds the 1/n back.
-  const T base = opts.fit_intercept ? T(1) / static_cast<T>(n) : T(0);
-  Vector<T> complement(n);
-  for (index i = 0; i < n; ++i) complement[i] = T(1) - base - dot(U.row(i), U.row(i));
-  // A denominator below this is zero to working accuracy (an interpolating fit).
-  const T floor = static_cast<T>(n) * eps<T>();
 
   RidgeCvResult<T> out;
   out.criterion = criterion;
@@ -468,40 +536,11 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
       dof += f[j];
     }
     out.effective_dof[l] = dof;
-    // 3. Residuals E = E0 + U diag(g) C.
-    copy(MatrixView<const T>(S->C), GC.view());
-    for (index j = 0; j < r; ++j) scal(g[j], GC.row(j));
-    copy(MatrixView<const T>(E0), E.view());
-    if (r > 0) gemm(Op::none, Op::none, T(1), U, GC, T(1), E.view());
-    // 4. The criterion, averaged over the k columns, in the caller's units (2^2b).
-    T score = 0;
-    if (criterion == CvCriterion::gcv) {
-      const T denominator = T(1) - dof / static_cast<T>(n);
-      if (denominator <= floor) {
-        score = std::numeric_limits<T>::infinity();
-      } else {
-        const T rss = norm(MatrixView<const T>(E), Norm::frobenius);
-        score = (rss / denominator) * (rss / denominator) / static_cast<T>(n * k);
-      }
-    } else {
-      SumOfSquares<T> ssq;
-      for (index i = 0; i < n && score == T(0); ++i) {
-        T one_minus_h = complement[i];
-        for (index j = 0; j < r; ++j) one_minus_h += U(i, j) * U(i, j) * g[j];
-        if (one_minus_h <= floor) {
-          score = std::numeric_limits<T>::infinity();
-          break;
-        }
-        for (index c = 0; c < k; ++c) ssq.add(E(i, c) / one_minus_h);
-      }
-      if (score == T(0)) {
-        const T root = ssq.norm();
-        score = root * root / static_cast<T>(n * k);
-      }
-    }
+    // 3. The criterion, averaged over the k columns, in the caller's units (2^2b).
+    const T score = cv_score(*S, base, VectorView<const T>(g), dof, criterion, E.view(), GC.view());
     out.scores[l] = std::ldexp(score, 2 * P.y_exp);
   }
-  // 5. The first minimiser, and the fit there.
+  // 4. The first minimiser, and the fit there.
   out.best_index = 0;
   for (index l = 1; l < lambdas.size(); ++l)
     if (out.scores[l] < out.scores[out.best_index]) out.best_index = l;

@@ -24,6 +24,7 @@
 //               GVL 5.4.2).
 #include <utility>
 
+#include "../blas/blas_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
 #include "stela/subspace.hpp"
@@ -39,12 +40,15 @@ struct Decomposition {
   index rank = 0;
 };
 
+// The SVD's failure (no_convergence at the cap, or an invalid method) is the caller's:
+// a partial SVD decides no rank.
 template <class T>
-Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& tol, SvdVectors vectors) {
+Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& tol, SvdVectors vectors,
+                                   const SvdOptions& svd_opts) {
   if (!valid(tol)) return Status::invalid_argument;
   if (!all_finite(A)) return Status::not_finite;
   Decomposition<T> D;
-  SvdOptions opts;
+  SvdOptions opts = svd_opts;
   opts.vectors = vectors;
   Result<SVD<T>> r = svd(A, opts);
   if (!r.ok()) return r.status();
@@ -58,17 +62,18 @@ Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& t
 }  // namespace
 
 template <class T>
-Result<index> rank(MatrixView<const T> A, const RankTolerance& tol) {
-  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::none);
+Result<index> rank(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::none, svd_opts);
   if (!D.ok()) return D.status();
   return D->rank;
 }
 
 template <class T>
-Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, SubspaceMethod method) {
+Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, SubspaceMethod method,
+                             const SvdOptions& svd_opts) {
   const index n = A.rows(), d = A.cols();
   if (method == SubspaceMethod::cod) {
-    Result<COD<T>> c = cod(A, tol);  // checks tol, then finiteness
+    Result<COD<T>> c = cod(A, tol);  // checks tol, then finiteness; not_finite on overflow
     if (!c.ok()) return c.status();
     // A P = Q [T 0; 0 0] Z, so A (P Z^T [0; I]) = 0: the last d - r columns of Z^T, permuted.
     const index r = c->rank();
@@ -80,7 +85,7 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, Su
     return N;
   }
   // A full V when the thin one (d x min(n, d)) cannot hold a basis of the null space.
-  Result<Decomposition<T>> D = decompose(A, tol, n < d ? SvdVectors::full : SvdVectors::thin);
+  Result<Decomposition<T>> D = decompose(A, tol, n < d ? SvdVectors::full : SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   const index r = D->rank;
   if (d == 0) return Matrix<T>(0, 0);
@@ -89,29 +94,29 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, Su
 }
 
 template <class T>
-Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol) {
-  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin);
+Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   if (A.empty()) return Matrix<T>(A.rows(), 0);
   return Matrix<T>(D->svd.U.block(0, 0, A.rows(), D->rank));
 }
 
 template <class T>
-Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol) {
-  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin);
+Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   const index n = A.rows();
   Matrix<T> P(n, n);
   if (A.empty() || D->rank == 0) return P;
   // P = U_r U_r^T
   MatrixView<const T> Ur = D->svd.U.block(0, 0, n, D->rank);
-  gemm(Op::none, Op::transpose, T(1), Ur, Ur, T(0), P.view());
+  detail::gemm_kernel(Op::none, Op::transpose, T(1), Ur, Ur, T(0), P.view());
   return P;
 }
 
 template <class T>
-Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol) {
-  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin);
+Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   const index n = A.rows();
   Vector<T> h(n);
@@ -130,16 +135,17 @@ Result<Vector<T>> SolutionSet<T>::at(VectorView<const T> t) const {
   if (!all_finite(t)) return Status::not_finite;
   Vector<T> w = particular;
   // w = w0 + N t
-  gemv(Op::none, T(1), null_basis, t, T(1), w.view());
+  detail::gemv_kernel(Op::none, T(1), MatrixView<const T>(null_basis), t, T(1), w.view());
   return w;
 }
 
 template <class T>
-Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance& tol) {
+Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance& tol,
+                                        const SvdOptions& svd_opts) {
   const index n = X.rows(), d = X.cols();
   if (y.size() != n) return Status::dimension_mismatch;
   if (!all_finite(y)) return Status::not_finite;
-  Result<Decomposition<T>> D = decompose(X, tol, n < d ? SvdVectors::full : SvdVectors::thin);
+  Result<Decomposition<T>> D = decompose(X, tol, n < d ? SvdVectors::full : SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   const index r = D->rank;
   SolutionSet<T> S;
@@ -161,14 +167,15 @@ Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const 
 }
 
 #define STELA_INSTANTIATE(T)                                                                               \
-  template Result<index> rank<T>(MatrixView<const T>, const RankTolerance&);                               \
-  template Result<Matrix<T>> null_space<T>(MatrixView<const T>, const RankTolerance&, SubspaceMethod);     \
-  template Result<Matrix<T>> range<T>(MatrixView<const T>, const RankTolerance&);                          \
-  template Result<Matrix<T>> projector<T>(MatrixView<const T>, const RankTolerance&);                      \
-  template Result<Vector<T>> leverage<T>(MatrixView<const T>, const RankTolerance&);                       \
+  template Result<index> rank<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);           \
+  template Result<Matrix<T>> null_space<T>(MatrixView<const T>, const RankTolerance&, SubspaceMethod,      \
+                                           const SvdOptions&);                                             \
+  template Result<Matrix<T>> range<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);      \
+  template Result<Matrix<T>> projector<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);  \
+  template Result<Vector<T>> leverage<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);   \
   template struct SolutionSet<T>;                                                                          \
   template Result<SolutionSet<T>> general_solution<T>(MatrixView<const T>, VectorView<const T>,            \
-                                                      const RankTolerance&);
+                                                      const RankTolerance&, const SvdOptions&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

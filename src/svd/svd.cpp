@@ -32,6 +32,7 @@
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
 #include "svd_common.hpp"
+#include "svd_kernels.hpp"
 
 namespace stela {
 namespace {
@@ -66,17 +67,14 @@ WorkspaceSize svd_workspace_size(index m, index n, const SvdOptions& opts) {
 }
 
 template <class T>
-Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                   SvdInfo& info, Workspace work) {
+Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                          SvdInfo& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
+  assert(svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.method) &&
+         svd_detail::valid(opts.vectors) && work.holds(svd_workspace_size<T>(m, n, opts)));
   info = SvdInfo{};
-  // 1. Checks, in the documented order; nothing is written before they all pass.
-  if (!svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
-  if (!svd_detail::valid(opts.method) || !svd_detail::valid(opts.vectors)) return Status::invalid_argument;
-  if (!work.holds(svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
   const bool want_vectors = opts.vectors != SvdVectors::none;
 
   // 2. Quick returns: empty, and the zero matrix (s = 0, U and V the identity).
@@ -97,17 +95,22 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
     info.scaling = std::ldexp(1.0, e);
   }
 
-  // 4-5. The method, on A (m >= n) or on A^T = V S U^T (m < n).
+  // 4-5. The method, on A (m >= n) or on A^T = V S U^T (m < n): ok or no_convergence,
+  //      and on no_convergence s, U and V hold the partial result, which steps 6-7 still
+  //      unscale and sign as a result; the status is returned last.
   Status status;
   if (m >= n) {
-    status = opts.method == SvdMethod::jacobi ? jacobi_svd_inplace(A, s, U, V, opts, info, work)
-                                              : golub_kahan_svd_inplace(A, s, U, V, opts, info, work);
+    status = opts.method == SvdMethod::jacobi ? jacobi_svd_kernel(A, s, U, V, opts, info, work)
+                                              : golub_kahan_svd_kernel(A, s, U, V, opts, info, work);
   } else {
     MatrixView<T> At = work.matrix<T>(n, m);
     for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j)), At.row(j));  // At := A^T
-    status = opts.method == SvdMethod::jacobi ? jacobi_svd_inplace(At, s, V, U, opts, info, work)
-                                              : golub_kahan_svd_inplace(At, s, V, U, opts, info, work);
+    status = opts.method == SvdMethod::jacobi ? jacobi_svd_kernel(At, s, V, U, opts, info, work)
+                                              : golub_kahan_svd_kernel(At, s, V, U, opts, info, work);
   }
+  // Any other status (not_finite from an overflow, which A in the safe range does not
+  // meet) leaves nothing to finish.
+  if (status != Status::ok && status != Status::no_convergence) return status;
 
   // 6. s := 2^-e s.
   scale_by_power_of_two(-e, s);
@@ -122,6 +125,23 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
       }
     }
   return status;
+}
+
+// The checked entry: checks in the documented order (nothing is written before they all
+// pass), then the kernel.
+template <class T>
+Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                   SvdInfo& info, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  info = SvdInfo{};
+  // 1. Checks.
+  if (!svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
+  if (!svd_detail::valid(opts.method) || !svd_detail::valid(opts.vectors)) return Status::invalid_argument;
+  if (!work.holds(svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  // 2-7. The work.
+  return detail::svd_kernel(A, s, U, V, opts, info, work);
 }
 
 template <class T>
@@ -149,6 +169,8 @@ Result<SVD<T>> svd(MatrixView<const T> A, const SvdOptions& opts) {
 }
 
 #define STELA_INSTANTIATE(T)                                                                                  \
+  template Status detail::svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,          \
+                                        const SvdOptions&, SvdInfo&, Workspace);                             \
   template WorkspaceSize svd_workspace_size<T>(index, index, const SvdOptions&);                             \
   template Status svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, const SvdOptions&, \
                                  SvdInfo&, Workspace);                                                        \

@@ -37,10 +37,13 @@
 //               applying Q, in tauq, Q's reflectors or C).
 #include <algorithm>
 
+#include "../householder/householder_kernels.hpp"
+#include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/householder.hpp"
 #include "stela/qr.hpp"
 #include "stela/svd.hpp"
+#include "svd_kernels.hpp"
 
 namespace stela {
 
@@ -49,17 +52,24 @@ WorkspaceSize bidiagonalize_workspace_size(index m, index n) {
   return n > 0 ? WorkspaceSize::vector<T>(m) : WorkspaceSize();
 }
 
+namespace {
+
+// The shapes bidiagonalize_inplace checks: m >= n, d, tauq, taup of n, e of n - 1 or n.
 template <class T>
-Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, VectorView<T> tauq,
-                             VectorView<T> taup, Workspace work) {
+bool bidiagonal_shapes_fit(index m, index n, index d, index e, index tauq, index taup) {
+  return m >= n && d == n && tauq == n && taup == n && (e == n || e == std::max<index>(n - 1, 0));
+}
+
+}  // namespace
+
+template <class T>
+void detail::bidiagonalize_kernel(MatrixView<T> A, VectorView<T> d, VectorView<T> e, VectorView<T> tauq,
+                                  VectorView<T> taup, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  if (m < n || d.size() != n || tauq.size() != n || taup.size() != n ||
-      (e.size() != n && e.size() != std::max<index>(n - 1, 0)))
-    return Status::dimension_mismatch;
-  if (!work.holds(bidiagonalize_workspace_size<T>(m, n))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
-  if (n == 0) return Status::ok;
+  assert(bidiagonal_shapes_fit<T>(m, n, d.size(), e.size(), tauq.size(), taup.size()) &&
+         work.holds(bidiagonalize_workspace_size<T>(m, n)));
+  if (n == 0) return;
   VectorView<T> w = work.vector<T>(m);
 
   for (index i = 0; i < n; ++i) {
@@ -69,8 +79,8 @@ Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, 
     A(i, i) = alpha;
     d[i] = alpha;
     // 2. A(i:m, i+1:n) := H_i A(i:m, i+1:n)
-    householder_apply_left(VectorView<const T>(A.col(i).segment(i + 1, m - i - 1)), tauq[i],
-                           A.block(i, i + 1, m - i, n - i - 1));
+    householder_apply_left_kernel(VectorView<const T>(A.col(i).segment(i + 1, m - i - 1)), tauq[i],
+                                  A.block(i, i + 1, m - i, n - i - 1));
     if (i + 1 < n) {
       // 3. [A(i,i+1), A(i,i+2:n)] G_i = [e_i, 0]: the row reflector, on row i.
       T beta = A(i, i + 1);
@@ -79,13 +89,26 @@ Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, 
       A(i, i + 1) = beta;
       e[i] = beta;
       // 4. A(i+1:m, i+1:n) := A(i+1:m, i+1:n) G_i
-      householder_apply_right(VectorView<const T>(w_tail), taup[i], A.block(i + 1, i + 1, m - i - 1, n - i - 1),
-                              w.segment(0, m - i - 1));
+      householder_apply_right_kernel(VectorView<const T>(w_tail), taup[i],
+                                     A.block(i + 1, i + 1, m - i - 1, n - i - 1), w.segment(0, m - i - 1));
     } else {
       taup[i] = T(0);
       if (e.size() == n) e[i] = T(0);
     }
   }
+}
+
+// The checked entry: shapes, workspace, finiteness, then the kernel.
+template <class T>
+Status bidiagonalize_inplace(MatrixView<T> A, VectorView<T> d, VectorView<T> e, VectorView<T> tauq,
+                             VectorView<T> taup, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (!bidiagonal_shapes_fit<T>(m, n, d.size(), e.size(), tauq.size(), taup.size()))
+    return Status::dimension_mismatch;
+  if (!work.holds(bidiagonalize_workspace_size<T>(m, n))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  detail::bidiagonalize_kernel(A, d, e, tauq, taup, work);
   return Status::ok;
 }
 
@@ -95,23 +118,36 @@ WorkspaceSize bidiagonal_form_q_workspace_size(index m, index n, index) {
 }
 
 template <class T>
-Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace work) {
+void detail::bidiagonal_form_q_kernel(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q,
+                                      Workspace work) {
   const index m = A_bd.rows();
   const index n = A_bd.cols();
-  const index c = Q.cols();
-  if (m < n || tauq.size() != n || Q.rows() != m || c < n || c > m) return Status::dimension_mismatch;
-  if (!work.holds(bidiagonal_form_q_workspace_size<T>(m, n, c))) return Status::workspace_too_small;
-  // Checked here, not left to qr_form_q_inplace, so that Q is untouched on not_finite.
-  if (!all_finite(tauq)) return Status::not_finite;
-  for (index i = 0; i + 1 < m && i < n; ++i)
-    if (!all_finite(A_bd.col(i).segment(i + 1, m - i - 1))) return Status::not_finite;
+  assert(m >= n && tauq.size() == n && Q.rows() == m && Q.cols() >= n && Q.cols() <= m &&
+         work.holds(bidiagonal_form_q_workspace_size<T>(m, n, Q.cols())));
   // 1. Q(:, 0:n) := the tails of u_0 .. u_{n-1} below the diagonal: H_i is stored as QR
   //    stores its reflectors, so Q is the Q of a QR factorization (xORGBR does the same
   //    through xORGQR). Nothing else of Q is read.
   for (index i = 0; i + 1 < m && i < n; ++i)
     copy(A_bd.col(i).segment(i + 1, m - i - 1), Q.col(i).segment(i + 1, m - i - 1));
   // 2. Q := H_0 ... H_{n-1} [I; 0] (m x c), backward accumulation.
-  return qr_form_q_inplace(Q, tauq, work);
+  qr_form_q_kernel(Q, tauq, work);
+}
+
+// The checked entry: shapes, workspace, finiteness, then the kernel.
+template <class T>
+Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace work) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  const index c = Q.cols();
+  if (m < n || tauq.size() != n || Q.rows() != m || c < n || c > m) return Status::dimension_mismatch;
+  if (!work.holds(bidiagonal_form_q_workspace_size<T>(m, n, c))) return Status::workspace_too_small;
+  // Checked here, before the reflectors are copied into Q, so that Q is untouched on
+  // not_finite.
+  if (!all_finite(tauq)) return Status::not_finite;
+  for (index i = 0; i + 1 < m && i < n; ++i)
+    if (!all_finite(A_bd.col(i).segment(i + 1, m - i - 1))) return Status::not_finite;
+  detail::bidiagonal_form_q_kernel(A_bd, tauq, Q, work);
+  return Status::ok;
 }
 
 template <class T>
@@ -120,12 +156,12 @@ WorkspaceSize bidiagonal_form_p_workspace_size(index n) {
 }
 
 template <class T>
-Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace work) {
-  const index m = A_bd.rows();
+void detail::bidiagonal_form_p_kernel(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P,
+                                      Workspace work) {
   const index n = A_bd.cols();
-  if (m < n || taup.size() != n || P.rows() != n || P.cols() != n) return Status::dimension_mismatch;
-  if (!work.holds(bidiagonal_form_p_workspace_size<T>(n))) return Status::workspace_too_small;
-  if (n == 0) return Status::ok;
+  assert(A_bd.rows() >= n && taup.size() == n && P.rows() == n && P.cols() == n &&
+         work.holds(bidiagonal_form_p_workspace_size<T>(n)));
+  if (n == 0) return;
   VectorView<T> w = work.vector<T>(n);
   // 1. P := I.
   set_identity(P);
@@ -137,8 +173,19 @@ Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> t
     VectorView<T> w_tail = w.segment(0, n - i - 2);
     copy(A_bd.row(i).segment(i + 2, n - i - 2), w_tail);
     // P(i+1:n, i+1:n) := (I - taup_i w_i w_i^T) P(i+1:n, i+1:n)
-    householder_apply_left(VectorView<const T>(w_tail), taup[i], P.block(i + 1, i + 1, n - i - 1, n - i - 1));
+    householder_apply_left_kernel(VectorView<const T>(w_tail), taup[i], P.block(i + 1, i + 1, n - i - 1, n - i - 1));
   }
+}
+
+// The checked entry: shapes, workspace, then the kernel (taup and the reflectors are
+// not scanned: P is formed from whatever they hold).
+template <class T>
+Status bidiagonal_form_p_inplace(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace work) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  if (m < n || taup.size() != n || P.rows() != n || P.cols() != n) return Status::dimension_mismatch;
+  if (!work.holds(bidiagonal_form_p_workspace_size<T>(n))) return Status::workspace_too_small;
+  detail::bidiagonal_form_p_kernel(A_bd, taup, P, work);
   return Status::ok;
 }
 
@@ -177,12 +224,18 @@ Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView
     VectorView<T> w_tail = w.segment(0, n - i - 2);
     copy(A_bd.row(i).segment(i + 2, n - i - 2), w_tail);
     // C(i+1:n, :) := (I - taup_i w_i w_i^T) C(i+1:n, :)
-    householder_apply_left(VectorView<const T>(w_tail), taup[i], C.row_block(i + 1, n - i - 1));
+    detail::householder_apply_left_kernel(VectorView<const T>(w_tail), taup[i], C.row_block(i + 1, n - i - 1));
   }
   return Status::ok;
 }
 
 #define STELA_INSTANTIATE(T)                                                                                  \
+  template void detail::bidiagonalize_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<T>,  \
+                                                VectorView<T>, Workspace);                                   \
+  template void detail::bidiagonal_form_q_kernel<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, \
+                                                    Workspace);                                              \
+  template void detail::bidiagonal_form_p_kernel<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, \
+                                                    Workspace);                                              \
   template WorkspaceSize bidiagonalize_workspace_size<T>(index, index);                                      \
   template Status bidiagonalize_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<T>,       \
                                            VectorView<T>, Workspace);                                         \

@@ -32,10 +32,12 @@
 //               tau (n), R (n x n), W_l (n x n, with vectors) and the QR routines'.
 // Failures:     dimension_mismatch, workspace_too_small, not_finite; no_convergence
 //               when the bidiagonal QR iteration reaches its cap (info says how far).
+#include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
 #include "stela/svd.hpp"
 #include "svd_common.hpp"
+#include "svd_kernels.hpp"
 
 namespace stela {
 namespace {
@@ -49,7 +51,9 @@ bool use_qr_first(index m, index n, const SvdOptions& opts) {
 
 // Bidiagonalize B (m x n, m >= n) into d (= s), e, tauq, taup; form its Q (into U,
 // m x U.cols()) and P (into V) when vectors are wanted; run the bidiagonal QR on U's
-// first n columns and V.
+// first n columns and V. Returns the bidiagonal QR's status, ok or no_convergence for
+// B in the safe range (d and e are then finite and pass its checks; any other status is
+// passed on as it is).
 template <class T>
 Status bidiagonal_svd_of(MatrixView<T> B, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, bool want_vectors,
                          index max_iterations, SvdInfo& info, Workspace work) {
@@ -58,11 +62,11 @@ Status bidiagonal_svd_of(MatrixView<T> B, VectorView<T> s, MatrixView<T> U, Matr
   VectorView<T> tauq = work.vector<T>(n);
   VectorView<T> taup = work.vector<T>(n);
   // 1. B = Q B_d P^T; d (in s) and e hold B_d.
-  bidiagonalize_inplace(B, s, e, tauq, taup, work);
+  detail::bidiagonalize_kernel(B, s, e, tauq, taup, work);
   // 2. U := Q [I; 0], V := P.
   if (want_vectors) {
-    bidiagonal_form_q_inplace(MatrixView<const T>(B), VectorView<const T>(tauq), U, work);
-    bidiagonal_form_p_inplace(MatrixView<const T>(B), VectorView<const T>(taup), V, work);
+    detail::bidiagonal_form_q_kernel(MatrixView<const T>(B), VectorView<const T>(tauq), U, work);
+    detail::bidiagonal_form_p_kernel(MatrixView<const T>(B), VectorView<const T>(taup), V, work);
   }
   // 3. B_d = W_l diag(s) W_r^T; U(:, 0:n) := U(:, 0:n) W_l, V := V W_r.
   MatrixView<T> U_active = want_vectors ? U.col_block(0, n) : MatrixView<T>();
@@ -93,14 +97,12 @@ WorkspaceSize golub_kahan_svd_workspace_size(index m, index n, const SvdOptions&
 }
 
 template <class T>
-Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                               const SvdOptions& opts, SvdInfo& info, Workspace work) {
+Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                                      const SvdOptions& opts, SvdInfo& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
-  if (!svd_detail::valid(opts.vectors)) return Status::invalid_argument;
-  if (!work.holds(golub_kahan_svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  assert(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
+         work.holds(golub_kahan_svd_workspace_size<T>(m, n, opts)));
   const bool want_vectors = opts.vectors != SvdVectors::none;
   if (n == 0) {
     if (opts.vectors == SvdVectors::full) set_identity(U);
@@ -115,23 +117,40 @@ Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U
   MatrixView<T> R = work.matrix<T>(n, n);
   MatrixView<T> W = want_vectors ? work.matrix<T>(n, n) : MatrixView<T>();
   // 1. A = Q_r R: R on and above A's diagonal, Q_r's reflectors below.
-  householder_qr_inplace(A, tau, work);
+  householder_qr_kernel(A, tau, work);
   // 2. R (n x n) copied out, zeros below its diagonal.
   fill(R, T(0));
   for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
-  // 3. R = (Q W_l) diag(s) (P W_r)^T, with W := Q W_l and V := P W_r.
+  // 3. R = (Q W_l) diag(s) (P W_r)^T, with W := Q W_l and V := P W_r. On
+  //    no_convergence W and V hold the rotations applied so far, and U is still formed
+  //    from them: the partial result svd.hpp documents.
   const Status status = bidiagonal_svd_of(R, s, W, V, want_vectors, opts.max_iterations, info, work);
   if (want_vectors) {
     // 4. U := Q_r [W 0; 0 I] (the identity block only for full U).
     fill(U, T(0));
     copy(MatrixView<const T>(W), U.block(0, 0, n, n));
     for (index i = n; i < U.cols(); ++i) U(i, i) = T(1);
-    qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(A), VectorView<const T>(tau), U, work);
+    qr_apply_q_kernel(Side::left, Op::none, MatrixView<const T>(A), VectorView<const T>(tau), U, work);
   }
   return status;
 }
 
+// The checked entry: shapes, options, workspace, finiteness, then the kernel.
+template <class T>
+Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                               const SvdOptions& opts, SvdInfo& info, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
+  if (!svd_detail::valid(opts.vectors)) return Status::invalid_argument;
+  if (!work.holds(golub_kahan_svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  return detail::golub_kahan_svd_kernel(A, s, U, V, opts, info, work);
+}
+
 #define STELA_INSTANTIATE(T)                                                                       \
+  template Status detail::golub_kahan_svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>,  \
+                                                    MatrixView<T>, const SvdOptions&, SvdInfo&, Workspace); \
   template WorkspaceSize golub_kahan_svd_workspace_size<T>(index, index, const SvdOptions&);      \
   template Status golub_kahan_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, \
                                              const SvdOptions&, SvdInfo&, Workspace);

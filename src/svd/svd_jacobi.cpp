@@ -78,11 +78,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
 #include "svd_common.hpp"
+#include "svd_kernels.hpp"
 
 namespace stela {
 namespace {
@@ -145,9 +147,110 @@ void complete_orthonormal_columns(MatrixView<T> U, index r, Workspace work) {
   MatrixView<T> W = work.matrix<T>(m, r);
   VectorView<T> tau = work.vector<T>(r);
   copy(MatrixView<const T>(U.col_block(0, r)), W);
-  householder_qr_unblocked_inplace(W, tau, Workspace());
+  detail::householder_qr_unblocked_kernel(W, tau);
   // 3. X := Q X = H_0 (H_1 (... H_{r-1} X)).
-  qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(W), VectorView<const T>(tau), X, work);
+  detail::qr_apply_q_kernel(Side::left, Op::none, MatrixView<const T>(W), VectorView<const T>(tau), X, work);
+}
+
+// Makes columns p and q of G orthogonal by one plane rotation from the right (the same
+// rotation on V's columns when V has any), given cos_pq = cos(a_p, a_q) and the norms
+// s_p, s_q > 0; updates s_p and s_q, and zeroes a column that cancels to its rounding level.
+template <class T>
+void rotate_pair(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, index p, index q, T cos_pq) {
+  // 1. zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q) from ratios; t the smaller root of
+  //    t^2 + 2 zeta t - 1 = 0; c = 1/sqrt(1 + t^2), sn = t c.
+  const T q_over_p = s[q] / s[p];
+  const T p_over_q = s[p] / s[q];
+  const T zeta = (q_over_p - p_over_q) / (T(2) * cos_pq);
+  const T t = std::copysign(T(1), zeta) / (std::abs(zeta) + std::hypot(T(1), zeta));
+  const T c = T(1) / std::sqrt(T(1) + t * t);
+  const T sn = t * c;
+  // 2. [a_p, a_q] := [a_p, a_q] [c sn; -sn c], and the same on J's columns.
+  rot(G.col(p), G.col(q), c, -sn);
+  if (V.cols() > 0) rot(V.col(p), V.col(q), c, -sn);
+  // 3. ||a_p||^2 := ||a_p||^2 (1 - t cos ||a_q||/||a_p||),
+  //    ||a_q||^2 := ||a_q||^2 (1 + t cos ||a_p||/||a_q||), or recomputed.
+  const T factor_p = T(1) - t * cos_pq * q_over_p;
+  const T factor_q = T(1) + t * cos_pq * p_over_q;
+  const T noise_p = kRoundingLevel<T> * eps<T>() * (c * s[p] + std::abs(sn) * s[q]);
+  const T noise_q = kRoundingLevel<T> * eps<T>() * (c * s[q] + std::abs(sn) * s[p]);
+  s[p] = factor_p >= kRecomputeBelow<T> ? s[p] * std::sqrt(factor_p) : nrm2(VectorView<const T>(G.col(p)));
+  s[q] = factor_q >= kRecomputeBelow<T> ? s[q] * std::sqrt(factor_q) : nrm2(VectorView<const T>(G.col(q)));
+  // 4. A column that cancelled down to the rounding level of the rotation is noise: it
+  //    becomes exactly zero (a change within the rotation's own backward error).
+  if (s[p] <= noise_p) {
+    fill(G.col(p), T(0));
+    s[p] = T(0);
+  }
+  if (s[q] <= noise_q) {
+    fill(G.col(q), T(0));
+    s[q] = T(0);
+  }
+}
+
+// What one sweep saw: the largest |cosine| of the pairs it visited, how many it rotated,
+// and whether every pair already met the test when it was visited.
+template <class T>
+struct SweepOutcome {
+  T max_cosine = 0;
+  index rotations = 0;
+  bool all_orthogonal = true;
+};
+
+// One sweep over the pairs (p, q), p < q, row by row with de Rijk's pivoting: s := the
+// column norms afresh, then every pair whose |cosine| exceeds tol is rotated (only
+// measured when may_rotate is false).
+template <class T>
+SweepOutcome<T> sweep(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, bool may_rotate) {
+  const index n = G.cols();
+  SweepOutcome<T> out;
+  // 1. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
+  for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
+  for (index p = 0; p + 1 < n; ++p) {
+    // 2. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
+    //    columns end up sorted and each row of pairs pulls weight into its first column.
+    svd_detail::move_largest_to(p, s, G, V);
+    for (index q = p + 1; q < n; ++q) {
+      if (s[p] == T(0) || s[q] == T(0)) continue;  // a zero column is orthogonal to all
+      // 3. cos = a_p^T a_q / (||a_p|| ||a_q||)
+      const T cos_pq = cosine(VectorView<const T>(G.col(p)), VectorView<const T>(G.col(q)), s[p], s[q]);
+      out.max_cosine = std::max(out.max_cosine, std::abs(cos_pq));
+      if (!(std::abs(cos_pq) > tol)) continue;
+      out.all_orthogonal = false;
+      if (!may_rotate) continue;
+      // 4. The rotation that makes a_p and a_q orthogonal.
+      rotate_pair(G, V, s, p, q, cos_pq);
+      ++out.rotations;
+    }
+  }
+  return out;
+}
+
+// The columns of G sorted by their norms s (recomputed), non-increasing, V's columns
+// following; with vectors, the non-zero columns of G normalised and the zero ones
+// replaced by an orthonormal completion.
+template <class T>
+void sort_and_normalize(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, bool want_vectors, Workspace work) {
+  const index m = G.rows();
+  const index n = G.cols();
+  // 1. Final norms, and the columns sorted by them, non-increasing.
+  for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
+  svd_detail::sort_non_increasing(s, G, V);
+  if (!want_vectors) return;
+  // 2. U: the non-zero columns divided by their norms (division, not a reciprocal, so a
+  //    subnormal norm cannot overflow), the zero ones replaced by a completion.
+  index r = 0;
+  while (r < n && s[r] > T(0)) ++r;
+  for (index j = 0; j < r; ++j)
+    for (index i = 0; i < m; ++i) G(i, j) /= s[j];
+  complete_orthonormal_columns(G, r, work);
+}
+
+// The shapes jacobi_svd_one_sided_inplace checks.
+template <class T>
+bool one_sided_shapes_fit(MatrixView<const T> G, index s_size, MatrixView<const T> V, SvdVectors vectors) {
+  const index n = G.cols();
+  return G.rows() >= n && s_size == n && (vectors == SvdVectors::none || (V.rows() == n && V.cols() == n));
 }
 
 }  // namespace
@@ -159,99 +262,50 @@ WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors v
 }
 
 template <class T>
-Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
-                                    index max_sweeps, SvdInfo& info, Workspace work) {
+Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
+                                           index max_sweeps, SvdInfo& info, Workspace work) {
   const index m = G.rows();
   const index n = G.cols();
-  const bool want_vectors = vectors != SvdVectors::none;
-  if (m < n || s.size() != n || (want_vectors && (V.rows() != n || V.cols() != n)))
-    return Status::dimension_mismatch;
-  if (!svd_detail::valid(vectors)) return Status::invalid_argument;
-  if (!work.holds(jacobi_svd_one_sided_workspace_size<T>(m, n, vectors))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(G))) return Status::not_finite;
+  assert(one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors) &&
+         svd_detail::valid(vectors) && work.holds(jacobi_svd_one_sided_workspace_size<T>(m, n, vectors)));
   if (n == 0) return Status::ok;
-
+  const bool want_vectors = vectors != SvdVectors::none;
+  const MatrixView<T> J = want_vectors ? V : MatrixView<T>();  // the rotations, or nothing
   const T tol = cosine_tolerance<T>(m);
   const index cap = max_sweeps >= 0 ? max_sweeps : kMaxSweeps;
-  if (want_vectors) set_identity(V);  // J := I
+  if (want_vectors) set_identity(J);  // J := I
 
   // 1. Sweeps until one sweep rotates nothing. Once `cap` sweeps have run, one more pass
   //    only measures the cosines: the cap is spent only on sweeps that rotate, so columns
   //    that are already orthogonal converge with a cap of 0, and a run stopped by the
   //    cap reports the cosines it leaves behind.
   bool converged = n < 2;  // a single column is already orthogonal to the others
-  for (index sweep = 0; !converged; ++sweep) {
-    const bool may_rotate = sweep < cap;
-    // 1a. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
-    for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
-    T max_cosine = 0;
-    index rotations = 0;
-    bool all_orthogonal = true;  // every pair met the test when it was visited
-    for (index p = 0; p + 1 < n; ++p) {
-      // 1b. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
-      //     columns end up sorted and each row of pairs pulls weight into its first column.
-      svd_detail::move_largest_to(p, s, G, want_vectors ? V : MatrixView<T>());
-      for (index q = p + 1; q < n; ++q) {
-        if (s[p] == T(0) || s[q] == T(0)) continue;  // a zero column is orthogonal to all
-        // 1c. cos = a_p^T a_q / (||a_p|| ||a_q||)
-        const T cos_pq = cosine(VectorView<const T>(G.col(p)), VectorView<const T>(G.col(q)), s[p], s[q]);
-        max_cosine = std::max(max_cosine, std::abs(cos_pq));
-        if (!(std::abs(cos_pq) > tol)) continue;
-        all_orthogonal = false;
-        if (!may_rotate) continue;
-        // 1d. zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q) from ratios; t the smaller
-        //     root of t^2 + 2 zeta t - 1 = 0; c = 1/sqrt(1 + t^2), sn = t c.
-        const T q_over_p = s[q] / s[p];
-        const T p_over_q = s[p] / s[q];
-        const T zeta = (q_over_p - p_over_q) / (T(2) * cos_pq);
-        const T t = std::copysign(T(1), zeta) / (std::abs(zeta) + std::hypot(T(1), zeta));
-        const T c = T(1) / std::sqrt(T(1) + t * t);
-        const T sn = t * c;
-        // 1e. [a_p, a_q] := [a_p, a_q] [c sn; -sn c], and the same on J's columns.
-        rot(G.col(p), G.col(q), c, -sn);
-        if (want_vectors) rot(V.col(p), V.col(q), c, -sn);
-        ++rotations;
-        // 1f. ||a_p||^2 := ||a_p||^2 (1 - t cos ||a_q||/||a_p||),
-        //     ||a_q||^2 := ||a_q||^2 (1 + t cos ||a_p||/||a_q||), or recomputed.
-        const T factor_p = T(1) - t * cos_pq * q_over_p;
-        const T factor_q = T(1) + t * cos_pq * p_over_q;
-        const T noise_p = kRoundingLevel<T> * eps<T>() * (c * s[p] + std::abs(sn) * s[q]);
-        const T noise_q = kRoundingLevel<T> * eps<T>() * (c * s[q] + std::abs(sn) * s[p]);
-        s[p] = factor_p >= kRecomputeBelow<T> ? s[p] * std::sqrt(factor_p) : nrm2(VectorView<const T>(G.col(p)));
-        s[q] = factor_q >= kRecomputeBelow<T> ? s[q] * std::sqrt(factor_q) : nrm2(VectorView<const T>(G.col(q)));
-        // 1g. A column that cancelled down to the rounding level of the rotation is noise:
-        //     it becomes exactly zero (a change within the rotation's own backward error).
-        if (s[p] <= noise_p) {
-          fill(G.col(p), T(0));
-          s[p] = T(0);
-        }
-        if (s[q] <= noise_q) {
-          fill(G.col(q), T(0));
-          s[q] = T(0);
-        }
-      }
-    }
-    info.max_off_cosine = static_cast<double>(max_cosine);
-    converged = all_orthogonal;
+  for (index k = 0; !converged; ++k) {
+    const bool may_rotate = k < cap;
+    const SweepOutcome<T> outcome = sweep(G, J, s, tol, may_rotate);
+    info.max_off_cosine = static_cast<double>(outcome.max_cosine);
+    converged = outcome.all_orthogonal;
     if (!may_rotate) break;  // the measuring pass after the cap
     info.sweeps += 1;
-    info.iterations += rotations;
+    info.iterations += outcome.rotations;
   }
 
-  // 2. Final norms, and the columns sorted by them, non-increasing.
-  for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
-  svd_detail::sort_non_increasing(s, G, want_vectors ? V : MatrixView<T>());
-
-  // 3. U: the non-zero columns divided by their norms (division, not a reciprocal, so a
-  //    subnormal norm cannot overflow), the zero ones replaced by a completion.
-  if (want_vectors) {
-    index r = 0;
-    while (r < n && s[r] > T(0)) ++r;
-    for (index j = 0; j < r; ++j)
-      for (index i = 0; i < m; ++i) G(i, j) /= s[j];
-    complete_orthonormal_columns(G, r, work);
-  }
+  // 2. Sorted norms, and U normalised and completed (with vectors).
+  sort_and_normalize(G, J, s, want_vectors, work);
   return converged ? Status::ok : Status::no_convergence;
+}
+
+// The checked entry: shapes, options, workspace, finiteness, then the kernel.
+template <class T>
+Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
+                                    index max_sweeps, SvdInfo& info, Workspace work) {
+  if (!one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors))
+    return Status::dimension_mismatch;
+  if (!svd_detail::valid(vectors)) return Status::invalid_argument;
+  if (!work.holds(jacobi_svd_one_sided_workspace_size<T>(G.rows(), G.cols(), vectors)))
+    return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(G))) return Status::not_finite;
+  return detail::jacobi_svd_one_sided_kernel(G, s, V, vectors, max_sweeps, info, work);
 }
 
 namespace {
@@ -292,14 +346,12 @@ WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts
 }
 
 template <class T>
-Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                          SvdInfo& info, Workspace work) {
+Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                                 const SvdOptions& opts, SvdInfo& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
-  if (!svd_detail::valid(opts.vectors)) return Status::invalid_argument;
-  if (!work.holds(jacobi_svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
-  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  assert(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
+         work.holds(jacobi_svd_workspace_size<T>(m, n, opts)));
   const bool want_vectors = opts.vectors != SvdVectors::none;
   if (n == 0) {
     if (opts.vectors == SvdVectors::full) set_identity(U);
@@ -327,18 +379,21 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
     Workspace scratch = work;
     permute_rows(A, VectorView<const index>(row_order), /*gather=*/true, scratch.vector<T>(m));
   }
-  // 2. A Pc = Q R with column pivoting (xGEQP3).
-  qr_pivoted_inplace(A, tau, col_order, work);
+  // 2. A Pc = Q R with column pivoting (xGEQP3); not_finite only when a column norm
+  //    overflowed, which A in the safe range cannot do (s, U, V are still untouched).
+  if (const Status status = qr_pivoted_kernel(A, tau, col_order, work); status != Status::ok) return status;
   // 3. X := R^T (n x n lower triangular).
   fill(X, T(0));
   for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), X.row(j).segment(0, j + 1));
   if (!want_vectors) {
     // 4. Values only: Jacobi on the columns of R^T.
-    return jacobi_svd_one_sided_inplace(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
+    return jacobi_svd_one_sided_kernel(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
   }
-  // 4. R^T Z = W diag(s): X := W, Z (the rotations) in U's top n x n block.
+  // 4. R^T Z = W diag(s): X := W, Z (the rotations) in U's top n x n block. On
+  //    no_convergence X and Z hold the partial result, from which V and U are still
+  //    formed below (the documented partial output), and the status is returned last.
   MatrixView<T> Z = U.block(0, 0, n, n);
-  const Status status = jacobi_svd_one_sided_inplace(X, s, Z, SvdVectors::thin, opts.max_sweeps, info, work);
+  const Status status = jacobi_svd_one_sided_kernel(X, s, Z, SvdVectors::thin, opts.max_sweeps, info, work);
   // 5. V := Pc W: row col_order[i] of V is row i of W.
   for (index i = 0; i < n; ++i) copy(VectorView<const T>(X.row(i)), V.row(col_order[i]));
   // 6. U := Pi^T Q [Z 0; 0 I] (R = Z diag(s) W^T, so A = Pi^T Q Z diag(s) (Pc W)^T).
@@ -347,7 +402,7 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
     fill(U.block(0, n, m, m - n), T(0));
     for (index i = n; i < m; ++i) U(i, i) = T(1);
   }
-  qr_apply_q_inplace(Side::left, Op::none, MatrixView<const T>(A), VectorView<const T>(tau), U, work);
+  qr_apply_q_kernel(Side::left, Op::none, MatrixView<const T>(A), VectorView<const T>(tau), U, work);
   {
     Workspace scratch = work;
     permute_rows(U, VectorView<const index>(row_order), /*gather=*/false, scratch.vector<T>(m));
@@ -355,7 +410,24 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   return status;
 }
 
+// The checked entry: shapes, options, workspace, finiteness, then the kernel.
+template <class T>
+Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                          SvdInfo& info, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
+  if (!svd_detail::valid(opts.vectors)) return Status::invalid_argument;
+  if (!work.holds(jacobi_svd_workspace_size<T>(m, n, opts))) return Status::workspace_too_small;
+  if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  return detail::jacobi_svd_kernel(A, s, U, V, opts, info, work);
+}
+
 #define STELA_INSTANTIATE(T)                                                                                     \
+  template Status detail::jacobi_svd_one_sided_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, \
+                                                         index, SvdInfo&, Workspace);                          \
+  template Status detail::jacobi_svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,     \
+                                               const SvdOptions&, SvdInfo&, Workspace);                        \
   template WorkspaceSize jacobi_svd_one_sided_workspace_size<T>(index, index, SvdVectors);                     \
   template Status jacobi_svd_one_sided_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, index, \
                                                   SvdInfo&, Workspace);                                         \

@@ -18,6 +18,7 @@
 //   2. add its float and double lines to kChecks.
 #include <cstddef>
 #include <cstdio>
+#include <limits>
 
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
@@ -73,9 +74,10 @@ void subtract(MatrixView<const T> A, MatrixView<T> D) {
 // ||I - Q^T Q||_1 / (m eps) for Q (m x k) with orthonormal columns; W is k x k scratch.
 template <class T>
 double orthogonality_ratio(MatrixView<const T> Q, MatrixView<T> W) {
-  // W := I - Q^T Q
+  // W := I - Q^T Q (a W of the wrong shape fails the check: NaN)
   set_identity(W);
-  gemm(Op::transpose, Op::none, T(-1), Q, Q, T(1), W);
+  if (gemm(Op::transpose, Op::none, T(-1), Q, Q, T(1), W) != Status::ok)
+    return std::numeric_limits<double>::quiet_NaN();
   return wide(norm(W, Norm::one)) / (wide(Q.rows()) * wide(eps<T>()));
 }
 

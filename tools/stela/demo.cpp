@@ -48,15 +48,20 @@ constexpr double kNoiseLevel = 1e-3;
 // ---------------------------------------------------------------------------------------
 // Small helpers on the library's kernels.
 
+// A kernel call that must succeed on the demo's fixed data.
+void need(Status status, const char* what) {
+  if (status != Status::ok) fail_numerical(status, std::string("demo: ") + what);
+}
+
 Vector<double> times(MatrixView<const double> X, VectorView<const double> w) {
   Vector<double> y(X.rows());
-  gemv(Op::none, 1.0, X, w, 0.0, y.view());  // y := X w
+  need(gemv(Op::none, 1.0, X, w, 0.0, y.view()), "X w");  // y := X w
   return y;
 }
 
 Matrix<double> product(MatrixView<const double> A, MatrixView<const double> B) {
   Matrix<double> C(A.rows(), B.cols());
-  gemm(Op::none, Op::none, 1.0, A, B, 0.0, C.view());  // C := A B
+  need(gemm(Op::none, Op::none, 1.0, A, B, 0.0, C.view()), "A B");  // C := A B
   return C;
 }
 
@@ -78,9 +83,9 @@ struct Fit {
 };
 Fit assess(MatrixView<const double> X, VectorView<const double> y, VectorView<const double> w) {
   Vector<double> r(y);
-  gemv(Op::none, -1.0, X, w, 1.0, r.view());  // r := y - X w
+  need(gemv(Op::none, -1.0, X, w, 1.0, r.view()), "y - X w");  // r := y - X w
   Vector<double> xtr(X.cols());
-  gemv(Op::transpose, 1.0, X, VectorView<const double>(r), 0.0, xtr.view());  // X^T r
+  need(gemv(Op::transpose, 1.0, X, VectorView<const double>(r), 0.0, xtr.view()), "X^T r");  // X^T r
   return Fit{nrm2<double>(r), nrm2<double>(xtr)};
 }
 
@@ -154,7 +159,8 @@ Example1 run_example1() {
   Vector<double> moved(w0);
   axpy(kNullStep, VectorView<const double>(z), moved.view());  // w1 := w0 + 5 z
   Vector<double> Ntw0(N.cols());
-  gemv(Op::transpose, 1.0, MatrixView<const double>(N), VectorView<const double>(w0), 0.0, Ntw0.view());  // N^T w0
+  need(gemv(Op::transpose, 1.0, MatrixView<const double>(N), VectorView<const double>(w0), 0.0, Ntw0.view()),
+       "N^T w0");  // N^T w0
 
   Example1 e;
   e.residual = fit.residual_norm[0];

@@ -1,0 +1,47 @@
+// Internal to stela's sources (not installed): the unchecked SVD kernels behind the
+// checked entries of stela/svd.hpp.
+//
+// Each entry (svd_inplace, golub_kahan_svd_inplace, ...) checks shapes, options,
+// workspace and finiteness in the documented order and then makes one call of its
+// kernel; the driver, the methods and the least-squares solvers call the kernels on
+// data that is valid by construction, so nothing is checked twice. The iterative
+// kernels return ok or no_convergence (the output then holds the partial result the
+// entry documents); the direct ones cannot fail and return nothing.
+#pragma once
+
+#include "stela/matrix.hpp"
+#include "stela/status.hpp"
+#include "stela/svd.hpp"
+#include "stela/workspace.hpp"
+
+namespace stela::detail {
+
+// The SVD of any m x n A, scaled into the safe range, wide input through its transpose,
+// signs fixed (src/svd/svd.cpp). Resets info first.
+template <class T>
+Status svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                  SvdInfo& info, Workspace work);
+
+// The methods, m >= n, A in the safe range (src/svd/svd_golub_kahan.cpp, src/svd/svd_jacobi.cpp).
+template <class T>
+Status golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                              const SvdOptions& opts, SvdInfo& info, Workspace work);
+template <class T>
+Status jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
+                         SvdInfo& info, Workspace work);
+
+// One-sided Jacobi on the columns of G (src/svd/svd_jacobi.cpp).
+template <class T>
+Status jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
+                                   index max_sweeps, SvdInfo& info, Workspace work);
+
+// Bidiagonalization and its factors (src/svd/svd_bidiagonalize.cpp).
+template <class T>
+void bidiagonalize_kernel(MatrixView<T> A, VectorView<T> d, VectorView<T> e, VectorView<T> tauq, VectorView<T> taup,
+                          Workspace work);
+template <class T>
+void bidiagonal_form_q_kernel(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace work);
+template <class T>
+void bidiagonal_form_p_kernel(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P, Workspace work);
+
+}  // namespace stela::detail
