@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "solver_checks.hpp"
@@ -424,6 +425,43 @@ TYPED_TEST(Subspace, PaddedInputsGiveTheSameAnswer) {
     EXPECT_TRUE(same_bits<T>(Sp->particular, S->particular));
     EXPECT_TRUE(same_bits<T>(Sp->null_basis, S->null_basis));
     EXPECT_TRUE(Ap.padding_untouched());
+  }
+}
+
+// Every basis has the entry of largest magnitude of each column positive (subspace.hpp,
+// "Signs"), whichever function and method computed it; the null spaces by SVD and by COD
+// of a matrix with a one-dimensional null space are then the same vector, not opposite.
+TYPED_TEST(Subspace, EveryBasisHasItsLargestEntryPositive) {
+  using T = TypeParam;
+  const auto largest_positive = [](const Matrix<T>& B) {
+    for (index j = 0; j < B.cols(); ++j) {
+      const index i = iamax(VectorView<const T>(B.col(j)));
+      if (i >= 0 && !(B(i, j) > T(0))) return false;
+    }
+    return true;
+  };
+  index seed = 26500;
+  for (auto [m, n, r] : {std::tuple<index, index, index>{7, 4, 3}, {4, 7, 3}, {6, 6, 5}, {9, 5, 2}, {3, 3, 2}}) {
+    SCOPED_TRACE(case_name<T>("rank_deficient", m, n, seed));
+    CatalogueOptions copts;
+    copts.rank = r;
+    const Matrix<T> A = make_test_matrix<T>(MatrixType::rank_deficient, m, n, seed++, copts).A;
+    const Vector<T> y(Matrix<T>(random_matrix<T>(m, 1, seed++)).col(0));
+    Result<Matrix<T>> Nsvd = null_space<T>(A, RankTolerance{}, SubspaceMethod::svd);
+    Result<Matrix<T>> Ncod = null_space<T>(A, RankTolerance{}, SubspaceMethod::cod);
+    Result<Matrix<T>> R = range<T>(A);
+    Result<SolutionSet<T>> S = general_solution<T>(A, y);
+    ASSERT_TRUE(Nsvd.ok() && Ncod.ok() && R.ok() && S.ok());
+    EXPECT_TRUE(largest_positive(*Nsvd));
+    EXPECT_TRUE(largest_positive(*Ncod));
+    EXPECT_TRUE(largest_positive(*R));
+    EXPECT_TRUE(largest_positive(S->null_basis));
+    if (Nsvd->cols() == 1 && Ncod->cols() == 1) {
+      // One null vector: both routes give it with the same sign, to rounding.
+      T diff = 0;
+      for (index i = 0; i < n; ++i) diff = std::max(diff, std::abs((*Nsvd)(i, 0) - (*Ncod)(i, 0)));
+      EXPECT_LT(diff, T(1000) * static_cast<T>(n) * eps<T>());
+    }
   }
 }
 

@@ -13,6 +13,11 @@
 // null_space can also come from the complete orthogonal decomposition X P = Q [T 0; 0 0] Z,
 // null space = P Z^T [0; I]: cheaper, and as reliable as the pivoted QR's rank decision —
 // which can miss a small singular value (the Kahan matrix: GVL 5.4.2).
+//
+// Signs: a basis vector is determined up to its sign only. Every basis returned here
+// (range, null_space by either method, general_solution's N) has the entry of largest
+// magnitude of each column positive (the first such entry on a tie), the convention the
+// SVD uses for V; so the same subspace prints the same way whichever route computed it.
 #pragma once
 
 #include "stela/matrix.hpp"

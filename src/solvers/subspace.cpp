@@ -40,6 +40,17 @@ struct Decomposition {
   index rank = 0;
 };
 
+// Each column of the basis B turned so that its entry of largest magnitude (the first on
+// a tie, as iamax) is positive: a basis vector is only determined up to its sign, and one
+// convention for every basis makes the same subspace print the same way by any route.
+template <class T>
+void orient_columns(MatrixView<T> B) {
+  for (index j = 0; j < B.cols(); ++j) {
+    const index i = iamax(VectorView<const T>(B.col(j)));
+    if (i >= 0 && B(i, j) < T(0)) scal(T(-1), B.col(j));
+  }
+}
+
 // The SVD's failure (no_convergence at the cap, or an invalid method) is the caller's:
 // a partial SVD decides no rank.
 template <class T>
@@ -82,6 +93,7 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, Su
     Matrix<T> N(d, d - r);
     for (index j = 0; j < d - r; ++j)
       for (index i = 0; i < d; ++i) N(perm[i], j) = Z(r + j, i);  // (P Z^T)(perm[i], j) = Z^T(i, r + j)
+    orient_columns(N.view());
     return N;
   }
   // A full V when the thin one (d x min(n, d)) cannot hold a basis of the null space.
@@ -90,7 +102,9 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, Su
   const index r = D->rank;
   if (d == 0) return Matrix<T>(0, 0);
   if (n == 0) return Matrix<T>::identity(d);  // everything is mapped to zero
-  return Matrix<T>(D->svd.V.block(0, r, d, d - r));
+  Matrix<T> N(D->svd.V.block(0, r, d, d - r));
+  orient_columns(N.view());  // V's own convention already; kept explicit for every route
+  return N;
 }
 
 template <class T>
@@ -98,7 +112,9 @@ Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol, const S
   Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   if (A.empty()) return Matrix<T>(A.rows(), 0);
-  return Matrix<T>(D->svd.U.block(0, 0, A.rows(), D->rank));
+  Matrix<T> B(D->svd.U.block(0, 0, A.rows(), D->rank));
+  orient_columns(B.view());
+  return B;
 }
 
 template <class T>
@@ -163,6 +179,7 @@ Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const 
     axpy(c, F.V.col(j), S.particular.view());
   }
   S.null_basis = Matrix<T>(F.V.block(0, r, d, d - r));
+  orient_columns(S.null_basis.view());
   return S;
 }
 

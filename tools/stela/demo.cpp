@@ -201,12 +201,12 @@ struct Example2 {
   index rank;
   // What general_solution returned: every least-squares solution is w0 + s n.
   Vector<double> w0;          // the minimum-norm member
-  Vector<double> null_basis;  // n, the one basis vector of N(X), sign fixed so that n[0] >= 0
+  Vector<double> null_basis;  // n, the one basis vector of N(X) (largest-magnitude entry positive)
   double w0_dot_n;            // w0 . n: zero up to rounding, as w0 has no part in N(X)
   // The same line in the round numbers a hand calculation gives: v = n / n[0] (first
   // entry 1) and p = w0 - w0[0] v (first entry 0), so that w(t) = p + t v.
   Vector<double> direction, particular;
-  double direction_norm;      // ||v|| = 1 / n[0]
+  double direction_norm;      // ||v|| = 1 / |n[0]|
   double t0;                  // w0 = p + t0 v
   std::vector<Member> members;
 };
@@ -219,9 +219,8 @@ Example2 run_example2() {
   const SolutionSet<double> S = need(general_solution<double>(X, VectorView<const double>(y)), "general_solution");
   e.w0 = S.particular;
   e.null_basis = Vector<double>(S.null_basis.col(0));
-  if (e.null_basis[0] < 0) scal(-1.0, e.null_basis.view());
   e.w0_dot_n = dot<double>(e.w0, e.null_basis);
-  // v := n / n[0]; n[0] = 1/sqrt(10) for this X, so the division is safe and v[0] = 1.
+  // v := n / n[0]; |n[0]| = 1/sqrt(10) for this X, so the division is safe and v[0] = 1.
   e.direction = e.null_basis;
   for (index i = 0; i < e.direction.size(); ++i) e.direction[i] = e.null_basis[i] / e.null_basis[0];
   e.direction_norm = nrm2<double>(e.direction);
@@ -358,8 +357,11 @@ void print_example2_text(std::ostream& out, const Example2& e2) {
           "is invisible to X.\n");
   out << '\n';
   number_line(out, "rank", std::to_string(e2.rank));
+  // n = (n / |n[0]|) / ||v||: the round numbers of a hand calculation, with n's own sign.
+  Vector<double> scaled(e2.null_basis);
+  scal(e2.direction_norm, scaled.view());
   number_line(out, "null space basis n", bracket(e2.null_basis),
-              "= " + bracket(e2.direction) + " / " + format_number(e2.direction_norm));
+              "= " + bracket(scaled) + " / " + format_number(e2.direction_norm));
   out << '\n';
   say(out,
       "general_solution returns w0, the minimum-norm solution, and n. Through the member\n"
