@@ -1,6 +1,6 @@
 // stela/mpi.hpp — least squares over rows spread across MPI processes: TSQR.
 //
-// Target stela_mpi (CMake option STELA_BUILD_MPI, off by default). The core library
+// Target stela_mpi (CMake option STELA_WITH_MPI, off by default). The core library
 // does not know MPI exists; this layer sits on top of its QR accumulator
 // (stela/streaming.hpp) and an MPI implementation found by CMake's FindMPI.
 //
