@@ -13,8 +13,11 @@
 //               zeta is formed from the norm ratios and the cosine, never from squares;
 //               t is the smaller root, |angle| <= pi/4, and has no cancellation
 //               (Rutishauser's formula). When one norm is below eps times the other,
-//               the ratios would overflow and t underflow, and the rotation is a
-//               projection to working accuracy (|t| < eps, c = 1): with a_q the smaller,
+//               the rotation is a projection to working accuracy (|t| < eps, c = 1),
+//               and is computed as one, never forming the ratios: with them, norms
+//               about the range apart made |zeta| + sqrt(1 + zeta^2) or ||a_p||/||a_q||
+//               overflow, t came out 0 (no rotation: no_convergence) and a norm update
+//               0 * inf (NaN). The projection, with a_q the smaller,
 //                 a_q := a_q - (cos ||a_q||) a_p/||a_p||,  ||a_q|| := ||a_q|| sqrt(1 - cos^2),
 //               a_p unchanged (its part |t| ||a_q|| < eps^2 ||a_p|| is below its rounding
 //               level), and [v_p, v_q] := [v_p, v_q] [1 -w; w 1], w = cos ||a_q||/||a_p||
@@ -74,17 +77,20 @@
 //               singular value moves by at most sqrt(n) eps ||G||, Weyl). Why it is
 //               needed: such a column lives at the bottom of the exponent range, where
 //               the terms of a rotation or projection that should orthogonalise it
-//               (of size eps ||a_j|| and below) are subnormal and round to an absolute
-//               eps safe_min instead of a relative eps: its cosines cannot be brought
-//               below tol, and sweeps would run to the cap (a column of a few
-//               subnormals cannot even point in a direction to eps). It arises from
+//               (of size eps ||a_j|| and below) are subnormal, so their rounding errors
+//               are absolute (up to eps safe_min / 2) rather than relative to the
+//               column: its column-wise backward error, on which relative accuracy
+//               rests, is lost anyway, and near safe_min its cosines cannot be brought
+//               below tol at all (a column of a few subnormals cannot even point in a
+//               direction to eps), so sweeps run to the cap. It arises from
 //               rank deficiency: Householder QR of identical columns leaves, under
 //               fused multiply-add, rounding noise that shrinks by eps per row of R
 //               down to subnormals (all-ones 6 x 6 in float: row norms 6, 2e-7, 1e-15,
 //               2e-23, 3e-31, 3e-38). Relative accuracy is kept above safe_min/eps, as
 //               xGEJSV does when it cuts "the underflowed part" of R at SFMIN/EPSLN.
-//               A matrix whose columns are all that small is unchanged (no column is
-//               below eps times the largest); the drivers scale such input first.
+//               Columns are judged against the largest, so a matrix that is small
+//               throughout keeps them (unless one is negligible next to another);
+//               svd_inplace scales such a matrix into range before the driver anyway.
 // Cost:         driver: 2mn^2 - 2n^3/3 (row sort is O(mn + m log m), QRCP) plus per
 //               sweep of the core on n x n about n^2/2 (8n + 6n) flops, plus 4mn^2 - 2n^3
 //               to apply Q to [Z; 0] when vectors are wanted.
