@@ -440,7 +440,7 @@ TYPED_TEST(Subspace, PaddedInputsGiveTheSameAnswer) {
     // The particular solution is formed from dot(u_j, y), here with a strided y: the same
     // bits without FMA, within max eps kappa_r of each other with it (kMayContract).
     // Everything else runs the same unit-stride loops on the padded and the plain
-    // matrix, and is the same bits under any contraction.
+    // matrix (only the leading dimension differs), and is the same bits with FMA too.
     if (kMayContract) {
       const double scale = static_cast<double>(std::max(m, n)) * static_cast<double>(eps<T>());
       EXPECT_RATIO("strided vs contiguous particular / (max eps kappa_r)",
