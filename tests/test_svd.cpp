@@ -300,6 +300,44 @@ TYPED_TEST(Svd, AllOnesMatricesOfEveryShape) {
     }
 }
 
+// Issue 13, identical columns under fused multiply-add. The column-pivoted QR in front of
+// Jacobi leaves rounding noise in R that, contracted, shrinks by a factor eps per row
+// down to subnormals (all-ones 6 x 6 in float: 6, 2e-7, ..., 3e-38); the core returned
+// no_convergence there (a rotation whose ratios overflowed did nothing), and NaN at
+// 21 x 21 (0 * inf in a norm update). All-ones and x 1^T (every column the same random
+// x), square, tall and wide, thin and full vectors: status ok within the sweep cap, the
+// last sweep's cosines below tol, every output finite, and the usual ratios with the
+// known values (||x|| sqrt(n), then zeros). Fails without FMA only if the core breaks.
+TYPED_TEST(Svd, JacobiConvergesOnIdenticalColumns) {
+  using T = TypeParam;
+  const std::pair<index, index> shapes[] = {{6, 6},  {21, 21}, {30, 30}, {6, 21}, {21, 6},
+                                            {30, 7}, {7, 30},  {45, 30}, {30, 45}};
+  for (auto [m, n] : shapes)
+    for (bool ones : {true, false}) {
+      const std::uint64_t seed = 1300 + static_cast<std::uint64_t>(m + 100 * n);
+      const Matrix<T> x = ones ? Matrix<T>(m, 1, T(1)) : random_matrix<T>(m, 1, seed);
+      TestMatrix<T> tm;
+      tm.A = Matrix<T>(m, n);
+      for (index j = 0; j < n; ++j) copy(x.col(0), tm.A.col(j));
+      tm.name = ones ? "ones" : "identical_columns";
+      const index k = std::min(m, n);
+      long double x2 = 0;
+      for (index i = 0; i < m; ++i) x2 += static_cast<long double>(x(i, 0)) * x(i, 0);
+      tm.sigma = Vector<T>(k, T(0));
+      tm.sigma[0] = static_cast<T>(std::sqrt(x2 * n));
+      SCOPED_TRACE(case_name<T>(tm.name, m, n, seed));
+      check_decomposition(tm, SvdMethod::jacobi, SvdVectors::thin);
+      check_decomposition(tm, SvdMethod::jacobi, SvdVectors::full, /*values_only_too=*/false);
+      Computed<T> r = run_svd<T>(tm.A, SvdMethod::jacobi, SvdVectors::thin);
+      ASSERT_EQ(r.status, Status::ok);
+      EXPECT_LT(r.info.sweeps, 30);  // the cap: 3 sweeps are typical here
+      EXPECT_LE(r.info.max_off_cosine, std::sqrt(static_cast<double>(k)) * static_cast<double>(eps<T>()));
+      EXPECT_TRUE(all_finite(VectorView<const T>(r.s)));
+      EXPECT_TRUE(all_finite(MatrixView<const T>(r.U)));
+      EXPECT_TRUE(all_finite(MatrixView<const T>(r.V)));
+    }
+}
+
 // Repeated and tightly clustered singular values: orthonormal vectors all the same.
 TYPED_TEST(Svd, ClusteredSingularValuesGiveOrthonormalVectors) {
   using T = TypeParam;
@@ -998,6 +1036,82 @@ TYPED_TEST(Svd, JacobiCoreCompletesZeroColumns) {
   EXPECT_LT(orthogonality_ratio<T>(G), kThreshold);
   EXPECT_LT(orthogonality_ratio<T>(V), kThreshold);
   EXPECT_LT(reconstruction_ratio<T>(A, G, s, V), kThreshold);
+}
+
+// The core on a pair whose norms differ by far more than 1/eps (1e60 in float, 1e400 in
+// double: their ratio is not representable): the rotation is a projection, and the
+// small singular value keeps its relative accuracy. G = [b (1, 1, 0), s (1, 0, 1)] has
+// cos = 1/2, sigma_1 = sqrt(2) b (1 + O(s^2 / b^2)) and sigma_1 sigma_2 = sqrt(3) b s, so
+// sigma_2 = sqrt(3/2) s to far below eps. Both column orders; ratios
+// |s_i - sigma_i| / sigma_i / (m eps), threshold 30.
+TYPED_TEST(Svd, JacobiCoreProjectsPairsOfFarApartNorms) {
+  using T = TypeParam;
+  const T big = std::is_same_v<T, float> ? T(1e30) : T(1e200);
+  const T small = T(1) / big;
+  for (bool big_first : {true, false}) {
+    SCOPED_TRACE(big_first ? "big column first" : "small column first");
+    Matrix<T> G(3, 2);
+    const index b = big_first ? 0 : 1, c = 1 - b;
+    G(0, b) = big;
+    G(1, b) = big;
+    G(0, c) = small;
+    G(2, c) = small;
+    const Matrix<T> A = G;
+    Vector<T> s(2);
+    Matrix<T> V(2, 2);
+    NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(3, 2, SvdVectors::thin));
+    SvdInfo info;
+    ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), V.view(), SvdVectors::thin, -1, info, work.workspace()),
+              Status::ok);
+    const long double sigma[2] = {std::sqrt(2.0L) * big, std::sqrt(1.5L) * small};
+    for (index i = 0; i < 2; ++i) {
+      const long double relative = std::fabs(s[i] - sigma[i]) / sigma[i];
+      EXPECT_LT(static_cast<double>(relative / (3 * static_cast<long double>(eps<T>()))), kThreshold) << "s_" << i;
+    }
+    EXPECT_LT(orthogonality_ratio<T>(G), kThreshold);
+    EXPECT_LT(orthogonality_ratio<T>(V), kThreshold);
+    EXPECT_LT(reconstruction_ratio<T>(A, G, s, V), kThreshold);
+  }
+}
+
+// The core's underflow rule (svd_jacobi.cpp, "Underflow"): a column below safe_min/eps
+// and below eps times the largest is zero (within the normwise backward error: s_2 is 0
+// and ||A - U S V^T|| at the rounding level), while a matrix that is that small
+// throughout keeps every column and its relative accuracy: 1e-300 [(1, 1, 0), (1, 0, 1)]
+// (1e-36 in float) has singular values sqrt(3) 1e-300 and 1e-300.
+TYPED_TEST(Svd, JacobiCoreZeroesOnlyNegligibleUnderflowedColumns) {
+  using T = TypeParam;
+  const T tiny = std::is_same_v<T, float> ? T(1e-33) : T(1e-300);
+  {
+    Matrix<T> G{{1, tiny}, {1, 2 * tiny}, {1, 0}};
+    const Matrix<T> A = G;
+    Vector<T> s(2);
+    Matrix<T> V(2, 2);
+    NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(3, 2, SvdVectors::thin));
+    SvdInfo info;
+    ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), V.view(), SvdVectors::thin, -1, info, work.workspace()),
+              Status::ok);
+    EXPECT_EQ(s[1], T(0));
+    EXPECT_LT(std::fabs(static_cast<long double>(s[0]) - std::sqrt(3.0L)) / (3 * eps<T>()), kThreshold);
+    EXPECT_LT(orthogonality_ratio<T>(G), kThreshold);
+    EXPECT_LT(orthogonality_ratio<T>(V), kThreshold);
+    EXPECT_LT(reconstruction_ratio<T>(A, G, s, V), kThreshold);
+  }
+  {
+    const T scale = std::is_same_v<T, float> ? T(1e-36) : T(1e-300);
+    Matrix<T> G{{scale, scale}, {scale, 0}, {0, scale}};
+    Vector<T> s(2);
+    NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(3, 2, SvdVectors::none));
+    SvdInfo info;
+    ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), MatrixView<T>(), SvdVectors::none, -1, info,
+                                           work.workspace()),
+              Status::ok);
+    const long double sigma[2] = {std::sqrt(3.0L) * scale, static_cast<long double>(scale)};
+    for (index i = 0; i < 2; ++i) {
+      const long double relative = std::fabs(s[i] - sigma[i]) / sigma[i];
+      EXPECT_LT(static_cast<double>(relative / (3 * static_cast<long double>(eps<T>()))), kThreshold) << "s_" << i;
+    }
+  }
 }
 
 }  // namespace

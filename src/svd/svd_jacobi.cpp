@@ -10,9 +10,21 @@
 //                 [a_p, a_q] := [a_p, a_q] [c  t c; -t c  c],
 //               a_p^T a_q becomes 0 and the norms change to
 //                 ||a_p||^2 - t a_p^T a_q and ||a_q||^2 + t a_p^T a_q.
-//               zeta is formed from the norm ratios and the cosine, never from squares,
-//               so nothing overflows; t is the smaller root, |angle| <= pi/4, and has no
-//               cancellation (Rutishauser's formula).
+//               zeta is formed from the norm ratios and the cosine, never from squares;
+//               t is the smaller root, |angle| <= pi/4, and has no cancellation
+//               (Rutishauser's formula). When one norm is below eps times the other,
+//               the rotation is a projection to working accuracy (|t| < eps, c = 1),
+//               and is computed as one, never forming the ratios: with them, norms
+//               about the range apart made |zeta| + sqrt(1 + zeta^2) or ||a_p||/||a_q||
+//               overflow, t came out 0 (no rotation: no_convergence) and a norm update
+//               0 * inf (NaN). The projection, with a_q the smaller,
+//                 a_q := a_q - (cos ||a_q||) a_p/||a_p||,  ||a_q|| := ||a_q|| sqrt(1 - cos^2),
+//               a_p unchanged (its part |t| ||a_q|| < eps^2 ||a_p|| is below its rounding
+//               level), and [v_p, v_q] := [v_p, v_q] [1 -w; w 1], w = cos ||a_q||/||a_p||
+//               (xGSVJ0's "modified Gram-Schmidt like transformation", which it uses
+//               below a ratio of safe_min/eps; here from eps on, where the two agree).
+//               The ratios of a rotated pair are then in [eps, 1/eps] and |cos| > tol,
+//               so |zeta| <= 1/(2 eps^2) and nothing overflows or underflows.
 //               The driver (Drmač–Veselić): Pi A Pc = Q R with the rows of A sorted by
 //               decreasing max-norm (Pi) and column pivoting (Pc); the core on X = R^T gives
 //               R^T Z = W diag(s), so R = Z diag(s) W^T and
@@ -58,6 +70,27 @@
 //               rotation's backward error, so column-wise stability (and with it the
 //               relative accuracy on graded matrices) is kept, and the exactly or
 //               numerically rank-deficient case converges instead of chasing noise.
+// Underflow:    at the start of every sweep that may rotate, a column with
+//               ||a_j|| < safe_min/eps and ||a_j|| < eps max_k ||a_k|| is set to zero.
+//               Why it is allowed: the change is at most eps max_k ||a_k|| <= eps ||G||
+//               per column, the normwise backward error every SVD commits (each
+//               singular value moves by at most sqrt(n) eps ||G||, Weyl). Why it is
+//               needed: such a column lives at the bottom of the exponent range, where
+//               the terms of a rotation or projection that should orthogonalise it
+//               (of size eps ||a_j|| and below) are subnormal, so their rounding errors
+//               are absolute (up to eps safe_min / 2) rather than relative to the
+//               column: its column-wise backward error, on which relative accuracy
+//               rests, is lost anyway, and near safe_min its cosines cannot be brought
+//               below tol at all (a column of a few subnormals cannot even point in a
+//               direction to eps), so sweeps run to the cap. It arises from
+//               rank deficiency: Householder QR of identical columns leaves, under
+//               fused multiply-add, rounding noise that shrinks by eps per row of R
+//               down to subnormals (all-ones 6 x 6 in float: row norms 6, 2e-7, 1e-15,
+//               2e-23, 3e-31, 3e-38). Relative accuracy is kept above safe_min/eps, as
+//               xGEJSV does when it cuts "the underflowed part" of R at SFMIN/EPSLN.
+//               Columns are judged against the largest, so a matrix that is small
+//               throughout keeps them (unless one is negligible next to another);
+//               svd_inplace scales such a matrix into range before the driver anyway.
 // Cost:         driver: 2mn^2 - 2n^3/3 (row sort is O(mn + m log m), QRCP) plus per
 //               sweep of the core on n x n about n^2/2 (8n + 6n) flops, plus 4mn^2 - 2n^3
 //               to apply Q to [Z; 0] when vectors are wanted.
@@ -103,6 +136,11 @@ constexpr T kRecomputeBelow = T(0.25);
 template <class T>
 constexpr T kRoundingLevel = T(4);
 
+// A column below both this and eps times the largest column norm is set to zero at the
+// start of a sweep (the card's "Underflow"): xGEJSV's SMALL.
+template <class T>
+constexpr T kUnderflowNorm = safe_min<T>() / eps<T>();
+
 // The convergence tolerance on |cos(a_p, a_q)|: sqrt(m) eps, as xGESVJ's CTOL.
 template <class T>
 T cosine_tolerance(index m) {
@@ -113,13 +151,19 @@ T cosine_tolerance(index m) {
 // harmful underflow: the plain dot product when nx ny lies in [safe_min/eps,
 // safe_max/2] (every product that matters to eps relative to nx ny is then normal and
 // no partial sum can overflow), otherwise the dot product of x/nx and y/ny.
+// The result is clamped to [-1, 1]: rounding (and a contraction into fused multiply-adds,
+// which rounds differently) can carry a cosine of nearly parallel columns past 1, and
+// 1 - cos^2 is assumed non-negative downstream.
 template <class T>
 T cosine(VectorView<const T> x, VectorView<const T> y, T nx, T ny) {
   const T scale = nx * ny;
-  if (scale >= safe_min<T>() / eps<T>() && scale <= safe_max<T>() / T(2)) return dot(x, y) / nx / ny;
-  T sum = 0;
-  for (index i = 0; i < x.size(); ++i) sum += (x[i] / nx) * (y[i] / ny);
-  return sum;
+  T cos = 0;
+  if (scale >= safe_min<T>() / eps<T>() && scale <= safe_max<T>() / T(2)) {
+    cos = dot(x, y) / nx / ny;
+  } else {
+    for (index i = 0; i < x.size(); ++i) cos += (x[i] / nx) * (y[i] / ny);
+  }
+  return std::clamp(cos, T(-1), T(1));
 }
 
 // Columns r.. of the m x c matrix U become an orthonormal basis of the complement of
@@ -152,11 +196,45 @@ void complete_orthonormal_columns(MatrixView<T> U, index r, Workspace work) {
   detail::qr_apply_q_kernel(Side::left, Op::none, MatrixView<const T>(W), VectorView<const T>(tau), X, work);
 }
 
+// The rotation of a pair whose norms differ by more than 1/eps, as a projection (the
+// card's formula): column `small` loses its component along column `big`,
+//   a_small := a_small - (cos ||a_small||) a_big / ||a_big||,
+// which never forms the ratio of the norms (it may overflow or underflow), and
+// V's columns turn by the angle w = cos ||a_small|| / ||a_big|| (< eps; when w
+// underflows, V's change is below its rounding level anyway).
+template <class T>
+void project_pair(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, index small, index big, T cos_pq) {
+  // 1. a_small -= (cos s_small) (a_big / s_big): a_big / s_big is a unit vector, so no
+  //    term underflows before it is below a_small's own rounding level. Division, not a
+  //    reciprocal: s_big may be subnormal in a matrix that is tiny throughout.
+  const T along = cos_pq * s[small];
+  const T big_norm = s[big];
+  VectorView<T> a_small = G.col(small);
+  VectorView<const T> a_big = G.col(big);
+  for (index i = 0; i < a_small.size(); ++i) a_small[i] -= along * (a_big[i] / big_norm);
+  // 2. [v_big, v_small] := [v_big, v_small] [1 -w; w 1], orthogonal to w^2 < eps^2.
+  if (V.cols() > 0) rot(V.col(big), V.col(small), T(1), along / big_norm);
+  // 3. ||a_small||^2 (1 - cos^2), the factor formed as (1 - cos)(1 + cos) (no
+  //    cancellation in the product, and cos is in [-1, 1]) and clamped at zero so that
+  //    no contraction can make it negative; recomputed when it lost two bits.
+  const T factor = std::max(T(0), (T(1) - cos_pq) * (T(1) + cos_pq));
+  const T old_norm = s[small];
+  s[small] = factor >= kRecomputeBelow<T> ? old_norm * std::sqrt(factor) : nrm2(VectorView<const T>(a_small));
+  // 4. Cancelled to its rounding level, eps (||a_small|| + |cos| ||a_small||): zero.
+  if (s[small] <= kRoundingLevel<T> * eps<T>() * (old_norm + std::abs(along))) {
+    fill(a_small, T(0));
+    s[small] = T(0);
+  }
+}
+
 // Makes columns p and q of G orthogonal by one plane rotation from the right (the same
 // rotation on V's columns when V has any), given cos_pq = cos(a_p, a_q) and the norms
 // s_p, s_q > 0; updates s_p and s_q, and zeroes a column that cancels to its rounding level.
 template <class T>
 void rotate_pair(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, index p, index q, T cos_pq) {
+  // 0. Norms more than 1/eps apart: the rotation is a projection to working accuracy.
+  if (s[q] < eps<T>() * s[p]) return project_pair(G, V, s, q, p, cos_pq);
+  if (s[p] < eps<T>() * s[q]) return project_pair(G, V, s, p, q, cos_pq);
   // 1. zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p^T a_q) from ratios; t the smaller root of
   //    t^2 + 2 zeta t - 1 = 0; c = 1/sqrt(1 + t^2), sn = t c.
   const T q_over_p = s[q] / s[p];
@@ -169,7 +247,9 @@ void rotate_pair(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, index p, ind
   rot(G.col(p), G.col(q), c, -sn);
   if (V.cols() > 0) rot(V.col(p), V.col(q), c, -sn);
   // 3. ||a_p||^2 := ||a_p||^2 (1 - t cos ||a_q||/||a_p||),
-  //    ||a_q||^2 := ||a_q||^2 (1 + t cos ||a_p||/||a_q||), or recomputed.
+  //    ||a_q||^2 := ||a_q||^2 (1 + t cos ||a_p||/||a_q||), or recomputed. A factor that
+  //    rounding (or a fused multiply-add) leaves below 1/4, zero or negative included,
+  //    is never square-rooted: the norm is recomputed.
   const T factor_p = T(1) - t * cos_pq * q_over_p;
   const T factor_q = T(1) + t * cos_pq * p_over_q;
   const T noise_p = kRoundingLevel<T> * eps<T>() * (c * s[p] + std::abs(sn) * s[q]);
@@ -198,27 +278,41 @@ struct SweepOutcome {
 };
 
 // One sweep over the pairs (p, q), p < q, row by row with de Rijk's pivoting: s := the
-// column norms afresh, then every pair whose |cosine| exceeds tol is rotated (only
-// measured when may_rotate is false).
+// column norms afresh (underflowed columns zeroed), then every pair whose |cosine|
+// exceeds tol is rotated (only measured, and nothing changed, when may_rotate is false).
 template <class T>
 SweepOutcome<T> sweep(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, bool may_rotate) {
   const index n = G.cols();
   SweepOutcome<T> out;
   // 1. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
-  for (index j = 0; j < n; ++j) s[j] = nrm2(VectorView<const T>(G.col(j)));
+  T largest = 0;
+  for (index j = 0; j < n; ++j) {
+    s[j] = nrm2(VectorView<const T>(G.col(j)));
+    largest = std::max(largest, s[j]);
+  }
+  // 2. A column below safe_min/eps and below eps times the largest is zero (the card's
+  //    "Underflow": within the normwise backward error, and it could not converge).
+  if (may_rotate) {
+    for (index j = 0; j < n; ++j) {
+      if (s[j] > T(0) && s[j] < kUnderflowNorm<T> && s[j] < eps<T>() * largest) {
+        fill(G.col(j), T(0));
+        s[j] = T(0);
+      }
+    }
+  }
   for (index p = 0; p + 1 < n; ++p) {
-    // 2. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
+    // 3. de Rijk's pivoting: the column of largest norm among p.. moves to p, so the
     //    columns end up sorted and each row of pairs pulls weight into its first column.
     svd_detail::move_largest_to(p, s, G, V);
     for (index q = p + 1; q < n; ++q) {
       if (s[p] == T(0) || s[q] == T(0)) continue;  // a zero column is orthogonal to all
-      // 3. cos = a_p^T a_q / (||a_p|| ||a_q||)
+      // 4. cos = a_p^T a_q / (||a_p|| ||a_q||)
       const T cos_pq = cosine(VectorView<const T>(G.col(p)), VectorView<const T>(G.col(q)), s[p], s[q]);
       out.max_cosine = std::max(out.max_cosine, std::abs(cos_pq));
       if (!(std::abs(cos_pq) > tol)) continue;
       out.all_orthogonal = false;
       if (!may_rotate) continue;
-      // 4. The rotation that makes a_p and a_q orthogonal.
+      // 5. The rotation that makes a_p and a_q orthogonal.
       rotate_pair(G, V, s, p, q, cos_pq);
       ++out.rotations;
     }
