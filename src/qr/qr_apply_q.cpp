@@ -58,7 +58,6 @@ bool reflectors_finite(MatrixView<const T> QR, VectorView<const T> tau) {
   return all_finite(tau);
 }
 
-
 // The scratch of blocks of nb reflectors applied to w vectors: T (nb x nb) and W (w x nb).
 template <class T>
 WorkspaceSize block_scratch(index w, index nb) {
