@@ -110,10 +110,10 @@ class Padded {
 class NanWorkspace {
  public:
   explicit NanWorkspace(WorkspaceSize size) : bytes_(size.bytes(), 0xFF) {}
-  // One byte short of the payload: holds() fails whatever the buffer's alignment.
+  // One byte short of the minimum payload: holds() fails whatever the buffer's alignment.
   static NanWorkspace short_of(WorkspaceSize size) {
     NanWorkspace w(size);
-    w.bytes_.assign(size.payload() == 0 ? 0 : size.payload() - 1, 0xFF);
+    w.bytes_.assign(size.minimum_payload() == 0 ? 0 : size.minimum_payload() - 1, 0xFF);
     return w;
   }
   Workspace workspace() { return Workspace(bytes_.data(), bytes_.size()); }

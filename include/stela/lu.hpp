@@ -42,8 +42,8 @@ Status lu_unblocked_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& i
 
 // P A = L U by blocks of columns (LAPACK xGETRF, right-looking, xGETF2 on each panel).
 // Same storage and statuses as lu_unblocked_inplace, plus workspace_too_small. The
-// workspace is empty today (the size query returns zero); the argument keeps the
-// calling convention of every driver.
+// workspace is empty at every block size (the size query returns zero, minimum =
+// optimal); the argument keeps the calling convention of every driver.
 template <class T>
 WorkspaceSize lu_workspace_size(index n);
 template <class T>

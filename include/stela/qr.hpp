@@ -54,6 +54,9 @@ namespace stela {
 //                  T costs about as much as applying it to block_size / 4 vectors.
 // QrBlocking{nb, 0, 0} takes the blocked path at every size (the tests and the
 // benchmark use it); a crossover larger than any matrix gives the unblocked algorithms.
+// block_size is the largest block used: given less than the optimal workspace, a
+// routine takes the largest block size its workspace holds, and none (unblocked) at
+// the minimum (workspace.hpp).
 //
 // The defaults are measured by bench_qr's paired runs of blocked against unblocked on
 // the same input (qr/speedup_nb*, apply_qt/speedup/*; the figures are in the README,
@@ -89,6 +92,7 @@ constexpr index matrix_bytes(index m, index n) {
 // A = Q R, blocked while the trailing matrix exceeds the crossover (LAPACK xGEQRF).
 //   A     m x n; on exit R on and above the diagonal, reflector tails below.
 //   tau   min(m, n) entries; on exit the reflector scalars.
+// Workspace: minimum none (unblocked), optimal T and W of panels of min(block_size, k).
 // Statuses: dimension_mismatch (tau's size), invalid_argument (blocking),
 // workspace_too_small, not_finite.
 template <class T>
@@ -110,6 +114,8 @@ Status householder_qr_unblocked_inplace(MatrixView<T> A, VectorView<T> tau, Work
 //         tails (strictly below the diagonal of the first k columns) are read.
 //   tau   k = tau.size() reflector scalars, k <= nq.
 //   C     m x n, overwritten.
+// Workspace: minimum the unblocked form's (none, or a vector of m for side right),
+// optimal T and W of blocks of min(block_size, k) when blocking pays.
 // Statuses: dimension_mismatch, invalid_argument (blocking), workspace_too_small,
 // not_finite (C, tau or the reflectors).
 template <class T>
@@ -123,7 +129,8 @@ Status qr_apply_q_inplace(Side side, Op trans, MatrixView<const T> QR, VectorVie
 //         (strictly below the diagonal; the rest is not read), on exit the columns of Q.
 //         ncols = k gives the thin Q, ncols = m the full one.
 //   tau   k entries.
-// The workspace depends on m and k only, whatever ncols.
+// The workspace depends on m and k only, whatever ncols: minimum none (unblocked),
+// optimal T and W of panels of min(block_size, k).
 // Statuses: dimension_mismatch, invalid_argument (blocking), workspace_too_small,
 // not_finite.
 template <class T>

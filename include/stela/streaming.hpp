@@ -93,8 +93,8 @@ class QrAccumulator {
   static WorkspaceSize storage_size(index d, index k);
 
   // Workspace of each operation. add_rows works through its block in chunks of as many
-  // rows as the workspace holds: the size for block_rows rows is what one chunk of
-  // block_rows needs, and anything down to the size for one row works, more slowly.
+  // rows as the workspace holds: the optimal size for block_rows rows is what one chunk
+  // of block_rows needs, and anything down to the minimum, one row, works, more slowly.
   static WorkspaceSize add_row_workspace_size(index d, index k);
   static WorkspaceSize add_rows_workspace_size(index d, index k, index block_rows);
   static WorkspaceSize remove_row_workspace_size(index d, index k);

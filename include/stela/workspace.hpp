@@ -2,14 +2,26 @@
 //
 // Every in-place routine `f_inplace(..., Workspace work)` has a companion
 // `f_workspace_size(...)` that says how many bytes it needs (LAPACK's LWORK query).
-// The caller provides one buffer of at least that size, from anywhere: a static array
-// on a microcontroller, a std::vector on a desktop. The routine checks the size before
-// it touches any data and returns Status::workspace_too_small if it is short, so a
-// small buffer is never overrun and the caller's matrices are left as they were.
+// The caller provides one buffer, from anywhere: a static array on a microcontroller, a
+// std::vector on a desktop. The routine checks the size before it touches any data and
+// returns Status::workspace_too_small if it is short, so a small buffer is never
+// overrun and the caller's matrices are left as they were.
 //
-// Sizes compose as the steps of an algorithm do (the idea is faer's):
+// Minimum and optimal (LAPACK's minimal LWORK and the LWORK its query returns): a query
+// gives two sizes. bytes() is the optimal one, what to allocate for full speed;
+// minimum_bytes() is the least the routine accepts. A routine that works in blocks
+// (Householder QR, applying and forming Q, and everything built on them) takes the
+// largest block size whose scratch fits in what it is given, up to the block size it
+// was asked for, and runs its unblocked algorithm when not even a block of one fits;
+// at the minimum it is therefore unblocked. The results agree up to rounding whatever
+// the workspace. Routines without blocking report minimum == optimal. The high-level
+// layer always allocates the optimal size.
+//
+// Sizes compose as the steps of an algorithm do (the idea is faer's), the minimum and
+// the optimal each on its own:
 //   a + b        both pieces are alive at the same time;
 //   max(a, b)    one step runs after the other, so they can share the memory.
+// A pipeline given its minimum thus gives each step at least that step's minimum.
 //
 // A Workspace is a bump allocator over the buffer and is passed *by value*: a routine
 // carves its pieces from its own copy, and when it returns, the caller's copy still
@@ -33,10 +45,11 @@ class WorkspaceSize {
 
   constexpr WorkspaceSize() = default;
 
-  // Room for `count` values of type T (count <= 0 needs nothing).
+  // Room for `count` values of type T (count <= 0 needs nothing); minimum = optimal.
   template <class T>
   static constexpr WorkspaceSize of(index count) {
-    return WorkspaceSize(count <= 0 ? 0 : round_up(static_cast<std::size_t>(count) * sizeof(T)));
+    const std::size_t b = count <= 0 ? 0 : round_up(static_cast<std::size_t>(count) * sizeof(T));
+    return WorkspaceSize(b, b);
   }
   template <class T>
   static constexpr WorkspaceSize vector(index n) {
@@ -48,27 +61,45 @@ class WorkspaceSize {
     return (m <= 0 || n <= 0) ? WorkspaceSize() : of<T>(m * n);
   }
 
-  // Bytes the caller's buffer must hold: the pieces plus room to align the start of an
-  // arbitrary buffer.
-  constexpr std::size_t bytes() const { return payload_ == 0 ? 0 : payload_ + alignment; }
-  // Bytes the pieces occupy once the buffer start is aligned.
+  // A blocked routine's size: it runs with `minimum` (its unblocked algorithm's pieces)
+  // and at full speed with `optimal` (its pieces at the full block size). Each is taken
+  // at its optimal; the optimal is raised to the minimum if it were smaller.
+  static constexpr WorkspaceSize range(WorkspaceSize minimum, WorkspaceSize optimal) {
+    return WorkspaceSize(minimum.payload_, larger(minimum.payload_, optimal.payload_));
+  }
+
+  // Bytes the caller's buffer should hold for full speed: the pieces at the optimal size
+  // plus room to align the start of an arbitrary buffer.
+  constexpr std::size_t bytes() const { return with_alignment(payload_); }
+  // Bytes the pieces occupy at the optimal size once the buffer start is aligned.
   constexpr std::size_t payload() const { return payload_; }
+  // The least the routine accepts: as bytes() and payload(), at the minimum size.
+  constexpr std::size_t minimum_bytes() const { return with_alignment(minimum_); }
+  constexpr std::size_t minimum_payload() const { return minimum_; }
+  // The minimum as a size of its own (minimum = optimal = this size's minimum).
+  constexpr WorkspaceSize minimum() const { return WorkspaceSize(minimum_, minimum_); }
 
   friend constexpr WorkspaceSize operator+(WorkspaceSize a, WorkspaceSize b) {
-    return WorkspaceSize(a.payload_ + b.payload_);
+    return WorkspaceSize(a.minimum_ + b.minimum_, a.payload_ + b.payload_);
   }
   constexpr WorkspaceSize& operator+=(WorkspaceSize b) {
+    minimum_ += b.minimum_;
     payload_ += b.payload_;
     return *this;
   }
   friend constexpr WorkspaceSize max(WorkspaceSize a, WorkspaceSize b) {
-    return WorkspaceSize(a.payload_ > b.payload_ ? a.payload_ : b.payload_);
+    return WorkspaceSize(larger(a.minimum_, b.minimum_), larger(a.payload_, b.payload_));
   }
-  friend constexpr bool operator==(WorkspaceSize a, WorkspaceSize b) { return a.payload_ == b.payload_; }
+  friend constexpr bool operator==(WorkspaceSize a, WorkspaceSize b) {
+    return a.minimum_ == b.minimum_ && a.payload_ == b.payload_;
+  }
 
  private:
-  constexpr explicit WorkspaceSize(std::size_t payload) : payload_(payload) {}
+  constexpr WorkspaceSize(std::size_t minimum, std::size_t payload) : minimum_(minimum), payload_(payload) {}
   static constexpr std::size_t round_up(std::size_t b) { return (b + alignment - 1) / alignment * alignment; }
+  static constexpr std::size_t larger(std::size_t a, std::size_t b) { return a > b ? a : b; }
+  static constexpr std::size_t with_alignment(std::size_t p) { return p == 0 ? 0 : p + alignment; }
+  std::size_t minimum_ = 0;  // minimum_ <= payload_ always
   std::size_t payload_ = 0;
 };
 
@@ -90,8 +121,19 @@ class Workspace {
 
   std::size_t remaining() const { return remaining_; }
 
-  // Whether the pieces described by `size` fit in what is left.
-  bool holds(WorkspaceSize size) const { return size.payload() <= remaining_; }
+  // Whether what is left is enough to run with: at least size's minimum. This is the
+  // check every routine makes on its caller's workspace.
+  bool holds(WorkspaceSize size) const { return size.minimum_payload() <= remaining_; }
+
+  // The block size of a blocked routine: the largest b in 1..max_block whose scratch
+  // `scratch_of(b)` (a WorkspaceSize) fits in what is left, or 0 when none does, and the
+  // routine runs unblocked. O(max_block) integer steps.
+  template <class ScratchOf>
+  index largest_block(index max_block, ScratchOf scratch_of) const {
+    for (index b = max_block; b >= 1; --b)
+      if (holds(scratch_of(b))) return b;
+    return 0;
+  }
 
   // Carve `count` values of type T. If they do not fit, nothing is carved and the
   // result is null: routines call holds() first, so this is a second line of defence.
@@ -121,8 +163,8 @@ class Workspace {
   std::size_t remaining_ = 0;
 };
 
-// An owning buffer for the high-level layer: allocates `size.bytes()` and hands out a
-// Workspace over it. Never used on the low-level path.
+// An owning buffer for the high-level layer: allocates `size.bytes()` (the optimal size)
+// and hands out a Workspace over it. Never used on the low-level path.
 class WorkspaceBuffer {
  public:
   explicit WorkspaceBuffer(WorkspaceSize size) : bytes_(size.bytes()) {}

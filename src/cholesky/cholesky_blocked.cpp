@@ -19,7 +19,7 @@
 //               Every entry of block column J thus receives the update from all
 //               earlier columns in one syrk and one gemm with inner dimension j.
 // Cost:         n^3 / 3 flops, all but O(n^2 kBlock) of them in syrk, gemm and trsm.
-// Workspace:    none.
+// Workspace:    none at any block size (minimum = optimal = 0): blocks of kBlock always.
 // Invariant:    before block column J (columns j .. j+jb-1), the columns 0 .. j-1 hold
 //               L and A(0:j, 0:j) = L L^T there.
 // Stability:    the same bound as the unblocked form, L L^T = A + dA with

@@ -20,7 +20,8 @@
 //               3. U12 := L11^{-1} A12                    trsm, unit lower
 //               4. A22 := A22 - L21 U12                   gemm
 // Cost:         2 n^3 / 3 flops; all but O(n^2 kBlock) of them in trsm and gemm.
-// Workspace:    none (the size query returns zero; the argument keeps the calling
+// Workspace:    none at any block size (the size query returns zero, minimum =
+//               optimal, so panels of kBlock always; the argument keeps the calling
 //               convention of every driver).
 // Invariant:    before panel J, columns 0 .. j-1 hold L and U, rows 0 .. j-1 of the
 //               columns to the right hold U, and A22 is the Schur complement, all for

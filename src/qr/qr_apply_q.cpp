@@ -21,8 +21,9 @@
 //               factors.
 // Blocking:     used when C holds more than crossover_bytes and w > apply_crossover
 //               (qr.hpp gives the measurements).
-// Workspace:    blocked: T (nb x nb) and W (w x nb), nb = min(block_size, k);
+// Workspace:    blocked: T (nb x nb) and W (w x nb), optimal nb = min(block_size, k);
 //               unblocked: a vector of C.rows() for side right, nothing for side left.
+//               Minimum: the unblocked one; nb is the largest the workspace holds.
 // Invariant:    after the reflectors (or blocks) applied so far, C equals the product
 //               of those reflectors, in the order above, with the original C.
 // Stability:    backward stable: the result is op(Q + E) C with ||E|| = O(k eps)
@@ -57,17 +58,23 @@ bool reflectors_finite(MatrixView<const T> QR, VectorView<const T> tau) {
   return all_finite(tau);
 }
 
+// The scratch of blocks of nb reflectors applied to w vectors: T (nb x nb) and W (w x nb).
+template <class T>
+WorkspaceSize block_scratch(index w, index nb) {
+  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(w, nb);
+}
+
 }  // namespace
 
 template <class T>
 WorkspaceSize qr_apply_q_workspace_size(Side side, index m, index n, index k, QrBlocking blocking) {
   const index w = side == Side::left ? n : m;  // vectors transformed
   if (!valid(blocking) || k <= 0) return {};
-  if (use_blocks<T>(m, n, w, blocking)) {
-    const index nb = std::min(blocking.block_size, k);
-    return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(w, nb);
-  }
-  return side == Side::right ? WorkspaceSize::vector<T>(m) : WorkspaceSize();
+  // Minimum: the unblocked algorithm's row vector (side right); optimal: blocks of
+  // min(block_size, k) when blocking pays.
+  const WorkspaceSize unblocked = side == Side::right ? WorkspaceSize::vector<T>(m) : WorkspaceSize();
+  if (!use_blocks<T>(m, n, w, blocking)) return unblocked;
+  return WorkspaceSize::range(unblocked, block_scratch<T>(w, std::min(blocking.block_size, k)));
 }
 
 template <class T>
@@ -84,8 +91,13 @@ void detail::qr_apply_q_kernel(Side side, Op trans, MatrixView<const T> QR, Vect
   // Q^T C and C Q take the reflectors first to last; Q C and C Q^T last to first.
   const bool forward = left == (trans == Op::transpose);
 
-  if (use_blocks<T>(C.rows(), C.cols(), w, blocking)) {
-    const index nb = std::min(blocking.block_size, k);
+  // The block size: the largest up to min(block_size, k) whose scratch the workspace
+  // holds; 0 (unblocked) at the minimum workspace.
+  const index nb = use_blocks<T>(C.rows(), C.cols(), w, blocking)
+                       ? work.largest_block(std::min(blocking.block_size, k),
+                                            [w](index b) { return block_scratch<T>(w, b); })
+                       : 0;
+  if (nb > 0) {
     MatrixView<T> Tfull = work.matrix<T>(nb, nb);
     MatrixView<T> Wfull = work.matrix<T>(w, nb);
     const index blocks = (k + nb - 1) / nb;

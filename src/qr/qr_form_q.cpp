@@ -21,9 +21,10 @@
 //               2k^2 (m - k/3), full Q of a square matrix 4n^3/3.
 // Blocking:     panels while the block of Q they update holds more than the crossover's
 //               bytes; the last reflectors, past the panels, unblocked.
-// Workspace:    T (nb x nb) and W (k x nb), nb = min(block_size, k), when an m x m Q
-//               would exceed the crossover (so that one query serves every ncols <= m);
-//               nothing otherwise.
+// Workspace:    T (nb x nb) and W (k x nb), optimal nb = min(block_size, k), when an
+//               m x m Q would exceed the crossover (so that one query serves every
+//               ncols <= m); nothing otherwise. Minimum none: nb is the largest the
+//               workspace holds, 0 = unblocked.
 // Invariant:    after reflectors i..k-1 have been accumulated, Q(i:m, i:ncols) holds
 //               the trailing block of H_i ... H_{k-1} [I; 0], Q(0:i, i:ncols) = 0, and
 //               columns 0..i-1 still hold their reflectors.
@@ -83,14 +84,21 @@ bool reflectors_finite(MatrixView<const T> Q, VectorView<const T> tau) {
   return all_finite(tau);
 }
 
+// The scratch of panels of nb reflectors applied in slices of at most k columns:
+// T (nb x nb) and W (k x nb).
+template <class T>
+WorkspaceSize panel_scratch(index k, index nb) {
+  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(k, nb);
+}
+
 }  // namespace
 
 template <class T>
 WorkspaceSize qr_form_q_workspace_size(index m, index k, QrBlocking blocking) {
-  // Blocked when Q(0:m, 0:ncols) exceeds the crossover for some ncols <= m.
+  // Blocked when Q(0:m, 0:ncols) exceeds the crossover for some ncols <= m. Minimum:
+  // none (unblocked); optimal: panels of min(block_size, k).
   if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, m) <= blocking.crossover_bytes) return {};
-  const index nb = std::min(blocking.block_size, k);
-  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(k, nb);
+  return WorkspaceSize::range(WorkspaceSize(), panel_scratch<T>(k, std::min(blocking.block_size, k)));
 }
 
 template <class T>
@@ -101,8 +109,10 @@ void detail::qr_form_q_kernel(MatrixView<T> Q, VectorView<const T> tau, Workspac
   assert(k <= ncols && ncols <= m && valid(blocking) && work.holds(qr_form_q_workspace_size<T>(m, k, blocking)));
   if (ncols == 0) return;
 
-  const index nb = std::min(blocking.block_size, std::max<index>(k, 1));
-  const index kk = reflectors_in_panels<T>(m, ncols, k, nb, blocking.crossover_bytes);
+  // The block size: the largest up to min(block_size, k) whose panel scratch the
+  // workspace holds; 0 (no panels, all unblocked) at the minimum workspace.
+  const index nb = work.largest_block(std::min(blocking.block_size, k), [k](index b) { return panel_scratch<T>(k, b); });
+  const index kk = nb > 0 ? reflectors_in_panels<T>(m, ncols, k, nb, blocking.crossover_bytes) : 0;
 
   // 1. The reflectors past the panels, H_kk ... H_{k-1}, unblocked:
   //    Q(kk:m, kk:ncols) := their product times [I; 0], and Q(0:kk, kk:ncols) := 0.

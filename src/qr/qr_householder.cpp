@@ -14,7 +14,8 @@
 // Flops:        2n^2 (m - n/3) for m >= n, 2m^2 (n - m/3) for m < n. The blocked form
 //               adds about nb k (m + n) for its T factors (nb = block size).
 // Workspace:    unblocked none. Blocked, when A holds more than the crossover's bytes:
-//               T (nb x nb) and W ((n - nb) x nb), nb = min(block_size, k).
+//               T (nb x nb) and W ((n - nb) x nb); optimal nb = min(block_size, k),
+//               minimum none: nb is the largest the workspace holds, 0 = unblocked.
 // Invariant:    before reflector (or panel) j, columns 0..j-1 hold their final R
 //               entries and reflector tails, and A(j:m, j:n) is the trailing block of
 //               H_{j-1} ... H_0 A_initial: what is left to reduce.
@@ -59,12 +60,23 @@ void detail::householder_qr_unblocked_kernel(MatrixView<T> A, VectorView<T> tau)
   }
 }
 
+namespace {
+
+// The scratch of panels of nb reflectors on an m x n matrix: T (nb x nb) and
+// W ((n - nb) x nb).
+template <class T>
+WorkspaceSize panel_scratch(index n, index nb) {
+  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(n - nb, nb);
+}
+
+}  // namespace
+
 template <class T>
 WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking) {
   const index k = std::min(m, n);
   if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, n) <= blocking.crossover_bytes) return {};
-  const index nb = std::min(blocking.block_size, k);
-  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(n - nb, nb);
+  // Minimum: none (the unblocked algorithm); optimal: panels of min(block_size, k).
+  return WorkspaceSize::range(WorkspaceSize(), panel_scratch<T>(n, std::min(blocking.block_size, k)));
 }
 
 template <class T>
@@ -76,8 +88,13 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
   if (k == 0) return;
 
   index j = 0;  // the first column not yet reduced
-  if (matrix_bytes<T>(m, n) > blocking.crossover_bytes) {
-    const index nb = std::min(blocking.block_size, k);
+  // The block size: the largest up to min(block_size, k) whose panel scratch the
+  // workspace holds; 0 (unblocked) at the minimum workspace.
+  const index nb = matrix_bytes<T>(m, n) > blocking.crossover_bytes
+                       ? work.largest_block(std::min(blocking.block_size, k),
+                                            [n](index b) { return panel_scratch<T>(n, b); })
+                       : 0;
+  if (nb > 0) {
     MatrixView<T> Tfull = work.matrix<T>(nb, nb);
     MatrixView<T> Wfull = work.matrix<T>(n - nb, nb);
     while (j < k && matrix_bytes<T>(m - j, n - j) > blocking.crossover_bytes) {

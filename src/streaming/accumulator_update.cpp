@@ -29,7 +29,7 @@
 //               add_rows 2 b p^2 (stacked_qr), about 2/3 of b calls of add_row, and
 //               level-2 kernels (gemv, ger) instead of rotations of strided rows.
 // Workspace:    add_row: u, p entries. add_rows: a chunk of c x p and w (p entries);
-//               c = as many rows as fit, at least one.
+//               c = as many rows as fit, at least one (minimum c = 1, optimal c = b).
 // Invariant:    add_row, before rotation i: u(0:i) = 0 and R^T R + u u^T =
 //               lambda R_0^T R_0 + u_0 u_0^T (the rotations preserve it), so once u = 0,
 //               R is the new factor.
@@ -84,8 +84,10 @@ WorkspaceSize QrAccumulator<T>::add_row_workspace_size(index d, index k) {
 
 template <class T>
 WorkspaceSize QrAccumulator<T>::add_rows_workspace_size(index d, index k, index block_rows) {
+  // Minimum: chunks of one row; optimal: chunks of block_rows.
   const index p = d + k;
-  return WorkspaceSize::matrix<T>(std::max<index>(block_rows, 1), p) + WorkspaceSize::vector<T>(p);
+  auto chunk = [p](index c) { return WorkspaceSize::matrix<T>(c, p) + WorkspaceSize::vector<T>(p); };
+  return WorkspaceSize::range(chunk(1), chunk(std::max<index>(block_rows, 1)));
 }
 
 template <class T>
