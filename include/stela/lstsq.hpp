@@ -116,8 +116,11 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
 // The pseudoinverse A^+ (d x n for an n x d A): V diag(1/s_i, s_i > tol) U^T. Satisfies the
 // four Penrose conditions to working accuracy. svd_opts chooses the SVD's method and its
 // caps (max_iterations, max_sweeps; svd.hpp); its `vectors` is ignored (thin vectors
-// are computed). Statuses: invalid_argument (tol, or svd_opts' method), not_finite,
-// no_convergence (the SVD reached its cap: no pseudoinverse is returned).
+// are computed). A is scaled by a power of two first (as lstsq does), so A^+ of 2^k A is
+// 2^-k A^+ exactly while it stays in range. Statuses: invalid_argument (tol, or
+// svd_opts' method), not_finite (NaN or Inf in A, or an entry of A^+ beyond the range of
+// T: a subnormal A can have such a pseudoinverse), no_convergence (the SVD reached its
+// cap: no pseudoinverse is returned).
 template <class T>
 Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 
