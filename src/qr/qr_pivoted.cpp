@@ -184,15 +184,23 @@ Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol)
   const index m = A.rows();
   const index n = A.cols();
   PivotedQR<T> f;
+  if (!all_finite(A)) return Status::not_finite;
   f.qr_.factors_ = Matrix<T>(A);
   f.qr_.tau_ = Vector<T>(std::min(m, n));
   f.perm_ = Vector<index>(n);
+  // The rank is decided on the scaled R_s of 2^-e A (with the rule scaled alike), as the
+  // COD decides it: R itself may be subnormal, where its few bits cannot tell the rank,
+  // or beyond the range. So the kernel runs on the scaled copy (it scales by 2^0 then).
+  MatrixView<T> F = f.qr_.factors_.view();
+  const int e = scale_by_max_exponent(F);
   WorkspaceBuffer buffer(qr_pivoted_workspace_size<T>(m, n));
-  const Status status = qr_pivoted_inplace(f.qr_.factors_.view(), f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
-  if (status != Status::ok) return status;
-  const MatrixView<const T> R = f.qr_.factors_;
-  f.rank_ = detail::qr_pivoted_rank_kernel(R, tol);
-  f.threshold_ = std::min(m, n) > 0 ? rank_threshold<T>(tol, std::abs(R(0, 0)), m, n) : T(0);
+  detail::qr_pivoted_scaled_kernel(F, f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
+  const RankTolerance scaled_tol = detail::scaled_tolerance(tol, e);
+  f.rank_ = detail::qr_pivoted_rank_kernel(MatrixView<const T>(F), scaled_tol);
+  f.threshold_ = std::min(m, n) > 0 ? std::ldexp(rank_threshold<T>(scaled_tol, std::abs(F(0, 0)), m, n), e) : T(0);
+  // R := 2^e R_s; beyond the range of T is no factorization to return.
+  detail::scale_upper_by_power_of_two(e, F);
+  if (!detail::upper_finite(MatrixView<const T>(F))) return Status::not_finite;
   return Result<PivotedQR<T>>(std::move(f));
 }
 
