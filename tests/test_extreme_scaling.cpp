@@ -117,6 +117,9 @@ std::vector<Problem<T>> problems() {
   // Row 2 = row 0 + row 1 and row 3 = row 0 - row 1: rank 2.
   out.push_back({"integers 4x4 rank 2", Matrix<T>{{1, 2, 0, -1}, {2, -1, 3, 1}, {3, 1, 3, 0}, {-1, 3, -3, -2}}, true,
                  false});
+  // The pattern of issue 13 (9e307 times it broke qr): its column norm sqrt(3) 2^k
+  // passes the threshold while every entry 2^k is still finite.
+  out.push_back({"integers 3x2", Matrix<T>{{1, 1}, {1, -1}, {1, 0}}, true, true});
   out.push_back({"gaussian 7x4", random_matrix<T>(7, 4, 1301), false, true});
   return out;
 }
@@ -218,6 +221,7 @@ TYPED_TEST(ExtremeScaling, HouseholderReflectorScalesExactly) {
 
 TYPED_TEST(ExtremeScaling, QrScalesExactlyAndReportsAnROutOfRange) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   for (const Problem<T>& p : problems<T>()) {
     const Result<QR<T>> F0 = qr<T>(p.A);
     ASSERT_TRUE(F0.ok());
@@ -230,6 +234,7 @@ TYPED_TEST(ExtremeScaling, QrScalesExactlyAndReportsAnROutOfRange) {
       const Result<QR<T>> F = qr<T>(Ak);
       if (has_inf<T>(R_expected)) {  // the true R is beyond the range of T
         EXPECT_EQ(F.status(), Status::not_finite);
+        ++beyond;
         continue;
       }
       ASSERT_EQ(F.status(), Status::ok);
@@ -237,10 +242,12 @@ TYPED_TEST(ExtremeScaling, QrScalesExactlyAndReportsAnROutOfRange) {
       EXPECT_TRUE(same_bits<T>(F->R(), R_expected)) << "R = 2^k R_ref, rounded once";
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 TYPED_TEST(ExtremeScaling, PivotedQrScalesExactly) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   for (const Problem<T>& p : problems<T>()) {
     const Result<PivotedQR<T>> F0 = qr_pivoted<T>(p.A);
     ASSERT_TRUE(F0.ok());
@@ -252,6 +259,7 @@ TYPED_TEST(ExtremeScaling, PivotedQrScalesExactly) {
       const Result<PivotedQR<T>> F = qr_pivoted<T>(times_pow2<T>(p.A, k));
       if (has_inf<T>(R_expected)) {
         EXPECT_EQ(F.status(), Status::not_finite);
+        ++beyond;
         continue;
       }
       ASSERT_EQ(F.status(), Status::ok);
@@ -261,10 +269,12 @@ TYPED_TEST(ExtremeScaling, PivotedQrScalesExactly) {
       EXPECT_TRUE(same_bits<T>(F->R(), R_expected));
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 TYPED_TEST(ExtremeScaling, CodScalesExactly) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   for (const Problem<T>& p : problems<T>()) {
     const Result<COD<T>> F0 = cod<T>(p.A);
     ASSERT_TRUE(F0.ok());
@@ -275,6 +285,7 @@ TYPED_TEST(ExtremeScaling, CodScalesExactly) {
       const Result<COD<T>> F = cod<T>(times_pow2<T>(p.A, k));
       if (has_inf<T>(T_expected)) {
         EXPECT_EQ(F.status(), Status::not_finite);
+        ++beyond;
         continue;
       }
       ASSERT_EQ(F.status(), Status::ok);
@@ -284,6 +295,7 @@ TYPED_TEST(ExtremeScaling, CodScalesExactly) {
       EXPECT_TRUE(same_bits<T>(F->triangle(), T_expected));
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,6 +303,7 @@ TYPED_TEST(ExtremeScaling, CodScalesExactly) {
 
 TYPED_TEST(ExtremeScaling, SvdScalesAndReportsSingularValuesOutOfRange) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
     SvdOptions opts;
     opts.method = method;
@@ -305,6 +318,7 @@ TYPED_TEST(ExtremeScaling, SvdScalesAndReportsSingularValuesOutOfRange) {
         const Vector<T> s_expected = times_pow2<T>(VectorView<const T>(s0), k);
         if (!all_finite(VectorView<const T>(s_expected))) {  // sigma_1 beyond the range
           EXPECT_EQ(F.status(), Status::not_finite);
+          ++beyond;
           continue;
         }
         ASSERT_EQ(F.status(), Status::ok);
@@ -325,6 +339,7 @@ TYPED_TEST(ExtremeScaling, SvdScalesAndReportsSingularValuesOutOfRange) {
       }
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -364,6 +379,7 @@ TYPED_TEST(ExtremeScaling, RankCondNullSpaceAndRangeAreScaleFree) {
 
 TYPED_TEST(ExtremeScaling, PinvScalesByTheInversePowerAndReportsOverflow) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   if (std::numeric_limits<Long>::max_exponent < 2 * std::numeric_limits<T>::max_exponent)
     GTEST_SKIP() << "long double cannot hold the true pseudoinverse at every scale";
   for (const Problem<T>& p : problems<T>()) {
@@ -383,6 +399,7 @@ TYPED_TEST(ExtremeScaling, PinvScalesByTheInversePowerAndReportsOverflow) {
         EXPECT_EQ(has_inf<T>(expected), overflows);
         if (overflows) {
           EXPECT_EQ(P.status(), Status::not_finite);
+          ++beyond;
           continue;
         }
         ASSERT_EQ(P.status(), Status::ok);
@@ -396,16 +413,19 @@ TYPED_TEST(ExtremeScaling, PinvScalesByTheInversePowerAndReportsOverflow) {
       }
       if (has_inf<T>(expected)) {
         EXPECT_EQ(P.status(), Status::not_finite);
+        ++beyond;
         continue;
       }
       ASSERT_EQ(P.status(), Status::ok);
       EXPECT_TRUE(same_bits<T>(*P, expected)) << "pinv(2^k A) = 2^-k pinv(A), rounded once";
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 TYPED_TEST(ExtremeScaling, GeneralSolutionScalesExactly) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   for (const Problem<T>& p : problems<T>()) {
     Vector<T> y(p.A.rows());
     for (index i = 0; i < y.size(); ++i) y[i] = T(i % 3) - T(1);
@@ -417,6 +437,7 @@ TYPED_TEST(ExtremeScaling, GeneralSolutionScalesExactly) {
       const Result<SolutionSet<T>> S = general_solution<T>(times_pow2<T>(p.A, k), VectorView<const T>(y));
       if (!all_finite(VectorView<const T>(w_expected))) {
         EXPECT_EQ(S.status(), Status::not_finite);
+        ++beyond;
         continue;
       }
       ASSERT_EQ(S.status(), Status::ok);
@@ -425,6 +446,7 @@ TYPED_TEST(ExtremeScaling, GeneralSolutionScalesExactly) {
       EXPECT_TRUE(same_bits<T>(S->null_basis, S0->null_basis));
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -432,6 +454,7 @@ TYPED_TEST(ExtremeScaling, GeneralSolutionScalesExactly) {
 
 TYPED_TEST(ExtremeScaling, LstsqEveryMethodScalesExactly) {
   using T = TypeParam;
+  int beyond = 0;  // cases whose true result is beyond the range of T
   for (const Problem<T>& p : problems<T>()) {
     if (!p.full_rank) continue;  // qr and the normal equations need full rank
     Matrix<T> Y(p.A.rows(), 2);
@@ -452,6 +475,7 @@ TYPED_TEST(ExtremeScaling, LstsqEveryMethodScalesExactly) {
         const Result<LstsqResult<T>> W = lstsq<T>(times_pow2<T>(p.A, k), Y, opts);
         if (has_inf<T>(expected)) {  // the solution 2^-k W_ref is beyond the range
           EXPECT_EQ(W.status(), Status::not_finite);
+          ++beyond;
           continue;
         }
         ASSERT_EQ(W.status(), Status::ok);
@@ -461,6 +485,7 @@ TYPED_TEST(ExtremeScaling, LstsqEveryMethodScalesExactly) {
       }
     }
   }
+  EXPECT_GT(beyond, 0) << "the sweep must reach a result beyond the range";
 }
 
 // ---------------------------------------------------------------------------------------
