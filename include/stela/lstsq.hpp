@@ -82,7 +82,11 @@ struct LstsqResult {
 // method's own: rank_deficient (qr), not_positive_definite (normal_cholesky),
 // singular (normal_lu), no_convergence (svd, jacobi). not_finite also when the
 // solution or a residual norm overflows (no representable answer: a solution beyond
-// the range of T, or a near-singular triangle kept by a tolerance of 0).
+// the range of T, or a near-singular triangle kept by a tolerance of 0). The method runs
+// on X scaled by a power of two, so a solution and residual in range are computed even
+// when X's singular values are not: singular_values and tolerance, reported in the
+// caller's units, are then +Inf (the diagnostics overflow, the answer does not, and the
+// status stays ok; svd() of such an X says not_finite).
 template <class T>
 Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts = {});
 template <class T>
