@@ -1,7 +1,10 @@
 // stela/diagnostics.hpp — how trustworthy is a least-squares answer?
 //
 //   cond(A)                  kappa_2(A) = s_max / s_min from the singular values
-//                            (+inf for a rank-deficient A, 0 x n and n x 0 give 1)
+//                            (+inf for a rank-deficient A, or one whose ratio is beyond
+//                            the range of T; 0 x n and n x 0 give 1), computed on A
+//                            scaled by a power of two, so 1e308-sized or subnormal
+//                            entries are fine
 //   compare_solvers(X, y)    every lstsq method on the same problem: solution, residual
 //                            norm, ||X^T r|| (zero at a least-squares solution),
 //                            disagreement with the SVD solution, status; and a warning

@@ -24,8 +24,11 @@ namespace stela {
 //   on entry  alpha, x   the vector to reduce;
 //   on exit   alpha := beta = -sign(alpha) ||[alpha; x]||,  x := v_tail;
 //   returns   tau, with tau = 0 (H = I) when x = 0, otherwise 1 <= tau <= 2.
-// Vectors whose norm is below safe_min / eps are rescaled first, so tiny inputs keep
-// full relative accuracy.
+// Vectors whose norm lies outside [safe_min / eps, eps / safe_min] are first scaled by
+// an exact power of two, so tiny (subnormal) and huge inputs keep full relative
+// accuracy in v and tau. When ||[alpha; x]|| exceeds the range of T (finite entries
+// near the overflow threshold), alpha becomes +-Inf on exit while v and tau are still
+// right: the caller decides (the factorizations report not_finite).
 template <class T>
 T householder_generate(T& alpha, VectorView<T> x);
 

@@ -82,7 +82,11 @@ struct LstsqResult {
 // method's own: rank_deficient (qr), not_positive_definite (normal_cholesky),
 // singular (normal_lu), no_convergence (svd, jacobi). not_finite also when the
 // solution or a residual norm overflows (no representable answer: a solution beyond
-// the range of T, or a near-singular triangle kept by a tolerance of 0).
+// the range of T, or a near-singular triangle kept by a tolerance of 0). The method runs
+// on X scaled by a power of two, so a solution and residual in range are computed even
+// when X's singular values are not: singular_values and tolerance, reported in the
+// caller's units, are then +Inf (the diagnostics overflow, the answer does not, and the
+// status stays ok; svd() of such an X says not_finite).
 template <class T>
 Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts = {});
 template <class T>
@@ -116,8 +120,11 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
 // The pseudoinverse A^+ (d x n for an n x d A): V diag(1/s_i, s_i > tol) U^T. Satisfies the
 // four Penrose conditions to working accuracy. svd_opts chooses the SVD's method and its
 // caps (max_iterations, max_sweeps; svd.hpp); its `vectors` is ignored (thin vectors
-// are computed). Statuses: invalid_argument (tol, or svd_opts' method), not_finite,
-// no_convergence (the SVD reached its cap: no pseudoinverse is returned).
+// are computed). A is scaled by a power of two first (as lstsq does), so A^+ of 2^k A is
+// 2^-k A^+ exactly while it stays in range. Statuses: invalid_argument (tol, or
+// svd_opts' method), not_finite (NaN or Inf in A, or an entry of A^+ beyond the range of
+// T: a subnormal A can have such a pseudoinverse), no_convergence (the SVD reached its
+// cap: no pseudoinverse is returned).
 template <class T>
 Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
 

@@ -18,8 +18,15 @@
 //   low level   `*_inplace(views..., Workspace work) -> Status`, never allocates, with a
 //               `*_workspace_size(...)` query; checks shapes, then finiteness, then
 //               returns early for empty input; on every error status the caller's
-//               data is as it was, except where an entry below says otherwise (a
-//               column norm that overflows in the pivoted QR).
+//               data is as it was, except where an entry below says otherwise (an R
+//               or T beyond the range of T from finite entries near the overflow
+//               threshold).
+// Scaling:      every factorization works on 2^-e A, e the binary exponent of
+//               max |a_ij| (exact; the scaling lstsq and the SVD-based solvers share),
+//               and scales R (or T) back by 2^e: nothing overflows inside, subnormal
+//               input keeps full precision in the reflectors, and 2^k A gives the same
+//               Q (and permutation, rank, Z) bit for bit. Only a result beyond the range
+//               of T is not_finite.
 //   high level  `qr(A)`, `qr_pivoted(A, tol)`, `cod(A, tol)` copy A, allocate, call the
 //               low level, and return a Result holding a factorization object.
 //
@@ -94,7 +101,8 @@ constexpr index matrix_bytes(index m, index n) {
 //   tau   min(m, n) entries; on exit the reflector scalars.
 // Workspace: minimum none (unblocked), optimal T and W of panels of min(block_size, k).
 // Statuses: dimension_mismatch (tau's size), invalid_argument (blocking),
-// workspace_too_small, not_finite.
+// workspace_too_small, not_finite (NaN or Inf in A; or, after the factorization, an
+// entry of R beyond the range of T, A and tau then holding the result with Inf in R).
 template <class T>
 WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking = {});
 template <class T>
@@ -170,8 +178,8 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
 //   tau   min(m, n) entries.
 //   perm  n entries; on exit perm[j] is the index in the original A of column j of A P.
 // Statuses: dimension_mismatch, workspace_too_small, not_finite (NaN or Inf in A). Also
-// not_finite when finite entries have a column norm beyond the range of T: R's diagonal
-// then holds Inf or NaN, and A, tau and perm hold that partial result.
+// not_finite when finite entries have a column norm beyond the range of T: that norm is
+// |r_00|, so R holds Inf, and A, tau and perm hold that result (Q and perm are right).
 template <class T>
 WorkspaceSize qr_pivoted_workspace_size(index m, index n);
 template <class T>
@@ -218,8 +226,8 @@ Status rz_apply_z_inplace(Op trans, MatrixView<const T> RZ, VectorView<const T> 
 //   perm   n entries, as for qr_pivoted_inplace.
 //   rank   on exit r.
 // Statuses: dimension_mismatch, invalid_argument (tol), workspace_too_small,
-// not_finite (NaN or Inf in A; or, as for qr_pivoted_inplace, a column norm that
-// overflows, with rank untouched).
+// not_finite (NaN or Inf in A; or T beyond the range of T, with rank untouched; the rank
+// itself is decided on the scaled matrix and never overflows).
 template <class T>
 WorkspaceSize cod_workspace_size(index m, index n);
 template <class T>
@@ -258,17 +266,18 @@ class PivotedQR;
 template <class T>
 class COD;
 
-// A = Q R. Statuses: not_finite.
+// A = Q R. Statuses: not_finite (also R beyond the range of T).
 template <class T>
 Result<QR<T>> qr(MatrixView<const T> A);
 
 // A P = Q R with column pivoting, and the numerical rank under `tol`.
-// Statuses: not_finite (also a column norm that overflows), invalid_argument (tol).
+// Statuses: not_finite (also a column norm, hence R, beyond the range of T),
+// invalid_argument (tol).
 template <class T>
 Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol = {});
 
-// A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite (also a column
-// norm that overflows), invalid_argument (tol).
+// A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite (also T beyond
+// the range of T), invalid_argument (tol).
 template <class T>
 Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol = {});
 

@@ -34,8 +34,11 @@ enum class SubspaceMethod { svd, cod };
 // ignored (each function computes the vectors it needs). Statuses: invalid_argument
 // (tol, or svd_opts' method), not_finite (NaN or Inf in the input), no_convergence
 // (the SVD reached its cap: no subspace is returned); null_space by the cod method
-// does not iterate and ignores svd_opts, and its not_finite also covers a column norm
-// of A beyond the range of T (qr.hpp's cod).
+// does not iterate and ignores svd_opts. Every function works on A scaled by the power of
+// two that brings max |a_ij| into [1/2, 1), as lstsq does: the rank and the subspaces of
+// 2^k A are those of A bit for bit, for entries near the overflow threshold (whose
+// singular values may overflow) and subnormal ones alike. general_solution returns
+// not_finite when its particular solution is beyond the range of T.
 
 template <class T>
 Result<index> rank(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});

@@ -104,7 +104,9 @@ struct SVD {
 // High level
 
 // The SVD of A (any shape, A untouched). Statuses: ok; invalid_argument (an option out of
-// range); not_finite (NaN or Inf in A); no_convergence (the cap was reached: the result
+// range); not_finite (NaN or Inf in A, or a singular value beyond the range of T: finite
+// entries near the overflow threshold; rank, cond, pinv and null_space of such an A are
+// still representable and computed); no_convergence (the cap was reached: the result
 // holds what was computed and info says how far it got).
 template <class T>
 Result<SVD<T>> svd(MatrixView<const T> A, const SvdOptions& opts = {});
@@ -116,7 +118,8 @@ Result<SVD<T>> svd(MatrixView<const T> A, const SvdOptions& opts = {});
 // entries. U and V must be m x k and n x k (thin) or m x m and n x n (full); with
 // SvdVectors::none they are not referenced (pass empty views). Statuses in this order:
 // dimension_mismatch, invalid_argument, workspace_too_small, not_finite (A, s, U, V
-// untouched in each case), then ok or no_convergence.
+// untouched in each case), then ok or no_convergence, or not_finite when a singular
+// value is beyond the range of T (s holds +Inf there, U and V are written).
 template <class T>
 WorkspaceSize svd_workspace_size(index m, index n, const SvdOptions& opts = {});
 template <class T>

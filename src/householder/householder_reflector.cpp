@@ -8,15 +8,25 @@
 // Choice:       beta takes the sign opposite to alpha, so alpha - beta adds two numbers
 //               of the same sign and v = x / (alpha - beta) suffers no cancellation
 //               (GVL 5.1.3). Then tau = (beta - alpha) / beta lies in [1, 2].
-// Scaling:      if |beta| < safe_min / eps, x and alpha are multiplied by eps / safe_min
-//               (at most kMaxRescales times) before v and tau are formed, and beta is
-//               scaled back afterwards: the relative accuracy of v and tau does not
-//               depend on how tiny the input is.
+// Scaling:      alpha - beta must not overflow, and 1 / (alpha - beta) must not be
+//               subnormal, or v loses its tail (near overflow 9e307 [1; 1; 1] gave
+//               alpha - beta = Inf, v = 0 and tau = Inf). So when |beta| lies outside
+//               [safe_min / eps, eps / safe_min] (or ||[alpha; x]|| itself overflows),
+//               [alpha; x] is first multiplied by the power of two 2^-e that brings its
+//               largest entry into [1/2, 1): exact (an entry can only lose bits below
+//               2^-e safe_min, far under eps ||[alpha; x]||), so v and tau are those of
+//               the scaled vector, which are the same, and beta := 2^e beta_scaled.
+//               This replaces xLARFG's loop of multiplications by 1/safe_min for tiny
+//               vectors by one exact step, and covers huge vectors too, which xLARFG
+//               does not. beta itself can be beyond the range of T (every entry finite,
+//               the norm not): then alpha := +-Inf on exit, the honest result, while v
+//               and tau stay correct; callers report not_finite.
 // Cost:         generate 3n flops; apply 4mn flops (C is m x n).
 // Stability:    the computed H is within O(eps) of an exactly orthogonal matrix, and
 //               applying it is backward stable (GVL 5.1.4; Higham, Accuracy and
 //               Stability, 2nd ed., lemma 19.2 and 19.3).
 // Workspace:    none for generate and apply_left; a vector of C.rows() for apply_right.
+#include <algorithm>
 #include <cmath>
 
 #include "../blas/blas_kernels.hpp"
@@ -27,9 +37,13 @@
 namespace stela {
 namespace {
 
-// xLARFG stops rescaling after 20 rounds: by then |beta| >= (eps/safe_min)^20 times
-// its start unless the vector is zero, which was handled before.
-constexpr int kMaxRescales = 20;
+// The lower end of the range where alpha - beta and 1 / (alpha - beta) are safe:
+// safe_min / eps (xLARFG's threshold for rescaling); the upper end is its reciprocal.
+// A power of two, so the comparison is exact.
+template <class T>
+constexpr T safe_low() {
+  return safe_min<T>() / eps<T>();
+}
 
 }  // namespace
 
@@ -39,27 +53,24 @@ T householder_generate(T& alpha, VectorView<T> x) {
   T xnorm = nrm2(VectorView<const T>(x));
   if (xnorm == T(0)) return T(0);  // already [alpha; 0]: H = I
 
-  // beta = -sign(alpha) ||[alpha; x]||, with hypot so the sum of squares is safe.
+  // 1. beta = -sign(alpha) ||[alpha; x]||, with hypot so the sum of squares is safe.
   T beta = -std::copysign(std::hypot(alpha, xnorm), alpha);
-  const T small = safe_min<T>() / eps<T>();
-  int rescales = 0;
-  if (std::abs(beta) < small) {
-    // Tiny vector: scale up until beta is representable with full relative accuracy.
-    const T up = T(1) / small;
-    do {
-      ++rescales;
-      scal(up, x);
-      beta *= up;
-      alpha *= up;
-    } while (std::abs(beta) < small && rescales < kMaxRescales);
+  // 2. Outside the safe range (see Scaling): [alpha; x] := 2^-e [alpha; x], max entry in
+  //    [1/2, 1), and beta again from the scaled vector.
+  int e = 0;
+  if (!(std::abs(beta) >= safe_low<T>() && std::abs(beta) <= T(1) / safe_low<T>())) {
+    const index i = iamax(VectorView<const T>(x));
+    e = binary_exponent(std::max(std::abs(alpha), std::abs(x[i])));
+    scale_by_power_of_two(-e, x);
+    alpha = std::ldexp(alpha, -e);
     xnorm = nrm2(VectorView<const T>(x));
     beta = -std::copysign(std::hypot(alpha, xnorm), alpha);
   }
-  // tau = (beta - alpha) / beta;  v_tail = x / (alpha - beta)
+  // 3. tau = (beta - alpha) / beta;  v_tail = x / (alpha - beta)
   const T tau = (beta - alpha) / beta;
   scal(T(1) / (alpha - beta), x);
-  for (int r = 0; r < rescales; ++r) beta *= small;
-  alpha = beta;
+  // 4. alpha := beta = 2^e beta_scaled (Inf when the norm is beyond the range of T).
+  alpha = std::ldexp(beta, e);
   return tau;
 }
 

@@ -32,13 +32,20 @@
 //               Householder reflectors, so the solution is the exact min-norm
 //               solution for a matrix within O(m n eps ||A||) plus the discarded R22
 //               (whose norm the rank tolerance bounds) of A.
+// Scaling:      the decomposition works on 2^-e A, e = binary_exponent(max |a_ij|)
+//               (exact; the scaling every factorization and solver shares,
+//               qr_kernels.hpp), with the rank rule's absolute part scaled alike, and
+//               multiplies T and R22 by 2^e at the end. The rank, Q, Z and P are those
+//               of the scaled problem, so they never overflow and 2^k A gives the same
+//               ones bit for bit; only T can be beyond the range of T's type (then
+//               not_finite). The null space needs no T: null_space(..., cod) scales A
+//               itself and never meets that.
 // Statuses:     dimension_mismatch, invalid_argument (tol; for the solve a rank out of
 //               [0, min(m, n)] or a perm that is not a permutation of 0 .. n-1),
 //               workspace_too_small, not_finite (NaN or Inf in the input); the caller's
 //               data is untouched on each. The decomposition also returns not_finite
-//               when a column norm of A overflows in the pivoted QR (qr_pivoted.cpp):
-//               no rank can be read off R then, and A, tau and perm hold the partial
-//               result.
+//               when T (or R22) is beyond the range (see Scaling): A, tau, tau_z and perm
+//               then hold that result, rank is untouched.
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -62,13 +69,23 @@ Status detail::cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_
   assert(tau.size() == k && tau_z.size() == k && perm.size() == n && tol.atol >= 0 &&
          work.holds(cod_workspace_size<T>(A.rows(), n)));
 
-  // 1. A P = Q R; not_finite when a column norm overflowed (no rank to read off R).
-  if (const Status status = qr_pivoted_kernel(A, tau, perm, work); status != Status::ok) return status;
-  // 2. r := numerical rank from R's diagonal
-  const index r = qr_pivoted_rank_kernel(MatrixView<const T>(A), tol);
+  const index m = A.rows();
+  // 0. A := 2^-e A, largest |entry| in [1/2, 1) (see Scaling).
+  const int e = scale_by_max_exponent(A);
+  // 1. A P = Q R on the scaled matrix: column norms at most sqrt(m), nothing overflows.
+  qr_pivoted_scaled_kernel(A, tau, perm, work);
+  // 2. r := numerical rank from R's diagonal, by the caller's rule scaled with A
+  const index r = qr_pivoted_rank_kernel(MatrixView<const T>(A), scaled_tolerance(tol, e));
   // 3. [R11 R12] = [T 0] Z on R's first r rows
   rz_kernel(A.block(0, 0, r, n), tau_z.segment(0, r), work);
   fill(tau_z.segment(r, k - r), T(0));
+  // 4. T := 2^e T, R22 := 2^e R22 (the reflector tails of Q and Z are scale-free); Inf
+  //    where the true entry is beyond the range of T: no decomposition to return.
+  scale_upper_by_power_of_two(e, A.block(0, 0, r, r));
+  scale_upper_by_power_of_two(e, A.block(r, r, m - r, n - r));
+  if (!upper_finite(MatrixView<const T>(A).block(0, 0, r, r)) ||
+      !upper_finite(MatrixView<const T>(A).block(r, r, m - r, n - r)))
+    return Status::not_finite;
   rank = r;
   return Status::ok;
 }

@@ -26,9 +26,15 @@
 //               rounding. Panels run while the trailing matrix is larger than the
 //               crossover (qr.hpp: it is where gemm starts to beat the level-2 kernels,
 //               once the matrix no longer fits in cache), then the rest is unblocked.
-// Scaling:      none needed. Every norm goes through nrm2 and householder_generate,
-//               which neither overflow nor underflow, so matrices near the overflow or
-//               underflow threshold factor with full relative accuracy.
+// Scaling:      A := 2^-e A first, e = binary_exponent(max |a_ij|) (exact; the scaling
+//               every stela factorization and solver shares, qr_kernels.hpp), and R :=
+//               2^e R at the end; the reflectors are scale-free. Without it a matrix of
+//               finite entries near the overflow threshold overflowed inside the trailing
+//               updates (tau s v can reach 2.8 ||column||) and a subnormal one lost bits
+//               in every update. Cost mn, three passes. R entries beyond the range of T
+//               are Inf on exit (the true R is not representable): the entries then
+//               return not_finite, A and tau holding that result. The unblocked kernel
+//               alone (a panel, or a caller whose A is already in range) does not scale.
 // Stability:    backward stable: the computed R is the exact R of A + E with
 //               ||E||_F <= c m n eps ||A||_F, and the stored reflectors define a Q that
 //               is orthogonal to working precision (GVL 5.2.2; Higham, Accuracy and
@@ -36,6 +42,7 @@
 //               (GVL 5.2.3).
 // Statuses:     dimension_mismatch (tau.size() != k), invalid_argument (blocking),
 //               workspace_too_small, not_finite; A and tau are untouched on each.
+//               not_finite also when R overflows (see Scaling; A and tau written).
 #include <algorithm>
 #include <utility>
 
@@ -86,6 +93,8 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
   const index k = std::min(m, n);
   assert(tau.size() == k && valid(blocking) && work.holds(householder_qr_workspace_size<T>(m, n, blocking)));
   if (k == 0) return;
+  // 0. A := 2^-e A, largest |entry| in [1/2, 1) (see Scaling).
+  const int e = scale_by_max_exponent(A);
 
   index j = 0;  // the first column not yet reduced
   // The block size: the largest up to min(block_size, k) whose panel scratch the
@@ -117,6 +126,8 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
   }
   // 4. The last k - j columns (all of them when A is below the crossover), unblocked.
   householder_qr_unblocked_kernel(A.block(j, j, m - j, n - j), tau.segment(j, k - j));
+  // 5. R := 2^e R (Inf where the true entry is beyond the range of T).
+  scale_upper_by_power_of_two(e, A);
 }
 
 // The checked entries: shapes, options, workspace, finiteness, then the kernel.
@@ -125,8 +136,11 @@ template <class T>
 Status householder_qr_unblocked_inplace(MatrixView<T> A, VectorView<T> tau, Workspace /*work: none needed*/) {
   if (tau.size() != std::min(A.rows(), A.cols())) return Status::dimension_mismatch;
   if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
+  // A := 2^-e A, the reflectors, R := 2^e R, as the blocked kernel does (see Scaling).
+  const int e = scale_by_max_exponent(A);
   detail::householder_qr_unblocked_kernel(A, tau);
-  return Status::ok;
+  detail::scale_upper_by_power_of_two(e, A);
+  return detail::upper_finite(MatrixView<const T>(A)) ? Status::ok : Status::not_finite;
 }
 
 template <class T>
@@ -138,7 +152,8 @@ Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work
   if (!work.holds(householder_qr_workspace_size<T>(m, n, blocking))) return Status::workspace_too_small;
   if (!all_finite(MatrixView<const T>(A))) return Status::not_finite;
   detail::householder_qr_kernel(A, tau, work, blocking);
-  return Status::ok;
+  // R beyond the range of T (finite entries, a column norm that is not): no answer.
+  return detail::upper_finite(MatrixView<const T>(A)) ? Status::ok : Status::not_finite;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -30,7 +30,9 @@ template <class T>
 void householder_qr_unblocked_kernel(MatrixView<T> A, VectorView<T> tau);
 
 // A = Q R, blocked while the trailing matrix exceeds the crossover; work holds
-// householder_qr_workspace_size(m, n, blocking) (src/qr/qr_householder.cpp).
+// householder_qr_workspace_size(m, n, blocking) (src/qr/qr_householder.cpp). Factors
+// 2^-e A and scales R back by 2^e (the scaling note below): R may hold Inf on exit when
+// the true R is beyond the range of T (the entry reports not_finite).
 template <class T>
 void householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace work, QrBlocking blocking = {});
 
@@ -43,11 +45,17 @@ void qr_apply_q_kernel(Side side, Op trans, MatrixView<const T> QR, VectorView<c
 template <class T>
 void qr_form_q_kernel(MatrixView<T> Q, VectorView<const T> tau, Workspace work, QrBlocking blocking = {});
 
-// A P = Q R with column pivoting (src/qr/qr_pivoted.cpp). Finite input can still
-// overflow: a column norm beyond the range makes R's diagonal Inf or NaN, and the
-// kernel then returns not_finite (A, tau and perm holding the partial result).
+// A P = Q R with column pivoting (src/qr/qr_pivoted.cpp), on 2^-e A with R scaled back
+// by 2^e (see the scaling note below). Finite input can still have a column norm, and
+// so |r_00|, beyond the range of T: R then holds Inf and the kernel returns not_finite
+// (A, tau and perm holding that result).
 template <class T>
 Status qr_pivoted_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work);
+
+// The same on A already scaled (max |a_ij| <= 1, as scale_by_max_exponent leaves it):
+// no scaling of its own, nothing can overflow (src/qr/qr_pivoted.cpp).
+template <class T>
+void qr_pivoted_scaled_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work);
 
 // The numerical rank read off a pivoted R: the leading |r_jj| above
 // rank_threshold(tol, |r_00|, m, n) (src/qr/qr_pivoted.cpp). tol.atol >= 0 may be +Inf
@@ -63,7 +71,8 @@ void rz_kernel(MatrixView<T> R, VectorView<T> tau_z, Workspace work);
 template <class T>
 void rz_apply_z_kernel(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C);
 
-// A P = Q [T 0; 0 0] Z with rank r (src/qr/qr_cod.cpp); not_finite as qr_pivoted_kernel.
+// A P = Q [T 0; 0 0] Z with rank r (src/qr/qr_cod.cpp), on 2^-e A with the rank rule
+// scaled alike and T, R22 scaled back: the rank never overflows; not_finite when T does.
 template <class T>
 Status cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
                   const RankTolerance& tol, Workspace work);
@@ -79,6 +88,43 @@ void cod_solve_kernel(MatrixView<const T> QTZ, VectorView<const T> tau, VectorVi
 template <class T>
 Status qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
                        const RankTolerance& tol, Workspace work);
+
+// ---------------------------------------------------------------------------------------
+// Exact scaling of the factorizations (householder_qr_kernel, qr_pivoted_kernel,
+// cod_kernel) and of the solvers above them (lstsq, pinv, rank, cond, null_space, ...):
+// they all work on 2^-e A with e = binary_exponent(max |a_ij|) (scale_by_max_exponent,
+// largest |entry| in [1/2, 1)), the power-of-two scaling lstsq has always done. Column
+// norms are then at most sqrt(m) and nothing in between can overflow; subnormal input is
+// lifted exactly to full precision. The factorizations multiply R back by 2^e at the
+// end; a result beyond the range of T becomes Inf there and is reported as not_finite.
+// Because every caller scales the same way, 2^k A gives bit for bit the same scaled
+// problem as A, and results that scale with A scale exactly.
+
+// The rank rule for 2^-e A that is the caller's rule for A: the absolute part atol is
+// scaled with the singular values (2^-e atol, which may round to 0 or overflow to +Inf,
+// both right: rank_threshold compares it with the scaled values), the relative part is
+// scale-free.
+inline RankTolerance scaled_tolerance(const RankTolerance& tol, int e) {
+  RankTolerance scaled = tol;
+  scaled.atol = std::ldexp(tol.atol, -e);
+  return scaled;
+}
+
+// Whether the upper trapezoid of R (on and above the diagonal) is finite.
+template <class T>
+bool upper_finite(MatrixView<const T> R) {
+  for (index j = 0; j < R.cols(); ++j)
+    if (!all_finite(R.col(j).segment(0, std::min(j + 1, R.rows())))) return false;
+  return true;
+}
+
+// The upper trapezoid of R (on and above the diagonal) := 2^e times itself; the
+// reflector tails below the diagonal are scale-free and stay.
+template <class T>
+void scale_upper_by_power_of_two(int e, MatrixView<T> R) {
+  if (e == 0) return;
+  for (index j = 0; j < R.cols(); ++j) scale_by_power_of_two(e, R.col(j).segment(0, std::min(j + 1, R.rows())));
+}
 
 // ---------------------------------------------------------------------------------------
 // Helpers of the solves

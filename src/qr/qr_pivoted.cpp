@@ -45,15 +45,21 @@
 // Stability:    backward stable as Householder QR: A P + E = Q R with
 //               ||E||_F = O(m n eps ||A||_F) (Higham, Accuracy and Stability, 2nd ed.,
 //               theorem 19.4, which allows any column order).
-// Overflow:     finite entries near the overflow threshold can still have a column norm
-//               beyond the range of T. That norm is the first pivot's |r_00| (or a
-//               later |r_jj|), which comes out Inf, and the reflector built on it NaN:
-//               the kernel checks R's diagonal at the end (O(min(m, n))) and reports
-//               not_finite instead of a factorization no rank can be read from.
+// Scaling:      the kernel factors 2^-e A, e = binary_exponent(max |a_ij|) (exact, the
+//               scaling shared by every factorization and solver, qr_kernels.hpp), and
+//               multiplies R by 2^e at the end. In the scaled matrix every column norm
+//               is at most sqrt(m), so the norms nu and nu^0, their downdates and the
+//               reflectors are formed without overflow, and subnormal input is lifted to
+//               full precision; the pivot order is that of A, since scaling all norms by
+//               one power of two keeps their order exactly. Finite entries can still
+//               have a column norm beyond the range of T; that norm is |r_00|, so R
+//               itself is then not representable: R := 2^e R gives Inf there, and the
+//               kernel reports not_finite (the COD and the solvers, which need no R,
+//               stay in the scaled problem and do not overflow).
 // Statuses:     dimension_mismatch (tau.size() != min(m, n), perm.size() != n),
 //               workspace_too_small, not_finite (NaN or Inf in A); A, tau and perm are
-//               untouched on each. not_finite also when a column norm overflowed, A, tau
-//               and perm then holding the partial result.
+//               untouched on each. not_finite also when R overflows (see Scaling), A,
+//               tau and perm then holding the result with Inf in R.
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -82,13 +88,13 @@ WorkspaceSize qr_pivoted_workspace_size(index /*m: not needed*/, index n) {
 }
 
 template <class T>
-Status detail::qr_pivoted_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work) {
+void detail::qr_pivoted_scaled_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
   assert(tau.size() == k && perm.size() == n && work.holds(qr_pivoted_workspace_size<T>(m, n)));
   for (index j = 0; j < n; ++j) perm[j] = j;
-  if (k == 0) return Status::ok;
+  if (k == 0) return;
 
   const T kDowndateTolerance = downdate_tolerance<T>();
   VectorView<T> nu = work.vector<T>(n);   // partial norms ||A(j:m, l)||, downdated
@@ -130,11 +136,17 @@ Status detail::qr_pivoted_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<
       }
     }
   }
-  // 6. A column norm beyond the range of T left Inf or NaN on R's diagonal (see Overflow).
-  for (index j = 0; j < k; ++j)
-    if (!is_finite(A(j, j))) return Status::not_finite;
-  return Status::ok;
 }
+
+template <class T>
+Status detail::qr_pivoted_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<index> perm, Workspace work) {
+  // A := 2^-e A; A P = Q R_s; R := 2^e R_s, Inf where beyond the range (see Scaling).
+  const int e = scale_by_max_exponent(A);
+  qr_pivoted_scaled_kernel(A, tau, perm, work);
+  scale_upper_by_power_of_two(e, A);
+  return upper_finite(MatrixView<const T>(A)) ? Status::ok : Status::not_finite;
+}
+
 
 // The checked entry: shapes, workspace, finiteness, then the kernel.
 template <class T>
@@ -172,19 +184,28 @@ Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol)
   const index m = A.rows();
   const index n = A.cols();
   PivotedQR<T> f;
+  if (!all_finite(A)) return Status::not_finite;
   f.qr_.factors_ = Matrix<T>(A);
   f.qr_.tau_ = Vector<T>(std::min(m, n));
   f.perm_ = Vector<index>(n);
+  // The rank is decided on the scaled R_s of 2^-e A (with the rule scaled alike), as the
+  // COD decides it: R itself may be subnormal, where its few bits cannot tell the rank,
+  // or beyond the range. So the kernel runs on the scaled copy (it scales by 2^0 then).
+  MatrixView<T> F = f.qr_.factors_.view();
+  const int e = scale_by_max_exponent(F);
   WorkspaceBuffer buffer(qr_pivoted_workspace_size<T>(m, n));
-  const Status status = qr_pivoted_inplace(f.qr_.factors_.view(), f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
-  if (status != Status::ok) return status;
-  const MatrixView<const T> R = f.qr_.factors_;
-  f.rank_ = detail::qr_pivoted_rank_kernel(R, tol);
-  f.threshold_ = std::min(m, n) > 0 ? rank_threshold<T>(tol, std::abs(R(0, 0)), m, n) : T(0);
+  detail::qr_pivoted_scaled_kernel(F, f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
+  const RankTolerance scaled_tol = detail::scaled_tolerance(tol, e);
+  f.rank_ = detail::qr_pivoted_rank_kernel(MatrixView<const T>(F), scaled_tol);
+  f.threshold_ = std::min(m, n) > 0 ? std::ldexp(rank_threshold<T>(scaled_tol, std::abs(F(0, 0)), m, n), e) : T(0);
+  // R := 2^e R_s; beyond the range of T is no factorization to return.
+  detail::scale_upper_by_power_of_two(e, F);
+  if (!detail::upper_finite(MatrixView<const T>(F))) return Status::not_finite;
   return Result<PivotedQR<T>>(std::move(f));
 }
 
 #define STELA_INSTANTIATE(T)                                                                          \
+  template void detail::qr_pivoted_scaled_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
   template Status detail::qr_pivoted_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
   template index detail::qr_pivoted_rank_kernel<T>(MatrixView<const T>, const RankTolerance&);        \
   template WorkspaceSize qr_pivoted_workspace_size<T>(index, index);                                  \

@@ -36,17 +36,6 @@
 #include "stela/qr.hpp"
 
 namespace stela {
-namespace {
-
-// Whether the upper trapezoid of R (on and above the diagonal) is finite.
-template <class T>
-bool upper_finite(MatrixView<const T> R) {
-  for (index j = 0; j < R.cols(); ++j)
-    if (!all_finite(R.col(j).segment(0, std::min(j + 1, R.rows())))) return false;
-  return true;
-}
-
-}  // namespace
 
 template <class T>
 WorkspaceSize rz_workspace_size(index r, index n) {
@@ -113,7 +102,7 @@ Status rz_inplace(MatrixView<T> R, VectorView<T> tau_z, Workspace work) {
   const index n = R.cols();
   if (r > n || tau_z.size() != r) return Status::dimension_mismatch;
   if (!work.holds(rz_workspace_size<T>(r, n))) return Status::workspace_too_small;
-  if (!upper_finite(MatrixView<const T>(R))) return Status::not_finite;
+  if (!detail::upper_finite(MatrixView<const T>(R))) return Status::not_finite;
   detail::rz_kernel(R, tau_z, work);
   return Status::ok;
 }

@@ -3,7 +3,11 @@
 // Counterparts: numpy.linalg.cond (2-norm); compare_solvers has none — it is the
 //               experiment of DESIGN.md's fourth worked example as a function.
 // Computes:     cond(A) = s_max / s_min over the min(n, d) singular values (+inf when
-//               s_min = 0, 1 for an empty matrix). compare_solvers(X, y) runs each
+//               s_min = 0, 1 for an empty matrix; also +inf when the ratio is beyond
+//               the range of T: numerically singular like s_min = 0, since anything
+//               above 1/eps already is). The values are those of 2^-e A
+//               (scaled_svd.hpp), so matrices near the overflow or underflow threshold
+//               get the condition number of their well-scaled copy, exactly. compare_solvers(X, y) runs each
 //               method of kAllLstsqMethods on the same problem and reports its solution
 //               w, ||y - X w||, ||X^T (y - X w)|| (zero at any least-squares solution: the
 //               normal equations' own optimality condition) and ||w - w_svd||.
@@ -23,6 +27,7 @@
 #include <limits>
 
 #include "../blas/blas_kernels.hpp"
+#include "scaled_svd.hpp"
 #include "stela/blas.hpp"
 #include "stela/diagnostics.hpp"
 #include "stela/svd.hpp"
@@ -33,11 +38,12 @@ template <class T>
 Result<T> cond(MatrixView<const T> A) {
   if (!all_finite(A)) return Status::not_finite;
   if (A.empty()) return T(1);
-  SvdOptions opts;
-  opts.vectors = SvdVectors::none;
-  Result<SVD<T>> F = svd(A, opts);
+  // The ratio is scale-free: take it from A_s = 2^-e A, whose singular values neither
+  // overflow (sigma_1 of finite entries near the threshold can) nor lose bits (a
+  // subnormal A's).
+  Result<detail::ScaledSvd<T>> F = detail::scaled_svd(A, SvdVectors::none, SvdOptions{});
   if (!F.ok()) return F.status();
-  const Vector<T>& s = F->s;
+  const Vector<T>& s = F->svd.s;
   const T smin = s[s.size() - 1];
   if (smin == T(0)) return std::numeric_limits<T>::infinity();
   return s[0] / smin;

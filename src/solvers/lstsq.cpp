@@ -279,8 +279,7 @@ Status solve_normal(MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T>
 template <class T>
 Status solve_scaled(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions& opts, int a,
                     VectorView<T> singular_values, MethodInfo<T>& info, Workspace work) {
-  RankTolerance tol = opts.tolerance;
-  tol.atol = std::ldexp(tol.atol, -a);
+  const RankTolerance tol = detail::scaled_tolerance(opts.tolerance, a);
   switch (opts.method) {
     case LstsqMethod::svd:
     case LstsqMethod::jacobi: return solve_svd(A, Ys, Ws, opts, tol, singular_values, info, work);

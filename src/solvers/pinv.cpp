@@ -13,7 +13,17 @@
 //               (A^+ A)^T = A^+ A hold to working accuracy relative to ||A|| and ||A^+||;
 //               entries of A^+ are as accurate as 1 / s_r is well determined, which is why
 //               singular values below the tolerance are dropped instead of inverted.
+// Scaling:      the SVD is that of A_s = 2^-e A (scaled_svd.hpp, as every solver), so
+//               A^+ = 2^-e A_s^+: rank and A_s^+ never overflow, and only the final
+//               2^-e can take an entry beyond the range of T — then the pseudoinverse
+//               is not representable and the status is not_finite (entries below the
+//               range round to subnormals or zero, as any result does). Before, a
+//               subnormal A gave +-Inf in every entry, and a matrix near the overflow
+//               threshold rank 0 and A^+ = 0.
+// Statuses:     invalid_argument (tol, the SVD's method), not_finite (NaN or Inf in A,
+//               or an entry of A^+ beyond the range), no_convergence (the SVD's cap).
 #include "../blas/blas_kernels.hpp"
+#include "scaled_svd.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/svd.hpp"
@@ -28,22 +38,25 @@ Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol, const Sv
   if (!all_finite(A)) return Status::not_finite;
   Matrix<T> P(d, n);
   if (A.empty()) return P;
-  // 2. A = U diag(s) V^T (thin). Its failure (no_convergence at the cap, or an invalid
-  //    method) is the pseudoinverse's: a partial SVD gives no A^+.
-  SvdOptions opts = svd_opts;
-  opts.vectors = SvdVectors::thin;
-  Result<SVD<T>> F = svd(A, opts);
+  // 2. A_s = 2^-e A = U diag(s) V^T (thin). Its failure (no_convergence at the cap, or
+  //    an invalid method) is the pseudoinverse's: a partial SVD gives no A^+.
+  Result<detail::ScaledSvd<T>> F = detail::scaled_svd(A, SvdVectors::thin, svd_opts);
   if (!F.ok()) return F.status();
-  const Vector<T>& s = F->s;
-  const T threshold = rank_threshold(tol, s[0], n, d);
-  // 3. A^+ = sum_{s_j > threshold} v_j (1 / s_j) u_j^T: scale V's columns, one gemm.
+  const int e = F->exponent;
+  const Vector<T>& s = F->svd.s;
+  const T threshold = rank_threshold(detail::scaled_tolerance(tol, e), s[0], n, d);
+  // 3. A_s^+ = sum_{s_j > threshold} v_j (1 / s_j) u_j^T: scale V's columns, one gemm.
   const index r = numerical_rank<T>(s, threshold);
   if (r == 0) return P;
   // V_r := V_r diag(1 / s_r), in place (F is this function's own)
-  MatrixView<T> Vr = F->V.view().block(0, 0, d, r);
+  MatrixView<T> Vr = F->svd.V.view().block(0, 0, d, r);
   for (index j = 0; j < r; ++j) scal(T(1) / s[j], Vr.col(j));
   // P := V_r U_r^T
-  detail::gemm_kernel(Op::none, Op::transpose, T(1), MatrixView<const T>(Vr), F->U.block(0, 0, n, r), T(0), P.view());
+  detail::gemm_kernel(Op::none, Op::transpose, T(1), MatrixView<const T>(Vr), F->svd.U.block(0, 0, n, r), T(0),
+                      P.view());
+  // 4. A^+ = 2^-e A_s^+; an entry beyond the range of T leaves no answer.
+  scale_by_power_of_two(-e, P.view());
+  if (!all_finite(MatrixView<const T>(P))) return Status::not_finite;
   return P;
 }
 

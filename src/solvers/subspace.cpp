@@ -17,6 +17,13 @@
 //               nearby matrix; their angle to the true ones is bounded by
 //               eps ||A|| / gap, gap = s_r - s_(r+1) (Wedin's theorem; GVL 8.6.1). A small
 //               gap means the subspace itself is ill-determined, which no method can fix.
+// Scaling:      every function works on A_s = 2^-e A (scaled_svd.hpp; the COD route
+//               scales the same way): the singular values of a matrix near the
+//               overflow threshold can overflow (they gave rank 0 and the whole space as
+//               null space), and those of a subnormal one carry few bits, while rank and
+//               subspaces are scale-free. general_solution scales y by 2^-b as well and
+//               reports not_finite when its particular solution 2^(b - e) w_s is beyond
+//               the range of T.
 // Alternative:  null_space(..., SubspaceMethod::cod) uses the complete orthogonal
 //               decomposition A P = Q [T 0; 0 0] Z instead: null space = P Z^T [0; I].
 //               Cheaper (no iteration), and as reliable as column pivoting's rank
@@ -25,6 +32,7 @@
 #include <utility>
 
 #include "../blas/blas_kernels.hpp"
+#include "scaled_svd.hpp"
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
 #include "stela/subspace.hpp"
@@ -33,10 +41,12 @@
 namespace stela {
 namespace {
 
-// The SVD every function here starts from, with the checks in STYLE.md's order.
+// The SVD every function here starts from, with the checks in STYLE.md's order: that
+// of A_s = 2^-exponent A (U, V and the rank are A's; s is A's times 2^-exponent).
 template <class T>
 struct Decomposition {
   SVD<T> svd;
+  int exponent = 0;
   index rank = 0;
 };
 
@@ -58,14 +68,15 @@ Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& t
                                    const SvdOptions& svd_opts) {
   if (!valid(tol)) return Status::invalid_argument;
   if (!all_finite(A)) return Status::not_finite;
-  Decomposition<T> D;
-  SvdOptions opts = svd_opts;
-  opts.vectors = vectors;
-  Result<SVD<T>> r = svd(A, opts);
+  Result<detail::ScaledSvd<T>> r = detail::scaled_svd(A, vectors, svd_opts);
   if (!r.ok()) return r.status();
-  D.svd = std::move(r.value());
+  Decomposition<T> D;
+  D.svd = std::move(r->svd);
+  D.exponent = r->exponent;
+  // The caller's rule on A is the scaled rule on A_s: s_i > max(2^-e atol, rtol s_1).
   const Vector<T>& s = D.svd.s;
-  const T threshold = s.empty() ? T(0) : rank_threshold(tol, s[0], A.rows(), A.cols());
+  const T threshold =
+      s.empty() ? T(0) : rank_threshold(detail::scaled_tolerance(tol, D.exponent), s[0], A.rows(), A.cols());
   D.rank = numerical_rank<T>(s, threshold);
   return D;
 }
@@ -84,7 +95,13 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, Su
                              const SvdOptions& svd_opts) {
   const index n = A.rows(), d = A.cols();
   if (method == SubspaceMethod::cod) {
-    Result<COD<T>> c = cod(A, tol);  // checks tol, then finiteness; not_finite on overflow
+    if (!valid(tol)) return Status::invalid_argument;
+    if (!all_finite(A)) return Status::not_finite;
+    // The COD of A_s = 2^-e A under the scaled rule: its Z, P and rank are A's, and its
+    // T, which the null space does not need, cannot overflow.
+    Matrix<T> As(A);
+    const int e = scale_by_max_exponent(As.view());
+    Result<COD<T>> c = cod(MatrixView<const T>(As), detail::scaled_tolerance(tol, e));
     if (!c.ok()) return c.status();
     // A P = Q [T 0; 0 0] Z, so A (P Z^T [0; I]) = 0: the last d - r columns of Z^T, permuted.
     const index r = c->rank();
@@ -173,11 +190,15 @@ Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const 
     return S;
   }
   const SVD<T>& F = D->svd;
-  // w0 = V_r diag(1/s_r) U_r^T y
+  // w0 = 2^(b - e) V_r diag(1/s_r) U_r^T y_s, with y_s = 2^-b y and s the scaled values
+  Vector<T> ys(y);
+  const int b = scale_by_max_exponent(ys.view());
   for (index j = 0; j < r; ++j) {
-    const T c = dot(F.U.col(j), y) / F.s[j];
+    const T c = dot(F.U.col(j), VectorView<const T>(ys)) / F.s[j];
     axpy(c, F.V.col(j), S.particular.view());
   }
+  scale_by_power_of_two(b - D->exponent, S.particular.view());
+  if (!all_finite(VectorView<const T>(S.particular))) return Status::not_finite;  // beyond the range of T
   S.null_basis = Matrix<T>(F.V.block(0, r, d, d - r));
   orient_columns(S.null_basis.view());
   return S;

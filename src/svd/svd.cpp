@@ -16,7 +16,8 @@
 //                  exact, so s = 2^-e s_scaled loses nothing; 4. m < n: work on A^T
 //                  (A^T = V S U^T, so the roles of U and V trade); 5. the method;
 //               6. undo the scaling; 7. signs: the largest-magnitude entry of each v_j
-//                  is made positive, u_j follows.
+//                  is made positive, u_j follows; 8. not_finite if a singular value is
+//                  beyond the range of T (step 6 overflowed).
 // Cost:         O(mn) besides the method (scaling, transposition, signs).
 // Invariant:    the method factors 2^e A (or its transpose, with U and V exchanged),
 //               leaving (2^e A) v_j = s_j u_j; step 6 turns it exactly into
@@ -24,7 +25,8 @@
 // Stability:    the scaling and the sign flips are exact; the method's claims hold.
 // Workspace:    the method's, plus an n x m matrix for A^T when m < n.
 // Failures:     dimension_mismatch, invalid_argument, workspace_too_small, not_finite
-//               (in this order; nothing written), no_convergence (from the method).
+//               (in this order; nothing written), no_convergence (from the method),
+//               not_finite (s_1 beyond the range of T; s holds +Inf there).
 #include <algorithm>
 #include <cmath>
 
@@ -112,7 +114,10 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   // meet) leaves nothing to finish.
   if (status != Status::ok && status != Status::no_convergence) return status;
 
-  // 6. s := 2^-e s.
+  // 6. s := 2^-e s. A singular value beyond the range of T (finite entries near the
+  //    overflow threshold: sigma_1 can reach sqrt(mn) max |a_ij|) becomes Inf: that SVD
+  //    has no representable answer, and step 8 says not_finite. (rank, cond, pinv and
+  //    null_space scale A themselves and never get here with such an A.)
   scale_by_power_of_two(-e, s);
 
   // 7. Signs: v_j's entry of largest magnitude positive; u_j follows (A v_j = s_j u_j).
@@ -124,6 +129,8 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
         scal(T(-1), U.col(j));
       }
     }
+  // 8. not_finite when step 6 overflowed (s and the vectors still written).
+  if (status == Status::ok && !all_finite(VectorView<const T>(s))) return Status::not_finite;
   return status;
 }
 
