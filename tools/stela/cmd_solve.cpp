@@ -6,6 +6,8 @@
 // then goes to one of two formatters, print_X_text or print_X_json. No numerics here:
 // everything computed comes from the library.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <iostream>
 #include <ostream>
 #include <string>
@@ -259,10 +261,18 @@ RidgeRequest read_ridge_request(const Invocation& inv) {
                " applies to --lambda only: with --lambdas every lambda is scored from one SVD (--method svd)");
   q.criterion = choice_option(inv, "cv", kCvCriteria, CvCriterion::gcv);
   q.lambdas = q.path ? number_list("lambdas", inv.value("lambdas")) : std::vector<double>{number_option(inv, "lambda", 0)};
-  for (double lambda : q.lambdas)
-    if (lambda < 0)
-      fail_usage(std::string("--") + (q.path ? "lambdas" : "lambda") + " must be non-negative, got " +
-                 format_number(lambda));
+  const std::string option = std::string("--") + (q.path ? "lambdas" : "lambda");
+  for (double lambda : q.lambdas) {
+    if (lambda < 0) fail_usage(option + " must be non-negative, got " + format_number(lambda));
+    // In single precision a lambda is narrowed like the data, and refused like it:
+    // beyond float's range it would be inf (the library then says invalid_argument,
+    // which names no option), below it a silent 0.
+    const auto narrowed = static_cast<float>(lambda);
+    if (inv.flag("float") && (!std::isfinite(narrowed) || (narrowed == 0.0f && lambda != 0)))
+      fail_usage(option + " " + format_number(lambda) + " is outside single precision (--float): floats run from " +
+                 format_number(static_cast<double>(std::numeric_limits<float>::denorm_min())) + " to " +
+                 format_number(static_cast<double>(std::numeric_limits<float>::max())));
+  }
   return q;
 }
 

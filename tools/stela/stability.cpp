@@ -87,8 +87,6 @@ void read_shape(const Invocation& inv, StabilitySettings& s) {
   if (s.cols > s.rows)
     fail_usage("--cols must not exceed --rows: the sweep measures overdetermined problems (got " +
                shape(s.rows, s.cols) + ")");
-  // Each sample forms X, M x N, and its factorizations: bounded like every command.
-  check_elements(inv, "stability would form X", s.rows, s.cols);
 }
 
 // --points condition numbers from --kappa-min to --kappa-max, log10-spaced; whole
@@ -247,7 +245,6 @@ CommandSpec stability_command() {
       {"no-files", "", "print the table only, write no files"},
       {"json", "", "print the results as one JSON object instead of the table"},
       {"float", "", "run in single precision"},
-      {"max-elements", "N", "refuse --rows M --cols N with M * N above this (default 134217728 = 2^27)"},
   };
   c.run = stability_main;
   return c;
