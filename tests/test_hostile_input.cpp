@@ -311,6 +311,8 @@ TEST_F(Hostile, OutputRefusesExistingFilesWithoutForceAndInputsAlways) {
   for (const char* command : {"pinv", "svd", "qr", "null"})
     expect_refusal({command, A, "--output", W}, 2, "output_error", {"already exists"});
   expect_refusal({"lstsq", X, y, "--force"}, 2, "usage_error", {"--force applies to --output FILE only"});
+  // A device holds no data to lose.
+  EXPECT_EQ(run({"lstsq", X, y, "--output", "/dev/null"}).code, 0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -333,8 +333,10 @@ void check_output_target(const Invocation& inv) {
   const std::string& out = inv.value("output");
   if (out.empty()) fail_usage("--output needs a file name, got ''");
   if (out == "-") return;
+  // Only an existing regular file holds data to lose: /dev/null, a terminal or a FIFO
+  // is written as before, and a directory fails when written, naming itself.
   std::error_code ec;
-  if (!std::filesystem::exists(out, ec)) return;
+  if (!std::filesystem::is_regular_file(out, ec)) return;
   for (const std::string& in : inv.operands)
     if (in != "-" && std::filesystem::equivalent(in, out, ec))
       fail_output(out + ": is also an input file of this command ('" + in +

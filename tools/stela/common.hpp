@@ -284,7 +284,8 @@ class Table {
 // otherwise). A write error is an output_error (exit 2) naming the file. Returns the
 // path written, empty without --output. check_output_target runs first.
 std::string write_output(const Invocation& inv, MatrixView<const double> A);
-// Refuses (output_error, exit 2) an --output FILE that already exists, unless --force,
+// Refuses (output_error, exit 2) an --output FILE that exists as a regular file (not
+// /dev/null, a FIFO or a terminal) unless --force,
 // and one that is an input file of the command (the same file by any name), even with
 // --force: overwriting the data with the result is always a slip. "-" (standard
 // output) is never refused. Nothing without --output. by_precision calls it before the
