@@ -27,6 +27,10 @@ struct Error {
   // A number too large for a double ("1e400"): the file is well formed, the data is
   // not finite. The program reports it as not_finite, like an explicit inf.
   bool overflow = false;
+  // The input is beyond a limit the caller set (ReadLimits in matrix_io.hpp: bytes, or
+  // entries and dimensions): not wrong, but more than this run may read. The program
+  // reports it as resource_limit, exit status 1.
+  bool limit = false;
 };
 
 template <class T>

@@ -27,9 +27,20 @@
 // a reader never waits on a half-read stream, and a length announced by a header is
 // checked against the bytes actually present before anything is allocated for it.
 //
+// Limits (ReadLimits). Input is hostile until read: a stream with no end (/dev/zero, a
+// pipe), a header that promises more than any memory, or an empty array whose other
+// side is huge (a 128-byte .npy of shape (0, 200000000)) must not cost memory or time
+// without bound. So a read takes at most `max_bytes` bytes (a regular file larger than
+// that is refused from its size, before reading; a stream is cut one byte past the
+// limit) and a matrix at most `max_elements` entries, with no dimension above
+// `max_elements` either, even when the other one is zero. Beyond a limit the Error
+// has `limit` set. A header that lies about the bytes present is an ordinary error
+// (the data is invalid), checked first.
+//
 // The path "-" means standard input (reading) or standard output (writing).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -56,6 +67,15 @@ Format format_from_path(std::string_view path);
 // The name used for standard input in messages.
 inline constexpr const char* kStdinName = "<stdin>";
 
+// How much one read may take (see "Limits" above). The defaults: 1 GiB of input, and
+// 2^27 entries (1 GiB of doubles; a dense .npy of 1 GiB holds at most that many).
+struct ReadLimits {
+  static constexpr std::int64_t kDefaultMaxBytes = std::int64_t{1} << 30;
+  static constexpr std::int64_t kDefaultMaxElements = std::int64_t{1} << 27;
+  std::int64_t max_bytes = kDefaultMaxBytes;
+  std::int64_t max_elements = kDefaultMaxElements;
+};
+
 // ---------------------------------------------------------------------------------------
 // Reading
 
@@ -63,21 +83,26 @@ inline constexpr const char* kStdinName = "<stdin>";
 // given, else the extension's (format_from_path). For standard input without a
 // format, input that starts with the .npy or Matrix Market signature is read as such,
 // anything else as text.
-Expected<Matrix<double>> read_matrix(const std::string& path, std::optional<Format> format = std::nullopt);
+Expected<Matrix<double>> read_matrix(const std::string& path, std::optional<Format> format = std::nullopt,
+                                     const ReadLimits& limits = {});
 
 // The matrix in everything that remains on `in`, read in binary. `name` stands for the
 // source in messages. Without a format, the contents are sniffed as for standard input.
 Expected<Matrix<double>> read_matrix(std::istream& in, std::string_view name,
-                                     std::optional<Format> format = std::nullopt);
+                                     std::optional<Format> format = std::nullopt, const ReadLimits& limits = {});
 
 // The matrix in `bytes`, in the given format; `name` stands for the source in messages.
-Expected<Matrix<double>> parse_matrix(std::string_view bytes, Format format, std::string_view name);
-Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name);
-Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string_view name);
-Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name);
+// (max_bytes is the reader's business: parsers check max_elements only.)
+Expected<Matrix<double>> parse_matrix(std::string_view bytes, Format format, std::string_view name,
+                                      const ReadLimits& limits = {});
+Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name, const ReadLimits& limits = {});
+Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string_view name,
+                                             const ReadLimits& limits = {});
+Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name, const ReadLimits& limits = {});
 
-// Every byte of the file at `path` ("-": standard input).
-Expected<std::string> read_file(const std::string& path);
+// Every byte of the file at `path` ("-": standard input); more than `max_bytes` is an
+// Error with `limit` set.
+Expected<std::string> read_file(const std::string& path, std::int64_t max_bytes = ReadLimits::kDefaultMaxBytes);
 
 // A vector given as one row (1 x n) or one column (n x 1), as the column n x 1. Any
 // other shape is an error naming `name` and the shape found. A 1 x 1 matrix is its own

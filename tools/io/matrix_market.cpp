@@ -22,7 +22,9 @@
 //
 // The reader collects the entries the file actually holds and compares their count
 // with the size line before it allocates the matrix, so a size line that promises
-// more than the file holds costs nothing.
+// more than the file holds costs nothing; it stops at ReadLimits::max_elements values,
+// and checks the shape against the limits once the count is right. Lines may end in
+// "\n", "\r\n" or a lone "\r".
 //
 // The writer uses `array real general` with %.17g entries, one per line.
 #include <cstdint>
@@ -163,7 +165,7 @@ Expected<double> read_entry(std::string_view token, bool integer_field, std::str
 
 // Step 3: the entries; never more than the file holds, whatever the size line says.
 Expected<std::vector<double>> read_entries(detail::LineCursor& lines, const Banner& banner, const SizeLine& size,
-                                           std::string_view name) {
+                                           std::string_view name, std::int64_t max_elements) {
   std::vector<double> values;
   std::string_view line;
   while (lines.next(line)) {
@@ -176,6 +178,9 @@ Expected<std::vector<double>> read_entries(detail::LineCursor& lines, const Bann
       if (static_cast<std::int64_t>(values.size()) == size.stored)
         return error_at(name, lines.number(), column, "more values than the " + std::to_string(size.stored) +
                                                           " the size line (line " + std::to_string(size.line) + ") promises");
+      if (static_cast<std::int64_t>(values.size()) == max_elements)
+        return detail::limit_error(name, "line " + std::to_string(lines.number()) + ": more than " +
+                                             std::to_string(max_elements) + " entries, the limit (--max-elements)");
       Expected<double> x = read_entry(line.substr(pos, end - pos), banner.integer_field, name, lines.number(), column);
       if (!x) return x.error();
       values.push_back(*x);
@@ -216,7 +221,7 @@ Matrix<double> unpack(const std::vector<double>& values, Symmetry symmetry, inde
 
 }  // namespace
 
-Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string_view name) {
+Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string_view name, const ReadLimits& limits) {
   detail::LineCursor lines(bytes);
   // 1. The header line.
   Expected<Banner> banner = read_banner(lines, name);
@@ -225,9 +230,13 @@ Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string
   Expected<SizeLine> size = read_size_line(lines, *banner, name);
   if (!size) return size.error();
   // 3. The entries, counted against the size line before anything is allocated.
-  Expected<std::vector<double>> values = read_entries(lines, *banner, *size, name);
+  Expected<std::vector<double>> values = read_entries(lines, *banner, *size, name, limits.max_elements);
   if (!values) return values.error();
-  // 4. Unpack, column by column.
+  // 4. The caller's limits: the entries are all there, but the matrix, or one of its
+  // dimensions (of an empty matrix too), may still be beyond them.
+  Expected<void> limited = detail::check_size_limit(name, size->m, size->n, size->shape, limits.max_elements);
+  if (!limited) return limited.error();
+  // 5. Unpack, column by column.
   return unpack(*values, banner->symmetry, static_cast<index>(size->m), static_cast<index>(size->n));
 }
 

@@ -23,7 +23,8 @@
 // strict parser for that dict, not by anything that evaluates it. The byte count the shape implies is computed with overflow checks and
 // must equal the bytes that follow the header: a lying shape is an error before any
 // allocation, and so are truncated data and trailing bytes. No dimension may exceed
-// 2^31 - 1, even of an empty array (parse_support.hpp, kMaxDimension). Bytes are assembled
+// 2^31 - 1, even of an empty array (parse_support.hpp, kMaxDimension), and then the
+// caller's ReadLimits apply: entries, and each dimension, at most max_elements. Bytes are assembled
 // little-endian explicitly, so the reader and writer work on any host.
 //
 // Writing: version 1.0, '<f8', C order, shape (m, n), header padded so that the data
@@ -345,13 +346,18 @@ Expected<Matrix<double>> decode_entries(const unsigned char* p, const NpyLayout&
 
 }  // namespace
 
-Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name) {
+Expected<Matrix<double>> parse_npy(std::string_view bytes, std::string_view name, const ReadLimits& limits) {
   // 1-2. Magic, version and header.
   Expected<NpyLayout> layout = read_header(bytes, name);
   if (!layout) return layout.error();
-  // 3. Sizes against the bytes present.
+  // 3. Sizes against the bytes present (a lying header is invalid data), then against
+  // the caller's limits (an empty array can still have a huge dimension).
   Expected<void> sized = check_data_size(*layout, bytes.size(), name);
   if (!sized) return sized.error();
+  Expected<void> limited = detail::check_size_limit(name, static_cast<std::int64_t>(layout->m),
+                                                    static_cast<std::int64_t>(layout->n), layout->shape_text,
+                                                    limits.max_elements);
+  if (!limited) return limited.error();
   // 4. The entries.
   return decode_entries(reinterpret_cast<const unsigned char*>(bytes.data()) + layout->data_start, *layout, name);
 }

@@ -23,7 +23,7 @@ inline Error error_at(std::string_view name, index line, index column, std::stri
     message += ": ";
   }
   message += what;
-  return Error{message, line, column, false};
+  return Error{message, line, column, false, false};
 }
 inline Error error_in(std::string_view name, std::string_view what) { return error_at(name, 0, 0, what); }
 
@@ -59,12 +59,15 @@ inline std::string inexact_integer_message(std::int64_t k) {
          std::to_string(std::uint64_t{1} << std::numeric_limits<double>::digits) + " in magnitude has one)";
 }
 
-// Horizontal white space inside a line ('\r' included, so "\r\n" line ends need no
-// special case).
+// Horizontal white space inside a line. '\r' counts too, although LineCursor already
+// ends lines at it: a Matrix Market or .npy header may still carry one.
 inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-// The lines of a buffer, numbered from 1, without their "\n". A last line without
-// "\n" is still a line; a buffer ending in "\n" has no empty line after it.
+// The lines of a buffer, numbered from 1, without their line ends. A line ends at
+// "\n" (Unix), "\r\n" (Windows) or a lone "\r" (classic Mac OS); the three may be mixed
+// in one buffer, and "\r\n" is one line end, not two. Without the lone "\r", a file
+// saved by an old Mac program would read as one long row. A last line without a line
+// end is still a line; a buffer ending in one has no empty line after it.
 class LineCursor {
  public:
   explicit LineCursor(std::string_view bytes) : rest_(bytes) {}
@@ -72,13 +75,14 @@ class LineCursor {
   // The next line into `line`; false at the end of the buffer.
   bool next(std::string_view& line) {
     if (rest_.empty()) return false;
-    const std::size_t end = rest_.find('\n');
+    const std::size_t end = rest_.find_first_of("\r\n");
     if (end == std::string_view::npos) {
       line = rest_;
       rest_ = {};
     } else {
       line = rest_.substr(0, end);
-      rest_.remove_prefix(end + 1);
+      const bool crlf = rest_[end] == '\r' && end + 1 < rest_.size() && rest_[end + 1] == '\n';
+      rest_.remove_prefix(end + (crlf ? 2 : 1));
     }
     ++number_;
     return true;
@@ -143,6 +147,29 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 // bound every such product fits in 64 bits. A dense matrix this tall needs a file of
 // 16 GiB per column.
 inline constexpr std::int64_t kMaxDimension = 2147483647;
+
+// The error for input beyond a documented limit (ReadLimits in matrix_io.hpp): the
+// input may be well formed, but reading it would cost more than the caller allows.
+inline Error limit_error(std::string_view name, std::string_view what) {
+  Error error = error_at(name, 0, 0, what);
+  error.limit = true;
+  return error;
+}
+
+// The error when an m x n matrix (shape text "m x n" or "(m,)") is beyond
+// `max_elements` entries or has a dimension beyond it; none when it fits. Both m and n
+// are at most kMaxDimension (checked before), so m * n fits in 64 bits.
+inline Expected<void> check_size_limit(std::string_view name, std::int64_t m, std::int64_t n,
+                                       const std::string& shape, std::int64_t max_elements) {
+  const std::string limit = std::to_string(max_elements) + " entries (--max-elements)";
+  if (m > max_elements || n > max_elements)
+    return limit_error(name, "the shape " + shape + " has a dimension above the limit of " + limit +
+                                 ": even with no entries, a result formed from it would exceed the limit");
+  if (m * n > max_elements)
+    return limit_error(name, "the shape " + shape + " has " + std::to_string(m * n) + " entries, above the limit of " +
+                                 limit);
+  return {};
+}
 
 // The signature that opens every .npy file (NEP 1).
 inline constexpr std::string_view kNpyMagic{"\x93NUMPY", 6};

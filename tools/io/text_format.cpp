@@ -12,10 +12,14 @@
 // -inf in any case (numbers.hpp), except that a number beyond the range of double
 // ("1e400") is an error quoting it (Error::overflow), not a silent inf. Errors give the
 // line and the 1-based column of the offending byte: for a row of the wrong length,
-// the first value too many, or the end of a row that is short.
+// the first value too many, or the end of a row that is short. Lines end at "\n",
+// "\r\n" or a lone "\r" (classic Mac OS files), mixed as they come (LineCursor). More
+// entries than ReadLimits::max_elements is an error with Error::limit set, found
+// while reading, so the values held never exceed the limit.
 //
 // Writing. %.17g, single spaces, one row per line: the shortest fixed rule that gives
 // every double back exactly.
+#include <cstdint>
 #include <vector>
 
 #include "io/matrix_io.hpp"
@@ -39,7 +43,7 @@ struct RowScan {
 // The numbers of one line (its comment already cut off), appended to `values`.
 // `expected` is the first row's count, 0 while there is no first row yet.
 Expected<RowScan> scan_row(std::string_view line, index expected, index line_number, std::string_view name,
-                           std::vector<double>& values) {
+                           std::int64_t max_elements, std::vector<double>& values) {
   RowScan row;
   // Column of a comma still waiting for the number after it, 0 when none is.
   index pending_comma = 0;
@@ -59,6 +63,9 @@ Expected<RowScan> scan_row(std::string_view line, index expected, index line_num
     if (!parse_double(token, x))
       return error_at(name, line_number, column, "cannot read '" + printable(token) + "' as a number");
     if (detail::overflowed(token, x)) return detail::overflow_at(name, line_number, column, printable(token));
+    if (static_cast<std::int64_t>(values.size()) == max_elements)
+      return detail::limit_error(name, "line " + std::to_string(line_number) + ": more than " +
+                                           std::to_string(max_elements) + " entries, the limit (--max-elements)");
     values.push_back(x);
     if (expected > 0 && row.count == expected) row.extra_column = column;
     ++row.count;
@@ -72,7 +79,7 @@ Expected<RowScan> scan_row(std::string_view line, index expected, index line_num
 
 }  // namespace
 
-Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name) {
+Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name, const ReadLimits& limits) {
   // 1. A binary or Matrix Market file given the text format would fail on its first
   // byte with a puzzling "cannot read"; say what it looks like instead.
   if (detail::starts_with(bytes, detail::kNpyMagic))
@@ -93,7 +100,7 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
   std::string_view line;
   while (lines.next(line)) {
     const index line_number = lines.number();
-    Expected<RowScan> row = scan_row(line.substr(0, line.find('#')), cols, line_number, name, values);
+    Expected<RowScan> row = scan_row(line.substr(0, line.find('#')), cols, line_number, name, limits.max_elements, values);
     if (!row) return row.error();
     const index count = row->count;
     if (count == 0) continue;  // blank or comment-only line

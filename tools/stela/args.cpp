@@ -66,6 +66,13 @@ Invocation parse_arguments(const CommandSpec& spec, const std::vector<std::strin
     if (eq != std::string::npos) {
       inv.values[name] = arg.substr(eq + 1);
     } else if (k + 1 < args.size()) {
+      // "--output --json" is a forgotten value, not a file named "--json": a value in
+      // the next argument may not look like an option. Negative numbers ("-3") and
+      // "-" (standard output) still pass; "--output=--json" says it on purpose.
+      const std::string& next = args[k + 1];
+      if (next.rfind("--", 0) == 0 || next == "-h")
+        fail_usage("option --" + name + " needs a value (--" + name + " " + opt->value_name + "), but the next argument '" +
+                   next + "' is an option; write --" + name + "=" + next + " if that is really the value");
       inv.values[name] = args[++k];
     } else {
       fail_usage("option --" + name + " needs a value (--" + name + " " + opt->value_name + ")");

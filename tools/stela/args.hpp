@@ -5,7 +5,9 @@
 // declaration, and everything it refuses is a usage error (exit status 2) whose
 // message lists what would have been accepted:
 //
-//   --name value   --name=value   an option with a value
+//   --name value   --name=value   an option with a value; in the first form the value
+//                  may not start with "--" nor be "-h" ("--output --json" forgot the
+//                  file name); the second form takes any value
 //   --name         a flag
 //   -h, --help     the command's help
 //   --             the end of the options: everything after it is an operand

@@ -41,8 +41,7 @@ SvdReport decompose_svd(const Matrix<T>& A, const SvdOptions& opts, bool single)
   const char* method = choice_name(opts.method, kSvdMethods);
   Result<SVD<T>> F = svd<T>(A, opts);
   if (!F.ok())
-    fail_numerical(F.status(), std::string("svd by ") + method + " of A " + shape(A.rows(), A.cols()) +
-                                   (F.status() == Status::no_convergence ? ": the iteration reached its cap" : ""));
+    fail_computation(F.status(), std::string("svd by ") + method + " of A " + shape(A.rows(), A.cols()));
   SvdReport r;
   r.method = method;
   r.single = single;
@@ -114,14 +113,14 @@ QrReport decompose_qr(const Matrix<T>& A, bool pivoted, const RankTolerance& tol
   r.A = dims<T>(A);
   if (pivoted) {
     Result<PivotedQR<T>> F = qr_pivoted<T>(A, tol);
-    if (!F.ok()) fail_numerical(F.status(), "pivoted QR of A " + shape(A.rows(), A.cols()));
+    if (!F.ok()) fail_computation(F.status(), "pivoted QR of A " + shape(A.rows(), A.cols()));
     r.Q = widen<T>(F->q(QSize::thin));
     r.R = widen<T>(F->R());
     r.perm = F->permutation();
     r.rank = F->rank();
   } else {
     Result<QR<T>> F = qr<T>(A);
-    if (!F.ok()) fail_numerical(F.status(), "QR of A " + shape(A.rows(), A.cols()));
+    if (!F.ok()) fail_computation(F.status(), "QR of A " + shape(A.rows(), A.cols()));
     r.Q = widen<T>(F->q(QSize::thin));
     r.R = widen<T>(F->R());
   }
@@ -179,7 +178,7 @@ struct NullReport {
 template <class T>
 NullReport decompose_null(const Matrix<T>& A, SubspaceMethod method, const RankTolerance& tol, bool single) {
   Result<Matrix<T>> N = null_space<T>(A, tol, method);
-  if (!N.ok()) fail_numerical(N.status(), "null space of A " + shape(A.rows(), A.cols()));
+  if (!N.ok()) fail_computation(N.status(), "null space of A " + shape(A.rows(), A.cols()));
   NullReport r;
   r.method = choice_name(method, kSubspaceMethods);
   r.single = single;
@@ -213,6 +212,9 @@ void print_null_json(std::ostream& out, const NullReport& r) {
 template <class T>
 void run_null(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
+  // The basis is d x (d - rank): up to d x d, however few rows A has (a 0 x 30000 A
+  // has all of R^30000 as its null space).
+  check_elements(inv, "null of A " + shape(A.rows(), A.cols()) + " would form a basis as large as d x d", A.cols(), A.cols());
   const SubspaceMethod method = choice_option(inv, "method", kSubspaceMethods, SubspaceMethod::svd);
   NullReport report = decompose_null<T>(A, method, rank_tolerance(inv), inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
@@ -244,7 +246,7 @@ template <class T>
 void run_rank(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   Result<index> r = rank<T>(A, rank_tolerance(inv));
-  if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
+  if (!r.ok()) fail_computation(r.status(), "rank of A " + shape(A.rows(), A.cols()));
   const RankReport report{dims<T>(A), *r};
   inv.flag("json") ? print_rank_json(std::cout, report) : print_rank_text(std::cout, report);
 }
@@ -273,7 +275,7 @@ template <class T>
 void run_cond(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   Result<T> c = cond<T>(A);
-  if (!c.ok()) fail_numerical(c.status(), "cond of A " + shape(A.rows(), A.cols()));
+  if (!c.ok()) fail_computation(c.status(), "cond of A " + shape(A.rows(), A.cols()));
   const CondReport report{dims<T>(A), static_cast<double>(*c)};
   inv.flag("json") ? print_cond_json(std::cout, report) : print_cond_text(std::cout, report);
 }

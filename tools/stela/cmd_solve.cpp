@@ -6,6 +6,8 @@
 // then goes to one of two formatters, print_X_text or print_X_json. No numerics here:
 // everything computed comes from the library.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <iostream>
 #include <ostream>
 #include <string>
@@ -75,6 +77,17 @@ struct Problem {
   Matrix<T> X, Y;
 };
 
+// What solving X (n x d) for Y (n x k) forms beyond its inputs, checked against
+// --max-elements before any work: the solution W (d x k), and X^T X (d x d) for the
+// methods that form the normal equations. Everything else a solver forms is at most
+// as large as X or Y, which the reader has bounded already. An empty X (0 x d) is the
+// case this guards: nothing to read, but a d x k result to form and print.
+void check_solve_size(const Invocation& inv, const std::string& command, index n, index d, index k, bool gram) {
+  const std::string on = command + " on X " + shape(n, d);
+  check_elements(inv, on + " would form the solution W", d, k);
+  if (gram) check_elements(inv, on + " would form the Gram matrix X^T X", d, d);
+}
+
 template <class T>
 Problem<T> read_problem(const Invocation& inv) {
   MatrixReader reader(inv);
@@ -106,8 +119,8 @@ LstsqReport solve_lstsq(const Problem<T>& p, const LstsqOptions& opts, bool sing
   const char* method = choice_name(opts.method, kLstsqMethods);
   Result<LstsqResult<T>> fit = lstsq<T>(p.X, p.Y, opts);
   if (!fit.ok())
-    fail_numerical(fit.status(), std::string("lstsq by ") + method + " on X " + shape(p.X.rows(), p.X.cols()) +
-                                     (hint(fit.status()).empty() ? "" : ": " + hint(fit.status())));
+    fail_computation(fit.status(), std::string("lstsq by ") + method + " on X " + shape(p.X.rows(), p.X.cols()),
+                     hint(fit.status()));
   LstsqReport r;
   r.method = method;
   r.single = single;
@@ -163,6 +176,8 @@ void run_lstsq(const Invocation& inv) {
   LstsqOptions opts;
   opts.method = choice_option(inv, "method", kLstsqMethods, LstsqMethod::svd);
   opts.tolerance = rank_tolerance(inv);
+  check_solve_size(inv, "lstsq", p.X.rows(), p.X.cols(), p.Y.cols(),
+                   opts.method == LstsqMethod::normal_cholesky || opts.method == LstsqMethod::normal_lu);
   LstsqReport report = solve_lstsq<T>(p, opts, inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
   report.output_file = write_output(inv, report.W);
@@ -183,9 +198,9 @@ struct PinvReport {
 template <class T>
 PinvReport solve_pinv(const Matrix<T>& A, const RankTolerance& tol, bool single) {
   Result<Matrix<T>> P = pinv<T>(A, tol);
-  if (!P.ok()) fail_numerical(P.status(), "pinv of A " + shape(A.rows(), A.cols()) + ": " + hint(P.status()));
+  if (!P.ok()) fail_computation(P.status(), "pinv of A " + shape(A.rows(), A.cols()), hint(P.status()));
   Result<index> r = rank<T>(A, tol);
-  if (!r.ok()) fail_numerical(r.status(), "rank of A " + shape(A.rows(), A.cols()));
+  if (!r.ok()) fail_computation(r.status(), "rank of A " + shape(A.rows(), A.cols()));
   PinvReport report;
   report.single = single;
   report.A = dims<T>(A);
@@ -214,6 +229,7 @@ template <class T>
 void run_pinv(const Invocation& inv) {
   MatrixReader reader(inv);
   const Matrix<T> A = checked_matrix<T>(reader.read(inv.operands[0]), inv.operands[0]);
+  check_elements(inv, "pinv of A " + shape(A.rows(), A.cols()) + " would form pinv(A)", A.cols(), A.rows());
   PinvReport report = solve_pinv<T>(A, rank_tolerance(inv), inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
   report.output_file = write_output(inv, report.P);
@@ -245,10 +261,18 @@ RidgeRequest read_ridge_request(const Invocation& inv) {
                " applies to --lambda only: with --lambdas every lambda is scored from one SVD (--method svd)");
   q.criterion = choice_option(inv, "cv", kCvCriteria, CvCriterion::gcv);
   q.lambdas = q.path ? number_list("lambdas", inv.value("lambdas")) : std::vector<double>{number_option(inv, "lambda", 0)};
-  for (double lambda : q.lambdas)
-    if (lambda < 0)
-      fail_usage(std::string("--") + (q.path ? "lambdas" : "lambda") + " must be non-negative, got " +
-                 format_number(lambda));
+  const std::string option = std::string("--") + (q.path ? "lambdas" : "lambda");
+  for (double lambda : q.lambdas) {
+    if (lambda < 0) fail_usage(option + " must be non-negative, got " + format_number(lambda));
+    // In single precision a lambda is narrowed like the data, and refused like it:
+    // beyond float's range it would be inf (the library then says invalid_argument,
+    // which names no option), below it a silent 0.
+    const auto narrowed = static_cast<float>(lambda);
+    if (inv.flag("float") && (!std::isfinite(narrowed) || (narrowed == 0.0f && lambda != 0)))
+      fail_usage(option + " " + format_number(lambda) + " is outside single precision (--float): floats run from " +
+                 format_number(static_cast<double>(std::numeric_limits<float>::denorm_min())) + " to " +
+                 format_number(static_cast<double>(std::numeric_limits<float>::max())));
+  }
   return q;
 }
 
@@ -281,7 +305,11 @@ RidgeReport solve_ridge(const Problem<T>& p, const RidgeRequest& q, bool single)
     Vector<T> lam(static_cast<index>(q.lambdas.size()));
     for (index i = 0; i < lam.size(); ++i) lam[i] = static_cast<T>(q.lambdas[static_cast<std::size_t>(i)]);
     Result<RidgeCvResult<T>> cv = ridge_cv<T>(p.X, p.Y, lam, q.criterion, q.opts);
-    if (!cv.ok()) fail_numerical(cv.status(), std::string("ridge_cv by ") + method + ": " + ridge_hint(cv.status()));
+    if (!cv.ok())
+      fail_computation(cv.status(),
+                       std::string("ridge_cv by ") + method + " on X " + shape(p.X.rows(), p.X.cols()) + " over " +
+                           std::to_string(q.lambdas.size()) + " lambdas (" + choice_name(q.criterion, kCvCriteria) + ")",
+                       ridge_hint(cv.status()));
     r.lambdas = widen<T>(cv->lambdas);
     r.scores = widen<T>(cv->scores);
     r.effective_dofs = widen<T>(cv->effective_dof);
@@ -290,7 +318,11 @@ RidgeReport solve_ridge(const Problem<T>& p, const RidgeRequest& q, bool single)
     fit = std::move(cv->best);
   } else {
     Result<RidgeResult<T>> one = ridge<T>(p.X, p.Y, static_cast<T>(q.lambdas[0]), q.opts);
-    if (!one.ok()) fail_numerical(one.status(), std::string("ridge by ") + method + ": " + ridge_hint(one.status()));
+    if (!one.ok())
+      fail_computation(one.status(),
+                       std::string("ridge by ") + method + " on X " + shape(p.X.rows(), p.X.cols()) + ", lambda " +
+                           format_number(q.lambdas[0]),
+                       ridge_hint(one.status()));
     fit = std::move(one.value());
   }
   r.method = method;
@@ -366,6 +398,8 @@ template <class T>
 void run_ridge(const Invocation& inv) {
   const RidgeRequest request = read_ridge_request(inv);
   const Problem<T> p = read_problem<T>(inv);
+  // The cholesky method forms the smaller Gram matrix, no larger than X.
+  check_solve_size(inv, "ridge", p.X.rows(), p.X.cols(), p.Y.cols(), false);
   RidgeReport report = solve_ridge<T>(p, request, inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
   report.output_file = write_output(inv, report.W);
@@ -395,7 +429,7 @@ struct CompareReport {
 template <class T>
 CompareReport solve_compare(const Problem<T>& p, const CompareOptions& opts, bool single) {
   Result<SolverComparison<T>> cmp = compare_solvers<T>(p.X, p.Y.col(0), opts);
-  if (!cmp.ok()) fail_numerical(cmp.status(), "compare_solvers on X " + shape(p.X.rows(), p.X.cols()));
+  if (!cmp.ok()) fail_computation(cmp.status(), "compare_solvers on X " + shape(p.X.rows(), p.X.cols()));
   CompareReport r;
   r.single = single;
   r.X = dims<T>(p.X);
@@ -481,6 +515,8 @@ void run_compare(const Invocation& inv) {
   if (p.Y.cols() != 1)
     fail_dimension_mismatch("compare takes one right-hand side, but " + display_name(inv.operands[1]) + " is " +
                             shape(p.Y.rows(), p.Y.cols()));
+  // Two of the methods compared form the normal equations.
+  check_solve_size(inv, "compare", p.X.rows(), p.X.cols(), p.Y.cols(), true);
   CompareOptions opts;
   opts.tolerance = rank_tolerance(inv);
   opts.condition_warning = number_option(inv, "warn-cond", opts.condition_warning);

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <limits>
 #include <ostream>
 
 #include "io/numbers.hpp"
@@ -21,6 +24,29 @@ void fail_dimension_mismatch(std::string message) {
 void fail_numerical(Status status, std::string message) {
   throw Failure{kExitNumerical, std::string(to_string(status)) + ": " + message, to_string(status)};
 }
+
+std::string status_meaning(Status status) {
+  switch (status) {
+    case Status::ok: return "no failure";
+    case Status::dimension_mismatch: return "the library found the shapes inconsistent (a bug in stela, which checks them first)";
+    case Status::invalid_argument: return "an argument is outside its documented range";
+    case Status::not_finite:
+      return "a computed quantity overflowed or became NaN although every entry is finite; scale the data "
+             "(e.g. divide it by its largest entry)";
+    case Status::not_positive_definite: return "the matrix is not numerically positive definite";
+    case Status::singular: return "the matrix is numerically singular";
+    case Status::rank_deficient: return "the matrix is rank-deficient to working precision";
+    case Status::no_convergence: return "the iteration reached its cap";
+    case Status::workspace_too_small: return "a workspace was too small (a bug in stela)";
+  }
+  return "unknown status";
+}
+
+void fail_computation(Status status, const std::string& where, const std::string& why) {
+  fail_numerical(status, where + ": " + (why.empty() ? status_meaning(status) : why));
+}
+
+void fail_limit(std::string message) { throw Failure{kExitInternal, std::move(message), "resource_limit"}; }
 
 // ---------------------------------------------------------------------------------------
 // Option values
@@ -100,13 +126,31 @@ bool same_name(std::string_view a, std::string_view b) {
 
 std::string display_name(const std::string& path) { return path == "-" ? io::kStdinName : path; }
 
+io::ReadLimits read_limits(const Invocation& inv) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  io::ReadLimits limits;
+  limits.max_bytes = integer_option(inv, "max-bytes", limits.max_bytes, 1, kMax);
+  limits.max_elements = integer_option(inv, "max-elements", limits.max_elements, 1, kMax);
+  return limits;
+}
+
+void check_elements(const Invocation& inv, const std::string& what, index rows, index cols) {
+  const std::int64_t limit = read_limits(inv).max_elements;
+  // Every dimension the readers let through is at most 2^31 - 1, so the product fits.
+  const std::int64_t entries = static_cast<std::int64_t>(rows) * static_cast<std::int64_t>(cols);
+  if (entries > limit)
+    fail_limit(what + ": " + shape(rows, cols) + " = " + std::to_string(entries) + " entries, above the limit of " +
+               std::to_string(limit) + " (--max-elements N raises it)");
+}
+
 Matrix<double> MatrixReader::read(const std::string& path) {
   if (path == "-") {
     if (stdin_used_) fail_usage("standard input ('-') can be read only once");
     stdin_used_ = true;
   }
-  io::Expected<Matrix<double>> A = io::read_matrix(path, format_);
+  io::Expected<Matrix<double>> A = io::read_matrix(path, format_, limits_);
   if (!A && A.error().overflow) fail_numerical(Status::not_finite, A.error().message);
+  if (!A && A.error().limit) fail_limit(A.error().message);
   if (!A) fail_input(A.error().message);
   return std::move(A).value();
 }
@@ -114,18 +158,34 @@ Matrix<double> MatrixReader::read(const std::string& path) {
 template <class T>
 Matrix<T> checked_matrix(const Matrix<double>& A, const std::string& path) {
   Matrix<T> B(A.rows(), A.cols());
+  index subnormals = 0;  // nonzero entries that narrowing makes subnormal
+  std::string first_subnormal;
   for (index j = 0; j < A.cols(); ++j)
     for (index i = 0; i < A.rows(); ++i) {
       const double a = A(i, j);
       const T b = static_cast<T>(a);
+      const auto where = [&] {
+        return display_name(path) + ": row " + std::to_string(i + 1) + ", column " + std::to_string(j + 1) + " is ";
+      };
       if (!std::isfinite(b)) {
-        const std::string where = display_name(path) + ": row " + std::to_string(i + 1) + ", column " +
-                                  std::to_string(j + 1) + " is ";
-        if (std::isfinite(a)) fail_numerical(Status::not_finite, where + format_number(a) + ", beyond single precision");
-        fail_numerical(Status::not_finite, where + format_number(a) + "; every entry must be finite");
+        if (std::isfinite(a)) fail_numerical(Status::not_finite, where() + format_number(a) + ", beyond single precision");
+        fail_numerical(Status::not_finite, where() + format_number(a) + "; every entry must be finite");
+      }
+      // Only narrowing can lose an entry: a double is its own nearest double.
+      if (b == T(0) && a != 0.0)
+        fail_input(where() + format_number(a) + ", below single precision (the smallest float is " +
+                   format_number(static_cast<double>(std::numeric_limits<T>::denorm_min())) +
+                   "): it would become 0; scale the data, or drop --float");
+      if (sizeof(T) < sizeof(double) && b != T(0) && std::abs(b) < std::numeric_limits<T>::min()) {
+        if (subnormals++ == 0) first_subnormal = where() + format_number(a);
       }
       B(i, j) = b;
     }
+  if (subnormals > 0)
+    std::cerr << "stela: warning: " << first_subnormal << ", subnormal in single precision (below "
+              << format_number(static_cast<double>(std::numeric_limits<T>::min()))
+              << "), so it keeps fewer significant bits"
+              << (subnormals > 1 ? " (" + std::to_string(subnormals) + " such entries)" : std::string()) << "\n";
   return B;
 }
 template Matrix<float> checked_matrix<float>(const Matrix<double>&, const std::string&);
@@ -267,8 +327,27 @@ void Table::print(std::ostream& out, std::string_view indent) const {
 // ---------------------------------------------------------------------------------------
 // Files
 
+void check_output_target(const Invocation& inv) {
+  if (inv.flag("force") && !inv.has("output")) fail_usage("--force applies to --output FILE only");
+  if (!inv.has("output")) return;
+  const std::string& out = inv.value("output");
+  if (out.empty()) fail_usage("--output needs a file name, got ''");
+  if (out == "-") return;
+  // Only an existing regular file holds data to lose: /dev/null, a terminal or a FIFO
+  // is written as before, and a directory fails when written, naming itself.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(out, ec)) return;
+  for (const std::string& in : inv.operands)
+    if (in != "-" && std::filesystem::equivalent(in, out, ec))
+      fail_output(out + ": is also an input file of this command ('" + in +
+                  "'); write the result to another file (--force does not apply to inputs)");
+  if (!inv.flag("force")) fail_output(out + ": already exists; give --force to overwrite it");
+}
+
 std::string write_output(const Invocation& inv, MatrixView<const double> A) {
   if (!inv.has("output")) return "";
+  // Again: the file may have appeared while the command computed.
+  check_output_target(inv);
   io::Expected<void> written = io::write_matrix(inv.value("output"), A);
   if (!written) fail_output(written.error().message);
   return inv.value("output");
@@ -290,8 +369,16 @@ std::vector<OptionSpec> common_options(bool with_output) {
       {"format", "F", "format of the input files: text, mtx or npy (default: from the extension;\n"
                       "text for '-' unless the data starts with a .npy or Matrix Market signature)"},
   };
-  if (with_output)
-    options.push_back({"output", "FILE", "also write the main result matrix to FILE (.npy, .mtx, or text)"});
+  options.push_back({"max-bytes", "N", "refuse an input file or stream of more than N bytes (default 1073741824,\n"
+                                         "1 GiB); exit status 1, resource_limit"});
+  options.push_back({"max-elements", "N",
+                     "refuse to read or form a matrix of more than N entries, or with a dimension\n"
+                     "above N (default 134217728 = 2^27, 1 GiB of doubles); exit status 1"});
+  if (with_output) {
+    options.push_back({"output", "FILE", "also write the main result matrix to FILE (.npy, .mtx, or text);\n"
+                                         "an existing FILE is refused without --force, an input file always"});
+    options.push_back({"force", "", "with --output, overwrite FILE if it exists"});
+  }
   return options;
 }
 

@@ -4,7 +4,8 @@
 //
 // Exit statuses (DESIGN.md, "The command-line program"):
 //   0  success
-//   1  internal error (out of memory, a bug): should never happen
+//   1  a documented resource limit reached (--max-bytes, --max-elements), out of
+//      memory, or an internal error (a bug, which should never happen)
 //   2  usage error, or input that cannot be read or is invalid; the message names the
 //      file, and the line and column when the problem is on one
 //   3  numerical failure; the message names the library's Status ("not_finite",
@@ -16,7 +17,11 @@
 //   usage_error         exit 2: an option value or combination the command cannot take
 //   invalid_input       exit 2: a file that cannot be read or parsed
 //   dimension_mismatch  exit 2: files whose shapes do not fit together
-//   output_error        exit 2: a result file or directory that cannot be written
+//   output_error        exit 2: a result file or directory that cannot be written, or
+//                       that exists (without --force) or is one of the input files
+//   resource_limit      exit 1: input or work beyond --max-bytes or --max-elements
+//   out_of_memory       exit 1: an allocation failed below the limits
+//   internal_error      exit 1: a bug
 //   the library's Status name ("not_finite", "rank_deficient", ...), exit 3
 #pragma once
 
@@ -58,6 +63,16 @@ struct Failure {
 [[noreturn]] void fail_output(std::string message);
 // The message is prefixed with the status's name.
 [[noreturn]] void fail_numerical(Status status, std::string message);
+// A computation of the library that failed with `status` (exit 3): the message is
+// "STATUS: WHERE: WHY", WHERE naming the operation and its input ("lstsq by qr on X
+// 3 x 2"), WHY the advice given, or when empty what the status means, so that no
+// message ends in an empty explanation.
+[[noreturn]] void fail_computation(Status status, const std::string& where, const std::string& why = "");
+// What a status means, in one clause, for messages that have no better advice.
+std::string status_meaning(Status status);
+// A documented limit reached: exit 1, resource_limit. The message names the limit's
+// option.
+[[noreturn]] void fail_limit(std::string message);
 
 // ---------------------------------------------------------------------------------------
 // Option values
@@ -150,17 +165,31 @@ const char* choice_name(E value, const Choice<E> (&choices)[N]) {
 // ---------------------------------------------------------------------------------------
 // Reading matrices
 
+// Limits on what one run may read and form (see "Limits" in io/matrix_io.hpp):
+//   --max-bytes N     bytes of one input file or stream (default 1 GiB)
+//   --max-elements N  entries of any one matrix read or formed, and any one dimension
+//                     (default 2^27 = 134217728, 1 GiB of doubles)
+// An invalid value is a usage error.
+io::ReadLimits read_limits(const Invocation& inv);
+
+// Refuses (resource_limit, exit 1) a matrix of rows x cols entries that a command is
+// about to form, above --max-elements; `what` names it in the message, e.g.
+// "lstsq on X 0 x 200000000 would form the solution W", then ": 200000000 x 1 = ...".
+void check_elements(const Invocation& inv, const std::string& what, index rows, index cols);
+
 // Reads the matrix files of one command. Standard input ("-") can be read once only.
 class MatrixReader {
  public:
-  explicit MatrixReader(const Invocation& inv) : format_(input_format(inv)) {}
+  explicit MatrixReader(const Invocation& inv) : format_(input_format(inv)), limits_(read_limits(inv)) {}
 
   // The matrix in `path`: invalid_input (exit 2) when it cannot be read or parsed;
-  // not_finite (exit 3) for a number that overflows double precision.
+  // not_finite (exit 3) for a number that overflows double precision;
+  // resource_limit (exit 1) beyond --max-bytes or --max-elements.
   Matrix<double> read(const std::string& path);
 
  private:
   std::optional<io::Format> format_;
+  io::ReadLimits limits_;
   bool stdin_used_ = false;
 };
 
@@ -169,6 +198,13 @@ std::string display_name(const std::string& path);
 
 // A in precision T. Any NaN or Inf (after the conversion: a double beyond the float
 // range becomes Inf) is a numerical failure, not_finite, naming the file and the entry.
+// In float, a nonzero entry below float's range (|a| < 2^-149 rounds to 0) is refused
+// the same way but as invalid_input (exit 2: the data cannot be represented, nothing
+// was computed), naming the file, row and column: flushing it to zero would change the
+// matrix silently (its rank, its null space). A nonzero entry that becomes subnormal
+// in float (below 2^-126 = 1.2e-38) keeps fewer than 24 significant bits but is still
+// the nearest float: it is accepted, with one warning line on standard error per file
+// naming the first such entry and their count.
 template <class T>
 Matrix<T> checked_matrix(const Matrix<double>& A, const std::string& path);
 
@@ -246,8 +282,15 @@ class Table {
 
 // --output FILE: A written to FILE in the format of its extension (.npy, .mtx, text
 // otherwise). A write error is an output_error (exit 2) naming the file. Returns the
-// path written, empty without --output.
+// path written, empty without --output. check_output_target runs first.
 std::string write_output(const Invocation& inv, MatrixView<const double> A);
+// Refuses (output_error, exit 2) an --output FILE that exists as a regular file (not
+// /dev/null, a FIFO or a terminal) unless --force,
+// and one that is an input file of the command (the same file by any name), even with
+// --force: overwriting the data with the result is always a slip. "-" (standard
+// output) is never refused. Nothing without --output. by_precision calls it before the
+// command reads anything, so a refused run does no work.
+void check_output_target(const Invocation& inv);
 // "<what> written to FILE", the last line of a command's text result when write_output
 // wrote `path`; nothing when `path` is empty. (The JSON result, one object, has no such
 // line.)
@@ -257,8 +300,8 @@ void print_output_note(std::ostream& out, const std::string& path, std::string_v
 // failure main() writes the status instead).
 void end_json(io::JsonWriter& json);
 
-// Options every matrix command has: --json, --float, --format, and --output when the
-// command has a result matrix.
+// Options every matrix command has: --json, --float, --format, --max-bytes,
+// --max-elements, and --output and --force when the command has a result matrix.
 std::vector<OptionSpec> common_options(bool with_output);
 // --rcond R, as every rank-deciding command describes it.
 OptionSpec rcond_option();
@@ -272,6 +315,7 @@ const char* precision_name(bool single);
 //   c.run = by_precision<run_svd<float>, run_svd<double>>;
 template <void (*F)(const Invocation&), void (*D)(const Invocation&)>
 int by_precision(const Invocation& inv) {
+  check_output_target(inv);
   inv.flag("float") ? F(inv) : D(inv);
   return kExitOk;
 }

@@ -6,10 +6,11 @@
 //
 // Every failure inside a command is thrown as cli::Failure and caught here: the message
 // goes to standard error as "stela COMMAND: message", and once the arguments have been
-// read with --json, every failure (exit status 2 or 3) also prints
+// read with --json, every failure (exit status 1, 2 or 3) also prints
 // {"status": "...", "message": "..."} on standard output (the statuses are listed in
-// common.hpp), so a script always gets one JSON object. Nothing escapes main():
-// anything else thrown is an internal error (exit status 1).
+// common.hpp), so a script always gets one JSON object. Nothing escapes main(): an
+// allocation failure is out_of_memory and anything else thrown an internal_error, both
+// exit status 1, like a documented limit reached (resource_limit).
 #include <exception>
 #include <iostream>
 #include <new>
@@ -64,10 +65,28 @@ std::string program_help() {
   out +=
       "\n'stela COMMAND --help' shows a command's options. Every command takes --json (one\n"
       "JSON object on standard output) and, except demo, --float (single precision).\n"
-      "\nexit status: 0 success; 2 usage error or unreadable/invalid input; 3 numerical\n"
-      "failure (the message names the status, e.g. not_finite, rank_deficient).\n"
+      "\nexit status: 0 success; 1 a limit reached (--max-bytes, --max-elements), out of\n"
+      "memory, or an internal error; 2 usage error or unreadable/invalid input; 3 numerical\n"
+      "failure (the message names the status, e.g. not_finite, rank_deficient). With --json\n"
+      "every failure also prints {\"status\": ..., \"message\": ...} on standard output.\n"
+      "\nlimits: an input file or stream of at most --max-bytes (default 1 GiB); no matrix read\n"
+      "or formed with more than --max-elements entries or a dimension above it (default\n"
+      "2^27). --output refuses an existing file without --force, and an input file always.\n"
       "\nstart with:  stela demo\n";
   return out;
+}
+
+// The one place a failure becomes output: the message on standard error and, with
+// --json, the JSON object on standard output. Returns the exit status. Whatever the
+// command printed before failing is flushed first, so the streams stay in order.
+int report_failure(const CommandSpec& command, const Failure& f, bool json) {
+  std::cout.flush();
+  std::cerr << "stela " << command.name << ": " << f.message << "\n";
+  if (json) {
+    io::JsonWriter out(std::cout);
+    out.begin_object().key("status").value(f.status).key("message").value(f.message).end_object();
+  }
+  return f.exit_code;
 }
 
 int run(const std::vector<std::string>& args) {
@@ -116,19 +135,19 @@ int run(const std::vector<std::string>& args) {
     json = inv.flag("json");
     return command->run(inv);
   } catch (const Failure& f) {
-    std::cout.flush();
-    std::cerr << "stela " << command->name << ": " << f.message << "\n";
-    if (json) {
-      io::JsonWriter out(std::cout);
-      out.begin_object().key("status").value(f.status).key("message").value(f.message).end_object();
-    }
-    return f.exit_code;
+    return report_failure(*command, f, json);
   } catch (const std::bad_alloc&) {
-    std::cerr << "stela " << command->name << ": out of memory\n";
-    return kExitInternal;
+    return report_failure(*command,
+                          Failure{kExitInternal,
+                                  "out of memory: an allocation failed below the limits; lower --max-elements "
+                                  "or free memory",
+                                  "out_of_memory"},
+                          json);
   } catch (const std::exception& e) {
-    std::cerr << "stela " << command->name << ": internal error: " << e.what() << "\n";
-    return kExitInternal;
+    return report_failure(*command,
+                          Failure{kExitInternal, std::string("internal error (a bug in stela): ") + e.what(),
+                                  "internal_error"},
+                          json);
   }
 }
 
