@@ -70,20 +70,21 @@ __attribute__((target("avx2,fma"))) void micro_kernel_avx2(index kc, T alpha, co
   constexpr index L = kLanes<T>;
   // ab(:, j) = [lo[j]; hi[j]] := sum_p a(:, p) b(p, j), one rank-1 update per p.
   V lo[kNr] = {}, hi[kNr] = {};
+#pragma GCC unroll 4
   for (index p = 0; p < kc; ++p, a += 2 * L, b += kNr) {
     V a_lo, a_hi;
     std::memcpy(&a_lo, a, sizeof(V));
     std::memcpy(&a_hi, a + L, sizeof(V));
 #pragma GCC unroll 6
     for (index j = 0; j < kNr; ++j) {
-      const V b_j = V{} + b[j];  // broadcast b(p, j)
+      const V b_j = b[j] - V{};  // broadcast b(p, j) (x - 0 is x exactly, so no add is emitted)
       lo[j] += a_lo * b_j;
       hi[j] += a_hi * b_j;
     }
   }
   // C := alpha ab + beta C (beta = 0: C is written, never read).
-  const V alpha_v = V{} + alpha;
-  const V beta_v = V{} + beta;
+  const V alpha_v = alpha - V{};
+  const V beta_v = beta - V{};
 #pragma GCC unroll 6
   for (index j = 0; j < kNr; ++j) {
     T* c = C + j * ldc;
