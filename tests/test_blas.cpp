@@ -418,13 +418,15 @@ TYPED_TEST(Blas, GemmPackedMatchesReferenceAtEdgeSizes) {
 TYPED_TEST(Blas, GemmPackedCrossesEveryBlockBoundary) {
   using T = TypeParam;
   // The blocks of both kernels (gemm_microkernel_generic.cpp: mc 128, kc 256, nc 2048;
-  // gemm_microkernel_avx2.cpp: mc 144, kc 256, nc 4080), each one less, equal and one
-  // more, one dimension at a time; then all three past their first block at once.
+  // gemm_microkernel_avx2.cpp: mc 144, kc 256 double / 512 float, nc 4080), each one
+  // less, equal and one more, one dimension at a time; then all three past their first
+  // block at once.
   std::vector<std::array<index, 3>> shapes;
   for (index m : {127, 128, 129, 143, 144, 145}) shapes.push_back({m, 7, 9});
   for (index k : {255, 256, 257, 511, 512, 513}) shapes.push_back({9, 7, k});
   for (index n : {2047, 2048, 2049, 4079, 4080, 4081}) shapes.push_back({3, n, 5});
   shapes.push_back({145, 61, 257});
+  shapes.push_back({129, 13, 513});
   for (detail::GemmKernel kernel : runnable_gemm_kernels())
     for (Op ta : {Op::none, Op::transpose})
       for (Op tb : {Op::none, Op::transpose})

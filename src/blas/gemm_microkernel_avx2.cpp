@@ -21,13 +21,15 @@
 // Rounding:     the compiler contracts acc + a * b to an FMA (one rounding instead of
 //               two); the error bound of an inner product holds either way (Higham,
 //               Accuracy and Stability, 2nd ed., 3.5).
-// Blocks:       kc = 256: a 256 x 6 sliver of op(B) is 12 KiB in double and stays in L1
-//               (32 KiB or more) while the kernel streams a's sliver past it;
-//               mc = 144: the 144 x 256 op(A) block is 288 KiB in double, well inside a
-//               1 MiB L2 with room for B's sliver and C's tiles; nc = 4080 (a multiple
-//               of 6) bounds the packed op(B) block at about 8 MiB in double (an L3
-//               share). kc and nc are BLIS's Haswell values; mc was chosen with
-//               bench_blas (gemm_packed/NN/double/1024) on a Zen core.
+// Blocks:       kc = 256 in double, 512 in float (2 KiB per row of a sliver): a kc x 6
+//               sliver of op(B) is 12 KiB and stays in L1 (32 KiB or more) while the
+//               kernel streams a's sliver past it; mc = 144: the 144 x kc op(A) block is
+//               288 KiB, well inside a 1 MiB L2 with room for B's sliver and C's tiles;
+//               nc = 4080 (a multiple of 6) bounds the packed op(B) block at about 8 MiB
+//               (an L3 share). kc (in double) and nc are BLIS's Haswell values; mc and the
+//               float kc were chosen with bench_blas (gemm_packed/NN/*/256 and 1024) on a
+//               Zen 4 core, where mc 72 to 192 and kc 256 to 512 were within the noise of
+//               a shared machine of each other.
 #include "gemm_microkernel.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -42,7 +44,9 @@ namespace {
 
 constexpr index kNr = 6;
 constexpr index kMc = 144;
-constexpr index kKc = 256;
+// The same bytes in both types: 256 doubles, 512 floats.
+template <class T>
+constexpr index kKc = 2048 / static_cast<index>(sizeof(T));
 constexpr index kNc = 4080;
 
 // Four doubles or eight floats: one ymm register.
@@ -110,7 +114,7 @@ MicroKernel<T> avx2_fma_micro_kernel() {
   kernel.mr = kMr<T>;
   kernel.nr = kNr;
   kernel.mc = kMc;
-  kernel.kc = kKc;
+  kernel.kc = kKc<T>;
   kernel.nc = kNc;
   kernel.name = sizeof(T) == sizeof(double) ? "avx2_fma 8x6" : "avx2_fma 16x6";
   return kernel;
