@@ -375,7 +375,8 @@ void check_packed_gemm(detail::GemmKernel kernel, Op ta, Op tb, index m, index n
   ASSERT_EQ(detail::gemm_with_kernel(kernel, ta, tb, alpha, MatrixView<const T>(A.view()),
                                      MatrixView<const T>(B.view()), beta, C.view(), work.workspace()),
             Status::ok);
-  EXPECT_LE(gemm_ratio(ta, tb, alpha, MatrixView<const T>(A0), MatrixView<const T>(B0), beta, MatrixView<const T>(C0), MatrixView<const T>(C.view())),
+  EXPECT_LE(gemm_ratio(ta, tb, alpha, MatrixView<const T>(A0), MatrixView<const T>(B0), beta, MatrixView<const T>(C0),
+                       MatrixView<const T>(C.view())),
             kThreshold);
   EXPECT_TRUE(C.padding_untouched());
 }
@@ -456,12 +457,15 @@ TYPED_TEST(Blas, GemmWithShortWorkspaceFallsBackToTheUnpackedForm) {
   const WorkspaceSize size = gemm_workspace_size<T>(m, n, k);
   EXPECT_TRUE(size.bytes() > 0);
   for (int which = 0; which < 3; ++which) {
-    SCOPED_TRACE(testing::Message() << type_name<T>() << (which == 0 ? " no workspace" : which == 1 ? " one byte short" : " exact"));
+    SCOPED_TRACE(testing::Message() << type_name<T>()
+                                    << (which == 0 ? " no workspace" : which == 1 ? " one byte short" : " exact"));
     Matrix<T> C(m, n, nan<T>());
     NanWorkspace work = which == 1 ? NanWorkspace::short_of(size) : NanWorkspace(which == 0 ? WorkspaceSize() : size);
-    ASSERT_EQ(gemm(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0), C.view(), work.workspace()), Status::ok);
-    EXPECT_LE(gemm_ratio(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0), MatrixView<const T>(C),
-                         MatrixView<const T>(C)),
+    ASSERT_EQ(gemm(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0), C.view(),
+                   work.workspace()),
+              Status::ok);
+    EXPECT_LE(gemm_ratio(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0),
+                         MatrixView<const T>(C), MatrixView<const T>(C)),
               kThreshold);
   }
   // Empty shapes need no workspace; k = 0 gives C := beta C.
