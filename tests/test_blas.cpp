@@ -4,7 +4,10 @@
 //
 // Accuracy bound for a product entry: |error| <= k eps |op(A)| |op(B)| (Higham 3.5),
 // so errors are divided by k eps max|A| max|B| and compared with the threshold 30.
+#include <array>
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -292,6 +295,202 @@ TYPED_TEST(Blas, GemmRejectsMismatchedShapes) {
   EXPECT_EQ(gemm(Op::none, Op::none, T(1), A, B, T(0), C.view()), Status::dimension_mismatch);
   EXPECT_EQ(C(0, 0), T(7));
   EXPECT_EQ(gemm(Op::transpose, Op::none, T(1), A, B, T(0), C.view()), Status::dimension_mismatch);
+}
+
+// ---------------------------------------------------------------------------------------
+// The packed gemm (src/blas/gemm_packed.cpp): every micro-kernel this CPU runs and the
+// portable fallback, forced through detail::gemm_with_kernel.
+
+// The kernels to test here: the portable one always, AVX2 + FMA when this CPU runs it,
+// and the automatic choice that gemm(..., work) makes.
+std::vector<detail::GemmKernel> runnable_gemm_kernels() {
+  std::vector<detail::GemmKernel> kernels{detail::GemmKernel::generic};
+  if (detail::gemm_kernel_available(detail::GemmKernel::avx2_fma)) kernels.push_back(detail::GemmKernel::avx2_fma);
+  kernels.push_back(detail::GemmKernel::automatic);
+  return kernels;
+}
+
+const char* kernel_name(detail::GemmKernel kernel) {
+  switch (kernel) {
+    case detail::GemmKernel::automatic:
+      return "automatic";
+    case detail::GemmKernel::generic:
+      return "generic";
+    case detail::GemmKernel::avx2_fma:
+      return "avx2_fma";
+  }
+  return "?";
+}
+
+// ||C - (alpha op(A) op(B) + beta C0)||_F / (eps (max(k, 1) |alpha| ||A||_F ||B||_F +
+// |beta| ||C0||_F)), the reference in long double; beta = 0 ignores C0 (it may be NaN).
+// Each entry's error is below k eps (|alpha| |op(A)| |op(B)| + |beta C0|) plus the
+// roundings of the scaling (Higham 3.5), so a correct gemm gives a ratio of order 1.
+// Zero error against a zero denominator gives 0, any other error infinity; NaN in C
+// gives NaN, which fails every comparison.
+template <class T>
+double gemm_ratio(Op ta, Op tb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
+                  MatrixView<const T> C0, MatrixView<const T> C) {
+  const index m = C.rows(), n = C.cols();
+  const index k = ta == Op::none ? A.cols() : A.rows();
+  long double diff2 = 0, a2 = 0, b2 = 0, c2 = 0;
+  for (index j = 0; j < n; ++j)
+    for (index i = 0; i < m; ++i) {
+      long double s = 0;
+      for (index p = 0; p < k; ++p) {
+        const long double a = ta == Op::none ? A(i, p) : A(p, i);
+        const long double b = tb == Op::none ? B(p, j) : B(j, p);
+        s += a * b;
+      }
+      const long double c = beta == T(0) ? 0.0L : static_cast<long double>(beta) * C0(i, j);
+      const long double d = static_cast<long double>(C(i, j)) - (static_cast<long double>(alpha) * s + c);
+      diff2 += d * d;
+      if (beta != T(0)) c2 += static_cast<long double>(C0(i, j)) * C0(i, j);
+    }
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i) a2 += static_cast<long double>(A(i, j)) * A(i, j);
+  for (index j = 0; j < B.cols(); ++j)
+    for (index i = 0; i < B.rows(); ++i) b2 += static_cast<long double>(B(i, j)) * B(i, j);
+  const long double denominator =
+      eps<T>() * (std::max<index>(k, 1) * std::fabs(static_cast<long double>(alpha)) * std::sqrt(a2) * std::sqrt(b2) +
+                  std::fabs(static_cast<long double>(beta)) * std::sqrt(c2));
+  if (denominator == 0) return diff2 == 0 ? 0.0 : std::numeric_limits<double>::infinity();
+  return static_cast<double>(std::sqrt(diff2) / denominator);
+}
+
+// One packed product on padded (strided) views with NaN padding and a NaN-filled
+// workspace of exactly gemm_workspace_size: the ratio against the reference, and that
+// the padding of C is untouched. beta = 0 starts from a C that is all NaN.
+template <class T>
+void check_packed_gemm(detail::GemmKernel kernel, Op ta, Op tb, index m, index n, index k, T alpha, T beta,
+                       std::uint64_t seed) {
+  SCOPED_TRACE(testing::Message() << type_name<T>() << " packed gemm " << kernel_name(kernel) << " " << op_name(ta)
+                                  << op_name(tb) << " m " << m << " n " << n << " k " << k << " alpha " << alpha
+                                  << " beta " << beta << " seed " << seed);
+  const Matrix<T> A0 = ta == Op::none ? random_matrix<T>(m, k, seed) : random_matrix<T>(k, m, seed);
+  const Matrix<T> B0 = tb == Op::none ? random_matrix<T>(k, n, seed + 1) : random_matrix<T>(n, k, seed + 1);
+  const Matrix<T> C0 = beta == T(0) ? Matrix<T>(m, n, nan<T>()) : random_matrix<T>(m, n, seed + 2);
+  Padded<T> A = Padded<T>::from(A0), B = Padded<T>::from(B0, 2), C = Padded<T>::from(C0, 5);
+  NanWorkspace work(gemm_workspace_size<T>(m, n, k));
+  ASSERT_EQ(detail::gemm_with_kernel(kernel, ta, tb, alpha, MatrixView<const T>(A.view()),
+                                     MatrixView<const T>(B.view()), beta, C.view(), work.workspace()),
+            Status::ok);
+  EXPECT_LE(gemm_ratio(ta, tb, alpha, MatrixView<const T>(A0), MatrixView<const T>(B0), beta, MatrixView<const T>(C0),
+                       MatrixView<const T>(C.view())),
+            kThreshold);
+  EXPECT_TRUE(C.padding_untouched());
+}
+
+TYPED_TEST(Blas, GemmSelectsTheWidestKernelTheCpuRuns) {
+  const detail::GemmKernel selected = detail::gemm_kernel_selected();
+  EXPECT_NE(selected, detail::GemmKernel::automatic);
+  EXPECT_TRUE(detail::gemm_kernel_available(selected));
+  EXPECT_TRUE(detail::gemm_kernel_available(detail::GemmKernel::generic));
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  // On x86-64 the AVX2 kernel must be chosen, and so tested, wherever the CPU has it.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    EXPECT_EQ(selected, detail::GemmKernel::avx2_fma);
+  }
+#endif
+}
+
+TYPED_TEST(Blas, GemmPackedMatchesReferenceAtEdgeSizes) {
+  using T = TypeParam;
+  // Each of m, n, k on its own over sizes around the register tiles (4, 6, 8, 16) and
+  // 64, the others odd; then every combination of a few small sizes.
+  const index edges[] = {1, 2, 5, 6, 7, 8, 9, 15, 16, 17, 63, 64, 65};
+  std::vector<std::array<index, 3>> shapes;
+  for (index e : edges) {
+    shapes.push_back({e, 13, 11});
+    shapes.push_back({13, e, 11});
+    shapes.push_back({13, 11, e});
+  }
+  for (index m : {1, 8, 9, 17})
+    for (index n : {1, 6, 7, 13})
+      for (index k : {1, 7, 8, 9}) shapes.push_back({m, n, k});
+  for (detail::GemmKernel kernel : runnable_gemm_kernels())
+    for (Op ta : {Op::none, Op::transpose})
+      for (Op tb : {Op::none, Op::transpose})
+        for (const auto& s : shapes)
+          check_packed_gemm<T>(kernel, ta, tb, s[0], s[1], s[2], T(0.75), T(-2), 100 + s[0] + 7 * s[1] + 31 * s[2]);
+}
+
+TYPED_TEST(Blas, GemmPackedCrossesEveryBlockBoundary) {
+  using T = TypeParam;
+  // The blocks of both kernels (gemm_microkernel_generic.cpp: mc 128, kc 256, nc 2048;
+  // gemm_microkernel_avx2.cpp: mc 144, kc 256 double / 512 float, nc 4080), each one
+  // less, equal and one more, one dimension at a time; then all three past their first
+  // block at once.
+  std::vector<std::array<index, 3>> shapes;
+  for (index m : {127, 128, 129, 143, 144, 145}) shapes.push_back({m, 7, 9});
+  for (index k : {255, 256, 257, 511, 512, 513}) shapes.push_back({9, 7, k});
+  for (index n : {2047, 2048, 2049, 4079, 4080, 4081}) shapes.push_back({3, n, 5});
+  shapes.push_back({145, 61, 257});
+  shapes.push_back({129, 13, 513});
+  for (detail::GemmKernel kernel : runnable_gemm_kernels())
+    for (Op ta : {Op::none, Op::transpose})
+      for (Op tb : {Op::none, Op::transpose})
+        for (const auto& s : shapes)
+          check_packed_gemm<T>(kernel, ta, tb, s[0], s[1], s[2], T(-1.5), T(0.5), 200 + s[0] + s[1] + s[2]);
+}
+
+TYPED_TEST(Blas, GemmPackedAppliesAlphaAndBeta) {
+  using T = TypeParam;
+  // beta = 0 starts from a C full of NaN, which must not leak; alpha = 0 reads neither
+  // A nor B. The shapes cross a k block, so that beta is applied in the first k slice
+  // only, and have edge tiles in both directions.
+  for (detail::GemmKernel kernel : runnable_gemm_kernels())
+    for (Op ta : {Op::none, Op::transpose})
+      for (Op tb : {Op::none, Op::transpose})
+        for (T alpha : {T(1), T(-0.75), T(0)})
+          for (T beta : {T(0), T(1), T(-2)}) {
+            check_packed_gemm<T>(kernel, ta, tb, 19, 14, 300, alpha, beta, 300);
+            check_packed_gemm<T>(kernel, ta, tb, 1, 1, 1, alpha, beta, 301);
+          }
+}
+
+TYPED_TEST(Blas, GemmWithShortWorkspaceFallsBackToTheUnpackedForm) {
+  using T = TypeParam;
+  const index m = 37, n = 29, k = 270;
+  const Matrix<T> A0 = random_matrix<T>(m, k, 400), B0 = random_matrix<T>(n, k, 401);
+  const WorkspaceSize size = gemm_workspace_size<T>(m, n, k);
+  EXPECT_TRUE(size.bytes() > 0);
+  for (int which = 0; which < 3; ++which) {
+    SCOPED_TRACE(testing::Message() << type_name<T>()
+                                    << (which == 0 ? " no workspace" : which == 1 ? " one byte short" : " exact"));
+    Matrix<T> C(m, n, nan<T>());
+    NanWorkspace work = which == 1 ? NanWorkspace::short_of(size) : NanWorkspace(which == 0 ? WorkspaceSize() : size);
+    ASSERT_EQ(gemm(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0), C.view(),
+                   work.workspace()),
+              Status::ok);
+    EXPECT_LE(gemm_ratio(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0),
+                         MatrixView<const T>(C), MatrixView<const T>(C)),
+              kThreshold);
+  }
+  // Empty shapes need no workspace; k = 0 gives C := beta C.
+  EXPECT_EQ(gemm_workspace_size<T>(0, 5, 5).bytes(), 0u);
+  EXPECT_EQ(gemm_workspace_size<T>(5, 5, 0).bytes(), 0u);
+  Matrix<T> C(3, 2, T(4));
+  ASSERT_EQ(gemm(Op::none, Op::none, T(1), MatrixView<const T>(Matrix<T>(3, 0)), MatrixView<const T>(Matrix<T>(0, 2)),
+                 T(0.5), C.view(), Workspace()),
+            Status::ok);
+  EXPECT_EQ(C(2, 1), T(2));
+}
+
+TYPED_TEST(Blas, GemmPackedRejectsMismatchedShapesAndUnavailableKernels) {
+  using T = TypeParam;
+  Matrix<T> A(3, 4), B(5, 2), C(3, 2, T(7));
+  WorkspaceBuffer buffer(gemm_workspace_size<T>(3, 2, 5));
+  EXPECT_EQ(gemm(Op::none, Op::none, T(1), A, B, T(0), C.view(), buffer.workspace()), Status::dimension_mismatch);
+  EXPECT_EQ(C(0, 0), T(7));
+  if (!detail::gemm_kernel_available(detail::GemmKernel::avx2_fma)) {
+    Matrix<T> B2(4, 2);
+    EXPECT_EQ(detail::gemm_with_kernel(detail::GemmKernel::avx2_fma, Op::none, Op::none, T(1), MatrixView<const T>(A),
+                                       MatrixView<const T>(B2), T(0), C.view(), buffer.workspace()),
+              Status::invalid_argument);
+    EXPECT_EQ(C(0, 0), T(7));
+  }
 }
 
 TYPED_TEST(Blas, SyrkMatchesReferenceOnItsTriangleOnly) {

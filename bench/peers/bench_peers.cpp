@@ -75,23 +75,28 @@ const Implementation* find(const Family& f, const char* name) {
 
 // Every operation, shape and implementation of the program.
 std::vector<Family> families() {
-  const Shape s8{8, 8}, s32{32, 32}, s1024{1024, 1024}, tall{2000, 200};
+  const Shape s8{8, 8}, s32{32, 32}, s256{256, 256}, s1024{1024, 1024}, tall{2000, 200};
   const std::vector<Shape> square{s8, s32, s1024}, all{s8, s32, s1024, tall};
+  // gemm: C (m x n) := A (m x n) B (n x n); 2000x200 is the shape of a tall problem.
+  const std::vector<Shape> gemm_shapes{s8, s32, s256, s1024, tall};
   return {
       {"gemm",
        "double",
-       square,
-       {{"stela", "stela gemm", stela_gemm<double>},
+       gemm_shapes,
+       {{"stela", "stela gemm packed", stela_gemm<double>},
+        {"stela_unpacked", "stela gemm unpacked", stela_gemm_unpacked<double>},
         {"dgemm", "dgemm", blas_gemm<double>},
         {"eigen", "Eigen product", eigen_gemm<double>}},
-       {{"gemm", "stela", {"dgemm", "eigen"}}}},
+       {{"gemm", "stela", {"dgemm", "eigen"}}, {"gemm, no workspace", "stela_unpacked", {"dgemm", "eigen"}}}},
       {"gemm",
        "float",
-       square,
-       {{"stela", "stela gemm", stela_gemm<float>},
+       gemm_shapes,
+       {{"stela", "stela gemm packed", stela_gemm<float>},
+        {"stela_unpacked", "stela gemm unpacked", stela_gemm_unpacked<float>},
         {"sgemm", "sgemm", blas_gemm<float>},
         {"eigen", "Eigen product", eigen_gemm<float>}},
-       {{"gemm (float)", "stela", {"sgemm", "eigen"}}}},
+       {{"gemm (float)", "stela", {"sgemm", "eigen"}},
+        {"gemm (float), no workspace", "stela_unpacked", {"sgemm", "eigen"}}}},
       {"qr",
        "double",
        all,

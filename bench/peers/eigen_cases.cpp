@@ -44,7 +44,7 @@ void eigen_gemm(benchmark::State& state, index m, index n) {
     benchmark::DoNotOptimize(C.data());
     benchmark::ClobberMemory();
   }
-  set_gemm_rate(state, n);
+  set_gemm_rate(state, m, n);
   set_check(state, norm2(C.data(), m * n));
 }
 

@@ -193,7 +193,7 @@ void blas_gemm(benchmark::State& state, index mi, index ni) {
     benchmark::DoNotOptimize(C.data());
     benchmark::ClobberMemory();
   }
-  set_gemm_rate(state, ni);
+  set_gemm_rate(state, mi, ni);
   set_check(state, norm2(C.data(), mi * ni));
 }
 

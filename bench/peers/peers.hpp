@@ -93,9 +93,10 @@ double norm2(const T* x, index count) {
 // factorizations and SVDs, ||C||_F for gemm, ||w|| for the least-squares solvers.
 inline void set_check(benchmark::State& state, double value) { state.counters["check"] = value; }
 
-// gemm's rate, 2 n^3 flops per iteration, as GFLOP/s of CPU time.
-inline void set_gemm_rate(benchmark::State& state, index n) {
-  const double flops = 2.0 * double(n) * double(n) * double(n);
+// gemm's rate, 2 m n^2 flops per iteration (C m x n := A (m x n) B (n x n)), as GFLOP/s
+// of CPU time.
+inline void set_gemm_rate(benchmark::State& state, index m, index n) {
+  const double flops = 2.0 * double(m) * double(n) * double(n);
   state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -117,7 +118,9 @@ void set_forward_error(benchmark::State& state, const T* w, const LstsqProblem<T
 
 // stela (stela_cases.cpp): the low-level in-place routines on a preallocated workspace.
 template <class T>
-void stela_gemm(benchmark::State& state, index m, index n);
+void stela_gemm(benchmark::State& state, index m, index n);  // packed, with workspace
+template <class T>
+void stela_gemm_unpacked(benchmark::State& state, index m, index n);  // gemm without workspace
 void stela_qr(benchmark::State& state, index m, index n);
 void stela_qr_pivoted(benchmark::State& state, index m, index n);
 void stela_cholesky(benchmark::State& state, index m, index n);

@@ -67,15 +67,33 @@ void stela_gemm(benchmark::State& state, index m, index n) {
   const Matrix<T>& A = gaussian_input<T>(m, n, 0);
   const Matrix<T>& B = gaussian_input<T>(n, n, 1);
   Matrix<T> C(m, n);
+  WorkspaceBuffer buffer(gemm_workspace_size<T>(m, n, n));
   for (auto _ : state) {
-    // C := A B
+    // C := A B, packed, with its workspace
+    const Status status = gemm(Op::none, Op::none, T(1), MatrixView<const T>(A), MatrixView<const T>(B), T(0),
+                               C.view(), buffer.workspace());
+    if (status != Status::ok) return fail_with(state, status);
+    benchmark::DoNotOptimize(C.data());
+    benchmark::ClobberMemory();
+  }
+  set_gemm_rate(state, m, n);
+  set_check(state, norm2(C.data(), m * n));
+}
+
+template <class T>
+void stela_gemm_unpacked(benchmark::State& state, index m, index n) {
+  const Matrix<T>& A = gaussian_input<T>(m, n, 0);
+  const Matrix<T>& B = gaussian_input<T>(n, n, 1);
+  Matrix<T> C(m, n);
+  for (auto _ : state) {
+    // C := A B, the form without workspace
     const Status status =
         gemm(Op::none, Op::none, T(1), MatrixView<const T>(A), MatrixView<const T>(B), T(0), C.view());
     if (status != Status::ok) return fail_with(state, status);
     benchmark::DoNotOptimize(C.data());
     benchmark::ClobberMemory();
   }
-  set_gemm_rate(state, n);
+  set_gemm_rate(state, m, n);
   set_check(state, norm2(C.data(), m * n));
 }
 
@@ -186,5 +204,7 @@ void input_copy(benchmark::State& state, index m, index n) {
 
 template void stela_gemm<float>(benchmark::State&, index, index);
 template void stela_gemm<double>(benchmark::State&, index, index);
+template void stela_gemm_unpacked<float>(benchmark::State&, index, index);
+template void stela_gemm_unpacked<double>(benchmark::State&, index, index);
 
 }  // namespace stela::peers

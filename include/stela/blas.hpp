@@ -16,11 +16,13 @@
 //    can meet a zero pivot check for it first, as LAPACK's drivers do.
 //
 // Sources: src/blas/blas_level1.cpp, src/blas/givens.cpp, src/blas/blas_level2.cpp, src/blas/gemm.cpp,
+// src/blas/gemm_packed.cpp (with its micro-kernels src/blas/gemm_microkernel_*.cpp),
 // src/blas/blas_level3.cpp, src/blas/matrix_norms.cpp.
 #pragma once
 
 #include "stela/matrix.hpp"
 #include "stela/status.hpp"
+#include "stela/workspace.hpp"
 
 namespace stela {
 
@@ -127,9 +129,25 @@ Status trsv(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T>
 // ---------------------------------------------------------------------------------------
 // Level 3
 
-// C := alpha op(A) op(B) + beta C, cache-blocked (src/blas/gemm.cpp).
+// C := alpha op(A) op(B) + beta C, cache-blocked, no workspace (src/blas/gemm.cpp).
 template <class T>
 Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta, MatrixView<T> C);
+
+// Workspace for the packed gemm below with C m x n and inner dimension k: the packed
+// blocks of op(A) and op(B) (Goto/BLIS; src/blas/gemm_packed.cpp). This is the optimal
+// size; the minimum is zero, see below.
+template <class T>
+WorkspaceSize gemm_workspace_size(index m, index n, index k);
+
+// C := alpha op(A) op(B) + beta C, the packed (Goto/BLIS) algorithm with a micro-kernel
+// chosen once for the running CPU (AVX2 + FMA on x86-64 when the CPU has it, portable C++
+// otherwise), several times faster than the form above on large operands. The packing
+// buffers come from `work`; given less than gemm_workspace_size(m, n, k) (an empty
+// Workspace included) it computes the same product with the unpacked form above, so it
+// never fails for lack of workspace. Allocates nothing.
+template <class T>
+Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta, MatrixView<T> C,
+            Workspace work);
 
 // C := alpha op(A) op(A)^T + beta C, op(A) = A (n x k) or A^T (A k x n); only the
 // `uplo` triangle of C is read and written.
@@ -176,5 +194,31 @@ int scale_by_max_exponent(VectorView<T> x);
 // max |a_ij|. Zero for an empty matrix; NaN when A holds a NaN.
 template <class T>
 T norm(MatrixView<const T> A, Norm kind);
+
+// ---------------------------------------------------------------------------------------
+// For tests and benchmarks: the packed gemm with a chosen micro-kernel.
+
+namespace detail {
+
+enum class GemmKernel {
+  automatic,  // what gemm(..., work) uses: the fastest this CPU runs
+  generic,    // portable C++, every CPU (the fallback)
+  avx2_fma,   // x86-64 with AVX2 and FMA
+};
+
+// Whether this build contains `kernel` and the running CPU can execute it.
+bool gemm_kernel_available(GemmKernel kernel);
+
+// The kernel gemm(..., work) uses on this CPU (never `automatic`).
+GemmKernel gemm_kernel_selected();
+
+// gemm(..., work) with `kernel` in place of the automatic choice; an unavailable kernel
+// gives Status::invalid_argument, a workspace smaller than gemm_workspace_size the
+// unpacked form.
+template <class T>
+Status gemm_with_kernel(GemmKernel kernel, Op transa, Op transb, T alpha, MatrixView<const T> A,
+                        MatrixView<const T> B, T beta, MatrixView<T> C, Workspace work);
+
+}  // namespace detail
 
 }  // namespace stela

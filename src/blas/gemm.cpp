@@ -1,4 +1,4 @@
-// General matrix-matrix multiply, cache-blocked.
+// General matrix-matrix multiply, cache-blocked, without workspace.
 //
 // Counterpart:  BLAS xGEMM.
 // Computes:     C := alpha op(A) op(B) + beta C, op(X) = X or X^T; C is m x n, op(A)
@@ -12,7 +12,9 @@
 //               kKc slices, so the kMc x kKc block of op(A) that the inner kernel
 //               sweeps stays in the L2 cache while it is reused for every column of
 //               the C block. Unlike Goto's gemm nothing is packed: packing needs a
-//               buffer, and the low-level path allocates nothing.
+//               buffer, and this form takes no workspace. The packed form, several times
+//               faster, is gemm(..., work) in src/blas/gemm_packed.cpp; it falls back to
+//               this one when its workspace is short.
 // Inner kernel: a kMr x kNr tile of C is accumulated in local variables (registers)
 //               over a whole k slice and added to C once.
 //                - op(A) = A: the tile is a sum of outer products of a contiguous
