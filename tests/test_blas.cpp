@@ -456,11 +456,14 @@ TYPED_TEST(Blas, GemmWithShortWorkspaceFallsBackToTheUnpackedForm) {
   const Matrix<T> A0 = random_matrix<T>(m, k, 400), B0 = random_matrix<T>(n, k, 401);
   const WorkspaceSize size = gemm_workspace_size<T>(m, n, k);
   EXPECT_TRUE(size.bytes() > 0);
+  EXPECT_EQ(size.minimum_bytes(), 0u);
   for (int which = 0; which < 3; ++which) {
     SCOPED_TRACE(testing::Message() << type_name<T>()
                                     << (which == 0 ? " no workspace" : which == 1 ? " one byte short" : " exact"));
     Matrix<T> C(m, n, nan<T>());
-    NanWorkspace work = which == 1 ? NanWorkspace::short_of(size) : NanWorkspace(which == 0 ? WorkspaceSize() : size);
+    // One byte short of the optimal size (the minimum is zero, so short_of(size) would be empty).
+    NanWorkspace work = which == 1 ? NanWorkspace::short_of(WorkspaceSize::range(size, size))
+                                   : NanWorkspace(which == 0 ? WorkspaceSize() : size);
     ASSERT_EQ(gemm(Op::none, Op::transpose, T(2), MatrixView<const T>(A0), MatrixView<const T>(B0), T(0), C.view(),
                    work.workspace()),
               Status::ok);

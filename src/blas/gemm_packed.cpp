@@ -220,7 +220,8 @@ WorkspaceSize gemm_workspace_size(index m, index n, index k) {
   const detail::MicroKernel<T> avx2 = detail::avx2_fma_micro_kernel<T>();
   if (avx2.run != nullptr)
     size = max(size, WorkspaceSize::of<T>(packed_a_size(avx2, m, k)) + WorkspaceSize::of<T>(packed_b_size(avx2, n, k)));
-  return size;
+  // The minimum is nothing: with less than the optimal size gemm takes the unpacked form.
+  return WorkspaceSize::range(WorkspaceSize(), size);
 }
 
 template <class T>
