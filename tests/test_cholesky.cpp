@@ -241,7 +241,7 @@ TYPED_TEST(Cholesky, ConditionEstimateBracketsTheTrueCondition) {
       T rcond = nan<T>();
       ASSERT_EQ(cholesky_condition_estimate(MatrixView<const T>(f->L), anorm, rcond, work.workspace()), Status::ok);
       const long double true_rcond =
-          1.0L / (static_cast<long double>(anorm) * norm1_long(inverse_long_double<T>(c.A), n));
+          1.0L / (static_cast<long double>(anorm) * one_norm(inverse_long_double<T>(c.A)));
       // The estimate of ||A^{-1}|| is a lower bound (up to the rounding of solves with
       // condition number kappa), and within a factor of 10.
       const long double kappa = 1.0L / true_rcond;

@@ -102,22 +102,6 @@ std::string text_of(const JsonValue& v) {
   return v.text;
 }
 
-double max_abs_difference(MatrixView<const double> A, MatrixView<const double> B) {
-  EXPECT_EQ(A.rows(), B.rows());
-  EXPECT_EQ(A.cols(), B.cols());
-  if (A.rows() != B.rows() || A.cols() != B.cols()) return std::numeric_limits<double>::infinity();
-  double d = 0;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i) d = std::max(d, std::abs(A(i, j) - B(i, j)));
-  return d;
-}
-
-Matrix<double> product(MatrixView<const double> A, MatrixView<const double> B) {
-  Matrix<double> C(A.rows(), B.cols());
-  EXPECT_EQ(gemm(Op::none, Op::none, 1.0, A, B, 0.0, C.view()), Status::ok);
-  return C;
-}
-
 // ---------------------------------------------------------------------------------------
 // The fixture: one directory per test and process (ctest runs tests in parallel, and two
 // build trees may run the same test at once), files, and runs.
@@ -349,15 +333,15 @@ TEST_F(Cli, PinvSatisfiesThePenroseConditionsAndGivesTheRank) {
   ASSERT_EQ(P.rows(), 2);
   ASSERT_EQ(P.cols(), 3);
   EXPECT_EQ(number(at(v, "rank")), 2);
-  EXPECT_LE(max_abs_difference(product(product(A, P), A), A), 100 * kTol);  // A A+ A = A
-  EXPECT_LE(max_abs_difference(product(product(P, A), P), P), 100 * kTol);  // A+ A A+ = A+
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(multiply<double>(A, P), A), A), 100 * kTol);  // A A+ A = A
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(multiply<double>(P, A), P), P), 100 * kTol);  // A+ A A+ = A+
   // --output writes pinv(A); the text output states the shapes.
   const Output text = run({"pinv", a, "--output", path("P.npy")});
   EXPECT_EQ(text.code, 0) << text.err;
   EXPECT_TRUE(contains(text.out, "pinv(A) (2 x 3):"));
   io::Expected<Matrix<double>> written = io::read_matrix(path("P.npy"));
   ASSERT_TRUE(written.ok());
-  EXPECT_EQ(max_abs_difference(*written, P), 0.0);
+  EXPECT_EQ(max_abs_diff<double>(*written, P), 0.0);
   EXPECT_EQ(number(at(run_json({"pinv", write_matrix("Xr.txt", kXr)}), "rank")), 2);
 }
 
@@ -384,7 +368,7 @@ TEST_F(Cli, SvdGivesValuesAndVectorsByBothMethods) {
     ASSERT_EQ(gemm(Op::none, Op::transpose, 1.0, MatrixView<const double>(US), MatrixView<const double>(V), 0.0,
                    USVt.view()),
               Status::ok);
-    EXPECT_LE(max_abs_difference(USVt, A), 10 * kTol);
+    EXPECT_LE(max_abs_diff<double>(USVt, A), 10 * kTol);
     const JsonValue values = run_json({"svd", a, "--method", method, "--values-only"});
     EXPECT_EQ(member(values, "U"), nullptr);
     EXPECT_EQ(member(values, "V"), nullptr);
@@ -408,7 +392,7 @@ TEST_F(Cli, QrFactorsPlainAndPivoted) {
   ASSERT_EQ(R.rows(), 2);
   ASSERT_EQ(R.cols(), 2);
   EXPECT_EQ(R(1, 0), 0.0);
-  EXPECT_LE(max_abs_difference(product(Q, R), A), 100 * kTol);
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(Q, R), A), 100 * kTol);
   EXPECT_LT(orthogonality_ratio<double>(Q), kThreshold);
   EXPECT_EQ(member(v, "permutation"), nullptr);
 
@@ -417,7 +401,7 @@ TEST_F(Cli, QrFactorsPlainAndPivoted) {
   EXPECT_EQ(perm, (std::vector<double>{1, 0}));  // column 2 has the larger norm
   EXPECT_EQ(number(at(p, "rank")), 2);
   const Matrix<double> AP{{2, 1}, {4, 3}, {6, 5}};
-  EXPECT_LE(max_abs_difference(product(rows_of(at(p, "Q")), rows_of(at(p, "R"))), AP), 100 * kTol);
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(rows_of(at(p, "Q")), rows_of(at(p, "R"))), AP), 100 * kTol);
   EXPECT_EQ(number(at(run_json({"qr", write_matrix("Xr.txt", kXr), "--pivoted"}), "rank")), 2);
   expect_failure({"qr", a, "--rcond", "0.1"}, 2, {"--rcond needs --pivoted"});
   const Output text = run({"qr", a, "--pivoted"});
@@ -664,7 +648,7 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
   const std::vector<double> wf = numbers(at(run_json({"lstsq", fortran, y32}), "solution"));
   const std::vector<double> wc = numbers(at(run_json({"lstsq", c_order, y32}), "solution"));
   EXPECT_EQ(wf, wc);
-  EXPECT_EQ(max_abs_difference(rows_of(at(run_json({"qr", fortran}), "R")), rows_of(at(run_json({"qr", c_order}), "R"))),
+  EXPECT_EQ(max_abs_diff<double>(rows_of(at(run_json({"qr", fortran}), "R")), rows_of(at(run_json({"qr", c_order}), "R"))),
             0.0);
   // Standard input: text or .npy, recognised by its signature; '-' only once.
   const Output from_stdin = run({"rank", "-", "--json"}, fortran);
@@ -839,7 +823,7 @@ TEST_F(Cli, DemoShowsTheWorkedExamplesDeterministically) {
   // 3. The projection matrix and its properties.
   const JsonValue& e3 = at(v, "projection");
   const Matrix<double> P{{0.2, 0, 0.4}, {0, 1, 0}, {0.4, 0, 0.8}};
-  EXPECT_LE(max_abs_difference(rows_of(at(e3, "P")), P), 16 * kEps);
+  EXPECT_LE(max_abs_diff<double>(rows_of(at(e3, "P")), P), 16 * kEps);
   const std::vector<double> Py = numbers(at(e3, "Py"));
   ASSERT_EQ(Py.size(), 3u);
   EXPECT_NEAR(Py[0], 1.4, 16 * kEps);

@@ -54,14 +54,14 @@ TYPED_TEST(Cod, RzMakesTheTrapezoidTriangular) {
     const Matrix<T> Tr = upper_part(MatrixView<const T>(R.view()).block(0, 0, r, r), r);
     Matrix<T> T0(r, n);
     copy(MatrixView<const T>(Tr), T0.col_block(0, r));
-    EXPECT_RATIO("factorization ||R-[T 0]Z||", product_ratio(MatrixView<const T>(R0), MatrixView<const T>(T0), MatrixView<const T>(Z)));
+    EXPECT_RATIO("factorization ||R-[T 0]Z||", factorization_ratio(MatrixView<const T>(R0), MatrixView<const T>(T0), MatrixView<const T>(Z)));
     // Z^T undoes Z.
     const Matrix<T> C0 = random_matrix<T>(n, 3, 1901);
     Matrix<T> C = C0;
     ASSERT_EQ(rz_apply_z_inplace(Op::none, MatrixView<const T>(R.view()), VectorView<const T>(tau_z), C.view()), Status::ok);
     ASSERT_EQ(rz_apply_z_inplace(Op::transpose, MatrixView<const T>(R.view()), VectorView<const T>(tau_z), C.view()),
               Status::ok);
-    EXPECT_RATIO("Z^T Z C = C", agreement_ratio(MatrixView<const T>(C), to_long_dense(MatrixView<const T>(C0)), n));
+    EXPECT_RATIO("Z^T Z C = C", agreement_ratio(MatrixView<const T>(C), LongMatrix(MatrixView<const T>(C0)), n));
   }
 }
 
@@ -104,7 +104,7 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   const Matrix<T> AP = permute_columns(A, VectorView<const index>(perm));
   const Matrix<T> TZ = triangle_times_z(Fv, MatrixView<const T>(Z), rank);
   EXPECT_RATIO("decomposition ||AP-Q[T 0;0 0]Z||",
-               product_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
+               factorization_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
   EXPECT_RATIO("orthogonality Q", orthogonality_ratio<T>(Q));
   EXPECT_RATIO("orthogonality Z", orthogonality_ratio<T>(Z));
   if (factors != nullptr) *factors = Matrix<T>(Fv);
@@ -246,7 +246,7 @@ TYPED_TEST(Cod, AgreesWithQrOnFullRankProblems) {
     ASSERT_TRUE(x_cod.ok());
     ASSERT_TRUE(x_qr.ok());
     // Both are backward stable; Gaussian matrices of these shapes have kappa < 1e3.
-    EXPECT_LT(agreement_ratio(MatrixView<const T>(x_cod.value()), to_long_dense(MatrixView<const T>(x_qr.value())),
+    EXPECT_LT(agreement_ratio(MatrixView<const T>(x_cod.value()), LongMatrix(MatrixView<const T>(x_qr.value())),
                               std::max(shape.m, shape.n)),
               kThreshold * 1e3);
   }

@@ -25,8 +25,6 @@ template <class T>
 class Subspace : public RatioSuite<Subspace<T>, T> {};
 TYPED_TEST_SUITE(Subspace, Scalars, ScalarName);
 
-const char* method_name(SubspaceMethod method) { return method == SubspaceMethod::svd ? "svd" : "cod"; }
-
 // The catalogue members whose numerical rank is known: every type with a known exact
 // rank whose smallest nonzero singular value stands far above the default threshold
 // (the xLATMS modes at kappa 1/sqrt(eps), rank_deficient at 1e-2, Läuchli at
