@@ -114,7 +114,7 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   if (rank_out != nullptr) *rank_out = rank;
 }
 
-TYPED_TEST(Cod, DecomposesEveryCatalogueTypeAndShape) {
+TYPED_TEST(Cod, SlowDecomposesEveryCatalogueTypeAndShape) {
   using T = TypeParam;
   const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
     SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
@@ -182,7 +182,7 @@ void check_min_norm_solve(const TestMatrix<T>& tm, const Decomposition<T>& d, Ma
     if (!std::isnan(ratio)) EXPECT_RATIO("residual norm from Q^T B", ratio);
 }
 
-TYPED_TEST(Cod, SolvesRankDeficientLeastSquaresWithMinimumNorm) {
+TYPED_TEST(Cod, SlowSolvesRankDeficientLeastSquaresWithMinimumNorm) {
   using T = TypeParam;
   CatalogueOptions opts;
   opts.kappa = 10;

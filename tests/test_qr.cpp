@@ -121,7 +121,7 @@ TYPED_TEST(HouseholderQr, FactorsEveryCatalogueTypeAndShape) {
 // factorization, of forming Q and (with 33 vectors) of applying Q: partial last panels
 // at 127 and 129, a single-column last panel at 257. Q and Q^T from the left and the
 // right are checked in turn, one combination per case, against the unblocked code.
-TYPED_TEST(HouseholderQr, FactorsEveryCatalogueTypeAcrossTheBlockEdges) {
+TYPED_TEST(HouseholderQr, SlowFactorsEveryCatalogueTypeAcrossTheBlockEdges) {
   using T = TypeParam;
   int count = 0;
   const auto check = [&count](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
@@ -260,7 +260,7 @@ void check_solve(const TestMatrix<T>& tm, MatrixView<const T> B0, bool consisten
   }
 }
 
-TYPED_TEST(HouseholderQr, SolvesFullRankLeastSquaresAndMinimumNorm) {
+TYPED_TEST(HouseholderQr, SlowSolvesFullRankLeastSquaresAndMinimumNorm) {
   using T = TypeParam;
   CatalogueOptions opts;
   opts.kappa = 10;

@@ -67,7 +67,7 @@ void check_pivoted(MatrixView<const T> A, Matrix<T>* factors_out = nullptr, Vect
   if (perm_out != nullptr) *perm_out = perm;
 }
 
-TYPED_TEST(PivotedQr, FactorsEveryCatalogueTypeAndShape) {
+TYPED_TEST(PivotedQr, SlowFactorsEveryCatalogueTypeAndShape) {
   using T = TypeParam;
   const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
     SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));

@@ -232,9 +232,9 @@ void check_catalogue_at_block_edge(index size) {
   });
 }
 
-TYPED_TEST(Svd, EveryMatrixTypeAtBlockEdge127) { check_catalogue_at_block_edge<TypeParam>(127); }
-TYPED_TEST(Svd, EveryMatrixTypeAtBlockEdge128) { check_catalogue_at_block_edge<TypeParam>(128); }
-TYPED_TEST(Svd, EveryMatrixTypeAtBlockEdge129) { check_catalogue_at_block_edge<TypeParam>(129); }
+TYPED_TEST(Svd, SlowEveryMatrixTypeAtBlockEdge127) { check_catalogue_at_block_edge<TypeParam>(127); }
+TYPED_TEST(Svd, SlowEveryMatrixTypeAtBlockEdge128) { check_catalogue_at_block_edge<TypeParam>(128); }
+TYPED_TEST(Svd, SlowEveryMatrixTypeAtBlockEdge129) { check_catalogue_at_block_edge<TypeParam>(129); }
 
 // A tall shape past a block edge where the Golub–Kahan SVD starts with a QR factorization.
 TYPED_TEST(Svd, TallBlockEdgeShapeTakesTheQrFirstPath) {
