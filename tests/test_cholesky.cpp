@@ -240,8 +240,7 @@ TYPED_TEST(Cholesky, ConditionEstimateBracketsTheTrueCondition) {
       NanWorkspace work(cholesky_condition_estimate_workspace_size<T>(n));
       T rcond = nan<T>();
       ASSERT_EQ(cholesky_condition_estimate(MatrixView<const T>(f->L), anorm, rcond, work.workspace()), Status::ok);
-      const long double true_rcond =
-          1.0L / (static_cast<long double>(anorm) * one_norm(inverse_long_double<T>(c.A)));
+      const long double true_rcond = 1.0L / (static_cast<long double>(anorm) * one_norm(inverse_long_double<T>(c.A)));
       // The estimate of ||A^{-1}|| is a lower bound (up to the rounding of solves with
       // condition number kappa), and within a factor of 10.
       const long double kappa = 1.0L / true_rcond;

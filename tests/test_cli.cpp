@@ -648,8 +648,9 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
   const std::vector<double> wf = numbers(at(run_json({"lstsq", fortran, y32}), "solution"));
   const std::vector<double> wc = numbers(at(run_json({"lstsq", c_order, y32}), "solution"));
   EXPECT_EQ(wf, wc);
-  EXPECT_EQ(max_abs_diff<double>(rows_of(at(run_json({"qr", fortran}), "R")), rows_of(at(run_json({"qr", c_order}), "R"))),
-            0.0);
+  EXPECT_EQ(
+      max_abs_diff<double>(rows_of(at(run_json({"qr", fortran}), "R")), rows_of(at(run_json({"qr", c_order}), "R"))),
+      0.0);
   // Standard input: text or .npy, recognised by its signature; '-' only once.
   const Output from_stdin = run({"rank", "-", "--json"}, fortran);
   EXPECT_EQ(from_stdin.code, 0) << from_stdin.err;

@@ -54,7 +54,8 @@ TYPED_TEST(Cod, RzMakesTheTrapezoidTriangular) {
     const Matrix<T> Tr = upper_part(MatrixView<const T>(R.view()).block(0, 0, r, r), r);
     Matrix<T> T0(r, n);
     copy(MatrixView<const T>(Tr), T0.col_block(0, r));
-    EXPECT_RATIO("factorization ||R-[T 0]Z||", factorization_ratio(MatrixView<const T>(R0), MatrixView<const T>(T0), MatrixView<const T>(Z)));
+    EXPECT_RATIO("factorization ||R-[T 0]Z||",
+                 factorization_ratio(MatrixView<const T>(R0), MatrixView<const T>(T0), MatrixView<const T>(Z)));
     // Z^T undoes Z.
     const Matrix<T> C0 = random_matrix<T>(n, 3, 1901);
     Matrix<T> C = C0;
@@ -103,8 +104,9 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   const Matrix<T> Z = form_z(Fv.block(0, 0, rank, n), VectorView<const T>(tau_z).segment(0, rank), n);
   const Matrix<T> AP = permute_columns(A, VectorView<const index>(perm));
   const Matrix<T> TZ = triangle_times_z(Fv, MatrixView<const T>(Z), rank);
-  EXPECT_RATIO("decomposition ||AP-Q[T 0;0 0]Z||",
-               factorization_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
+  EXPECT_RATIO(
+      "decomposition ||AP-Q[T 0;0 0]Z||",
+      factorization_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
   EXPECT_RATIO("orthogonality Q", orthogonality_ratio<T>(Q));
   EXPECT_RATIO("orthogonality Z", orthogonality_ratio<T>(Z));
   if (factors != nullptr) *factors = Matrix<T>(Fv);

@@ -124,7 +124,7 @@ void check_catalogue_case(const TestMatrix<T>& tm, LstsqMethod method, index k, 
 }
 
 // Every catalogue type at every shape in {0, 1, 2, 3, 5, 10, 50}^2 (50 x 50 for six
-// types: sweep_skips in solver_checks.hpp): a consistent problem
+// types: sweep_skips in catalogue_sweeps.hpp): a consistent problem
 // with one right-hand side (through the vector overload) and an inconsistent one with
 // three. One test per method, so that a failure names it.
 template <class Fixture, class T>

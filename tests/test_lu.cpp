@@ -197,8 +197,7 @@ TYPED_TEST(Lu, ConditionEstimateIsALowerBoundWithinAFactorOfTen) {
         continue;
       }
       ASSERT_EQ(f.status(), Status::ok);
-      const long double kappa =
-          static_cast<long double>(f->anorm) * one_norm(inverse_long_double<T>(tm.A));
+      const long double kappa = static_cast<long double>(f->anorm) * one_norm(inverse_long_double<T>(tm.A));
       // Numerically singular in T: the estimate only has to say so.
       if (kappa * static_cast<long double>(eps<T>()) > 1e-2L) {
         EXPECT_LT(f->rcond(), T(1e3) * n * eps<T>());

@@ -59,7 +59,8 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
     Matrix<T> Qu(m, k, nan<T>());
     copy(factors.col_block(0, k), Qu.view());
     ASSERT_EQ(qr_form_q_inplace(Qu.view(), VectorView<const T>(tau), Workspace(), kUnblocked), Status::ok);
-    EXPECT_RATIO("blocked equals unblocked", agreement_ratio(MatrixView<const T>(Q.view()), LongMatrix(MatrixView<const T>(Qu)), m));
+    EXPECT_RATIO("blocked equals unblocked",
+                 agreement_ratio(MatrixView<const T>(Q.view()), LongMatrix(MatrixView<const T>(Qu)), m));
   }
   // Full Q: columns k..m-1 start as NaN and must not be read.
   Padded<T> Qf(m, thorough ? m : 0);
@@ -93,15 +94,16 @@ void check_factorization(MatrixView<const T> A, QrBlocking blocking, index extra
         EXPECT_TRUE(C.padding_untouched());
         if (thorough) {
           const bool qt = trans == Op::transpose;
-          const LongMatrix expected = left ? product(q_full, LongMatrix(C0), qt, false)
-                                           : product(LongMatrix(C0), q_full, false, qt);
+          const LongMatrix expected =
+              left ? product(q_full, LongMatrix(C0), qt, false) : product(LongMatrix(C0), q_full, false, qt);
           EXPECT_RATIO("applied Q equals formed Q", agreement_ratio(MatrixView<const T>(C.view()), expected, m));
         } else {
           Matrix<T> Cu = C0;
           NanWorkspace ws_u(qr_apply_q_workspace_size<T>(side, C0.rows(), C0.cols(), k, kUnblocked));
           ASSERT_EQ(qr_apply_q_inplace(side, trans, factors, VectorView<const T>(tau), Cu.view(), ws_u.workspace(), kUnblocked),
                     Status::ok);
-          EXPECT_RATIO("blocked equals unblocked", agreement_ratio(MatrixView<const T>(C.view()), LongMatrix(MatrixView<const T>(Cu)), m));
+          EXPECT_RATIO("blocked equals unblocked",
+                       agreement_ratio(MatrixView<const T>(C.view()), LongMatrix(MatrixView<const T>(Cu)), m));
         }
       }
   }
@@ -370,7 +372,8 @@ TYPED_TEST(HouseholderQr, HighLevelMatchesTheLowLevel) {
     ASSERT_EQ(Q.cols(), k);
     ASSERT_EQ(Qf.cols(), m);
     EXPECT_TRUE(same_bits(MatrixView<const T>(f->q(QSize::thin)), MatrixView<const T>(Q)));
-    EXPECT_RATIO("factorization ||A-QR||", factorization_ratio(MatrixView<const T>(A), MatrixView<const T>(Q), MatrixView<const T>(R)));
+    EXPECT_RATIO("factorization ||A-QR||",
+                 factorization_ratio(MatrixView<const T>(A), MatrixView<const T>(Q), MatrixView<const T>(R)));
     EXPECT_RATIO("orthogonality full Q", orthogonality_ratio<T>(Qf));
     // Q^T applied to a vector and to a matrix, and Q applied back.
     const Matrix<T> C = random_matrix<T>(m, 2, 7001);
@@ -381,7 +384,8 @@ TYPED_TEST(HouseholderQr, HighLevelMatchesTheLowLevel) {
     for (index i = 0; i < m; ++i) EXPECT_EQ(qtc.value()[i], QtC.value()(i, 1));
     const auto back = f->apply_q(MatrixView<const T>(QtC.value()));
     ASSERT_TRUE(back.ok());
-    EXPECT_RATIO("applied Q equals formed Q", agreement_ratio(MatrixView<const T>(back.value()), LongMatrix(MatrixView<const T>(C)), m));
+    EXPECT_RATIO("applied Q equals formed Q",
+                 agreement_ratio(MatrixView<const T>(back.value()), LongMatrix(MatrixView<const T>(C)), m));
     const auto right = f->apply_q(MatrixView<const T>(Matrix<T>(2, m, T(1))), Op::transpose, Side::right);
     ASSERT_TRUE(right.ok());
     EXPECT_EQ(right.value().rows(), 2);

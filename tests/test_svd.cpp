@@ -205,7 +205,7 @@ std::vector<std::pair<index, index>> shapes_around(index size) {
           {size, 2 * size + 1}, {4 * size + 1, size},    {size, 4 * size + 1}};
 }
 
-// The whole catalogue at the sizes of small_sizes() (test_support.hpp) in the shapes of
+// The whole catalogue at the sizes of small_sizes() (catalogue_sweeps.hpp) in the shapes of
 // shapes_around; full vectors up to size 5. Split in two tests, the largest size alone,
 // so that ctest runs them side by side.
 template <class T>
@@ -222,7 +222,7 @@ TYPED_TEST(Svd, EveryMatrixTypeAtSmallShapes) {
 TYPED_TEST(Svd, EveryMatrixTypeAtLargestSmallSize) { check_catalogue_around<TypeParam>(small_sizes().back()); }
 
 // The whole catalogue on both sides of the block size 128: square s x s, tall and wide
-// by 13 (qr_checks.hpp's shapes_of), both methods, thin vectors only (values only and
+// by 13 (catalogue_sweeps.hpp's shapes_of), both methods, thin vectors only (values only and
 // full vectors are checked at the small sizes), one test per size so that ctest runs
 // them side by side. (Kept this lean for the sanitizer run.)
 template <class T>

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace stela::test {
 
@@ -39,6 +40,31 @@ LongMatrix transposed(const LongMatrix& A) {
   LongMatrix B(A.cols, A.rows);
   for (index j = 0; j < A.cols; ++j)
     for (index i = 0; i < A.rows; ++i) B(j, i) = A(i, j);
+  return B;
+}
+
+LongMatrix solve_long(LongMatrix A, LongMatrix B) {
+  const index n = A.rows;
+  // Reduce A to upper triangular U = L^{-1} P A, applying the same row operations to B.
+  for (index j = 0; j < n; ++j) {
+    index p = j;
+    for (index i = j + 1; i < n; ++i)
+      if (std::fabs(A(i, j)) > std::fabs(A(p, j))) p = i;
+    for (index c = 0; c < n; ++c) std::swap(A(j, c), A(p, c));
+    for (index c = 0; c < B.cols; ++c) std::swap(B(j, c), B(p, c));
+    for (index i = j + 1; i < n; ++i) {
+      const Long l = A(i, j) / A(j, j);
+      for (index c = j; c < n; ++c) A(i, c) -= l * A(j, c);
+      for (index c = 0; c < B.cols; ++c) B(i, c) -= l * B(j, c);
+    }
+  }
+  // B := U^{-1} B, back substitution.
+  for (index j = n - 1; j >= 0; --j)
+    for (index c = 0; c < B.cols; ++c) {
+      Long s = B(j, c);
+      for (index i = j + 1; i < n; ++i) s -= A(j, i) * B(i, c);
+      B(j, c) = s / A(j, j);
+    }
   return B;
 }
 

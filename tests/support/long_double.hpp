@@ -65,6 +65,10 @@ LongMatrix minus(const LongMatrix& A, const LongMatrix& B);
 // A^T
 LongMatrix transposed(const LongMatrix& A);
 
+// A^{-1} B by Gaussian elimination with partial pivoting (A square and nonsingular; a
+// zero pivot gives Inf or NaN).
+LongMatrix solve_long(LongMatrix A, LongMatrix B);
+
 // ||A||_1, the largest column sum.
 Long one_norm(const LongMatrix& A);
 

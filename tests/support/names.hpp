@@ -15,7 +15,7 @@ const char* type_name() {
   return std::is_same_v<T, float> ? "float" : "double";
 }
 
-const char* op_name(Op op);        // "N" or "T", as BLAS writes them
+const char* op_name(Op op);  // "N" or "T", as BLAS writes them
 const char* method_name(SvdMethod method);
 const char* method_name(SubspaceMethod method);
 

@@ -1,11 +1,11 @@
 // Helpers shared by the property tests of the solver API (test_lstsq, test_subspace,
-// test_ridge): reference computations in long double and right-hand sides with a known
-// solution. (The ratio recorder is test_support.hpp's RatioSuite.)
+// test_ridge, test_streaming, test_diagnostics): residuals and relative differences in
+// long double, least-squares problems with a known solution, and condition numbers.
 #pragma once
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,12 +21,17 @@ LongMatrix residual(MatrixView<const T> X, MatrixView<const T> W, MatrixView<con
   return minus(LongMatrix(Y), product(LongMatrix(X), LongMatrix(W)));
 }
 
-// ||A - B||_F / ||B||_F in long double (||A - B||_F when B = 0).
+// ||A - B||_F / ||B||_F in long double (||A - B||_F when B = 0), B computed or a
+// long-double reference.
+template <class T>
+double relative_difference(MatrixView<const T> A, const LongMatrix& B) {
+  const Long d = frobenius(minus(LongMatrix(A), B));
+  const Long b = frobenius(B);
+  return static_cast<double>(b == 0 ? d : d / b);
+}
 template <class T>
 double relative_difference(MatrixView<const T> A, MatrixView<const T> B) {
-  const Long d = frobenius(minus(LongMatrix(A), LongMatrix(B)));
-  const Long b = frobenius(LongMatrix(B));
-  return static_cast<double>(b == 0 ? d : d / b);
+  return relative_difference(A, LongMatrix(B));
 }
 template <class T>
 double relative_difference(VectorView<const T> a, VectorView<const T> b) {
