@@ -102,15 +102,4 @@ Matrix<T> multiply(MatrixView<const T> A, MatrixView<const T> B, Op ta = Op::non
   return product(LongMatrix(A), LongMatrix(B), ta != Op::none, tb != Op::none).template rounded<T>();
 }
 
-// max |a_ij - b_ij| in long double; +inf when the shapes differ.
-template <class T>
-double max_abs_diff(MatrixView<const T> A, MatrixView<const T> B) {
-  if (A.rows() != B.rows() || A.cols() != B.cols()) return std::numeric_limits<double>::infinity();
-  Long d = 0;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i)
-      d = std::max(d, std::fabs(static_cast<Long>(A(i, j)) - static_cast<Long>(B(i, j))));
-  return static_cast<double>(d);
-}
-
 }  // namespace stela::test

@@ -14,7 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <ostream>
 #include <string>
@@ -54,6 +57,19 @@ Matrix<T> random_matrix(index m, index n, std::uint64_t seed) {
   Matrix<T> A(m, n);
   fill_gaussian(rng, A.view());
   return A;
+}
+
+// max |a_ij - b_ij| in long double; a failed expectation and +inf when the shapes differ.
+template <class T>
+double max_abs_diff(MatrixView<const T> A, MatrixView<const T> B) {
+  EXPECT_EQ(A.rows(), B.rows());
+  EXPECT_EQ(A.cols(), B.cols());
+  if (A.rows() != B.rows() || A.cols() != B.cols()) return std::numeric_limits<double>::infinity();
+  Long d = 0;
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i)
+      d = std::max(d, std::fabs(static_cast<Long>(A(i, j)) - static_cast<Long>(B(i, j))));
+  return static_cast<double>(d);
 }
 
 // Names a case for SCOPED_TRACE and failure messages: "double geometric_kappa1e8 50x10 seed 7".
