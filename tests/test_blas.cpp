@@ -18,8 +18,6 @@ template <class T>
 class Blas : public ::testing::Test {};
 TYPED_TEST_SUITE(Blas, Scalars, ScalarName);
 
-const char* op_name(Op op) { return op == Op::none ? "N" : "T"; }
-
 // ---------------------------------------------------------------------------------------
 // Level 1
 

@@ -27,20 +27,11 @@ template <class T>
 class PivotedCholesky : public ::testing::Test {};
 TYPED_TEST_SUITE(PivotedCholesky, Scalars, ScalarName);
 
-// Whether the compiler may contract a*b + c into a fused multiply-add for this target
-// (GCC and Clang define one of these when the target has the instruction; without it
-// nothing can be fused). The strided and the contiguous vector solve run the same trsv,
-// but the compiler specialises its loops for unit stride and is free to contract the
-// two versions differently (GCC on x86-64 with FMA adds some SIMD products unfused in
-// the unit-stride version and fuses them in the other), so with FMA the two answers may
-// differ in the last bits and only the residual of each is asserted; without FMA they
-// are the same bits.
-constexpr bool kMayContract =
-#if defined(__FP_FAST_FMA) || defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__ARM_FEATURE_FMA)
-    true;
-#else
-    false;
-#endif
+// The strided and the contiguous vector solve run the same trsv, but the compiler
+// specialises its loops for unit stride and may contract the two versions differently
+// (GCC on x86-64 with FMA adds some SIMD products unfused in the unit-stride version and
+// fuses them in the other): with FMA (kMayContract) only the residual of each answer is
+// asserted; without it they are also the same bits.
 
 // A condition number the factorization handles in T at every size tested: far below
 // 1 / (n^{3/2} eps) (Higham thm 10.7).
@@ -258,8 +249,7 @@ TYPED_TEST(Cholesky, ConditionEstimateBracketsTheTrueCondition) {
       NanWorkspace work(cholesky_condition_estimate_workspace_size<T>(n));
       T rcond = nan<T>();
       ASSERT_EQ(cholesky_condition_estimate(MatrixView<const T>(f->L), anorm, rcond, work.workspace()), Status::ok);
-      const long double true_rcond =
-          1.0L / (static_cast<long double>(anorm) * norm1_long(inverse_long_double<T>(c.A), n));
+      const long double true_rcond = 1.0L / (static_cast<long double>(anorm) * one_norm(inverse_long_double<T>(c.A)));
       // The estimate of ||A^{-1}|| is a lower bound (up to the rounding of solves with
       // condition number kappa), and within a factor of 10.
       const long double kappa = 1.0L / true_rcond;

@@ -28,6 +28,7 @@
 
 #include "io/matrix_io.hpp"
 #include "json_checker.hpp"
+#include "program_runs.hpp"
 #include "test_support.hpp"
 
 #ifndef STELA_CLI_PATH
@@ -45,26 +46,6 @@ constexpr double kTol = 64 * kEps;  // small problems with exact answers
 constexpr double kFloatTol = 64 * static_cast<double>(std::numeric_limits<float>::epsilon());
 
 const char* const kLstsqMethodNames[] = {"svd", "jacobi", "qr", "qrcp", "normal-cholesky", "normal-lu"};
-
-struct Output {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // ---------------------------------------------------------------------------------------
 // JSON access
@@ -102,22 +83,6 @@ std::string text_of(const JsonValue& v) {
   return v.text;
 }
 
-double max_abs_difference(MatrixView<const double> A, MatrixView<const double> B) {
-  EXPECT_EQ(A.rows(), B.rows());
-  EXPECT_EQ(A.cols(), B.cols());
-  if (A.rows() != B.rows() || A.cols() != B.cols()) return std::numeric_limits<double>::infinity();
-  double d = 0;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i) d = std::max(d, std::abs(A(i, j) - B(i, j)));
-  return d;
-}
-
-Matrix<double> product(MatrixView<const double> A, MatrixView<const double> B) {
-  Matrix<double> C(A.rows(), B.cols());
-  EXPECT_EQ(gemm(Op::none, Op::none, 1.0, A, B, 0.0, C.view()), Status::ok);
-  return C;
-}
-
 // ---------------------------------------------------------------------------------------
 // The fixture: one directory per test and process (ctest runs tests in parallel, and two
 // build trees may run the same test at once), files, and runs.
@@ -153,14 +118,8 @@ class Cli : public ::testing::Test {
     const std::string base = path("run" + std::to_string(runs_++));
     std::string command = shell_quote(STELA_CLI_PATH);
     for (const auto& a : args) command += " " + shell_quote(a);
-    command += " >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err");
     command += " <" + shell_quote(stdin_path.empty() ? "/dev/null" : stdin_path);
-    const int status = std::system(command.c_str());
-    Output o;
-    o.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    o.out = slurp(base + ".out");
-    o.err = slurp(base + ".err");
-    return o;
+    return run_shell(command, base);
   }
 
   // Runs with --json appended; expects exit 0 and one valid JSON object with
@@ -349,15 +308,15 @@ TEST_F(Cli, PinvSatisfiesThePenroseConditionsAndGivesTheRank) {
   ASSERT_EQ(P.rows(), 2);
   ASSERT_EQ(P.cols(), 3);
   EXPECT_EQ(number(at(v, "rank")), 2);
-  EXPECT_LE(max_abs_difference(product(product(A, P), A), A), 100 * kTol);  // A A+ A = A
-  EXPECT_LE(max_abs_difference(product(product(P, A), P), P), 100 * kTol);  // A+ A A+ = A+
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(multiply<double>(A, P), A), A), 100 * kTol);  // A A+ A = A
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(multiply<double>(P, A), P), P), 100 * kTol);  // A+ A A+ = A+
   // --output writes pinv(A); the text output states the shapes.
   const Output text = run({"pinv", a, "--output", path("P.npy")});
   EXPECT_EQ(text.code, 0) << text.err;
   EXPECT_TRUE(contains(text.out, "pinv(A) (2 x 3):"));
   io::Expected<Matrix<double>> written = io::read_matrix(path("P.npy"));
   ASSERT_TRUE(written.ok());
-  EXPECT_EQ(max_abs_difference(*written, P), 0.0);
+  EXPECT_EQ(max_abs_diff<double>(*written, P), 0.0);
   EXPECT_EQ(number(at(run_json({"pinv", write_matrix("Xr.txt", kXr)}), "rank")), 2);
 }
 
@@ -384,7 +343,7 @@ TEST_F(Cli, SvdGivesValuesAndVectorsByBothMethods) {
     ASSERT_EQ(gemm(Op::none, Op::transpose, 1.0, MatrixView<const double>(US), MatrixView<const double>(V), 0.0,
                    USVt.view()),
               Status::ok);
-    EXPECT_LE(max_abs_difference(USVt, A), 10 * kTol);
+    EXPECT_LE(max_abs_diff<double>(USVt, A), 10 * kTol);
     const JsonValue values = run_json({"svd", a, "--method", method, "--values-only"});
     EXPECT_EQ(member(values, "U"), nullptr);
     EXPECT_EQ(member(values, "V"), nullptr);
@@ -408,7 +367,7 @@ TEST_F(Cli, QrFactorsPlainAndPivoted) {
   ASSERT_EQ(R.rows(), 2);
   ASSERT_EQ(R.cols(), 2);
   EXPECT_EQ(R(1, 0), 0.0);
-  EXPECT_LE(max_abs_difference(product(Q, R), A), 100 * kTol);
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(Q, R), A), 100 * kTol);
   EXPECT_LT(orthogonality_ratio<double>(Q), kThreshold);
   EXPECT_EQ(member(v, "permutation"), nullptr);
 
@@ -417,7 +376,7 @@ TEST_F(Cli, QrFactorsPlainAndPivoted) {
   EXPECT_EQ(perm, (std::vector<double>{1, 0}));  // column 2 has the larger norm
   EXPECT_EQ(number(at(p, "rank")), 2);
   const Matrix<double> AP{{2, 1}, {4, 3}, {6, 5}};
-  EXPECT_LE(max_abs_difference(product(rows_of(at(p, "Q")), rows_of(at(p, "R"))), AP), 100 * kTol);
+  EXPECT_LE(max_abs_diff<double>(multiply<double>(rows_of(at(p, "Q")), rows_of(at(p, "R"))), AP), 100 * kTol);
   EXPECT_EQ(number(at(run_json({"qr", write_matrix("Xr.txt", kXr), "--pivoted"}), "rank")), 2);
   expect_failure({"qr", a, "--rcond", "0.1"}, 2, {"--rcond needs --pivoted"});
   const Output text = run({"qr", a, "--pivoted"});
@@ -617,17 +576,6 @@ TEST_F(Cli, CompareRunsEveryMethodSideBySide) {
 // File formats
 
 // A handmade .npy: version 1.0, `descr`, Fortran or C order, shape text, raw data.
-std::string npy(const std::string& descr, bool fortran, const std::string& shape, const std::string& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-                       ", 'shape': " + shape + ", }";
-  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
-  header += '\n';
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out += static_cast<char>(header.size() & 0xff);
-  out += static_cast<char>(header.size() >> 8);
-  return out + header + data;
-}
-
 template <class T>
 std::string raw(std::initializer_list<T> values) {
   std::string out;
@@ -678,8 +626,9 @@ TEST_F(Cli, EveryFormatReadsAndWritesBackExactly) {
   const std::vector<double> wf = numbers(at(run_json({"lstsq", fortran, y32}), "solution"));
   const std::vector<double> wc = numbers(at(run_json({"lstsq", c_order, y32}), "solution"));
   EXPECT_EQ(wf, wc);
-  EXPECT_EQ(max_abs_difference(rows_of(at(run_json({"qr", fortran}), "R")), rows_of(at(run_json({"qr", c_order}), "R"))),
-            0.0);
+  EXPECT_EQ(
+      max_abs_diff<double>(rows_of(at(run_json({"qr", fortran}), "R")), rows_of(at(run_json({"qr", c_order}), "R"))),
+      0.0);
   // Standard input: text or .npy, recognised by its signature; '-' only once.
   const Output from_stdin = run({"rank", "-", "--json"}, fortran);
   EXPECT_EQ(from_stdin.code, 0) << from_stdin.err;
@@ -853,7 +802,7 @@ TEST_F(Cli, DemoShowsTheWorkedExamplesDeterministically) {
   // 3. The projection matrix and its properties.
   const JsonValue& e3 = at(v, "projection");
   const Matrix<double> P{{0.2, 0, 0.4}, {0, 1, 0}, {0.4, 0, 0.8}};
-  EXPECT_LE(max_abs_difference(rows_of(at(e3, "P")), P), 16 * kEps);
+  EXPECT_LE(max_abs_diff<double>(rows_of(at(e3, "P")), P), 16 * kEps);
   const std::vector<double> Py = numbers(at(e3, "Py"));
   ASSERT_EQ(Py.size(), 3u);
   EXPECT_NEAR(Py[0], 1.4, 16 * kEps);

@@ -54,14 +54,15 @@ TYPED_TEST(Cod, RzMakesTheTrapezoidTriangular) {
     const Matrix<T> Tr = upper_part(MatrixView<const T>(R.view()).block(0, 0, r, r), r);
     Matrix<T> T0(r, n);
     copy(MatrixView<const T>(Tr), T0.col_block(0, r));
-    EXPECT_RATIO("factorization ||R-[T 0]Z||", product_ratio(MatrixView<const T>(R0), MatrixView<const T>(T0), MatrixView<const T>(Z)));
+    EXPECT_RATIO("factorization ||R-[T 0]Z||",
+                 factorization_ratio(MatrixView<const T>(R0), MatrixView<const T>(T0), MatrixView<const T>(Z)));
     // Z^T undoes Z.
     const Matrix<T> C0 = random_matrix<T>(n, 3, 1901);
     Matrix<T> C = C0;
     ASSERT_EQ(rz_apply_z_inplace(Op::none, MatrixView<const T>(R.view()), VectorView<const T>(tau_z), C.view()), Status::ok);
     ASSERT_EQ(rz_apply_z_inplace(Op::transpose, MatrixView<const T>(R.view()), VectorView<const T>(tau_z), C.view()),
               Status::ok);
-    EXPECT_RATIO("Z^T Z C = C", agreement_ratio(MatrixView<const T>(C), to_long_dense(MatrixView<const T>(C0)), n));
+    EXPECT_RATIO("Z^T Z C = C", agreement_ratio(MatrixView<const T>(C), LongMatrix(MatrixView<const T>(C0)), n));
   }
 }
 
@@ -103,8 +104,9 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   const Matrix<T> Z = form_z(Fv.block(0, 0, rank, n), VectorView<const T>(tau_z).segment(0, rank), n);
   const Matrix<T> AP = permute_columns(A, VectorView<const index>(perm));
   const Matrix<T> TZ = triangle_times_z(Fv, MatrixView<const T>(Z), rank);
-  EXPECT_RATIO("decomposition ||AP-Q[T 0;0 0]Z||",
-               product_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
+  EXPECT_RATIO(
+      "decomposition ||AP-Q[T 0;0 0]Z||",
+      factorization_ratio(MatrixView<const T>(AP), MatrixView<const T>(Q).col_block(0, rank), MatrixView<const T>(TZ)));
   EXPECT_RATIO("orthogonality Q", orthogonality_ratio<T>(Q));
   EXPECT_RATIO("orthogonality Z", orthogonality_ratio<T>(Z));
   if (factors != nullptr) *factors = Matrix<T>(Fv);
@@ -114,7 +116,7 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   if (rank_out != nullptr) *rank_out = rank;
 }
 
-TYPED_TEST(Cod, DecomposesEveryCatalogueTypeAndShape) {
+TYPED_TEST(Cod, SlowDecomposesEveryCatalogueTypeAndShape) {
   using T = TypeParam;
   const auto check = [](const TestMatrix<T>& tm, Shape shape, std::uint64_t seed) {
     SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, seed));
@@ -182,7 +184,7 @@ void check_min_norm_solve(const TestMatrix<T>& tm, const Decomposition<T>& d, Ma
     if (!std::isnan(ratio)) EXPECT_RATIO("residual norm from Q^T B", ratio);
 }
 
-TYPED_TEST(Cod, SolvesRankDeficientLeastSquaresWithMinimumNorm) {
+TYPED_TEST(Cod, SlowSolvesRankDeficientLeastSquaresWithMinimumNorm) {
   using T = TypeParam;
   CatalogueOptions opts;
   opts.kappa = 10;
@@ -246,7 +248,7 @@ TYPED_TEST(Cod, AgreesWithQrOnFullRankProblems) {
     ASSERT_TRUE(x_cod.ok());
     ASSERT_TRUE(x_qr.ok());
     // Both are backward stable; Gaussian matrices of these shapes have kappa < 1e3.
-    EXPECT_LT(agreement_ratio(MatrixView<const T>(x_cod.value()), to_long_dense(MatrixView<const T>(x_qr.value())),
+    EXPECT_LT(agreement_ratio(MatrixView<const T>(x_cod.value()), LongMatrix(MatrixView<const T>(x_qr.value())),
                               std::max(shape.m, shape.n)),
               kThreshold * 1e3);
   }

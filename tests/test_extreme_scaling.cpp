@@ -102,7 +102,7 @@ std::vector<int> exponents(MatrixView<const T> A, bool into_subnormals) {
 // subnormal), full rank tall and wide, and rank deficient; and a Gaussian matrix
 // (exact while its entries stay normal).
 template <class T>
-struct Problem {
+struct ScaledCase {
   std::string name;
   Matrix<T> A;
   bool integers = true;
@@ -110,8 +110,8 @@ struct Problem {
 };
 
 template <class T>
-std::vector<Problem<T>> problems() {
-  std::vector<Problem<T>> out;
+std::vector<ScaledCase<T>> problems() {
+  std::vector<ScaledCase<T>> out;
   out.push_back({"integers 5x3", Matrix<T>{{3, 1, -2}, {1, 4, 1}, {-2, 0, 5}, {1, -1, 2}, {0, 2, -1}}, true, true});
   out.push_back({"integers 3x5", Matrix<T>{{2, -1, 0, 3, 1}, {1, 3, -2, 0, 1}, {0, 1, 4, -1, 2}}, true, true});
   // Row 2 = row 0 + row 1 and row 3 = row 0 - row 1: rank 2.
@@ -222,7 +222,7 @@ TYPED_TEST(ExtremeScaling, HouseholderReflectorScalesExactly) {
 TYPED_TEST(ExtremeScaling, QrScalesExactlyAndReportsAnROutOfRange) {
   using T = TypeParam;
   int beyond = 0;  // cases whose true result is beyond the range of T
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     const Result<QR<T>> F0 = qr<T>(p.A);
     ASSERT_TRUE(F0.ok());
     const Matrix<T> Q0 = F0->thin_q(), R0 = F0->R();
@@ -248,7 +248,7 @@ TYPED_TEST(ExtremeScaling, QrScalesExactlyAndReportsAnROutOfRange) {
 TYPED_TEST(ExtremeScaling, PivotedQrScalesExactly) {
   using T = TypeParam;
   int beyond = 0;  // cases whose true result is beyond the range of T
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     const Result<PivotedQR<T>> F0 = qr_pivoted<T>(p.A);
     ASSERT_TRUE(F0.ok());
     const Matrix<T> Q0 = F0->thin_q(), R0 = F0->R();
@@ -275,7 +275,7 @@ TYPED_TEST(ExtremeScaling, PivotedQrScalesExactly) {
 TYPED_TEST(ExtremeScaling, CodScalesExactly) {
   using T = TypeParam;
   int beyond = 0;  // cases whose true result is beyond the range of T
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     const Result<COD<T>> F0 = cod<T>(p.A);
     ASSERT_TRUE(F0.ok());
     const Matrix<T> T0 = F0->triangle(), Z0 = F0->z();
@@ -307,7 +307,7 @@ TYPED_TEST(ExtremeScaling, SvdScalesAndReportsSingularValuesOutOfRange) {
   for (SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
     SvdOptions opts;
     opts.method = method;
-    for (const Problem<T>& p : problems<T>()) {
+    for (const ScaledCase<T>& p : problems<T>()) {
       const index m = p.A.rows(), n = p.A.cols();
       const Result<SVD<T>> F0 = svd<T>(p.A, opts);
       ASSERT_TRUE(F0.ok());
@@ -347,7 +347,7 @@ TYPED_TEST(ExtremeScaling, SvdScalesAndReportsSingularValuesOutOfRange) {
 
 TYPED_TEST(ExtremeScaling, RankCondNullSpaceAndRangeAreScaleFree) {
   using T = TypeParam;
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     const index r0 = *rank<T>(p.A);
     const T cond0 = *cond<T>(p.A);
     const Matrix<T> N0 = *null_space<T>(p.A), Ncod0 = *null_space<T>(p.A, {}, SubspaceMethod::cod);
@@ -382,7 +382,7 @@ TYPED_TEST(ExtremeScaling, PinvScalesByTheInversePowerAndReportsOverflow) {
   int beyond = 0;  // cases whose true result is beyond the range of T
   if (std::numeric_limits<Long>::max_exponent < 2 * std::numeric_limits<T>::max_exponent)
     GTEST_SKIP() << "long double cannot hold the true pseudoinverse at every scale";
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     const index m = p.A.rows(), n = p.A.cols();
     const Matrix<T> P0 = *pinv<T>(p.A);
     const T kappa = *cond<T>(p.A);
@@ -426,7 +426,7 @@ TYPED_TEST(ExtremeScaling, PinvScalesByTheInversePowerAndReportsOverflow) {
 TYPED_TEST(ExtremeScaling, GeneralSolutionScalesExactly) {
   using T = TypeParam;
   int beyond = 0;  // cases whose true result is beyond the range of T
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     Vector<T> y(p.A.rows());
     for (index i = 0; i < y.size(); ++i) y[i] = T(i % 3) - T(1);
     const Result<SolutionSet<T>> S0 = general_solution<T>(p.A, VectorView<const T>(y));
@@ -455,7 +455,7 @@ TYPED_TEST(ExtremeScaling, GeneralSolutionScalesExactly) {
 TYPED_TEST(ExtremeScaling, LstsqEveryMethodScalesExactly) {
   using T = TypeParam;
   int beyond = 0;  // cases whose true result is beyond the range of T
-  for (const Problem<T>& p : problems<T>()) {
+  for (const ScaledCase<T>& p : problems<T>()) {
     if (!p.full_rank) continue;  // qr and the normal equations need full rank
     Matrix<T> Y(p.A.rows(), 2);
     for (index i = 0; i < Y.rows(); ++i) {

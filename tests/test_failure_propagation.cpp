@@ -38,8 +38,6 @@ TYPED_TEST_SUITE(FailurePropagation, Scalars, ScalarName);
 
 const SvdMethod kSvdMethods[] = {SvdMethod::golub_kahan, SvdMethod::jacobi};
 
-const char* method_name(SvdMethod method) { return method == SvdMethod::jacobi ? "jacobi" : "golub_kahan"; }
-
 // SVD options whose cap is reached on any matrix that needs a sweep: 0 inner QR steps
 // (Golub–Kahan) and 0 Jacobi sweeps.
 SvdOptions capped(SvdMethod method) {
@@ -69,7 +67,7 @@ Matrix<T> with_zero_row(index n, index d, std::uint64_t seed) {
 
 // A scaled by 2^e, exactly.
 template <class T>
-Matrix<T> scaled(MatrixView<const T> A, int e) {
+Matrix<T> times_power_of_two(MatrixView<const T> A, int e) {
   Matrix<T> B(A);
   scale_by_power_of_two(e, B.view());
   return B;
@@ -238,9 +236,9 @@ TYPED_TEST(FailurePropagation, LstsqQrcpReportsATriangularSolveThatOverflows) {
 TYPED_TEST(FailurePropagation, LstsqReportsASolutionBeyondTheRangeForEveryMethod) {
   using T = TypeParam;
   const int e = half_range_exponent<T>();
-  const Matrix<T> X = scaled<T>(random_matrix<T>(10, 4, 401), -e);
+  const Matrix<T> X = times_power_of_two<T>(random_matrix<T>(10, 4, 401), -e);
   const Matrix<T> Y = random_matrix<T>(10, 2, 402);
-  const Matrix<T> Y_huge = scaled<T>(Y, e);
+  const Matrix<T> Y_huge = times_power_of_two<T>(Y, e);
   for (const LstsqMethod method : kAllLstsqMethods) {
     SCOPED_TRACE(to_string(method));
     const LstsqOptions opts = lstsq_options(method);
@@ -296,7 +294,7 @@ TYPED_TEST(FailurePropagation, NullSpaceBySvdReportsTheSvdsNoConvergence) {
 // 1.5 max, is beyond the range of T although every entry is finite.
 template <class T>
 Matrix<T> with_large_column(T shrink) {
-  Matrix<T> A = scaled<T>(random_matrix<T>(4, 6, 701), std::numeric_limits<T>::max_exponent - 10);
+  Matrix<T> A = times_power_of_two<T>(random_matrix<T>(4, 6, 701), std::numeric_limits<T>::max_exponent - 10);
   const T entry = T(0.75) * std::numeric_limits<T>::max() * shrink;
   for (index i = 0; i < 4; ++i) A(i, 2) = i % 2 == 0 ? entry : -entry;
   return A;

@@ -34,6 +34,7 @@
 #include "io/matrix_io.hpp"
 #include "io/numbers.hpp"
 #include "json_checker.hpp"
+#include "program_runs.hpp"
 #include "test_support.hpp"
 
 #ifndef STELA_CLI_PATH
@@ -46,26 +47,6 @@ namespace {
 // Peak memory of any one child run, in KiB: the unbounded cases of issue 13 took
 // 2 to 14 GB; a bounded refusal takes a few MB (more under the sanitizers).
 constexpr long kMaxChildRssKiB = 400 * 1024;
-
-struct Output {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Same shape and the same entries, exactly.
 bool same_matrix(MatrixView<const double> A, MatrixView<const double> B) {
@@ -80,18 +61,6 @@ bool same_matrix(MatrixView<const double> A, MatrixView<const double> B) {
 std::string text_or(const JsonValue& object, const std::string& name) {
   const JsonValue* v = member(object, name);
   return v && v->kind == JsonValue::string ? v->text : std::string();
-}
-
-// A .npy version 1.0 file: header dict padded to 64 bytes, then `data`.
-std::string npy(const std::string& shape, const std::string& data = "") {
-  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
-  const std::size_t unpadded = 10 + dict.size() + 1;
-  dict.append((64 - unpadded % 64) % 64, ' ');
-  dict += '\n';
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out += static_cast<char>(dict.size() & 0xff);
-  out += static_cast<char>(dict.size() >> 8);
-  return out + dict + data;
 }
 
 // The largest resident set of any child waited for so far, in KiB (Linux: ru_maxrss).
@@ -135,14 +104,8 @@ class Hostile : public ::testing::Test {
     if (pipe) command += input + " ";
     command += shell_quote(STELA_CLI_PATH);
     for (const auto& a : args) command += " " + shell_quote(a);
-    command += " >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err");
     if (!pipe) command += " " + input;
-    const int status = std::system(("(" + command + ")").c_str());
-    Output o;
-    o.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    o.out = slurp(base + ".out");
-    o.err = slurp(base + ".err");
-    return o;
+    return run_shell(command, base);
   }
 
   // Runs `args` and expects exit status `code`, every part in the one-line message on
@@ -329,7 +292,7 @@ TEST_F(Hostile, OutOfMemoryIsExitOneWithJson) {
 #endif
 #endif
   // null of a 0 x 6000 matrix: a 6000 x 6000 basis, 288 MB, under 200 MB of address space.
-  const std::string A = write("A.npy", npy("(0, 6000)"));
+  const std::string A = write("A.npy", npy("<f8", false, "(0, 6000)"));
   const Output o = run({"null", A, "--json"}, "</dev/null", "ulimit -v 200000 &&");
   EXPECT_EQ(o.code, 1) << o.err;
   EXPECT_TRUE(contains(o.err, "stela null: out of memory")) << o.err;
@@ -355,7 +318,7 @@ TEST_F(Hostile, NumericalFailuresSayWhatAndWhere) {
 
 // A header claiming 10^9 x 10^9 with 64 bytes of data is invalid before any allocation.
 TEST_F(Hostile, HeadersClaimingMoreThanTheFileHoldsAreRefusedBeforeAllocating) {
-  expect_refusal({"rank", write("A.npy", npy("(1000000000, 1000000000)", std::string(64, '\0')))}, 2, "invalid_input",
+  expect_refusal({"rank", write("A.npy", npy("<f8", false, "(1000000000, 1000000000)", std::string(64, '\0')))}, 2, "invalid_input",
                  {"A.npy: truncated .npy data: shape 1000000000 x 1000000000"});
   std::string mm = "%%MatrixMarket matrix array real general\n1000000000 1000000000\n";
   for (int i = 0; i < 32; ++i) mm += "1\n";
@@ -386,11 +349,11 @@ TEST_F(Hostile, StreamsWithoutEndAreCutAtMaxBytes) {
 // on this machine). Dimensions and results are bounded by --max-elements (default
 // 2^27), refused before any work, and no output file is written.
 TEST_F(Hostile, EmptyInputsWithHugeDimensionsAreRefusedBeforeAnyWork) {
-  const std::string wide = write("wide.npy", npy("(0, 200000000)")), y = write("y.npy", npy("(0,)"));
+  const std::string wide = write("wide.npy", npy("<f8", false, "(0, 200000000)")), y = write("y.npy", npy("<f8", false, "(0,)"));
   expect_refusal({"lstsq", wide, y, "--output", "W.npy"}, 1, "resource_limit",
                  {"wide.npy: the shape 0 x 200000000 has a dimension above the limit of 134217728 entries"});
   EXPECT_FALSE(exists("W.npy"));
-  const std::string A = write("A.npy", npy("(0, 30000)"));
+  const std::string A = write("A.npy", npy("<f8", false, "(0, 30000)"));
   expect_refusal({"null", A, "--output", "N.npy"}, 1, "resource_limit",
                  {"null of A 0 x 30000 would form a basis as large as d x d: 30000 x 30000 = 900000000 entries",
                   "(--max-elements N raises it)"});
@@ -398,11 +361,11 @@ TEST_F(Hostile, EmptyInputsWithHugeDimensionsAreRefusedBeforeAnyWork) {
   // The same in Matrix Market, and the limit is the user's to set.
   expect_refusal({"rank", write("wide.mtx", "%%MatrixMarket matrix array real general\n0 200000000\n")}, 1,
                  "resource_limit", {"wide.mtx: the shape 0 x 200000000 has a dimension above the limit"});
-  const std::string small = write("small.npy", npy("(0, 40)"));
+  const std::string small = write("small.npy", npy("<f8", false, "(0, 40)"));
   expect_refusal({"null", small, "--max-elements", "1000"}, 1, "resource_limit", {"40 x 40 = 1600 entries"});
   EXPECT_EQ(run({"null", small, "--max-elements", "1600"}).code, 0);
   // The solution W of an empty X: d x k.
-  const std::string X = write("X.npy", npy("(0, 3000)")), Y = write("Y.npy", npy("(0, 3000)"));
+  const std::string X = write("X.npy", npy("<f8", false, "(0, 3000)")), Y = write("Y.npy", npy("<f8", false, "(0, 3000)"));
   expect_refusal({"lstsq", X, Y, "--max-elements", "1000000"}, 1, "resource_limit",
                  {"lstsq on X 0 x 3000 would form the solution W: 3000 x 3000 = 9000000 entries"});
   expect_refusal({"ridge", X, Y, "--lambda", "1", "--max-elements", "1000000"}, 1, "resource_limit",

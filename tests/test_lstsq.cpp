@@ -47,15 +47,6 @@ Result<LstsqResult<T>> solve(MatrixView<const T> X, MatrixView<const T> Y, Lstsq
 }
 
 // The singular values of A by the Golub–Kahan SVD (test_svd checks them).
-template <class T>
-Vector<T> singular_values(MatrixView<const T> A) {
-  SvdOptions opts;
-  opts.vectors = SvdVectors::none;
-  Result<SVD<T>> F = svd(A, opts);
-  EXPECT_TRUE(F.ok());
-  return F->s;
-}
-
 // ---------------------------------------------------------------------------------------
 // 1. LAPACK's ratios over the catalogue
 
@@ -133,7 +124,7 @@ void check_catalogue_case(const TestMatrix<T>& tm, LstsqMethod method, index k, 
 }
 
 // Every catalogue type at every shape in {0, 1, 2, 3, 5, 10, 50}^2 (50 x 50 for six
-// types: sweep_skips in solver_checks.hpp): a consistent problem
+// types: sweep_skips in catalogue_sweeps.hpp): a consistent problem
 // with one right-hand side (through the vector overload) and an inconsistent one with
 // three. One test per method, so that a failure names it.
 template <class Fixture, class T>
@@ -159,16 +150,6 @@ TYPED_TEST(Lstsq, QrcpMeetsLapackRatiosOnCatalogue) { sweep_catalogue<TestFixtur
 
 // ---------------------------------------------------------------------------------------
 // 2. Forward errors: the normal equations, agreement with the SVD, the kappa sweep
-
-// kappa_2 of a full-rank catalogue matrix: from its known singular values, or from the SVD.
-template <class T>
-double kappa_of_matrix(const TestMatrix<T>& tm) {
-  const index r = std::min(tm.A.rows(), tm.A.cols());
-  if (r == 0) return 1;
-  if (tm.sigma.size() == r && tm.sigma[r - 1] > T(0)) return kappa_of<T>(tm.sigma, r);
-  const Vector<T> s = singular_values<T>(tm.A);
-  return static_cast<double>(s[0]) / static_cast<double>(s[r - 1]);
-}
 
 // max_j ||w_j - w_true,j|| / ||w_true,j||, in long double.
 template <class T>
@@ -212,7 +193,7 @@ TYPED_TEST(Lstsq, NormalEquationsOnWellConditionedTallProblems) {
         for (index n : small_sizes()) {
           if (n < 1 || n > m || (type == MatrixType::gaussian && m < 2 * n)) continue;  // square Gaussians are not well conditioned
           const TestMatrix<T> tm = make_test_matrix<T>(type, m, n, ++seed, copts);
-          const double kappa = kappa_of_matrix(tm);
+          const double kappa = kappa_of(tm);
           for (bool consistent : {true, false}) {
             const index k = consistent ? 1 : 3;
             SCOPED_TRACE(case_name<T>(tm.name, m, n, seed) + " " + to_string(method) + " k=" + std::to_string(k));
@@ -253,7 +234,7 @@ TYPED_TEST(Lstsq, EveryMethodAgreesWithSvdOnWellConditionedProblems) {
     for (auto [m, n] : shapes)
       for (bool consistent : {true, false}) {
         const TestMatrix<T> tm = make_test_matrix<T>(type, m, n, ++seed, copts);
-        const double kappa = kappa_of_matrix(tm);
+        const double kappa = kappa_of(tm);
         const Problem<T> p = make_problem(tm, 2, consistent, seed);
         Result<LstsqResult<T>> reference = solve<T>(tm.A, p.Y, LstsqMethod::svd);
         ASSERT_TRUE(reference.ok());
@@ -361,7 +342,7 @@ TYPED_TEST(Lstsq, ResultFieldsDescribeTheSolution) {
     const index m = c.m, n = c.n, r = std::min(m, n);
     const bool deficient = tm.rank >= 0 && tm.rank < r;
     const Problem<T> p = make_problem(tm, 3, false, seed);
-    const Vector<T> s_true = tm.sigma.size() == r ? tm.sigma : singular_values<T>(tm.A);
+    const Vector<T> s_true = tm.sigma.size() == r ? tm.sigma : singular_values_of<T>(tm.A);
     const double kappa = static_cast<double>(s_true[0]) / static_cast<double>(s_true[(deficient ? tm.rank : r) - 1]);
     for (LstsqMethod method : kAllLstsqMethods) {
       SCOPED_TRACE(case_name<T>(tm.name, m, n, seed) + " " + to_string(method));
@@ -546,7 +527,7 @@ TYPED_TEST(Lstsq, ScaledProblemsGiveScaledSolutions) {
   copts.kappa = 10;
   const TestMatrix<T> tm = make_test_matrix<T>(MatrixType::geometric, m, n, 9200, copts);
   const Problem<T> p = make_problem(tm, 2, false, 9201);
-  const double kappa = kappa_of_matrix(tm), e = static_cast<double>(eps<T>());
+  const double kappa = kappa_of(tm), e = static_cast<double>(eps<T>());
   const double tan_theta = max_tan_theta<T>(tm.A, p.W_true, p.Y);
   const std::pair<double, double> scalings[] = {{big, big}, {1 / big, 1 / big}, {1, big}, {1, 1 / big},
                                                 {big, 1},   {1 / big, 1},       {1 / big, 1 / big * 1e4}};
@@ -792,7 +773,7 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
         ASSERT_EQ(P->cols(), m);
         if (m == 0 || n == 0) continue;
         // kappa_r over the kept singular values, by the rule pinv applies.
-        const Vector<T> s = singular_values<T>(tm.A);
+        const Vector<T> s = singular_values_of<T>(tm.A);
         const T threshold = rank_threshold<T>(RankTolerance{}, s[0], m, n);
         index r = 0;
         while (r < s.size() && s[r] > threshold) ++r;

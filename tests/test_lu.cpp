@@ -18,20 +18,11 @@ template <class T>
 class Lu : public ::testing::Test {};
 TYPED_TEST_SUITE(Lu, Scalars, ScalarName);
 
-// Whether the compiler may contract a*b + c into a fused multiply-add for this target
-// (GCC and Clang define one of these when the target has the instruction; without it
-// nothing can be fused). The strided and the contiguous vector solve run the same trsv,
-// but the compiler specialises its loops for unit stride and is free to contract the
-// two versions differently (GCC on x86-64 with FMA adds some SIMD products unfused in
-// the unit-stride version and fuses them in the other), so with FMA the two answers may
-// differ in the last bits and only the residual of each is asserted; without FMA they
-// are the same bits.
-constexpr bool kMayContract =
-#if defined(__FP_FAST_FMA) || defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__ARM_FEATURE_FMA)
-    true;
-#else
-    false;
-#endif
+// The strided and the contiguous vector solve run the same trsv, but the compiler
+// specialises its loops for unit stride and may contract the two versions differently
+// (GCC on x86-64 with FMA adds some SIMD products unfused in the unit-stride version and
+// fuses them in the other): with FMA (kMayContract) only the residual of each answer is
+// asserted; without it they are also the same bits.
 
 template <class T>
 using LuFactorize = std::function<Status(MatrixView<T>, VectorView<index>, LuInfo&)>;
@@ -51,24 +42,6 @@ Matrix<T> apply_pivots(MatrixView<const T> A, VectorView<const index> pivots) {
   Matrix<T> PA(A);
   for (index i = 0; i < pivots.size(); ++i) swap(PA.row(i), PA.row(pivots[i]));
   return PA;
-}
-
-template <class T>
-Matrix<T> unit_lower_of(MatrixView<const T> F) {
-  const index n = F.rows();
-  Matrix<T> L = Matrix<T>::identity(n);
-  for (index j = 0; j < n; ++j)
-    for (index i = j + 1; i < n; ++i) L(i, j) = F(i, j);
-  return L;
-}
-
-template <class T>
-Matrix<T> upper_of(MatrixView<const T> F) {
-  const index n = F.rows();
-  Matrix<T> U(n, n);
-  for (index j = 0; j < n; ++j)
-    for (index i = 0; i <= j; ++i) U(i, j) = F(i, j);
-  return U;
 }
 
 // Checks one factorization: status, pivots, |l_ij| <= 1, the factorization ratio.
@@ -96,8 +69,7 @@ double check_lu(MatrixView<const T> A, const LuFactorize<T>& factor, const std::
   if (info.failed_column >= 0) {
     EXPECT_EQ(Fv(info.failed_column, info.failed_column), T(0)) << name;
   }
-  const double ratio = factorization_ratio_long<T>(apply_pivots<T>(A, pivots),
-                                                   product_long<T>(unit_lower_of<T>(Fv), upper_of<T>(Fv), Op::none));
+  const double ratio = factorization_ratio<T>(apply_pivots<T>(A, pivots), unit_lower_part<T>(Fv), upper_part<T>(Fv, n));
   EXPECT_LT(ratio, kThreshold) << name;
   return ratio;
 }
@@ -147,7 +119,7 @@ TYPED_TEST(Lu, ZeroPivotIsNamedAndSolvesAreRefused) {
       EXPECT_EQ(info.failed_column, j);
       // The factorization completed all the same (checked once per variant, for time).
       if (j == 64) {
-        EXPECT_LT(factorization_ratio_long<T>(apply_pivots<T>(A, pivots), product_long<T>(unit_lower_of<T>(F), upper_of<T>(F), Op::none)),
+        EXPECT_LT(factorization_ratio<T>(apply_pivots<T>(A, pivots), unit_lower_part<T>(F), upper_part<T>(F, n)),
                   kThreshold);
       }
       Matrix<T> B = random_matrix<T>(n, 2, 3);
@@ -234,8 +206,7 @@ TYPED_TEST(Lu, ConditionEstimateIsALowerBoundWithinAFactorOfTen) {
         continue;
       }
       ASSERT_EQ(f.status(), Status::ok);
-      const long double kappa =
-          static_cast<long double>(f->anorm) * norm1_long(inverse_long_double<T>(tm.A), n);
+      const long double kappa = static_cast<long double>(f->anorm) * one_norm(inverse_long_double<T>(tm.A));
       // Numerically singular in T: the estimate only has to say so.
       if (kappa * static_cast<long double>(eps<T>()) > 1e-2L) {
         EXPECT_LT(f->rcond(), T(1e3) * n * eps<T>());
@@ -269,7 +240,7 @@ TYPED_TEST(Lu, HighLevelAccessorsReassembleTheMatrix) {
   const Vector<index> p = f->permutation();
   Matrix<T> PA(70, 70);
   for (index i = 0; i < 70; ++i) copy(tm.A.row(p[i]), PA.row(i));
-  EXPECT_LT(factorization_ratio_long<T>(PA, product_long<T>(f->L(), f->U(), Op::none)), kThreshold);
+  EXPECT_LT(factorization_ratio<T>(PA, f->L(), f->U()), kThreshold);
   EXPECT_EQ(f->anorm, norm(MatrixView<const T>(tm.A), Norm::one));
   EXPECT_GT(f->rcond(), T(0));
   // A finite matrix whose 1-norm overflows: factored, rcond 0.

@@ -55,7 +55,8 @@ KnownProblem<T> known_problem(index m, index d, index k, long double kappa, long
 // ||W - W_true||_1 / ||W_true||_1 in long double.
 template <class T>
 double relative_error(MatrixView<const T> W, MatrixView<const T> W_true) {
-  return static_cast<double>(diff_norm1(W, W_true) / static_cast<long double>(norm(W_true, Norm::one)));
+  return static_cast<double>(one_norm(minus(LongMatrix(W), LongMatrix(W_true))) /
+                             static_cast<long double>(norm(W_true, Norm::one)));
 }
 
 template <class T>

@@ -39,30 +39,6 @@ RidgeOptions options(RidgeMethod method, bool intercept) {
 // ---------------------------------------------------------------------------------------
 // Long-double references
 
-// B := A^{-1} B by Gaussian elimination with partial pivoting (A square, nonsingular).
-inline LongMatrix solve_long(LongMatrix A, LongMatrix B) {
-  const index n = A.rows;
-  for (index j = 0; j < n; ++j) {
-    index p = j;
-    for (index i = j + 1; i < n; ++i)
-      if (std::fabs(A(i, j)) > std::fabs(A(p, j))) p = i;
-    for (index c = 0; c < n; ++c) std::swap(A(j, c), A(p, c));
-    for (index c = 0; c < B.cols; ++c) std::swap(B(j, c), B(p, c));
-    for (index i = j + 1; i < n; ++i) {
-      const Long l = A(i, j) / A(j, j);
-      for (index c = j; c < n; ++c) A(i, c) -= l * A(j, c);
-      for (index c = 0; c < B.cols; ++c) B(i, c) -= l * B(j, c);
-    }
-  }
-  for (index j = n - 1; j >= 0; --j)
-    for (index c = 0; c < B.cols; ++c) {
-      Long s = B(j, c);
-      for (index i = j + 1; i < n; ++i) s -= A(j, i) * B(i, c);
-      B(j, c) = s / A(j, j);
-    }
-  return B;
-}
-
 // Column means (zeros without an intercept) and the centred matrix.
 struct Centred {
   LongMatrix A;
@@ -181,12 +157,6 @@ double kappa_lambda(MatrixView<const T> X, bool intercept, double lambda) {
   return (s1 * s1 + lambda) / (sn * sn + lambda);
 }
 
-template <class T>
-double relative_difference_long(MatrixView<const T> A, const LongMatrix& B) {
-  const Long b = frobenius(B), d = frobenius(minus(LongMatrix(A), B));
-  return static_cast<double>(b == 0 ? d : d / b);
-}
-
 // A test design: catalogue X (geometric, kappa 10) shifted by `offset` (so that centring
 // matters), Y = X W + noise (k columns), and lambdas relative to s_1^2 = 1.
 template <class T>
@@ -248,7 +218,7 @@ TYPED_TEST(Ridge, ThreeMethodsAgreeWithTheReference) {
           ASSERT_EQ(fit->intercept.size(), k);
           EXPECT_RATIO(std::string(to_string(method)) + (method == RidgeMethod::cholesky && d > n ? " (dual)" : "") +
                            " solution vs long double / (max eps kappa_lambda)",
-                       relative_difference_long<T>(fit->solution, ref.W) / bound);
+                       relative_difference<T>(fit->solution, ref.W) / bound);
           Long mean_norm = 0;
           const Centred Xc = centre(LongMatrix(MatrixView<const T>(D.X)), intercept);
           for (Long x : Xc.mean) mean_norm += x * x;
@@ -351,7 +321,7 @@ TYPED_TEST(Ridge, RegressionIssue6AbsoluteToleranceAtZeroLambdaIsInTheCallersUni
   LongMatrix W(3, 1);
   for (index j = 0; j < 2; ++j)
     for (index i = 0; i < 3; ++i) W(i, 0) += V(i, j) * C(j, 0) / static_cast<Long>(sigma[j]);
-  EXPECT_LT(relative_difference_long<T>(fit->solution, W), 30 * 7 * static_cast<double>(eps<T>()) * 500)
+  EXPECT_LT(relative_difference<T>(fit->solution, W), 30 * 7 * static_cast<double>(eps<T>()) * 500)
       << "effective_dof " << fit->effective_dof << " (2 expected)";
   EXPECT_NEAR(fit->effective_dof, T(2), 30 * eps<T>());
 }
@@ -456,7 +426,7 @@ TYPED_TEST(Ridge, RegressionIssue6LargeLambdaMethodsAgree) {
             Result<RidgeResult<T>> fit = ridge<T>(X, D0.Y, lambda, options(method, intercept));
             ASSERT_EQ(fit.status(), Status::ok) << to_string(fit.status());
             EXPECT_RATIO(std::string(to_string(method)) + " large lambda vs long double / bound",
-                         relative_difference_long<T>(fit->solution, ref.W) / bound);
+                         relative_difference<T>(fit->solution, ref.W) / bound);
             EXPECT_RATIO(std::string(to_string(method)) + " large lambda vs svd / bound",
                          relative_difference<T>(fit->solution, svd_fit->solution) / bound);
           }

@@ -73,7 +73,7 @@ struct Stream {
 
 // The rows idx of A, in that order.
 template <class T>
-Matrix<T> rows_of(MatrixView<const T> A, const std::vector<index>& idx) {
+Matrix<T> select_rows(MatrixView<const T> A, const std::vector<index>& idx) {
   Matrix<T> out(static_cast<index>(idx.size()), A.cols());
   for (std::size_t r = 0; r < idx.size(); ++r)
     for (index j = 0; j < A.cols(); ++j) out(static_cast<index>(r), j) = A(idx[r], j);
@@ -93,24 +93,6 @@ Matrix<T> side_by_side(MatrixView<const T> X, MatrixView<const T> Y) {
   copy(X, A.col_block(0, X.cols()));
   copy(Y, A.col_block(X.cols(), Y.cols()));
   return A;
-}
-
-template <class T>
-Vector<T> singular_values_of(MatrixView<const T> A) {
-  SvdOptions opts;
-  opts.vectors = SvdVectors::none;
-  Result<SVD<T>> F = svd(A, opts);
-  EXPECT_EQ(F.status(), Status::ok);
-  return F->s;
-}
-
-// sigma_1 / sigma_min of A (A with at least as many rows as columns); +inf when singular.
-template <class T>
-double kappa_of_matrix(MatrixView<const T> A) {
-  const Vector<T> s = singular_values_of(A);
-  if (s.size() == 0) return 1;
-  const double smin = static_cast<double>(s[s.size() - 1]);
-  return smin > 0 ? static_cast<double>(s[0]) / smin : std::numeric_limits<double>::infinity();
 }
 
 template <class T>
@@ -187,7 +169,7 @@ Comparison<T> expect_matches_qr(Stream<T>& s, const Matrix<T>& X, const Matrix<T
   const Matrix<T>& W_ref = ref->solution;
 
   // forward: kappa and tan theta of the remaining rows
-  const double kappa = kappa_of_matrix<T>(X);
+  const double kappa = kappa_of<T>(X);
   double tan_theta = 0;
   for (index j = 0; j < k; ++j) {
     const LongMatrix XW = product(LongMatrix(MatrixView<const T>(X)), LongMatrix(MatrixView<const T>(W_ref)));
@@ -211,7 +193,7 @@ Comparison<T> expect_matches_qr(Stream<T>& s, const Matrix<T>& X, const Matrix<T
   EXPECT_EQ(info.rank, d);
   if (check_r && n >= d + k) {
     const Matrix<T> A = side_by_side<T>(X, Y);
-    const double kappa_a = kappa_of_matrix<T>(A);
+    const double kappa_a = kappa_of<T>(A);
     const double scale = max_nd_eps<T>(n, d + k) * static_cast<double>(norm(A, Norm::one)) * kappa_a;
     if (std::isfinite(kappa_a) && scale > 0)
       EXPECT_RATIO("R factor / kappa([X Y])", signed_difference<T>(s.acc.R(), householder_r<T>(A)) / scale);
@@ -287,7 +269,7 @@ TYPED_TEST(Streaming, BlocksMatchRowsAndQrWhateverTheChunking) {
         expect_matches_qr<TestFixture>(narrow, tm.A, p.Y, what + " one-row chunks", true);
         // Blocks and rows reach the same R (up to row signs and rounding).
         const Matrix<T> A = side_by_side<T>(tm.A, p.Y);
-        const double scale = max_nd_eps<T>(n, d + k) * static_cast<double>(norm(A, Norm::one)) * kappa_of_matrix<T>(A);
+        const double scale = max_nd_eps<T>(n, d + k) * static_cast<double>(norm(A, Norm::one)) * kappa_of<T>(A);
         EXPECT_RATIO("R blocks vs rows / kappa([X Y])", signed_difference<T>(s.acc.R(), rows.acc.R()) / scale);
       }
 }
@@ -338,7 +320,7 @@ TYPED_TEST(Streaming, MergedPartsMatchQrOfAllRows) {
     AccumulatorInfo<T> info;
     ASSERT_EQ(parts[0]->acc.solve(W.view(), rho.view(), info, parts[0]->work()), Status::ok);
     EXPECT_RATIO("self-merge solution / (eps kappa)",
-                 relative_difference<T>(W, before.W) / (max_nd_eps<T>(n, d) * kappa_of_matrix<T>(tm.A)));
+                 relative_difference<T>(W, before.W) / (max_nd_eps<T>(n, d) * kappa_of<T>(tm.A)));
     for (index j = 0; j < k; ++j)
       EXPECT_RATIO("self-merge residual sqrt(2)",
                    std::fabs(static_cast<double>(rho_after[j]) - std::sqrt(2.0) * static_cast<double>(rho_before[j])) /
@@ -372,7 +354,7 @@ TYPED_TEST(Streaming, RemovedRowsMatchQrOfTheRest) {
             kept.push_back(i);
           }
         }
-        expect_matches_qr<TestFixture>(s, rows_of<T>(tm.A, kept), rows_of<T>(p.Y, kept), what, !p.consistent);
+        expect_matches_qr<TestFixture>(s, select_rows<T>(tm.A, kept), select_rows<T>(p.Y, kept), what, !p.consistent);
       }
 }
 
@@ -395,7 +377,7 @@ TYPED_TEST(Streaming, RemovalsKeepZeroAndNonzeroResidualsApart) {
       kept.push_back(i);
     }
   }
-  expect_matches_qr<TestFixture>(s, rows_of<T>(tm.A, kept), rows_of<T>(p.Y, kept), "mixed residuals");
+  expect_matches_qr<TestFixture>(s, select_rows<T>(tm.A, kept), select_rows<T>(p.Y, kept), "mixed residuals");
 }
 
 // Any sequence of the four operations over two accumulators, with checkpoints against
@@ -436,11 +418,11 @@ TYPED_TEST(Streaming, AnySequenceOfAddsRemovesAndMergesMatchesQr) {
         in_b.clear();
       }
       if (step % 10 == 9 && static_cast<index>(in_a.size()) >= d)
-        expect_matches_qr<TestFixture>(a, rows_of<T>(tm.A, in_a), rows_of<T>(p.Y, in_a), what);
+        expect_matches_qr<TestFixture>(a, select_rows<T>(tm.A, in_a), select_rows<T>(p.Y, in_a), what);
     }
-    expect_matches_qr<TestFixture>(a, rows_of<T>(tm.A, in_a), rows_of<T>(p.Y, in_a), "end a", true);
+    expect_matches_qr<TestFixture>(a, select_rows<T>(tm.A, in_a), select_rows<T>(p.Y, in_a), "end a", true);
     if (static_cast<index>(in_b.size()) >= d)
-      expect_matches_qr<TestFixture>(b, rows_of<T>(tm.A, in_b), rows_of<T>(p.Y, in_b), "end b", true);
+      expect_matches_qr<TestFixture>(b, select_rows<T>(tm.A, in_b), select_rows<T>(p.Y, in_b), "end b", true);
   }
 }
 
@@ -495,7 +477,7 @@ TYPED_TEST(Streaming, DowndatingToRankDeficiencyIsRefusedAndChangesNothing) {
   ASSERT_EQ(s.remove_row(X, Y, 11), Status::ok);
   std::vector<index> kept = range_of(0, 10);
   kept.push_back(12);
-  expect_matches_qr<TestFixture>(s, rows_of<T>(X, kept), rows_of<T>(Y, kept), "one generic row left");
+  expect_matches_qr<TestFixture>(s, select_rows<T>(X, kept), select_rows<T>(Y, kept), "one generic row left");
   // Removing the last row that carries the fourth direction would leave rank 3.
   const Matrix<T> before(s.acc.R());
   EXPECT_EQ(s.remove_row(X, Y, 12), Status::not_positive_definite);
@@ -640,7 +622,7 @@ TYPED_TEST(Streaming, EdgeShapes) {
       copy(MatrixView<const T>(X), A.row_block(5, 5));
       return A;
     }();
-    const double scale = max_nd_eps<T>(10, 3) * static_cast<double>(norm(XX, Norm::one)) * kappa_of_matrix<T>(X);
+    const double scale = max_nd_eps<T>(10, 3) * static_cast<double>(norm(XX, Norm::one)) * kappa_of<T>(X);
     EXPECT_LT(signed_difference<T>(s.acc.R(), householder_r<T>(XX)) / scale, kThreshold);
   }
   // d = k = 0: only rows are counted.
@@ -661,7 +643,7 @@ TYPED_TEST(Streaming, EdgeShapes) {
     EXPECT_EQ(info.rank, 2);
     const Result<LstsqResult<T>> ref = lstsq<T>(X.row_block(0, 2), Y.row_block(0, 2));
     ASSERT_EQ(ref.status(), Status::ok);
-    const double kappa = kappa_of_matrix<T>(transpose<T>(X.row_block(0, 2)));
+    const double kappa = kappa_of<T>(transpose<T>(X.row_block(0, 2)));
     EXPECT_LT(relative_difference<T>(W, ref->solution) / (max_nd_eps<T>(3, 3) * kappa), kThreshold);
   }
 }
@@ -847,7 +829,7 @@ TYPED_TEST(Streaming, OneBufferServesEveryOperation) {
   }();
   const Result<LstsqResult<T>> ref = lstsq<T>(XX, YY, LstsqOptions{LstsqMethod::qr});
   ASSERT_EQ(ref.status(), Status::ok);
-  EXPECT_LT(relative_difference<T>(W, ref->solution) / (max_nd_eps<T>(80, d) * kappa_of_matrix<T>(X)), kThreshold);
+  EXPECT_LT(relative_difference<T>(W, ref->solution) / (max_nd_eps<T>(80, d) * kappa_of<T>(X)), kThreshold);
 }
 
 }  // namespace

@@ -25,8 +25,6 @@ template <class T>
 class Subspace : public RatioSuite<Subspace<T>, T> {};
 TYPED_TEST_SUITE(Subspace, Scalars, ScalarName);
 
-const char* method_name(SubspaceMethod method) { return method == SubspaceMethod::svd ? "svd" : "cod"; }
-
 // The catalogue members whose numerical rank is known: every type with a known exact
 // rank whose smallest nonzero singular value stands far above the default threshold
 // (the xLATMS modes at kappa 1/sqrt(eps), rank_deficient at 1e-2, Läuchli at
@@ -57,19 +55,11 @@ std::vector<TestMatrix<T>> known_rank_matrices(index m, index n, std::uint64_t s
   return out;
 }
 
-// Whether the compiler may contract a*b + c into a fused multiply-add for this target
-// (GCC and Clang define one of these when the target has the instruction; without it
-// nothing can be fused). dot runs one loop for unit strides and another for any other,
-// and the compiler is free to contract the two differently (GCC on x86-64 with FMA adds
-// the SIMD products of the unit-stride loop unfused and fuses the strided one), so a
+// dot runs one loop for unit strides and another for any other, and the compiler may
+// contract the two differently (GCC on x86-64 with FMA adds the SIMD products of the
+// unit-stride loop unfused and fuses the strided one), so under FMA (kMayContract) a
 // result formed from a strided vector may differ in the last bits from the contiguous
-// one under FMA; without FMA they are the same bits.
-constexpr bool kMayContract =
-#if defined(__FP_FAST_FMA) || defined(__FP_FAST_FMAF) || defined(__FMA__) || defined(__ARM_FEATURE_FMA)
-    true;
-#else
-    false;
-#endif
+// one; without FMA they are the same bits.
 
 // kappa_r of a known-rank catalogue matrix (1 for rank 0).
 template <class T>

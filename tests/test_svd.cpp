@@ -38,7 +38,6 @@ struct Reference {
 };
 Reference reference_singular_values(std::vector<long double> X, index m, index n);
 
-const char* method_name(SvdMethod method) { return method == SvdMethod::jacobi ? "jacobi" : "golub_kahan"; }
 const char* vectors_name(SvdVectors v) {
   return v == SvdVectors::none ? "none" : v == SvdVectors::thin ? "thin" : "full";
 }
@@ -98,7 +97,7 @@ double frobenius_ratio(MatrixView<const T> A, VectorView<const T> s) {
 
 // max |a_i - b_i| / (scale max(m, n) eps).
 template <class T>
-double agreement_ratio(VectorView<const T> a, VectorView<const T> b, index m, index n) {
+double values_agreement_ratio(VectorView<const T> a, VectorView<const T> b, index m, index n) {
   long double worst = 0, top = 0;
   for (index i = 0; i < a.size(); ++i) {
     worst = std::max(worst, std::fabs(static_cast<long double>(a[i]) - b[i]));
@@ -188,7 +187,7 @@ void check_case(const TestMatrix<T>& tm, std::uint64_t seed, bool full_too, bool
   SCOPED_TRACE(case_name<T>(tm.name, m, n, seed));
   Vector<T> s_gk = check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::thin, values_too);
   Vector<T> s_jacobi = check_decomposition(tm, SvdMethod::jacobi, SvdVectors::thin, values_too);
-  EXPECT_LT(agreement_ratio<T>(s_gk, s_jacobi, m, n), kThreshold) << "the methods disagree";
+  EXPECT_LT(values_agreement_ratio<T>(s_gk, s_jacobi, m, n), kThreshold) << "the methods disagree";
   if (full_too) {
     check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::full);
     check_decomposition(tm, SvdMethod::jacobi, SvdVectors::full);
@@ -206,7 +205,7 @@ std::vector<std::pair<index, index>> shapes_around(index size) {
           {size, 2 * size + 1}, {4 * size + 1, size},    {size, 4 * size + 1}};
 }
 
-// The whole catalogue at the sizes of small_sizes() (test_support.hpp) in the shapes of
+// The whole catalogue at the sizes of small_sizes() (catalogue_sweeps.hpp) in the shapes of
 // shapes_around; full vectors up to size 5. Split in two tests, the largest size alone,
 // so that ctest runs them side by side.
 template <class T>
@@ -223,7 +222,7 @@ TYPED_TEST(Svd, EveryMatrixTypeAtSmallShapes) {
 TYPED_TEST(Svd, EveryMatrixTypeAtLargestSmallSize) { check_catalogue_around<TypeParam>(small_sizes().back()); }
 
 // The whole catalogue on both sides of the block size 128: square s x s, tall and wide
-// by 13 (qr_checks.hpp's shapes_of), both methods, thin vectors only (values only and
+// by 13 (catalogue_sweeps.hpp's shapes_of), both methods, thin vectors only (values only and
 // full vectors are checked at the small sizes), one test per size so that ctest runs
 // them side by side. (Kept this lean for the sanitizer run.)
 template <class T>
@@ -233,9 +232,9 @@ void check_catalogue_at_block_edge(index size) {
   });
 }
 
-TYPED_TEST(Svd, EveryMatrixTypeAtBlockEdge127) { check_catalogue_at_block_edge<TypeParam>(127); }
-TYPED_TEST(Svd, EveryMatrixTypeAtBlockEdge128) { check_catalogue_at_block_edge<TypeParam>(128); }
-TYPED_TEST(Svd, EveryMatrixTypeAtBlockEdge129) { check_catalogue_at_block_edge<TypeParam>(129); }
+TYPED_TEST(Svd, SlowEveryMatrixTypeAtBlockEdge127) { check_catalogue_at_block_edge<TypeParam>(127); }
+TYPED_TEST(Svd, SlowEveryMatrixTypeAtBlockEdge128) { check_catalogue_at_block_edge<TypeParam>(128); }
+TYPED_TEST(Svd, SlowEveryMatrixTypeAtBlockEdge129) { check_catalogue_at_block_edge<TypeParam>(129); }
 
 // A tall shape past a block edge where the Golub–Kahan SVD starts with a QR factorization.
 TYPED_TEST(Svd, TallBlockEdgeShapeTakesTheQrFirstPath) {
@@ -274,7 +273,7 @@ TYPED_TEST(Svd, GolubKahanQrFirstAgreesWithDirect) {
         EXPECT_LT(orthogonality_ratio<T>(r->V), kThreshold);
         s[qr_first] = r->s;
       }
-      EXPECT_LT(agreement_ratio<T>(s[0], s[1], m, n), kThreshold);
+      EXPECT_LT(values_agreement_ratio<T>(s[0], s[1], m, n), kThreshold);
       Result<SVD<T>> by_default = svd<T>(A, SvdOptions{});
       EXPECT_EQ(by_default->info.qr_first, static_cast<double>(m) >= SvdOptions::kQrFirstRatio * static_cast<double>(n));
     }
@@ -374,7 +373,7 @@ TYPED_TEST(Svd, ExtremeScalesAreScaledAndRestored) {
     SCOPED_TRACE(case_name<T>(tm.name, 6, 4, 3) + " scale " + std::to_string(static_cast<double>(scale)));
     Vector<T> s1 = check_decomposition(tm, SvdMethod::golub_kahan, SvdVectors::thin);
     Vector<T> s2 = check_decomposition(tm, SvdMethod::jacobi, SvdVectors::thin);
-    EXPECT_LT(agreement_ratio<T>(s1, s2, 6, 4), kThreshold);
+    EXPECT_LT(values_agreement_ratio<T>(s1, s2, 6, 4), kThreshold);
     Computed<T> r = run_svd<T>(tm.A, SvdMethod::golub_kahan, SvdVectors::none);
     if (scale >= big) { EXPECT_LT(r.info.scaling, 1.0); }
     if (scale <= tiny) { EXPECT_GT(r.info.scaling, 1.0); }

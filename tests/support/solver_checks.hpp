@@ -1,88 +1,19 @@
 // Helpers shared by the property tests of the solver API (test_lstsq, test_subspace,
-// test_ridge): reference computations in long double and right-hand sides with a known
-// solution. (The ratio recorder is test_support.hpp's RatioSuite.)
+// test_ridge, test_streaming, test_diagnostics): residuals and relative differences in
+// long double, least-squares problems with a known solution, and condition numbers.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "stela/svd.hpp"
 #include "test_support.hpp"
 
 namespace stela::test {
-
-// A view's entries as a long double matrix (column-major, ld = rows).
-struct LongMatrix {
-  index rows = 0, cols = 0;
-  std::vector<Long> a;
-  LongMatrix() = default;
-  LongMatrix(index m, index n) : rows(m), cols(n), a(static_cast<std::size_t>(m * n), 0.0L) {}
-  template <class T>
-  explicit LongMatrix(MatrixView<const T> A) : LongMatrix(A.rows(), A.cols()) {
-    for (index j = 0; j < cols; ++j)
-      for (index i = 0; i < rows; ++i) (*this)(i, j) = A(i, j);
-  }
-  Long& operator()(index i, index j) { return a[static_cast<std::size_t>(i + j * rows)]; }
-  Long operator()(index i, index j) const { return a[static_cast<std::size_t>(i + j * rows)]; }
-  template <class T>
-  Matrix<T> rounded() const {
-    Matrix<T> out(rows, cols);
-    for (index j = 0; j < cols; ++j)
-      for (index i = 0; i < rows; ++i) out(i, j) = static_cast<T>((*this)(i, j));
-    return out;
-  }
-};
-
-// op(A) op(B) in long double.
-inline LongMatrix product(const LongMatrix& A, const LongMatrix& B, bool ta = false, bool tb = false) {
-  const index m = ta ? A.cols : A.rows, n = tb ? B.rows : B.cols, k = ta ? A.rows : A.cols;
-  LongMatrix C(m, n);
-  for (index j = 0; j < n; ++j)
-    for (index i = 0; i < m; ++i) {
-      Long s = 0;
-      for (index p = 0; p < k; ++p) s += (ta ? A(p, i) : A(i, p)) * (tb ? B(j, p) : B(p, j));
-      C(i, j) = s;
-    }
-  return C;
-}
-
-inline LongMatrix minus(const LongMatrix& A, const LongMatrix& B) {
-  LongMatrix C = A;
-  for (std::size_t i = 0; i < C.a.size(); ++i) C.a[i] -= B.a[i];
-  return C;
-}
-
-// A^T
-inline LongMatrix transposed(const LongMatrix& A) {
-  LongMatrix B(A.cols, A.rows);
-  for (index j = 0; j < A.cols; ++j)
-    for (index i = 0; i < A.rows; ++i) B(j, i) = A(i, j);
-  return B;
-}
-
-inline Long frobenius(const LongMatrix& A) {
-  Long s = 0;
-  for (Long x : A.a) s += x * x;
-  return std::sqrt(s);
-}
-
-inline Long one_norm(const LongMatrix& A) {
-  Long worst = 0;
-  for (index j = 0; j < A.cols; ++j) {
-    Long col = 0;
-    for (index i = 0; i < A.rows; ++i) col += std::fabs(A(i, j));
-    worst = std::max(worst, col);
-  }
-  return worst;
-}
-
-inline Long column_norm(const LongMatrix& A, index j) {
-  Long s = 0;
-  for (index i = 0; i < A.rows; ++i) s += A(i, j) * A(i, j);
-  return std::sqrt(s);
-}
 
 // Y - X W in long double.
 template <class T>
@@ -90,12 +21,17 @@ LongMatrix residual(MatrixView<const T> X, MatrixView<const T> W, MatrixView<con
   return minus(LongMatrix(Y), product(LongMatrix(X), LongMatrix(W)));
 }
 
-// ||A - B||_F / ||B||_F in long double (||A - B||_F when B = 0).
+// ||A - B||_F / ||B||_F in long double (||A - B||_F when B = 0), B computed or a
+// long-double reference.
+template <class T>
+double relative_difference(MatrixView<const T> A, const LongMatrix& B) {
+  const Long d = frobenius(minus(LongMatrix(A), B));
+  const Long b = frobenius(B);
+  return static_cast<double>(b == 0 ? d : d / b);
+}
 template <class T>
 double relative_difference(MatrixView<const T> A, MatrixView<const T> B) {
-  const Long d = frobenius(minus(LongMatrix(A), LongMatrix(B)));
-  const Long b = frobenius(LongMatrix(B));
-  return static_cast<double>(b == 0 ? d : d / b);
+  return relative_difference(A, LongMatrix(B));
 }
 template <class T>
 double relative_difference(VectorView<const T> a, VectorView<const T> b) {
@@ -164,29 +100,40 @@ Problem<T> make_problem(const TestMatrix<T>& tm, index k, bool consistent, std::
   return p;
 }
 
-// The square 50 x 50 member of a shape sweep is the costly one (the SVDs are O(n^3));
-// it runs only for the types that stress different things: graded singular values,
-// exact rank deficiency, grading, underflow and the classic hard cases.
-inline bool in_big_square_subset(MatrixType type) {
-  switch (type) {
-    case MatrixType::geometric:
-    case MatrixType::rank_deficient:
-    case MatrixType::graded_columns:
-    case MatrixType::near_underflow:
-    case MatrixType::kahan:
-    case MatrixType::hilbert:
-      return true;
-    default:
-      return false;
-  }
+// The singular values of A (stela's default SVD, values only).
+template <class T>
+Vector<T> singular_values_of(MatrixView<const T> A) {
+  SvdOptions opts;
+  opts.vectors = SvdVectors::none;
+  Result<SVD<T>> F = svd(A, opts);
+  EXPECT_EQ(F.status(), Status::ok);
+  return F->s;
 }
-inline bool sweep_skips(MatrixType type, index m, index n) { return m >= 50 && n >= 50 && !in_big_square_subset(type); }
 
 // kappa = sigma_1 / sigma_r from known singular values (the first r of them).
 template <class T>
 double kappa_of(VectorView<const T> sigma, index r) {
   if (r <= 0 || sigma.size() < r) return 1;
   return static_cast<double>(sigma[0]) / static_cast<double>(sigma[r - 1]);
+}
+
+// sigma_1 / sigma_min(m, n) of A from its computed singular values; +inf when singular.
+template <class T>
+double kappa_of(MatrixView<const T> A) {
+  const Vector<T> s = singular_values_of(A);
+  if (s.size() == 0) return 1;
+  const double smin = static_cast<double>(s[s.size() - 1]);
+  return smin > 0 ? static_cast<double>(s[0]) / smin : std::numeric_limits<double>::infinity();
+}
+
+// kappa of a catalogue matrix: from its known singular values when the catalogue gives
+// them all and the smallest is nonzero, else computed.
+template <class T>
+double kappa_of(const TestMatrix<T>& tm) {
+  const index r = std::min(tm.A.rows(), tm.A.cols());
+  if (r == 0) return 1;
+  if (tm.sigma.size() == r && tm.sigma[r - 1] > T(0)) return kappa_of<T>(tm.sigma, r);
+  return kappa_of<T>(MatrixView<const T>(tm.A));
 }
 
 }  // namespace stela::test
