@@ -53,6 +53,7 @@ class LineReader {
       const std::size_t end = buf_.find_first_of("\r\n", pos_);
       // A '\r' at the end of the buffer may be half of "\r\n": look further first.
       if (end != std::string::npos && !(buf_[end] == '\r' && end + 1 == buf_.size() && !eof_)) {
+        if (static_cast<std::int64_t>(end - pos_) > max_line_) return too_long();
         const bool crlf = buf_[end] == '\r' && end + 1 < buf_.size() && buf_[end + 1] == '\n';
         line = std::string_view(buf_).substr(pos_, end - pos_);
         line_offset_ = base_ + pos_;
@@ -62,6 +63,7 @@ class LineReader {
       }
       if (eof_) {
         if (pos_ == buf_.size()) return false;
+        if (static_cast<std::int64_t>(buf_.size() - pos_) > max_line_) return too_long();
         line = std::string_view(buf_).substr(pos_);  // a last line without a line end
         line_offset_ = base_ + pos_;
         pos_ = buf_.size();
@@ -80,14 +82,17 @@ class LineReader {
   bool empty_input() const { return base_ == 0 && buf_.empty(); }
 
  private:
+  Error too_long() const {
+    return detail::limit_error(name_, "line " + std::to_string(number_ + 1) + " is longer than " +
+                                          std::to_string(max_line_) +
+                                          " bytes, the limit of one line when reading by blocks (--max-bytes)");
+  }
+
   Expected<void> refill() {
     buf_.erase(0, pos_);
     base_ += pos_;
     pos_ = 0;
-    if (static_cast<std::int64_t>(buf_.size()) > max_line_)
-      return detail::limit_error(name_, "line " + std::to_string(number_ + 1) + " is longer than " +
-                                            std::to_string(max_line_) +
-                                            " bytes, the limit of one line when reading by blocks (--max-bytes)");
+    if (static_cast<std::int64_t>(buf_.size()) > max_line_) return too_long();
     const std::size_t old = buf_.size();
     buf_.resize(old + refill_);
     in_->read(&buf_[old], static_cast<std::streamsize>(refill_));
