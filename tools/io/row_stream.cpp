@@ -296,9 +296,9 @@ Expected<RowStream> RowStream::open(const std::string& path, std::optional<Forma
   s->format = format ? *format : format_from_path(path);
   s->limits = limits;
   if (from_stdin && s->format != Format::text)
-    return error_in(s->name, std::string("a ") + to_string(s->format) +
-                                 " file is read a block of rows at a time by seeking, which standard input cannot do; "
-                                 "give a file name");
+    return error_in(s->name, std::string("the ") + to_string(s->format) +
+                                 " format is read a block of rows at a time by seeking, which standard input cannot "
+                                 "do; give a file name");
   if (s->format == Format::npy) {
     if (std::optional<std::string> why = read_npy_header(path, s->npy)) return Error{*why};
     if (s->npy.cols > limits.max_elements)
