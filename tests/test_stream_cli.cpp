@@ -473,7 +473,11 @@ TEST_F(StreamCli, SlowPeakMemoryIsIndependentOfRows) {
   const double peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
   std::printf("2e6 x 4 .npy (%.0f MB of input) streamed: peak RSS of the children %.1f MB\n",
               static_cast<double>(n) * (d + 1) * 8 / 1e6, peak_mb);
-  EXPECT_LT(peak_mb, 64.0);
+  // Under AddressSanitizer (the debug preset) freed blocks wait in its quarantine and
+  // shadow memory adds its own, so the bound holds for the release build only.
+  if (!kSanitizedBuild) {
+    EXPECT_LT(peak_mb, 64.0);
+  }
   EXPECT_EQ(number(*member(v, "rows")), static_cast<double>(n));
   // The noise is 1e-3, so w is w_true to about 1e-3 / sqrt(n / 3): 1e-5 is a wide margin
   // that a wrong R would still miss.

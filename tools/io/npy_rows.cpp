@@ -6,6 +6,7 @@
 // length and, for 3.0, a UTF-8 header; the dict this reader accepts is ASCII).
 #include "io/npy_rows.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -179,17 +180,25 @@ template <class T>
 std::optional<std::string> read_npy_rows(const NpyFile& file, std::ifstream& in, index first, index count,
                                          MatrixView<T> out) {
   const index d = file.cols;
-  const std::uint64_t row_bytes = static_cast<std::uint64_t>(d) * static_cast<std::uint64_t>(file.item_bytes);
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(row_bytes * static_cast<std::uint64_t>(count)));
-  // Seek to row `first`, read `count` rows in one go.
+  const auto item = static_cast<std::uint64_t>(file.item_bytes);
+  const std::uint64_t row_bytes = static_cast<std::uint64_t>(d) * item;
+  // Seek to row `first`; the count d entries that follow, row by row, go through a
+  // fixed buffer on the stack, so a read allocates nothing however many rows it takes
+  // (a streamed file is read in thousands of such calls).
   in.seekg(static_cast<std::streamoff>(file.data_offset + row_bytes * static_cast<std::uint64_t>(first)));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!in)
-    return file.path + ": cannot read rows " + std::to_string(first) + " to " + std::to_string(first + count - 1);
-  // Row-major bytes -> column-major view, entry (i, j) at byte (i d + j) item_bytes.
-  for (index i = 0; i < count; ++i)
-    for (index j = 0; j < d; ++j) {
-      const unsigned char* at = bytes.data() + (i * d + j) * file.item_bytes;
+  constexpr std::uint64_t kPieceBytes = std::uint64_t{1} << 16;
+  unsigned char piece[kPieceBytes];
+  std::uint64_t left = static_cast<std::uint64_t>(count) * static_cast<std::uint64_t>(d);  // entries to read
+  index i = 0, j = 0;  // the entry the next byte of the file belongs to
+  while (left > 0) {
+    const std::uint64_t entries = std::min(left, kPieceBytes / item);
+    in.read(reinterpret_cast<char*>(piece), static_cast<std::streamsize>(entries * item));
+    if (!in)
+      return file.path + ": cannot read rows " + std::to_string(first) + " to " + std::to_string(first + count - 1);
+    // Row-major bytes -> column-major view: entry (i, j) follows (i, j - 1), and
+    // (i + 1, 0) follows (i, d - 1).
+    for (std::uint64_t e = 0; e < entries; ++e) {
+      const unsigned char* at = piece + e * item;
       if (file.item_bytes == 8) {
         double v;
         std::memcpy(&v, at, 8);
@@ -199,7 +208,13 @@ std::optional<std::string> read_npy_rows(const NpyFile& file, std::ifstream& in,
         std::memcpy(&v, at, 4);
         out(i, j) = static_cast<T>(v);
       }
+      if (++j == d) {
+        j = 0;
+        ++i;
+      }
     }
+    left -= entries;
+  }
   return std::nullopt;
 }
 

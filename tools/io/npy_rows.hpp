@@ -41,7 +41,8 @@ struct NpyFile {
 std::optional<std::string> read_npy_header(const std::string& path, NpyFile& out);
 
 // Rows first .. first + count - 1 of `file` into `out` (count x cols, column-major),
-// converted to T, from the already open stream `in`. An error message, or nothing.
+// converted to T, from the already open stream `in`, through a 64 KiB buffer on the
+// stack (no allocation). An error message, or nothing.
 template <class T>
 std::optional<std::string> read_npy_rows(const NpyFile& file, std::ifstream& in, index first, index count,
                                          MatrixView<T> out);
