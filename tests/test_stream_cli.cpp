@@ -41,8 +41,11 @@
 namespace stela::test {
 namespace {
 
+// --- Running a program. The same declarations as tests/support/program_runs.hpp on the
+// branch that moves the test helpers there: when both meet, this block gives way to
+// `#include "program_runs.hpp"` and nothing else changes.
 struct Output {
-  int code = -1;
+  int code = -1;  // the exit status; 128 + the signal number when a signal ended it
   std::string out, err;
 };
 
@@ -60,6 +63,18 @@ std::string shell_quote(const std::string& s) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+Output run_shell(const std::string& command, const std::string& base) {
+  const std::string redirected =
+      "(" + command + ") >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err");
+  const int status = std::system(redirected.c_str());
+  Output o;
+  o.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = slurp(base + ".out");
+  o.err = slurp(base + ".err");
+  return o;
+}
+// --- End of the block.
 
 // A .npy file (version 1.0) of A, dtype '<f8' or '<f4', C or Fortran order, written
 // here rather than by io::encode_npy, which writes '<f8' in C order only.
@@ -122,14 +137,8 @@ class StreamCli : public ::testing::Test {
     const std::string base = path("run" + std::to_string(runs_++));
     std::string command = shell_quote(STELA_CLI_PATH);
     for (const auto& a : args) command += " " + shell_quote(a);
-    command += " >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err");
     command += " <" + shell_quote(stdin_path.empty() ? "/dev/null" : stdin_path);
-    const int status = std::system(command.c_str());
-    Output o;
-    o.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    o.out = slurp(base + ".out");
-    o.err = slurp(base + ".err");
-    return o;
+    return run_shell(command, base);
   }
 
   // Runs with --json; expects exit 0, nothing on standard error, "status": "ok".
@@ -186,12 +195,12 @@ std::vector<double> numbers_of(const JsonValue* v) {
 // A tall problem X (n x d, uniform entries) and Y = X W + noise (k columns), from a
 // fixed seed; in single precision the entries are rounded to float first, so that a
 // float file holds exactly the same numbers.
-struct Problem {
+struct TallProblem {
   Matrix<double> X, Y;
 };
-Problem make_problem(index n, index d, index k, std::uint64_t seed, bool floats) {
+TallProblem make_tall_problem(index n, index d, index k, std::uint64_t seed, bool floats) {
   Rng rng(seed);
-  Problem p{Matrix<double>(n, d), Matrix<double>(n, k)};
+  TallProblem p{Matrix<double>(n, d), Matrix<double>(n, k)};
   for (index j = 0; j < d; ++j)
     for (index i = 0; i < n; ++i) p.X(i, j) = rng.uniform(-1, 1);
   for (index c = 0; c < k; ++c)
@@ -214,7 +223,7 @@ Problem make_problem(index n, index d, index k, std::uint64_t seed, bool floats)
 struct Ratios {
   double solution = 0, residual = 0;
 };
-Ratios compare(const Problem& p, const JsonValue& streamed, const JsonValue& memory, double e) {
+Ratios compare(const TallProblem& p, const JsonValue& streamed, const JsonValue& memory, double e) {
   const index n = p.X.rows(), d = p.X.cols(), k = p.Y.cols();
   Result<LstsqResult<double>> svd = lstsq<double>(p.X, p.Y, LstsqOptions{});
   EXPECT_TRUE(svd.ok());
@@ -266,7 +275,7 @@ TEST_F(StreamCli, MatchesInMemoryQr) {
                             {"mtx", "mtx", false}};
   for (const Format& f : formats)
     for (index k : {index{1}, index{2}}) {
-      const Problem p = make_problem(n, d, k, 1400 + static_cast<std::uint64_t>(k), f.f4);
+      const TallProblem p = make_tall_problem(n, d, k, 1400 + static_cast<std::uint64_t>(k), f.f4);
       const std::string stem = std::string(f.name) + "_k" + std::to_string(k);
       std::string x, y;
       if (std::string(f.ext) == "npy") {
@@ -309,7 +318,7 @@ TEST_F(StreamCli, MatchesInMemoryQr) {
 
 // The text report carries the same fields as in-memory lstsq, and names the method.
 TEST_F(StreamCli, TextReportAndStandardInput) {
-  const Problem p = make_problem(50, 3, 1, 1410, false);
+  const TallProblem p = make_tall_problem(50, 3, 1, 1410, false);
   const std::string x = write("X.txt", io::encode_text(p.X));
   const std::string y = write("y.txt", io::encode_text(p.Y));
   const Output o = run({"lstsq", x, y, "--stream", "--chunk-rows", "8"});
@@ -326,7 +335,7 @@ TEST_F(StreamCli, TextReportAndStandardInput) {
 }
 
 TEST_F(StreamCli, FortranOrderIsRefused) {
-  const Problem p = make_problem(20, 3, 1, 1420, false);
+  const TallProblem p = make_tall_problem(20, 3, 1, 1420, false);
   const std::string x = write("X_fortran.npy", npy_bytes(p.X, false, true));
   const std::string y = write("y.npy", npy_bytes(p.Y, false, false));
   expect_failure({"lstsq", x, y, "--stream"}, 2, "invalid_input",
@@ -334,8 +343,8 @@ TEST_F(StreamCli, FortranOrderIsRefused) {
 }
 
 TEST_F(StreamCli, MismatchedRowCountsNameBothFiles) {
-  const Problem p = make_problem(30, 2, 1, 1430, false);
-  const Problem q = make_problem(31, 2, 1, 1431, false);
+  const TallProblem p = make_tall_problem(30, 2, 1, 1430, false);
+  const TallProblem q = make_tall_problem(31, 2, 1, 1431, false);
   // Known from the headers (npy), and found at the end (text), either file longer.
   const std::string xn = write("X.npy", npy_bytes(p.X, false, false));
   const std::string yn = write("y31.npy", npy_bytes(q.Y, false, false));
@@ -357,7 +366,7 @@ TEST_F(StreamCli, MismatchedRowCountsNameBothFiles) {
 // A bad entry at row 100000, long after the first blocks went into R.
 TEST_F(StreamCli, MalformedBlockMidwayNamesTheRow) {
   const index n = 120000, bad = 100000;  // 1-based row of the bad entry
-  Problem p = make_problem(n, 2, 1, 1440, false);
+  TallProblem p = make_tall_problem(n, 2, 1, 1440, false);
   const std::string y = write("y.txt", io::encode_text(p.Y));
   std::string text = io::encode_text(p.X);
   // Replace row `bad`'s line by one with a token that is no number.
@@ -378,7 +387,7 @@ TEST_F(StreamCli, MalformedBlockMidwayNamesTheRow) {
   const std::string xn = write("X_nan.npy", npy_bytes(p.X, false, false));
   expect_failure({"lstsq", xn, y, "--stream"}, 3, "not_finite", {"X_nan.npy", "row 100000, column 2"});
   // A bad token in a Matrix Market file, in the second column's run.
-  Problem s = make_problem(2000, 2, 1, 1441, false);
+  TallProblem s = make_tall_problem(2000, 2, 1, 1441, false);
   std::string mtx = io::encode_matrix_market(s.X);
   std::size_t at = 0;
   for (int i = 0; i < 2 + 2000 + 1500; ++i) at = mtx.find('\n', at) + 1;  // header, size, column 1, 1500 rows
@@ -390,7 +399,7 @@ TEST_F(StreamCli, MalformedBlockMidwayNamesTheRow) {
 }
 
 TEST_F(StreamCli, EmptyFiles) {
-  const Problem p = make_problem(10, 2, 1, 1450, false);
+  const TallProblem p = make_tall_problem(10, 2, 1, 1450, false);
   const std::string y = write("y.txt", io::encode_text(p.Y));
   expect_failure({"lstsq", write("empty.txt", ""), y, "--stream"}, 2, "invalid_input", {"empty.txt", "the file is empty"});
   expect_failure({"lstsq", write("comments.txt", "# header\n\n"), y, "--stream"}, 2, "invalid_input",
@@ -404,7 +413,7 @@ TEST_F(StreamCli, EmptyFiles) {
 }
 
 TEST_F(StreamCli, OptionsAndLimits) {
-  const Problem p = make_problem(100, 3, 1, 1460, false);
+  const TallProblem p = make_tall_problem(100, 3, 1, 1460, false);
   const std::string x = write("X.npy", npy_bytes(p.X, false, false));
   const std::string y = write("y.npy", npy_bytes(p.Y, false, false));
   expect_failure({"lstsq", x, y, "--chunk-rows", "5"}, 2, "usage_error", {"--chunk-rows applies to --stream only"});
