@@ -29,14 +29,14 @@
 #include <vector>
 
 #include "io/json_writer.hpp"
-#include "npy_rows.hpp"
+#include "io/npy_rows.hpp"
 #include "stela/mpi.hpp"
 #include "stela/streaming.hpp"
 
 namespace {
 
 using stela::index;
-using stela::mpi_tool::NpyFile;
+using stela::io::NpyFile;
 
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;      // usage, unreadable or invalid input
@@ -92,8 +92,8 @@ struct Input {
 };
 
 std::optional<std::string> open_input(const Options& o, int me, int p, Input& in) {
-  if (auto e = stela::mpi_tool::read_npy_header(o.x_path, in.X)) return e;
-  if (auto e = stela::mpi_tool::read_npy_header(o.y_path, in.Y)) return e;
+  if (auto e = stela::io::read_npy_header(o.x_path, in.X)) return e;
+  if (auto e = stela::io::read_npy_header(o.y_path, in.Y)) return e;
   if (in.X.one_dimensional) return o.x_path + ": X must be 2-D (n, d), not 1-D";
   if (in.Y.rows != in.X.rows)
     return "dimension_mismatch: " + o.x_path + " has " + std::to_string(in.X.rows) + " rows but " + o.y_path +
@@ -119,8 +119,8 @@ std::optional<std::string> accumulate(const Options& o, const Input& in, stela::
     const index c = std::min(chunk, in.first + in.count - start);
     auto Xc = Xb.view().row_block(0, c);
     auto Yc = Yb.view().row_block(0, c);
-    if (auto e = stela::mpi_tool::read_npy_rows<T>(in.X, xs, start, c, Xc)) return e;
-    if (auto e = stela::mpi_tool::read_npy_rows<T>(in.Y, ys, start, c, Yc)) return e;
+    if (auto e = stela::io::read_npy_rows<T>(in.X, xs, start, c, Xc)) return e;
+    if (auto e = stela::io::read_npy_rows<T>(in.Y, ys, start, c, Yc)) return e;
     // R := the R of [R; Xc Yc]
     const stela::Status s = acc.add_rows(stela::MatrixView<const T>(Xc), stela::MatrixView<const T>(Yc),
                                          buffer.workspace());

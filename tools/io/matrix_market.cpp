@@ -221,6 +221,26 @@ Matrix<double> unpack(const std::vector<double>& values, Symmetry symmetry, inde
 
 }  // namespace
 
+Expected<detail::MatrixMarketHeader> detail::read_matrix_market_header(LineCursor& lines, std::string_view name) {
+  Expected<Banner> banner = read_banner(lines, name);
+  if (!banner) return banner.error();
+  Expected<SizeLine> size = read_size_line(lines, *banner, name);
+  if (!size) return size.error();
+  MatrixMarketHeader header;
+  header.m = size->m;
+  header.n = size->n;
+  header.general = banner->symmetry == Symmetry::general;
+  header.symmetry = banner->symmetry_word;
+  header.integer_field = banner->integer_field;
+  header.size_line = size->line;
+  return header;
+}
+
+Expected<double> detail::read_matrix_market_entry(std::string_view token, bool integer_field, std::string_view name,
+                                                  index line, index column) {
+  return read_entry(token, integer_field, name, line, column);
+}
+
 Expected<Matrix<double>> parse_matrix_market(std::string_view bytes, std::string_view name, const ReadLimits& limits) {
   detail::LineCursor lines(bytes);
   // 1. The header line.

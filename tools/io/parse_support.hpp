@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "io/error.hpp"
 
@@ -170,6 +171,35 @@ inline Expected<void> check_size_limit(std::string_view name, std::int64_t m, st
                                  limit);
   return {};
 }
+
+// What one line of a text file held: how many numbers, and where a ragged row goes
+// wrong (text_format.cpp; the whole-file and the streaming reader share it).
+struct RowScan {
+  index count = 0;
+  index extra_column = 0;  // column of the first value beyond the expected count, if any
+  index end_column = 0;    // column just after the last value
+};
+// The numbers of one text line (its '#' comment already cut off), appended to `values`.
+// `expected` is the first row's count, 0 while there is no first row yet; more than
+// max_elements values in `values` is a limit error.
+Expected<RowScan> scan_row(std::string_view line, index expected, index line_number, std::string_view name,
+                           std::int64_t max_elements, std::vector<double>& values);
+
+// The part of a Matrix Market array file before its entries (matrix_market.cpp).
+struct MatrixMarketHeader {
+  std::int64_t m = 0, n = 0;  // the size line
+  bool general = true;        // symmetry general: all m n entries stored, column by column
+  std::string symmetry;       // as written, lower case
+  bool integer_field = false;
+  index size_line = 0;        // the size line's number
+};
+// The banner and the size line (comments between them skipped) from `lines`, which is
+// left just after the size line.
+Expected<MatrixMarketHeader> read_matrix_market_header(LineCursor& lines, std::string_view name);
+// One entry's token at (line, column): an integer with an exact double for the
+// `integer` field, a number within double's range for `real`.
+Expected<double> read_matrix_market_entry(std::string_view token, bool integer_field, std::string_view name,
+                                          index line, index column);
 
 // The signature that opens every .npy file (NEP 1).
 inline constexpr std::string_view kNpyMagic{"\x93NUMPY", 6};

@@ -31,20 +31,11 @@ namespace stela::io {
 using detail::error_at;
 using detail::error_in;
 
-namespace {
-
-// What one line held: how many numbers, and where a ragged row goes wrong.
-struct RowScan {
-  index count = 0;
-  index extra_column = 0;  // column of the first value beyond the expected count, if any
-  index end_column = 0;    // column just after the last value
-};
-
 // The numbers of one line (its comment already cut off), appended to `values`.
 // `expected` is the first row's count, 0 while there is no first row yet.
-Expected<RowScan> scan_row(std::string_view line, index expected, index line_number, std::string_view name,
+Expected<detail::RowScan> detail::scan_row(std::string_view line, index expected, index line_number, std::string_view name,
                            std::int64_t max_elements, std::vector<double>& values) {
-  RowScan row;
+  detail::RowScan row;
   // Column of a comma still waiting for the number after it, 0 when none is.
   index pending_comma = 0;
   std::size_t pos = detail::skip_blanks(line, 0);
@@ -77,8 +68,6 @@ Expected<RowScan> scan_row(std::string_view line, index expected, index line_num
   return row;
 }
 
-}  // namespace
-
 Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view name, const ReadLimits& limits) {
   // 1. A binary or Matrix Market file given the text format would fail on its first
   // byte with a puzzling "cannot read"; say what it looks like instead.
@@ -100,7 +89,7 @@ Expected<Matrix<double>> parse_text(std::string_view bytes, std::string_view nam
   std::string_view line;
   while (lines.next(line)) {
     const index line_number = lines.number();
-    Expected<RowScan> row = scan_row(line.substr(0, line.find('#')), cols, line_number, name, limits.max_elements, values);
+    Expected<detail::RowScan> row = detail::scan_row(line.substr(0, line.find('#')), cols, line_number, name, limits.max_elements, values);
     if (!row) return row.error();
     const index count = row->count;
     if (count == 0) continue;  // blank or comment-only line

@@ -15,6 +15,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "stream.hpp"
 #include "stela/diagnostics.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/ridge.hpp"
@@ -112,6 +113,8 @@ struct LstsqReport {
   Matrix<double> W;
   Vector<double> residual_norm, forward_error, singular_values;  // one per column of Y; s when computed
   std::string output_file;  // --output, once written
+  // --stream: rows went through a block of chunk_rows at a time (chunk_rows 0 otherwise).
+  index chunk_rows = 0;
 };
 
 template <class T>
@@ -151,6 +154,8 @@ void print_lstsq_text(std::ostream& out, const LstsqReport& r) {
     print_vector(out, "error estimates", r.forward_error);
   }
   if (r.singular_values.size() > 0) print_vector(out, "singular values", r.singular_values);
+  if (r.chunk_rows > 0)
+    print_field(out, "streamed", std::to_string(r.X.rows) + " rows in blocks of " + std::to_string(r.chunk_rows));
   print_matrix(out, "solution W", r.W);
   print_output_note(out, r.output_file, "solution");
 }
@@ -167,11 +172,39 @@ void print_lstsq_json(std::ostream& out, const LstsqReport& r) {
   json.key("rank").value(r.rank);
   if (r.singular_values.size() > 0) json.key("singular_values").vector<double>(r.singular_values);
   json.key("method").value(r.method);
+  if (r.chunk_rows > 0) {
+    json.key("condition").value(r.condition);
+    json.key("rows").value(r.X.rows);
+    json.key("chunk_rows").value(r.chunk_rows);
+  }
   end_json(json);
+}
+
+// lstsq X Y --stream: the same report, from the streamed R (stream.hpp).
+template <class T>
+void run_lstsq_stream(const Invocation& inv) {
+  const StreamedLstsq fit = stream_lstsq<T>(inv);
+  LstsqReport r;
+  r.method = "tsqr";
+  r.single = inv.flag("float");
+  r.X = Dims{fit.rows, fit.d};
+  r.Y = Dims{fit.rows, fit.k};
+  r.rank = fit.rank;
+  r.tolerance = fit.tolerance;
+  r.condition = fit.condition;
+  r.W = fit.W;
+  r.residual_norm = fit.residual_norm;
+  r.forward_error = fit.forward_error;
+  r.chunk_rows = fit.chunk_rows;
+  // The file first, so that a write error leaves no result on standard output.
+  r.output_file = write_output(inv, r.W);
+  inv.flag("json") ? print_lstsq_json(std::cout, r) : print_lstsq_text(std::cout, r);
 }
 
 template <class T>
 void run_lstsq(const Invocation& inv) {
+  check_stream_options(inv);
+  if (inv.flag("stream")) return run_lstsq_stream<T>(inv);
   const Problem<T> p = read_problem<T>(inv);
   LstsqOptions opts;
   opts.method = choice_option(inv, "method", kLstsqMethods, LstsqMethod::svd);
@@ -530,7 +563,7 @@ void run_compare(const Invocation& inv) {
 CommandSpec lstsq_command() {
   CommandSpec c;
   c.name = "lstsq";
-  c.synopsis = "X Y [--method M] [--rcond R] [--json] [--float] [--output FILE]";
+  c.synopsis = "X Y [--method M | --stream [--chunk-rows N] [--quiet]] [--rcond R] [--json] [--float] [--output FILE]";
   c.summary = "least-squares solution of X W ~ Y, residual norms, rank, singular values";
   c.description =
       "X is n x d (n observations, d unknowns). Y is n x k (k right-hand sides), or one row\n"
@@ -538,12 +571,25 @@ CommandSpec lstsq_command() {
       "return the one of least norm; qr needs full rank and says rank_deficient otherwise.\n"
       "normal-cholesky and normal-lu solve the normal equations X^T X W = X^T Y, the naive\n"
       "baseline that squares the condition number.\n"
+      "\n--stream reads X and Y a block of rows at a time, for files larger than memory:\n"
+      ".npy in C order (Fortran order is refused: a row would be scattered over the file),\n"
+      "text/CSV (standard input too) and Matrix Market general arrays. Each block goes into\n"
+      "the R factor of [X | Y] (TSQR), and W comes from R by the rank rule of --method qr;\n"
+      "the method is reported as tsqr. Memory: a block plus (d+k)^2, whatever the number of\n"
+      "rows. Under --stream the limits bound each block, not the files: --max-bytes the\n"
+      "bytes of a block (--chunk-rows x (d+k) doubles) and of one text line, --max-elements\n"
+      "the entries of a block, of the (d+k)^2 factor and of W. A progress line (rows, rows/s,\n"
+      "seconds) goes to standard error when it is a terminal, unless --quiet.\n"
       "\nJSON fields: solution (flat for one right-hand side, else rows of W), residual_norm\n"
-      "(number, or one per column), rank, singular_values (svd and jacobi), method, status.\n"
+      "(number, or one per column), rank, singular_values (svd and jacobi), method, with\n"
+      "--stream also condition, rows and chunk_rows; status.\n"
       "--output FILE writes W.\n";
   c.operands = {"X", "Y"};
   c.options = concat({{"method", "M",
                      "svd (default), jacobi, qr, qrcp, normal-cholesky or normal-lu"},
+                    {"stream", "", "read X and Y a block of rows at a time (files larger than memory)"},
+                    {"chunk-rows", "N", "with --stream, rows per block (default: about 1 MiB of doubles)"},
+                    {"quiet", "", "with --stream, no progress line on standard error"},
                     rcond_option()},
                    common_options(true));
   c.run = by_precision<run_lstsq<float>, run_lstsq<double>>;

@@ -1,16 +1,18 @@
-// The .npy header parser and row-range reader of stela-mpi (npy_rows.hpp).
+// The .npy header parser and row-range reader of stela-mpi and `stela lstsq --stream`
+// (npy_rows.hpp).
 //
 // Reference: NumPy Enhancement Proposal 1, "A Simple File Format for NumPy Arrays", and
 // numpy/lib/format.py (versions 2.0 and 3.0 differ from 1.0 only in a 4-byte header
 // length and, for 3.0, a UTF-8 header; the dict this reader accepts is ASCII).
-#include "npy_rows.hpp"
+#include "io/npy_rows.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <limits>
 #include <vector>
 
-namespace stela::mpi_tool {
+namespace stela::io {
 namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
@@ -96,13 +98,13 @@ std::optional<std::string> parse_dict(const std::string& dict, NpyFile& out) {
     if (key == "descr" && !have_descr) {
       if (!p.quoted(descr)) return "'descr' is not a string";
       if (descr != "<f8" && descr != "<f4")
-        return "dtype '" + descr + "' is not supported: stela-mpi reads little-endian float64 ('<f8') or float32 ('<f4')";
+        return "dtype '" + descr + "' is not supported: rows are read as little-endian float64 ('<f8') or float32 ('<f4')";
       out.item_bytes = descr == "<f8" ? 8 : 4;
       have_descr = true;
     } else if (key == "fortran_order" && !have_order) {
       if (p.literal("True"))
-        return "Fortran order is not supported: each rank reads a contiguous range of rows, which needs C order "
-               "(numpy.ascontiguousarray)";
+        return "Fortran order is not supported: rows are read as contiguous ranges of the file, which needs C "
+               "order (rewrite it with numpy.ascontiguousarray)";
       if (!p.literal("False")) return "'fortran_order' is neither True nor False";
       have_order = true;
     } else if (key == "shape" && !have_shape) {
@@ -119,7 +121,7 @@ std::optional<std::string> parse_dict(const std::string& dict, NpyFile& out) {
   if (!p.done()) return "text after the header dict";
   if (!have_descr || !have_order || !have_shape) return "the header lacks 'descr', 'fortran_order' or 'shape'";
   if (dims.size() != 1 && dims.size() != 2)
-    return "shape of " + std::to_string(dims.size()) + " dimensions; stela-mpi reads 1-D or 2-D arrays";
+    return "shape of " + std::to_string(dims.size()) + " dimensions; only 1-D or 2-D arrays are read";
   out.rows = static_cast<index>(dims[0]);
   out.cols = dims.size() == 2 ? static_cast<index>(dims[1]) : 1;
   out.one_dimensional = dims.size() == 1;
@@ -136,7 +138,7 @@ std::uint32_t little_endian_u32(const unsigned char* b, int bytes) {
 
 std::optional<std::string> read_npy_header(const std::string& path, NpyFile& out) {
   auto fail = [&](const std::string& why) { return std::optional<std::string>(path + ": " + why); };
-  if (!little_endian_host()) return fail("stela-mpi reads .npy files on little-endian hosts only");
+  if (!little_endian_host()) return fail("row ranges of .npy files are read on little-endian hosts only");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot open the file");
   out = NpyFile{};
@@ -178,17 +180,25 @@ template <class T>
 std::optional<std::string> read_npy_rows(const NpyFile& file, std::ifstream& in, index first, index count,
                                          MatrixView<T> out) {
   const index d = file.cols;
-  const std::uint64_t row_bytes = static_cast<std::uint64_t>(d) * static_cast<std::uint64_t>(file.item_bytes);
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(row_bytes * static_cast<std::uint64_t>(count)));
-  // Seek to row `first`, read `count` rows in one go.
+  const auto item = static_cast<std::uint64_t>(file.item_bytes);
+  const std::uint64_t row_bytes = static_cast<std::uint64_t>(d) * item;
+  // Seek to row `first`; the count d entries that follow, row by row, go through a
+  // fixed buffer on the stack, so a read allocates nothing however many rows it takes
+  // (a streamed file is read in thousands of such calls).
   in.seekg(static_cast<std::streamoff>(file.data_offset + row_bytes * static_cast<std::uint64_t>(first)));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!in)
-    return file.path + ": cannot read rows " + std::to_string(first) + " to " + std::to_string(first + count - 1);
-  // Row-major bytes -> column-major view, entry (i, j) at byte (i d + j) item_bytes.
-  for (index i = 0; i < count; ++i)
-    for (index j = 0; j < d; ++j) {
-      const unsigned char* at = bytes.data() + (i * d + j) * file.item_bytes;
+  constexpr std::uint64_t kPieceBytes = std::uint64_t{1} << 16;
+  unsigned char piece[kPieceBytes];
+  std::uint64_t left = static_cast<std::uint64_t>(count) * static_cast<std::uint64_t>(d);  // entries to read
+  index i = 0, j = 0;  // the entry the next byte of the file belongs to
+  while (left > 0) {
+    const std::uint64_t entries = std::min(left, kPieceBytes / item);
+    in.read(reinterpret_cast<char*>(piece), static_cast<std::streamsize>(entries * item));
+    if (!in)
+      return file.path + ": cannot read rows " + std::to_string(first) + " to " + std::to_string(first + count - 1);
+    // Row-major bytes -> column-major view: entry (i, j) follows (i, j - 1), and
+    // (i + 1, 0) follows (i, d - 1).
+    for (std::uint64_t e = 0; e < entries; ++e) {
+      const unsigned char* at = piece + e * item;
       if (file.item_bytes == 8) {
         double v;
         std::memcpy(&v, at, 8);
@@ -198,7 +208,13 @@ std::optional<std::string> read_npy_rows(const NpyFile& file, std::ifstream& in,
         std::memcpy(&v, at, 4);
         out(i, j) = static_cast<T>(v);
       }
+      if (++j == d) {
+        j = 0;
+        ++i;
+      }
     }
+    left -= entries;
+  }
   return std::nullopt;
 }
 
@@ -207,4 +223,4 @@ template std::optional<std::string> read_npy_rows<float>(const NpyFile&, std::if
 template std::optional<std::string> read_npy_rows<double>(const NpyFile&, std::ifstream&, index, index,
                                                           MatrixView<double>);
 
-}  // namespace stela::mpi_tool
+}  // namespace stela::io
