@@ -30,6 +30,7 @@
 
 #include "io/matrix_io.hpp"
 #include "json_checker.hpp"
+#include "program_runs.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/random.hpp"
 #include "test_support.hpp"
@@ -41,59 +42,16 @@
 namespace stela::test {
 namespace {
 
-// --- Running a program. The same declarations as tests/support/program_runs.hpp on the
-// branch that moves the test helpers there: when both meet, this block gives way to
-// `#include "program_runs.hpp"` and nothing else changes.
-struct Output {
-  int code = -1;  // the exit status; 128 + the signal number when a signal ended it
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-Output run_shell(const std::string& command, const std::string& base) {
-  const std::string redirected =
-      "(" + command + ") >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err");
-  const int status = std::system(redirected.c_str());
-  Output o;
-  o.code = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = slurp(base + ".out");
-  o.err = slurp(base + ".err");
-  return o;
-}
-// --- End of the block.
-
 // A .npy file (version 1.0) of A, dtype '<f8' or '<f4', C or Fortran order, written
 // here rather than by io::encode_npy, which writes '<f8' in C order only.
 std::string npy_bytes(MatrixView<const double> A, bool f4, bool fortran) {
-  std::string header = "{'descr': '" + std::string(f4 ? "<f4" : "<f8") +
-                       "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" +
-                       std::to_string(A.rows()) + ", " + std::to_string(A.cols()) + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out += static_cast<char>(header.size() & 0xff);
-  out += static_cast<char>(header.size() >> 8);
-  out += header;
+  std::string data;
   auto put = [&](double x) {
     if (f4) {
       const auto v = static_cast<float>(x);
-      out.append(reinterpret_cast<const char*>(&v), 4);
+      data.append(reinterpret_cast<const char*>(&v), 4);
     } else {
-      out.append(reinterpret_cast<const char*>(&x), 8);
+      data.append(reinterpret_cast<const char*>(&x), 8);
     }
   };
   if (fortran) {
@@ -103,7 +61,8 @@ std::string npy_bytes(MatrixView<const double> A, bool f4, bool fortran) {
     for (index i = 0; i < A.rows(); ++i)
       for (index j = 0; j < A.cols(); ++j) put(A(i, j));
   }
-  return out;
+  const std::string shape = "(" + std::to_string(A.rows()) + ", " + std::to_string(A.cols()) + ")";
+  return npy(f4 ? "<f4" : "<f8", fortran, shape, data);
 }
 
 // Comma-separated text, one row per line.
