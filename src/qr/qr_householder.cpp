@@ -91,7 +91,7 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  assert(tau.size() == k && valid(blocking) && work.holds(householder_qr_workspace_size<T>(m, n, blocking)));
+  STELA_ASSERT(tau.size() == k && valid(blocking) && work.holds(householder_qr_workspace_size<T>(m, n, blocking)));
   if (k == 0) return;
   // 0. A := 2^-e A, largest |entry| in [1/2, 1) (see Scaling).
   const int e = scale_by_max_exponent(A);

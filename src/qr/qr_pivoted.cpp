@@ -92,7 +92,7 @@ void detail::qr_pivoted_scaled_kernel(MatrixView<T> A, VectorView<T> tau, Vector
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  assert(tau.size() == k && perm.size() == n && work.holds(qr_pivoted_workspace_size<T>(m, n)));
+  STELA_ASSERT(tau.size() == k && perm.size() == n && work.holds(qr_pivoted_workspace_size<T>(m, n)));
   for (index j = 0; j < n; ++j) perm[j] = j;
   if (k == 0) return;
 

@@ -72,7 +72,7 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
                                                 NormalEquationsInfo& info, Workspace work,
                                                 const CholeskyOptions& opts) {
   const index d = X.cols();
-  assert(shapes_fit(X, Y, MatrixView<const T>(W)) && valid<T>(opts) &&
+  STELA_ASSERT(shapes_fit(X, Y, MatrixView<const T>(W)) && valid<T>(opts) &&
          work.holds(normal_equations_cholesky_workspace_size<T>(X.rows(), d, Y.cols(), opts)));
   info = NormalEquationsInfo{};
   if (d == 0) {
@@ -128,7 +128,7 @@ template <class T>
 Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
                                           NormalEquationsInfo& info, Workspace work) {
   const index d = X.cols();
-  assert(shapes_fit(X, Y, MatrixView<const T>(W)) &&
+  STELA_ASSERT(shapes_fit(X, Y, MatrixView<const T>(W)) &&
          work.holds(normal_equations_lu_workspace_size<T>(X.rows(), d, Y.cols())));
   info = NormalEquationsInfo{};
   if (d == 0) {
