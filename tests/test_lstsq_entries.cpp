@@ -110,10 +110,9 @@ struct Shape {
 };
 
 const Shape kShapes[] = {
-    {12, 5, 5, "tall"},          {5, 12, 5, "wide"},          {7, 7, 7, "square"},
-    {1, 1, 1, "one by one"},     {40, 9, 9, "tall, 40x9"},    {9, 4, 2, "tall, rank 2"},
-    {4, 9, 2, "wide, rank 2"},   {6, 6, 3, "square, rank 3"}, {0, 3, 0, "no equations"},
-    {3, 0, 0, "no unknowns"},
+    {12, 5, 5, "tall"},        {5, 12, 5, "wide"},        {7, 7, 7, "square"},       {1, 1, 1, "one by one"},
+    {40, 9, 9, "tall, 40x9"},  {9, 4, 2, "tall, rank 2"}, {4, 9, 2, "wide, rank 2"}, {6, 6, 3, "square, rank 3"},
+    {0, 3, 0, "no equations"}, {3, 0, 0, "no unknowns"},
 };
 
 TYPED_TEST(LstsqEntries, SameBitsAsTheDispatcher) {
@@ -229,8 +228,9 @@ TYPED_TEST(LstsqEntries, BadInputGetsTheSameStatus) {
         LstsqInfo<T> info;
         const VectorView<T> sv = is_spectral(method) ? s.view().col(0) : VectorView<T>();
         status[via_entry] =
-            via_entry ? run_entry<T>(method, *c.X, *c.Y, *c.opts, W.view(), res.view().col(0), sv, info, work.workspace())
-                      : lstsq_inplace<T>(*c.X, *c.Y, *c.opts, W.view(), res.view().col(0), sv, info, work.workspace());
+            via_entry
+                ? run_entry<T>(method, *c.X, *c.Y, *c.opts, W.view(), res.view().col(0), sv, info, work.workspace())
+                : lstsq_inplace<T>(*c.X, *c.Y, *c.opts, W.view(), res.view().col(0), sv, info, work.workspace());
         // Nothing is written before the checks pass: W and the norms stay NaN.
         EXPECT_TRUE(std::isnan(W.view()(0, 0)) && std::isnan(res.view()(0, 0)));
       }

@@ -24,7 +24,6 @@ namespace stela {
 // ---------------------------------------------------------------------------------------
 // Householder QR
 
-
 template <class T>
 Result<QR<T>> qr(MatrixView<const T> A) {
   QR<T> f;
@@ -105,7 +104,6 @@ Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance& tol) 
 // ---------------------------------------------------------------------------------------
 // Column-pivoted QR
 
-
 template <class T>
 Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol) {
   if (!valid(tol)) return Status::invalid_argument;
@@ -134,7 +132,6 @@ Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol)
 
 // ---------------------------------------------------------------------------------------
 // Complete orthogonal decomposition
-
 
 template <class T>
 Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol) {

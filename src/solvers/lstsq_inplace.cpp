@@ -56,8 +56,8 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
   return Status::invalid_argument;  // not a method
 }
 
-#define STELA_INSTANTIATE(T)                                                                                    \
-  template WorkspaceSize lstsq_workspace_size<T>(index, index, index, const LstsqOptions&);                    \
+#define STELA_INSTANTIATE(T)                                                                                     \
+  template WorkspaceSize lstsq_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
   template Status lstsq_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
                                    VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)

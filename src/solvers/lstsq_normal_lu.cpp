@@ -4,55 +4,35 @@
 // Counterpart:  xGESV on X^T X (no LAPACK driver).
 // Method:       src/solvers/normal_equations.cpp's LU kernel (card there: cost, the
 //               kappa^2 loss, statuses) on the scaled problem, between the shared steps
-//               of lstsq_pipeline.cpp; the condition estimate is sqrt(1 / rcond) from
-//               the factorization's rcond ~ 1 / kappa_1(X^T X).
+//               of lstsq_pipeline.cpp (lstsq_normal_equations_run in
+//               lstsq_pipeline.hpp: the rank, the condition estimate, the workspace).
 // Failures:     singular (a zero pivot of X^T X, or rcond < eps); the pipeline's.
-#include <cmath>
-#include <limits>
-
 #include "lstsq_pipeline.hpp"
 #include "normal_equations_kernels.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/normal_equations.hpp"
 
 namespace stela {
-namespace {
-
-// (X_s^T X_s) W_s = X_s^T Y_s; the rank is d whatever happens (the normal equations do
-// not decide it), the condition from the factorization's rcond.
-template <class T>
-Status solve_normal_lu(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& /*tol*/,
-                       detail::LstsqMethodInfo<T>& info, Workspace work) {
-  NormalEquationsInfo ne;
-  const Status status = detail::normal_equations_lu_kernel(MatrixView<const T>(A), Ys, Ws, ne, work);
-  info.rank = A.cols();
-  // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
-  info.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
-  return status;
-}
-
-}  // namespace
 
 template <class T>
 WorkspaceSize lstsq_normal_lu_workspace_size(index n, index d, index k, const LstsqOptions& /*opts*/) {
-  // The pipeline's copies, a d x k block the method leaves unused (reserved since the
-  // first lstsq; kept so that the query does not shrink under callers), the normal
-  // equations' own.
-  return detail::lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::matrix<T>(d, k) +
-         normal_equations_lu_workspace_size<T>(n, d, k);
+  return detail::lstsq_normal_equations_workspace_size<T>(n, d, k, normal_equations_lu_workspace_size<T>(n, d, k));
 }
 
 template <class T>
-Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
-                                 MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work) {
+Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                               VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work) {
+  // (X_s^T X_s) W_s = X_s^T Y_s by LU
+  auto kernel = [](MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T> Ws, NormalEquationsInfo& ne,
+                   Workspace rest) { return detail::normal_equations_lu_kernel(A, Ys, Ws, ne, rest); };
   const WorkspaceSize needed = lstsq_normal_lu_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts);
-  return detail::lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve_normal_lu<T>);
+  return detail::lstsq_normal_equations_run(X, Y, opts, W, residual_norm, info, work, needed, kernel);
 }
 
-#define STELA_INSTANTIATE(T)                                                                                  \
+#define STELA_INSTANTIATE(T)                                                                                \
   template WorkspaceSize lstsq_normal_lu_workspace_size<T>(index, index, index, const LstsqOptions&);       \
   template Status lstsq_normal_lu_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, \
-                                               MatrixView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
+                                             MatrixView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -126,17 +126,16 @@ Status lstsq_finish(MatrixView<const T> X, const ScaledLstsq<T>& p, const LstsqM
   // 6. A solution or residual norm beyond the range of T is no answer: the caller's
   //    solution is not representable (step 5 overflowed), or a tolerance of 0 kept a
   //    triangle so near singular that W_s itself overflowed.
-  if (!all_finite(MatrixView<const T>(W)) || !all_finite(VectorView<const T>(residual_norm)))
-    return Status::not_finite;
+  if (!all_finite(MatrixView<const T>(W)) || !all_finite(VectorView<const T>(residual_norm))) return Status::not_finite;
   return Status::ok;
 }
 
-#define STELA_INSTANTIATE(T)                                                                                     \
-  template WorkspaceSize lstsq_pipeline_workspace_size<T>(index, index, index);                                  \
-  template Status lstsq_begin<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>,   \
-                                 VectorView<T>, VectorView<T>, const WorkspaceSize&, LstsqInfo<T>&, Workspace&,  \
-                                 ScaledLstsq<T>&);                                                               \
-  template Status lstsq_finish<T>(MatrixView<const T>, const ScaledLstsq<T>&, const LstsqMethodInfo<T>&,         \
+#define STELA_INSTANTIATE(T)                                                                                    \
+  template WorkspaceSize lstsq_pipeline_workspace_size<T>(index, index, index);                                 \
+  template Status lstsq_begin<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>,  \
+                                 VectorView<T>, VectorView<T>, const WorkspaceSize&, LstsqInfo<T>&, Workspace&, \
+                                 ScaledLstsq<T>&);                                                              \
+  template Status lstsq_finish<T>(MatrixView<const T>, const ScaledLstsq<T>&, const LstsqMethodInfo<T>&,        \
                                   MatrixView<T>, VectorView<T>, VectorView<T>, LstsqInfo<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

@@ -10,10 +10,12 @@
 // only its method. The steps are those of the card in lstsq_pipeline.cpp.
 #pragma once
 
+#include <cmath>
 #include <limits>
 
 #include "stela/lstsq.hpp"
 #include "stela/matrix.hpp"
+#include "stela/normal_equations.hpp"
 #include "stela/status.hpp"
 #include "stela/tolerance.hpp"
 #include "stela/workspace.hpp"
@@ -86,6 +88,33 @@ Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOption
   return lstsq_finish(X, p, m, W, residual_norm, singular_values, info);
 }
 
+// normal_cholesky and normal_lu: the pipeline around one normal-equations kernel,
+//     kernel(A, Y_s, W_s, NormalEquationsInfo&, workspace) -> Status
+// ((A^T A) W_s = A^T Y_s, normal_equations.cpp). The rank is d whatever happens (the
+// normal equations do not decide it); the condition estimate is kappa_2(X) ~
+// sqrt(1 / rcond), rcond ~ 1 / kappa_1(X^T X) from the factorization. The workspace:
+// the pipeline's copies, a d x k block the method leaves unused (reserved since the
+// first lstsq; kept so that the query does not shrink under callers), the kernel's own.
+template <class T>
+WorkspaceSize lstsq_normal_equations_workspace_size(index n, index d, index k, const WorkspaceSize& kernel_size) {
+  return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::matrix<T>(d, k) + kernel_size;
+}
+template <class T, class Kernel>
+Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+                                  MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work,
+                                  const WorkspaceSize& needed, Kernel kernel) {
+  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& /*tol*/,
+                   LstsqMethodInfo<T>& m, Workspace rest) {
+    NormalEquationsInfo ne;
+    const Status status = kernel(MatrixView<const T>(A), Ys, Ws, ne, rest);
+    m.rank = A.cols();
+    // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
+    m.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
+    return status;
+  };
+  return lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve);
+}
+
 // kappa_1 of the r x r upper triangle R: ||R||_1 times the Hager–Higham estimate of
 // ||R^{-1}||_1, both O(r^2) (src/solvers/lstsq_triangular_condition.cpp; qr and qrcp).
 template <class T>
@@ -100,8 +129,8 @@ T triangular_condition(MatrixView<const T> R, Workspace work);
 template <class T>
 WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions& opts);
 template <class T>
-Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method,
-                              const LstsqOptions& opts, MatrixView<T> W, VectorView<T> residual_norm,
-                              VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work);
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions& opts,
+                              MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
+                              LstsqInfo<T>& info, Workspace work);
 
 }  // namespace stela::detail

@@ -92,8 +92,8 @@ Status lstsq_qr_inplace(MatrixView<const T> X, MatrixView<const T> Y, const Lsts
   return detail::lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve_qr<T>);
 }
 
-#define STELA_INSTANTIATE(T)                                                                                    \
-  template WorkspaceSize lstsq_qr_workspace_size<T>(index, index, index, const LstsqOptions&);                 \
+#define STELA_INSTANTIATE(T)                                                                                        \
+  template WorkspaceSize lstsq_qr_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
   template Status lstsq_qr_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
                                       VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)

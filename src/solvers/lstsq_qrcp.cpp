@@ -53,8 +53,10 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
   if (status != Status::ok) return status;
   info.rank = rank;
   // The gap, as far as the triangular factors tell: last kept over first dropped diagonal.
-  if (rank == r) info.gap = std::numeric_limits<T>::infinity();
-  else if (rank > 0) info.gap = std::abs(A(rank - 1, rank - 1)) / std::abs(A(rank, rank));
+  if (rank == r)
+    info.gap = std::numeric_limits<T>::infinity();
+  else if (rank > 0)
+    info.gap = std::abs(A(rank - 1, rank - 1)) / std::abs(A(rank, rank));
   info.condition = rank == 0 ? detail::lstsq_not_available<T>()
                              : detail::triangular_condition(MatrixView<const T>(A).block(0, 0, rank, rank), work);
   // 3. The minimum-norm solve.
@@ -69,8 +71,8 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
 template <class T>
 WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions& /*opts*/) {
   const index r = std::min(n, d);
-  return detail::lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) +
-         WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<index>(d) + WorkspaceSize::matrix<T>(n, k) +
+  return detail::lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r) +
+         WorkspaceSize::vector<index>(d) + WorkspaceSize::matrix<T>(n, k) +
          max(max(cod_workspace_size<T>(n, d), cod_solve_workspace_size<T>(n, d, k)),
              detail::triangular_condition_workspace_size<T>(r));
 }
@@ -82,8 +84,8 @@ Status lstsq_qrcp_inplace(MatrixView<const T> X, MatrixView<const T> Y, const Ls
   return detail::lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve_qrcp<T>);
 }
 
-#define STELA_INSTANTIATE(T)                                                                                      \
-  template WorkspaceSize lstsq_qrcp_workspace_size<T>(index, index, index, const LstsqOptions&);                 \
+#define STELA_INSTANTIATE(T)                                                                                          \
+  template WorkspaceSize lstsq_qrcp_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
   template Status lstsq_qrcp_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
                                         VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)

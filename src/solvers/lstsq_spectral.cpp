@@ -36,9 +36,8 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions& lstsq_opts) {
 
 // W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
 template <class T>
-Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdMethod method,
-                 const LstsqOptions& opts, const RankTolerance& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info,
-                 Workspace work) {
+Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdMethod method, const LstsqOptions& opts,
+                 const RankTolerance& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   VectorView<T> s = work.vector<T>(r);
   MatrixView<T> U = work.matrix<T>(n, r);
@@ -53,8 +52,8 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdM
   info.tolerance = rank_threshold(tol, s[0], n, d);
   info.rank = numerical_rank<T>(s, info.tolerance);
   const index rank = info.rank;
-  info.gap = rank == r ? std::numeric_limits<T>::infinity()
-                       : (rank == 0 ? lstsq_not_available<T>() : s[rank - 1] / s[rank]);
+  info.gap =
+      rank == r ? std::numeric_limits<T>::infinity() : (rank == 0 ? lstsq_not_available<T>() : s[rank - 1] / s[rank]);
   info.condition = rank == 0 ? lstsq_not_available<T>() : s[0] / s[rank - 1];
   // 3. C = diag(1 / s_r) U_r^T Y_s, W_s = V_r C.
   fill(Ws, T(0));
@@ -83,23 +82,21 @@ WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod
 }
 
 template <class T>
-Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method,
-                              const LstsqOptions& opts, MatrixView<T> W, VectorView<T> residual_norm,
-                              VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work) {
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions& opts,
+                              MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
+                              LstsqInfo<T>& info, Workspace work) {
   const WorkspaceSize needed = lstsq_spectral_workspace_size<T>(X.rows(), X.cols(), Y.cols(), method, opts);
   // The SVD's method and caps are this call's; the singular values go to the caller.
   auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
-                   LstsqMethodInfo<T>& m, Workspace rest) {
-    return solve_svd(A, Ys, Ws, method, opts, tol, singular_values, m, rest);
-  };
+                   LstsqMethodInfo<T>& m,
+                   Workspace rest) { return solve_svd(A, Ys, Ws, method, opts, tol, singular_values, m, rest); };
   return lstsq_run(X, Y, opts, W, residual_norm, singular_values, needed, info, work, solve);
 }
 
-#define STELA_INSTANTIATE(T)                                                                                    \
-  template WorkspaceSize lstsq_spectral_workspace_size<T>(index, index, index, SvdMethod, const LstsqOptions&); \
-  template Status lstsq_spectral_inplace<T>(MatrixView<const T>, MatrixView<const T>, SvdMethod,                \
-                                            const LstsqOptions&, MatrixView<T>, VectorView<T>, VectorView<T>,   \
-                                            LstsqInfo<T>&, Workspace);
+#define STELA_INSTANTIATE(T)                                                                                          \
+  template WorkspaceSize lstsq_spectral_workspace_size<T>(index, index, index, SvdMethod, const LstsqOptions&);       \
+  template Status lstsq_spectral_inplace<T>(MatrixView<const T>, MatrixView<const T>, SvdMethod, const LstsqOptions&, \
+                                            MatrixView<T>, VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

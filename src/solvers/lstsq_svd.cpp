@@ -15,15 +15,16 @@ WorkspaceSize lstsq_svd_workspace_size(index n, index d, index k, const LstsqOpt
 
 template <class T>
 Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
-                     VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
-                     Workspace work) {
-  return detail::lstsq_spectral_inplace(X, Y, SvdMethod::golub_kahan, opts, W, residual_norm, singular_values, info, work);
+                         VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
+                         Workspace work) {
+  return detail::lstsq_spectral_inplace(X, Y, SvdMethod::golub_kahan, opts, W, residual_norm, singular_values, info,
+                                        work);
 }
 
-#define STELA_INSTANTIATE(T)                                                                                      \
-  template WorkspaceSize lstsq_svd_workspace_size<T>(index, index, index, const LstsqOptions&);                   \
+#define STELA_INSTANTIATE(T)                                                                                         \
+  template WorkspaceSize lstsq_svd_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
   template Status lstsq_svd_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
-                                   VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
+                                       VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -12,8 +12,8 @@ namespace {
 
 // y = X w for w = (1, -2, 3): a consistent tall problem, so the residual is rounding.
 constexpr stela::index kRows = 6, kCols = 3;
-float x_data[kRows * kCols] = {1, 2, 3, 4, 5, 7,  // column 0
-                               1, 0, 1, 0, 1, 1,  // column 1
+float x_data[kRows * kCols] = {1, 2, 3, 4, 5, 7,   // column 0
+                               1, 0, 1, 0, 1, 1,   // column 1
                                2, 1, 0, 3, 1, 5};  // column 2
 float y_data[kRows];
 float w_data[kCols];
@@ -34,8 +34,9 @@ int main() {
   LstsqInfo<float> info;
   const LstsqOptions opts;
   if (!Workspace(work_data, sizeof work_data).holds(lstsq_qr_workspace_size<float>(kRows, kCols, 1, opts))) return 2;
-  const Status status = lstsq_qr_inplace(X, Y, opts, MatrixView<float>(w_data, kCols, 1, kCols),
-                                         VectorView<float>(residual_data, 1), info, Workspace(work_data, sizeof work_data));
+  const Status status =
+      lstsq_qr_inplace(X, Y, opts, MatrixView<float>(w_data, kCols, 1, kCols), VectorView<float>(residual_data, 1),
+                       info, Workspace(work_data, sizeof work_data));
   if (status != Status::ok || info.rank != kCols) return 1;
   for (index j = 0; j < kCols; ++j)
     if (!(std::abs(w_data[j] - w_true[j]) <= 1e-4f)) return 1;
