@@ -67,7 +67,7 @@ Status detail::cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_
   const index n = A.cols();
   const index k = std::min(A.rows(), n);
   STELA_ASSERT(tau.size() == k && tau_z.size() == k && perm.size() == n && tol.atol >= 0 &&
-         work.holds(cod_workspace_size<T>(A.rows(), n)));
+               work.holds(cod_workspace_size<T>(A.rows(), n)));
 
   const index m = A.rows();
   // 0. A := 2^-e A, largest |entry| in [1/2, 1) (see Scaling).
@@ -117,8 +117,8 @@ void detail::cod_solve_kernel(MatrixView<const T> QTZ, VectorView<const T> tau, 
   const index n = QTZ.cols();
   const index nrhs = B.cols();
   STELA_ASSERT(tau.size() == std::min(m, n) && tau_z.size() == tau.size() && perm.size() == n && B.rows() == m &&
-         X.rows() == n && X.cols() == nrhs && rank >= 0 && rank <= tau.size() &&
-         work.holds(cod_solve_workspace_size<T>(m, n, nrhs)));
+               X.rows() == n && X.cols() == nrhs && rank >= 0 && rank <= tau.size() &&
+               work.holds(cod_solve_workspace_size<T>(m, n, nrhs)));
   if (n == 0 || nrhs == 0) return;
 
   const index r = rank;

@@ -75,7 +75,7 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   const index n = A.cols();
   const index k = std::min(m, n);
   STELA_ASSERT(svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.method) &&
-         svd_detail::valid(opts.vectors) && work.holds(svd_workspace_size<T>(m, n, opts)));
+               svd_detail::valid(opts.vectors) && work.holds(svd_workspace_size<T>(m, n, opts)));
   info = SvdInfo{};
   const bool want_vectors = opts.vectors != SvdVectors::none;
 
