@@ -30,8 +30,27 @@
 #include <limits>
 #include <vector>
 
-#include "stela/assert.hpp"
 #include "stela/status.hpp"
+
+// STELA_ASSERT(cond), the one assertion macro of the core.
+//
+// The core checks user input and returns a Status; STELA_ASSERT only guards internal
+// invariants and the callers' contract on kernels and views (indices in range, shapes
+// that fit), as a debug build's assert does.
+//
+// By default STELA_ASSERT(cond) is the standard assert(cond): checked unless NDEBUG is
+// defined. To route it elsewhere, define STELA_ASSERT before any stela header is
+// included, identically for stela's own sources and the program (the views' inline
+// members use it, so the two must agree), most simply in a header force-included into
+// every file (-include my_stela_config.h) that declares the hook and defines
+//     #define STELA_ASSERT(cond) ((cond) ? (void)0 : my_assert_failed(__FILE__, __LINE__))
+// Embedded builds do this to send a broken invariant to their own handler (a breakpoint,
+// a reset, a log line) instead of the C library's assert, whose __assert_func pulls in
+// fiprintf, stdio and malloc. Defining it as ((void)0) removes the checks, as NDEBUG does.
+#ifndef STELA_ASSERT
+#include <cassert>
+#define STELA_ASSERT(cond) assert(cond)
+#endif
 
 namespace stela {
 
