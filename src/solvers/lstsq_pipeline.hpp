@@ -54,7 +54,7 @@ struct ScaledLstsq {
 template <class T>
 WorkspaceSize lstsq_pipeline_workspace_size(index n, index d, index k);
 
-// Steps 1-2. method_workspace is the whole workspace the entry needs (its query). On ok,
+// Steps 1-2. needed is the whole workspace the entry needs (its own query). On ok,
 // either p.done (empty input: W = 0, residual_norm = ||y_j||, singular_values = 0, info
 // filled) or p holds the scaled problem carved from work, and work the rest.
 template <class T>
@@ -124,8 +124,8 @@ WorkspaceSize triangular_condition_workspace_size(index r) {
 template <class T>
 T triangular_condition(MatrixView<const T> R, Workspace work);
 
-// svd and jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s by the SVD method of
-// opts (src/solvers/lstsq_spectral.cpp).
+// svd and jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s by the given SVD method,
+// with opts' caps (src/solvers/lstsq_spectral.cpp).
 template <class T>
 WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions& opts);
 template <class T>
