@@ -30,7 +30,6 @@ template <class T>
 class Pinv : public RatioSuite<Pinv<T>, T> {};
 TYPED_TEST_SUITE(Pinv, Scalars, ScalarName);
 
-bool is_spectral(LstsqMethod m) { return m == LstsqMethod::svd || m == LstsqMethod::jacobi; }
 bool is_normal(LstsqMethod m) { return m == LstsqMethod::normal_cholesky || m == LstsqMethod::normal_lu; }
 // Methods that return the minimum-norm solution whatever the rank.
 bool is_min_norm(LstsqMethod m) { return is_spectral(m) || m == LstsqMethod::qrcp; }

@@ -93,7 +93,9 @@ template <class T>
 Result<LstsqResult<T>> lstsq(MatrixView<const T> X, VectorView<const T> y, const LstsqOptions& opts = {});
 
 // ---------------------------------------------------------------------------------------
-// Low level: the whole pipeline from one caller buffer, no allocation.
+// Low level: the whole pipeline from one caller buffer, no allocation. lstsq_inplace
+// switches on opts.method at run time and so links every method; a program that uses one
+// calls that method's entry below instead (lstsq_qr_inplace, ...).
 
 template <class T>
 struct LstsqInfo {
@@ -116,6 +118,53 @@ WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions
 template <class T>
 Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
                      VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work);
+
+// ---------------------------------------------------------------------------------------
+// Low level, one method each: what lstsq_inplace runs for opts.method, callable on its
+// own so that a program links only the method it calls (lstsq_inplace's run-time switch
+// links all six). Arguments, checks, statuses and results are lstsq_inplace's, bit for
+// bit; opts.method is not read (the name is the method), the other fields are. Each has
+// its own workspace query, equal to lstsq_workspace_size for that method. The methods
+// that compute no singular values take no singular_values argument.
+
+template <class T>
+WorkspaceSize lstsq_svd_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+template <class T>
+Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                         VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
+                         Workspace work);
+
+template <class T>
+WorkspaceSize lstsq_jacobi_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+template <class T>
+Status lstsq_jacobi_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                            VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
+                            Workspace work);
+
+template <class T>
+WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+template <class T>
+Status lstsq_qr_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                        VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work);
+
+template <class T>
+WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+template <class T>
+Status lstsq_qrcp_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                          VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work);
+
+template <class T>
+WorkspaceSize lstsq_normal_cholesky_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+template <class T>
+Status lstsq_normal_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+                                     MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info,
+                                     Workspace work);
+
+template <class T>
+WorkspaceSize lstsq_normal_lu_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+template <class T>
+Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+                               MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work);
 
 // The pseudoinverse A^+ (d x n for an n x d A): V diag(1/s_i, s_i > tol) U^T. Satisfies the
 // four Penrose conditions to working accuracy. svd_opts chooses the SVD's method and its

@@ -26,12 +26,31 @@
 #pragma once
 
 #include <algorithm>
-#include <cassert>
 #include <initializer_list>
 #include <limits>
 #include <vector>
 
 #include "stela/status.hpp"
+
+// STELA_ASSERT(cond), the one assertion macro of the core.
+//
+// The core checks user input and returns a Status; STELA_ASSERT only guards internal
+// invariants and the callers' contract on kernels and views (indices in range, shapes
+// that fit), as a debug build's assert does.
+//
+// By default STELA_ASSERT(cond) is the standard assert(cond): checked unless NDEBUG is
+// defined. To route it elsewhere, define STELA_ASSERT before any stela header is
+// included, identically for stela's own sources and the program (the views' inline
+// members use it, so the two must agree), most simply in a header force-included into
+// every file (-include my_stela_config.h) that declares the hook and defines
+//     #define STELA_ASSERT(cond) ((cond) ? (void)0 : my_assert_failed(__FILE__, __LINE__))
+// Embedded builds do this to send a broken invariant to their own handler (a breakpoint,
+// a reset, a log line) instead of the C library's assert, whose __assert_func pulls in
+// fiprintf, stdio and malloc. Defining it as ((void)0) removes the checks, as NDEBUG does.
+#ifndef STELA_ASSERT
+#include <cassert>
+#define STELA_ASSERT(cond) assert(cond)
+#endif
 
 namespace stela {
 
@@ -50,8 +69,8 @@ class VectorView<const T> {
  public:
   VectorView() = default;
   VectorView(const T* data, index size, index stride = 1) : data_(data), size_(size), stride_(stride) {
-    assert(size >= 0);
-    assert(stride != 0);
+    STELA_ASSERT(size >= 0);
+    STELA_ASSERT(stride != 0);
   }
 
   index size() const { return size_; }
@@ -60,13 +79,13 @@ class VectorView<const T> {
   const T* data() const { return data_; }
 
   const T& operator[](index i) const {
-    assert(i >= 0 && i < size_);
+    STELA_ASSERT(i >= 0 && i < size_);
     return data_[i * stride_];
   }
 
   // Entries start, start + 1, ..., start + count - 1.
   VectorView<const T> segment(index start, index count) const {
-    assert(start >= 0 && count >= 0 && start + count <= size_);
+    STELA_ASSERT(start >= 0 && count >= 0 && start + count <= size_);
     return VectorView<const T>(data_ + start * stride_, count, stride_);
   }
 
@@ -91,12 +110,12 @@ class VectorView : public VectorView<const T> {
   T* data() const { return const_cast<T*>(this->data_); }
 
   T& operator[](index i) const {
-    assert(i >= 0 && i < this->size_);
+    STELA_ASSERT(i >= 0 && i < this->size_);
     return data()[i * this->stride_];
   }
 
   VectorView<T> segment(index start, index count) const {
-    assert(start >= 0 && count >= 0 && start + count <= this->size_);
+    STELA_ASSERT(start >= 0 && count >= 0 && start + count <= this->size_);
     return VectorView<T>(data() + start * this->stride_, count, this->stride_);
   }
 };
@@ -138,7 +157,7 @@ class Vector : public VectorView<const T> {
   using Base::segment;
   T* data() { return storage_.data(); }
   T& operator[](index i) {
-    assert(i >= 0 && i < this->size_);
+    STELA_ASSERT(i >= 0 && i < this->size_);
     return storage_[static_cast<std::size_t>(i)];
   }
   VectorView<T> view() { return VectorView<T>(storage_.data(), this->size_, 1); }
@@ -163,8 +182,8 @@ class MatrixView<const T> {
   MatrixView() = default;
   // A view of rows x cols entries whose columns start ld apart.
   MatrixView(const T* data, index rows, index cols, index ld) : data_(data), rows_(rows), cols_(cols), ld_(ld) {
-    assert(rows >= 0 && cols >= 0);
-    assert(ld >= std::max<index>(1, rows));
+    STELA_ASSERT(rows >= 0 && cols >= 0);
+    STELA_ASSERT(ld >= std::max<index>(1, rows));
   }
   // A view of contiguous storage (ld = rows).
   MatrixView(const T* data, index rows, index cols) : MatrixView(data, rows, cols, std::max<index>(1, rows)) {}
@@ -176,13 +195,13 @@ class MatrixView<const T> {
   const T* data() const { return data_; }
 
   const T& operator()(index i, index j) const {
-    assert(i >= 0 && i < rows_ && j >= 0 && j < cols_);
+    STELA_ASSERT(i >= 0 && i < rows_ && j >= 0 && j < cols_);
     return data_[i + j * ld_];
   }
 
   // The r x c block whose top-left entry is (i, j).
   MatrixView<const T> block(index i, index j, index r, index c) const {
-    assert(i >= 0 && j >= 0 && r >= 0 && c >= 0 && i + r <= rows_ && j + c <= cols_);
+    STELA_ASSERT(i >= 0 && j >= 0 && r >= 0 && c >= 0 && i + r <= rows_ && j + c <= cols_);
     return MatrixView<const T>(data_ + i + j * ld_, r, c, ld_);
   }
   // Columns j, ..., j + c - 1, and rows i, ..., i + r - 1.
@@ -190,11 +209,11 @@ class MatrixView<const T> {
   MatrixView<const T> row_block(index i, index r) const { return block(i, 0, r, cols_); }
 
   VectorView<const T> col(index j) const {
-    assert(j >= 0 && j < cols_);
+    STELA_ASSERT(j >= 0 && j < cols_);
     return VectorView<const T>(data_ + j * ld_, rows_, 1);
   }
   VectorView<const T> row(index i) const {
-    assert(i >= 0 && i < rows_);
+    STELA_ASSERT(i >= 0 && i < rows_);
     return VectorView<const T>(data_ + i, cols_, ld_);
   }
   // Entries (0,0), (1,1), ..., min(rows, cols) of them.
@@ -221,23 +240,23 @@ class MatrixView : public MatrixView<const T> {
   T* data() const { return const_cast<T*>(this->data_); }
 
   T& operator()(index i, index j) const {
-    assert(i >= 0 && i < this->rows_ && j >= 0 && j < this->cols_);
+    STELA_ASSERT(i >= 0 && i < this->rows_ && j >= 0 && j < this->cols_);
     return data()[i + j * this->ld_];
   }
 
   MatrixView<T> block(index i, index j, index r, index c) const {
-    assert(i >= 0 && j >= 0 && r >= 0 && c >= 0 && i + r <= this->rows_ && j + c <= this->cols_);
+    STELA_ASSERT(i >= 0 && j >= 0 && r >= 0 && c >= 0 && i + r <= this->rows_ && j + c <= this->cols_);
     return MatrixView<T>(data() + i + j * this->ld_, r, c, this->ld_);
   }
   MatrixView<T> col_block(index j, index c) const { return block(0, j, this->rows_, c); }
   MatrixView<T> row_block(index i, index r) const { return block(i, 0, r, this->cols_); }
 
   VectorView<T> col(index j) const {
-    assert(j >= 0 && j < this->cols_);
+    STELA_ASSERT(j >= 0 && j < this->cols_);
     return VectorView<T>(data() + j * this->ld_, this->rows_, 1);
   }
   VectorView<T> row(index i) const {
-    assert(i >= 0 && i < this->rows_);
+    STELA_ASSERT(i >= 0 && i < this->rows_);
     return VectorView<T>(data() + i, this->cols_, this->ld_);
   }
   VectorView<T> diagonal() const {
@@ -323,7 +342,7 @@ class Matrix : public MatrixView<const T> {
 
   T* data() { return storage_.data(); }
   T& operator()(index i, index j) {
-    assert(i >= 0 && i < this->rows_ && j >= 0 && j < this->cols_);
+    STELA_ASSERT(i >= 0 && i < this->rows_ && j >= 0 && j < this->cols_);
     return storage_[static_cast<std::size_t>(i + j * this->ld_)];
   }
   MatrixView<T> view() { return MatrixView<T>(storage_.data(), this->rows_, this->cols_, this->ld_); }
@@ -368,7 +387,7 @@ void set_identity(MatrixView<T> A) {
 // B := A. The shapes must agree (a debug assertion: this is a kernel, not an entry point).
 template <class T>
 void copy(MatrixView<const T> A, MatrixView<T> B) {
-  assert(A.rows() == B.rows() && A.cols() == B.cols());
+  STELA_ASSERT(A.rows() == B.rows() && A.cols() == B.cols());
   for (index j = 0; j < A.cols(); ++j)
     for (index i = 0; i < A.rows(); ++i) B(i, j) = A(i, j);
 }

@@ -25,7 +25,7 @@ namespace stela {
 
 template <class T>
 T dot(VectorView<const T> x, VectorView<const T> y) {
-  assert(x.size() == y.size());
+  STELA_ASSERT(x.size() == y.size());
   const index n = x.size();
   T sum = 0;
   if (x.stride() == 1 && y.stride() == 1) {
@@ -126,7 +126,7 @@ index iamax(VectorView<const T> x) {
 
 template <class T>
 void axpy(T alpha, VectorView<const T> x, VectorView<T> y) {
-  assert(x.size() == y.size());
+  STELA_ASSERT(x.size() == y.size());
   const index n = x.size();
   if (alpha == T(0)) return;
   if (x.stride() == 1 && y.stride() == 1) {
@@ -149,13 +149,13 @@ void scal(T alpha, VectorView<T> x) {
 
 template <class T>
 void copy(VectorView<const T> x, VectorView<T> y) {
-  assert(x.size() == y.size());
+  STELA_ASSERT(x.size() == y.size());
   for (index i = 0; i < x.size(); ++i) y[i] = x[i];
 }
 
 template <class T>
 void swap(VectorView<T> x, VectorView<T> y) {
-  assert(x.size() == y.size());
+  STELA_ASSERT(x.size() == y.size());
   for (index i = 0; i < x.size(); ++i) {
     const T t = x[i];
     x[i] = y[i];

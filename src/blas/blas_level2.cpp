@@ -18,7 +18,7 @@ namespace detail {
 
 template <class T>
 void gemv_kernel(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x, T beta, VectorView<T> y) {
-  assert(gemv_shapes_fit(trans, A, x.size(), y.size()));
+  STELA_ASSERT(gemv_shapes_fit(trans, A, x.size(), y.size()));
   const index m = trans == Op::none ? A.rows() : A.cols();  // rows of op(A)
   const index n = trans == Op::none ? A.cols() : A.rows();  // columns of op(A)
 
@@ -37,7 +37,7 @@ void gemv_kernel(Op trans, T alpha, MatrixView<const T> A, VectorView<const T> x
 
 template <class T>
 void ger_kernel(T alpha, VectorView<const T> x, VectorView<const T> y, MatrixView<T> A) {
-  assert(x.size() == A.rows() && y.size() == A.cols());
+  STELA_ASSERT(x.size() == A.rows() && y.size() == A.cols());
   if (alpha == T(0)) return;
   // A(:, j) := A(:, j) + (alpha y_j) x
   for (index j = 0; j < A.cols(); ++j) axpy(alpha * y[j], x, A.col(j));
@@ -45,7 +45,7 @@ void ger_kernel(T alpha, VectorView<const T> x, VectorView<const T> y, MatrixVie
 
 template <class T>
 void trmv_kernel(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
-  assert(triangular_vector_shapes_fit(A, x.size()));
+  STELA_ASSERT(triangular_vector_shapes_fit(A, x.size()));
   const index n = A.rows();
   const bool unit = diag == Diag::unit;
 
@@ -89,7 +89,7 @@ void trmv_kernel(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorVi
 
 template <class T>
 void trsv_kernel(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, VectorView<T> x) {
-  assert(triangular_vector_shapes_fit(A, x.size()));
+  STELA_ASSERT(triangular_vector_shapes_fit(A, x.size()));
   const index n = A.rows();
   const bool unit = diag == Diag::unit;
 

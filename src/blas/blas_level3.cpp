@@ -174,7 +174,7 @@ void scale(T alpha, MatrixView<T> B) {
 
 template <class T>
 void detail::syrk_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
-  assert(syrk_shapes_fit(trans, A, C.rows(), C.cols()));
+  STELA_ASSERT(syrk_shapes_fit(trans, A, C.rows(), C.cols()));
   const index n = C.rows();
 
   // Column blocks of width kBase: the diagonal block's triangle entry by entry, the
@@ -224,7 +224,7 @@ void detail::syrk_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T 
 template <class T>
 void detail::trmm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A,
                          MatrixView<T> B) {
-  assert(triangular_matrix_shapes_fit(side, A, B.rows(), B.cols()));
+  STELA_ASSERT(triangular_matrix_shapes_fit(side, A, B.rows(), B.cols()));
   scale(alpha, B);
   if (alpha != T(0)) trmm_recursive(side, uplo, trans, diag, A, B);
 }
@@ -232,7 +232,7 @@ void detail::trmm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, Mat
 template <class T>
 void detail::trsm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A,
                          MatrixView<T> B) {
-  assert(triangular_matrix_shapes_fit(side, A, B.rows(), B.cols()));
+  STELA_ASSERT(triangular_matrix_shapes_fit(side, A, B.rows(), B.cols()));
   scale(alpha, B);
   if (alpha != T(0)) trsm_recursive(side, uplo, trans, diag, A, B);
 }

@@ -154,7 +154,7 @@ void block_trans_a(Op transb, T alpha, MatrixView<const T> A, MatrixView<const T
 template <class T>
 void detail::gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
                          MatrixView<T> C) {
-  assert(gemm_shapes_fit(transa, transb, A, B, C.rows(), C.cols()));
+  STELA_ASSERT(gemm_shapes_fit(transa, transb, A, B, C.rows(), C.cols()));
   const index m = C.rows();
   const index n = C.cols();
   const index k = transa == Op::none ? A.cols() : A.rows();

@@ -63,7 +63,7 @@ Givens<T> givens(T f, T g) {
 
 template <class T>
 void rot(VectorView<T> x, VectorView<T> y, T c, T s) {
-  assert(x.size() == y.size());
+  STELA_ASSERT(x.size() == y.size());
   const index n = x.size();
   if (x.stride() == 1 && y.stride() == 1) {
     // Unit stride (columns): plain pointers, so the compiler vectorises the loop. The

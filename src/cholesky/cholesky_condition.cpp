@@ -36,7 +36,7 @@ WorkspaceSize cholesky_condition_estimate_workspace_size(index n) {
 template <class T>
 T detail::cholesky_rcond_kernel(MatrixView<const T> L, T anorm, Workspace work) {
   const index n = L.rows();
-  assert(L.cols() == n && anorm >= T(0) && work.holds(cholesky_condition_estimate_workspace_size<T>(n)));
+  STELA_ASSERT(L.cols() == n && anorm >= T(0) && work.holds(cholesky_condition_estimate_workspace_size<T>(n)));
   if (n == 0) return T(1);
   // A zero matrix, or a norm that overflowed: rcond = 0 (as 1 / (anorm est) would be).
   if (anorm == T(0) || anorm > safe_max<T>()) return T(0);

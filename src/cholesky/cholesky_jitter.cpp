@@ -79,7 +79,7 @@ template <class T>
 Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Workspace work,
                                       const CholeskyOptions& opts) {
   const index n = A.rows();
-  assert(A.cols() == n && valid<T>(opts) && work.holds(cholesky_workspace_size<T>(n, opts)));
+  STELA_ASSERT(A.cols() == n && valid<T>(opts) && work.holds(cholesky_workspace_size<T>(n, opts)));
   info = CholeskyInfo{};
   info.tries = 1;
   if (n == 0) return Status::ok;

@@ -49,7 +49,7 @@ Matrix<T> random_orthonormal_columns(Rng& rng, index m, index k) {
 template <class T>
 FactoredMatrix<T> with_singular_values(Rng& rng, index m, index n, VectorView<const T> sigma) {
   const index r = std::min(m, n);
-  assert(sigma.size() == r);
+  STELA_ASSERT(sigma.size() == r);
   FactoredMatrix<T> F;
   F.U = random_orthonormal_columns<T>(rng, m, r);
   F.V = random_orthonormal_columns<T>(rng, n, r);

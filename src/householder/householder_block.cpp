@@ -26,7 +26,7 @@ namespace stela {
 
 template <class T>
 void detail::householder_block_factor_kernel(MatrixView<const T> V, VectorView<const T> tau, MatrixView<T> Ttri) {
-  assert(block_factor_shapes_fit(V, tau.size(), MatrixView<const T>(Ttri)));
+  STELA_ASSERT(block_factor_shapes_fit(V, tau.size(), MatrixView<const T>(Ttri)));
   const index m = V.rows();
   const index k = V.cols();
   for (index i = 0; i < k; ++i) {
@@ -50,7 +50,7 @@ void detail::householder_block_factor_kernel(MatrixView<const T> V, VectorView<c
 template <class T>
 void detail::householder_block_apply_kernel(Side side, Op trans, MatrixView<const T> V, MatrixView<const T> Ttri,
                                             MatrixView<T> C, MatrixView<T> work) {
-  assert(block_apply_shapes_fit(side, V, Ttri, C.rows(), C.cols(), MatrixView<const T>(work)));
+  STELA_ASSERT(block_apply_shapes_fit(side, V, Ttri, C.rows(), C.cols(), MatrixView<const T>(work)));
   const index k = V.cols();
   const index n_v = side == Side::left ? C.rows() : C.cols();  // the order of H
   if (k == 0 || C.empty()) return;

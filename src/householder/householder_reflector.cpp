@@ -76,7 +76,7 @@ T householder_generate(T& alpha, VectorView<T> x) {
 
 template <class T>
 void detail::householder_apply_left_kernel(VectorView<const T> v_tail, T tau, MatrixView<T> C) {
-  assert(C.rows() == v_tail.size() + 1);
+  STELA_ASSERT(C.rows() == v_tail.size() + 1);
   if (tau == T(0)) return;
   const index m = C.rows();
   for (index j = 0; j < C.cols(); ++j) {
@@ -90,7 +90,7 @@ void detail::householder_apply_left_kernel(VectorView<const T> v_tail, T tau, Ma
 
 template <class T>
 void detail::householder_apply_right_kernel(VectorView<const T> v_tail, T tau, MatrixView<T> C, VectorView<T> work) {
-  assert(C.cols() == v_tail.size() + 1 && work.size() == C.rows());
+  STELA_ASSERT(C.cols() == v_tail.size() + 1 && work.size() == C.rows());
   if (tau == T(0)) return;
   const index n = C.cols();
   MatrixView<T> C_tail = C.col_block(1, n - 1);

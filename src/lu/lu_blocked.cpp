@@ -53,7 +53,7 @@ WorkspaceSize lu_workspace_size(index /*n*/) {
 template <class T>
 Status detail::lu_blocked_kernel(MatrixView<T> A, VectorView<index> pivots, LuInfo& info) {
   const index n = A.rows();
-  assert(A.cols() == n && pivots.size() == n);
+  STELA_ASSERT(A.cols() == n && pivots.size() == n);
   info = LuInfo{};
   if (n == 0) return Status::ok;
 

@@ -39,8 +39,8 @@ WorkspaceSize lu_condition_estimate_workspace_size(index n) {
 template <class T>
 T detail::lu_rcond_kernel(MatrixView<const T> factors, VectorView<const index> pivots, T anorm, Workspace work) {
   const index n = factors.rows();
-  assert(factors.cols() == n && pivots.size() == n && anorm >= T(0) &&
-         work.holds(lu_condition_estimate_workspace_size<T>(n)));
+  STELA_ASSERT(factors.cols() == n && pivots.size() == n && anorm >= T(0) &&
+               work.holds(lu_condition_estimate_workspace_size<T>(n)));
   if (n == 0) return T(1);
   // An exactly singular U, or a zero matrix: infinitely ill-conditioned.
   if (zero_on_diagonal(factors)) return T(0);

@@ -84,8 +84,8 @@ void detail::qr_apply_q_kernel(Side side, Op trans, MatrixView<const T> QR, Vect
   const index nq = left ? C.rows() : C.cols();  // order of Q
   const index w = left ? C.cols() : C.rows();   // vectors transformed
   const index k = tau.size();
-  assert(QR.rows() == nq && k <= QR.cols() && k <= nq && valid(blocking) &&
-         work.holds(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), k, blocking)));
+  STELA_ASSERT(QR.rows() == nq && k <= QR.cols() && k <= nq && valid(blocking) &&
+               work.holds(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), k, blocking)));
   if (k == 0 || C.empty()) return;
 
   // Q^T C and C Q take the reflectors first to last; Q C and C Q^T last to first.

@@ -66,8 +66,8 @@ Status detail::cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_
                           index& rank, const RankTolerance& tol, Workspace work) {
   const index n = A.cols();
   const index k = std::min(A.rows(), n);
-  assert(tau.size() == k && tau_z.size() == k && perm.size() == n && tol.atol >= 0 &&
-         work.holds(cod_workspace_size<T>(A.rows(), n)));
+  STELA_ASSERT(tau.size() == k && tau_z.size() == k && perm.size() == n && tol.atol >= 0 &&
+               work.holds(cod_workspace_size<T>(A.rows(), n)));
 
   const index m = A.rows();
   // 0. A := 2^-e A, largest |entry| in [1/2, 1) (see Scaling).
@@ -116,9 +116,9 @@ void detail::cod_solve_kernel(MatrixView<const T> QTZ, VectorView<const T> tau, 
   [[maybe_unused]] const index m = QTZ.rows();
   const index n = QTZ.cols();
   const index nrhs = B.cols();
-  assert(tau.size() == std::min(m, n) && tau_z.size() == tau.size() && perm.size() == n && B.rows() == m &&
-         X.rows() == n && X.cols() == nrhs && rank >= 0 && rank <= tau.size() &&
-         work.holds(cod_solve_workspace_size<T>(m, n, nrhs)));
+  STELA_ASSERT(tau.size() == std::min(m, n) && tau_z.size() == tau.size() && perm.size() == n && B.rows() == m &&
+               X.rows() == n && X.cols() == nrhs && rank >= 0 && rank <= tau.size() &&
+               work.holds(cod_solve_workspace_size<T>(m, n, nrhs)));
   if (n == 0 || nrhs == 0) return;
 
   const index r = rank;
@@ -161,69 +161,6 @@ Status cod_solve_inplace(MatrixView<const T> QTZ, VectorView<const T> tau, Vecto
   return Status::ok;
 }
 
-// ---------------------------------------------------------------------------------------
-// High level
-
-template <class T>
-Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol) {
-  if (!valid(tol)) return Status::invalid_argument;
-  const index m = A.rows();
-  const index n = A.cols();
-  const index k = std::min(m, n);
-  COD<T> f;
-  f.qr_.factors_ = Matrix<T>(A);
-  f.qr_.tau_ = Vector<T>(k);
-  f.tau_z_ = Vector<T>(k);
-  f.perm_ = Vector<index>(n);
-  WorkspaceBuffer buffer(cod_workspace_size<T>(m, n));
-  const Status status = cod_inplace(f.qr_.factors_.view(), f.qr_.tau_.view(), f.tau_z_.view(), f.perm_.view(),
-                                    f.rank_, tol, buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<COD<T>>(std::move(f));
-}
-
-template <class T>
-Matrix<T> COD<T>::triangle() const {
-  Matrix<T> Tr(rank_, rank_);
-  for (index j = 0; j < rank_; ++j)
-    for (index i = 0; i <= j; ++i) Tr(i, j) = qr_.factors()(i, j);
-  return Tr;
-}
-
-template <class T>
-Matrix<T> COD<T>::z() const {
-  const index n = cols();
-  Matrix<T> Z = Matrix<T>::identity(n);
-  // Z := Z I: the reflectors are this object's own, finite by construction.
-  detail::rz_apply_z_kernel(Op::none, qr_.factors().block(0, 0, rank_, n), tau_z_.segment(0, rank_), Z.view());
-  return Z;
-}
-
-template <class T>
-Result<Matrix<T>> COD<T>::solve(MatrixView<const T> B) const {
-  Matrix<T> QtB(B);
-  Matrix<T> X(cols(), B.cols());
-  WorkspaceBuffer buffer(cod_solve_workspace_size<T>(rows(), cols(), B.cols()));
-  const Status status = cod_solve_inplace(MatrixView<const T>(qr_.factors()), VectorView<const T>(qr_.tau()),
-                                          VectorView<const T>(tau_z_), VectorView<const index>(perm_), rank_,
-                                          QtB.view(), X.view(), buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<Matrix<T>>(std::move(X));
-}
-
-template <class T>
-Result<Vector<T>> COD<T>::solve(VectorView<const T> b) const {
-  Vector<T> Qtb(b);
-  Vector<T> x(cols());
-  WorkspaceBuffer buffer(cod_solve_workspace_size<T>(rows(), cols(), 1));
-  const Status status = cod_solve_inplace(
-      MatrixView<const T>(qr_.factors()), VectorView<const T>(qr_.tau()), VectorView<const T>(tau_z_),
-      VectorView<const index>(perm_), rank_, MatrixView<T>(Qtb.data(), b.size(), 1), MatrixView<T>(x.data(), cols(), 1),
-      buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<Vector<T>>(std::move(x));
-}
-
 #define STELA_INSTANTIATE(T)                                                                                   \
   template Status detail::cod_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<index>, index&, \
                                         const RankTolerance&, Workspace);                                      \
@@ -235,9 +172,7 @@ Result<Vector<T>> COD<T>::solve(VectorView<const T> b) const {
                                  const RankTolerance&, Workspace);                                             \
   template WorkspaceSize cod_solve_workspace_size<T>(index, index, index);                                     \
   template Status cod_solve_inplace<T>(MatrixView<const T>, VectorView<const T>, VectorView<const T>,          \
-                                       VectorView<const index>, index, MatrixView<T>, MatrixView<T>, Workspace); \
-  template Result<COD<T>> cod<T>(MatrixView<const T>, const RankTolerance&);                                   \
-  template class COD<T>;
+                                       VectorView<const index>, index, MatrixView<T>, MatrixView<T>, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -106,7 +106,7 @@ void detail::qr_form_q_kernel(MatrixView<T> Q, VectorView<const T> tau, Workspac
   const index m = Q.rows();
   const index ncols = Q.cols();
   const index k = tau.size();
-  assert(k <= ncols && ncols <= m && valid(blocking) && work.holds(qr_form_q_workspace_size<T>(m, k, blocking)));
+  STELA_ASSERT(k <= ncols && ncols <= m && valid(blocking) && work.holds(qr_form_q_workspace_size<T>(m, k, blocking)));
   if (ncols == 0) return;
 
   // The block size: the largest up to min(block_size, k) whose panel scratch the

@@ -91,7 +91,7 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  assert(tau.size() == k && valid(blocking) && work.holds(householder_qr_workspace_size<T>(m, n, blocking)));
+  STELA_ASSERT(tau.size() == k && valid(blocking) && work.holds(householder_qr_workspace_size<T>(m, n, blocking)));
   if (k == 0) return;
   // 0. A := 2^-e A, largest |entry| in [1/2, 1) (see Scaling).
   const int e = scale_by_max_exponent(A);
@@ -156,94 +156,12 @@ Status householder_qr_inplace(MatrixView<T> A, VectorView<T> tau, Workspace work
   return detail::upper_finite(MatrixView<const T>(A)) ? Status::ok : Status::not_finite;
 }
 
-// ---------------------------------------------------------------------------------------
-// High level: copy, allocate, call the in-place forms.
-
-template <class T>
-Result<QR<T>> qr(MatrixView<const T> A) {
-  QR<T> f;
-  f.factors_ = Matrix<T>(A);
-  f.tau_ = Vector<T>(std::min(A.rows(), A.cols()));
-  WorkspaceBuffer buffer(householder_qr_workspace_size<T>(A.rows(), A.cols()));
-  const Status status = householder_qr_inplace(f.factors_.view(), f.tau_.view(), buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<QR<T>>(std::move(f));
-}
-
-template <class T>
-Matrix<T> QR<T>::R() const {
-  const index k = std::min(rows(), cols());
-  Matrix<T> R(k, cols());
-  for (index j = 0; j < cols(); ++j)
-    for (index i = 0; i <= std::min(j, k - 1); ++i) R(i, j) = factors_(i, j);
-  return R;
-}
-
-template <class T>
-Matrix<T> QR<T>::q(QSize size) const {
-  const index m = rows();
-  const index k = tau_.size();
-  Matrix<T> Q(m, size == QSize::thin ? k : m);
-  copy(factors_.col_block(0, k), Q.col_block(0, k));
-  WorkspaceBuffer buffer(qr_form_q_workspace_size<T>(m, k));
-  // Q := the first columns of H_0 ... H_{k-1}: the reflectors are this object's own,
-  // finite by construction, and Q has the shape they need.
-  detail::qr_form_q_kernel(Q.view(), VectorView<const T>(tau_), buffer.workspace());
-  return Q;
-}
-
-template <class T>
-Result<Matrix<T>> QR<T>::apply_q(MatrixView<const T> C, Op trans, Side side) const {
-  Matrix<T> out(C);
-  WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(side, C.rows(), C.cols(), tau_.size()));
-  const Status status = qr_apply_q_inplace(side, trans, MatrixView<const T>(factors_), VectorView<const T>(tau_),
-                                           out.view(), buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<Matrix<T>>(std::move(out));
-}
-
-template <class T>
-Result<Vector<T>> QR<T>::apply_q(VectorView<const T> c, Op trans) const {
-  Vector<T> out(c);
-  MatrixView<T> C(out.data(), out.size(), 1);
-  WorkspaceBuffer buffer(qr_apply_q_workspace_size<T>(Side::left, out.size(), 1, tau_.size()));
-  const Status status = qr_apply_q_inplace(Side::left, trans, MatrixView<const T>(factors_),
-                                           VectorView<const T>(tau_), C, buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<Vector<T>>(std::move(out));
-}
-
-template <class T>
-Result<Matrix<T>> QR<T>::solve(MatrixView<const T> B, const RankTolerance& tol) const {
-  Matrix<T> QtB(B);
-  Matrix<T> X(cols(), B.cols());
-  WorkspaceBuffer buffer(qr_solve_workspace_size<T>(rows(), cols(), B.cols()));
-  const Status status = qr_solve_inplace(MatrixView<const T>(factors_), VectorView<const T>(tau_), QtB.view(),
-                                         X.view(), tol, buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<Matrix<T>>(std::move(X));
-}
-
-template <class T>
-Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance& tol) const {
-  Vector<T> Qtb(b);
-  Vector<T> x(cols());
-  WorkspaceBuffer buffer(qr_solve_workspace_size<T>(rows(), cols(), 1));
-  const Status status =
-      qr_solve_inplace(MatrixView<const T>(factors_), VectorView<const T>(tau_), MatrixView<T>(Qtb.data(), b.size(), 1),
-                       MatrixView<T>(x.data(), cols(), 1), tol, buffer.workspace());
-  if (status != Status::ok) return status;
-  return Result<Vector<T>>(std::move(x));
-}
-
 #define STELA_INSTANTIATE(T)                                                                             \
   template void detail::householder_qr_unblocked_kernel<T>(MatrixView<T>, VectorView<T>);                 \
   template void detail::householder_qr_kernel<T>(MatrixView<T>, VectorView<T>, Workspace, QrBlocking);    \
   template WorkspaceSize householder_qr_workspace_size<T>(index, index, QrBlocking);                      \
   template Status householder_qr_inplace<T>(MatrixView<T>, VectorView<T>, Workspace, QrBlocking);         \
-  template Status householder_qr_unblocked_inplace<T>(MatrixView<T>, VectorView<T>, Workspace);          \
-  template Result<QR<T>> qr<T>(MatrixView<const T>);                                                      \
-  template class QR<T>;
+  template Status householder_qr_unblocked_inplace<T>(MatrixView<T>, VectorView<T>, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -92,7 +92,7 @@ void detail::qr_pivoted_scaled_kernel(MatrixView<T> A, VectorView<T> tau, Vector
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  assert(tau.size() == k && perm.size() == n && work.holds(qr_pivoted_workspace_size<T>(m, n)));
+  STELA_ASSERT(tau.size() == k && perm.size() == n && work.holds(qr_pivoted_workspace_size<T>(m, n)));
   for (index j = 0; j < n; ++j) perm[j] = j;
   if (k == 0) return;
 
@@ -175,44 +175,13 @@ Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance& tol) {
   return detail::qr_pivoted_rank_kernel(R, tol);
 }
 
-// ---------------------------------------------------------------------------------------
-// High level
-
-template <class T>
-Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol) {
-  if (!valid(tol)) return Status::invalid_argument;
-  const index m = A.rows();
-  const index n = A.cols();
-  PivotedQR<T> f;
-  if (!all_finite(A)) return Status::not_finite;
-  f.qr_.factors_ = Matrix<T>(A);
-  f.qr_.tau_ = Vector<T>(std::min(m, n));
-  f.perm_ = Vector<index>(n);
-  // The rank is decided on the scaled R_s of 2^-e A (with the rule scaled alike), as the
-  // COD decides it: R itself may be subnormal, where its few bits cannot tell the rank,
-  // or beyond the range. So the kernel runs on the scaled copy (it scales by 2^0 then).
-  MatrixView<T> F = f.qr_.factors_.view();
-  const int e = scale_by_max_exponent(F);
-  WorkspaceBuffer buffer(qr_pivoted_workspace_size<T>(m, n));
-  detail::qr_pivoted_scaled_kernel(F, f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
-  const RankTolerance scaled_tol = detail::scaled_tolerance(tol, e);
-  f.rank_ = detail::qr_pivoted_rank_kernel(MatrixView<const T>(F), scaled_tol);
-  f.threshold_ = std::min(m, n) > 0 ? std::ldexp(rank_threshold<T>(scaled_tol, std::abs(F(0, 0)), m, n), e) : T(0);
-  // R := 2^e R_s; beyond the range of T is no factorization to return.
-  detail::scale_upper_by_power_of_two(e, F);
-  if (!detail::upper_finite(MatrixView<const T>(F))) return Status::not_finite;
-  return Result<PivotedQR<T>>(std::move(f));
-}
-
 #define STELA_INSTANTIATE(T)                                                                          \
   template void detail::qr_pivoted_scaled_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
   template Status detail::qr_pivoted_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
   template index detail::qr_pivoted_rank_kernel<T>(MatrixView<const T>, const RankTolerance&);        \
   template WorkspaceSize qr_pivoted_workspace_size<T>(index, index);                                  \
   template Status qr_pivoted_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace);  \
-  template Result<index> qr_pivoted_rank<T>(MatrixView<const T>, const RankTolerance&);               \
-  template Result<PivotedQR<T>> qr_pivoted<T>(MatrixView<const T>, const RankTolerance&);             \
-  template class PivotedQR<T>;
+  template Result<index> qr_pivoted_rank<T>(MatrixView<const T>, const RankTolerance&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -65,8 +65,8 @@ Status detail::qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, 
   const index m = QR.rows();
   const index n = QR.cols();
   const index nrhs = B.cols();
-  assert(tau.size() == std::min(m, n) && B.rows() == m && X.rows() == n && X.cols() == nrhs && tol.atol >= 0 &&
-         work.holds(qr_solve_workspace_size<T>(m, n, nrhs)));
+  STELA_ASSERT(tau.size() == std::min(m, n) && B.rows() == m && X.rows() == n && X.cols() == nrhs && tol.atol >= 0 &&
+               work.holds(qr_solve_workspace_size<T>(m, n, nrhs)));
   if (n == 0 || nrhs == 0) return Status::ok;
   if (m == 0) {  // no equations: the minimum-norm solution is zero
     fill(X, T(0));

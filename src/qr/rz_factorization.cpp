@@ -46,7 +46,7 @@ template <class T>
 void detail::rz_kernel(MatrixView<T> R, VectorView<T> tau_z, Workspace work) {
   const index r = R.rows();
   const index n = R.cols();
-  assert(r <= n && tau_z.size() == r && work.holds(rz_workspace_size<T>(r, n)));
+  STELA_ASSERT(r <= n && tau_z.size() == r && work.holds(rz_workspace_size<T>(r, n)));
   if (r == 0) return;
   if (r == n) {  // already triangular: Z = I
     fill(tau_z, T(0));
@@ -75,7 +75,7 @@ template <class T>
 void detail::rz_apply_z_kernel(Op trans, MatrixView<const T> RZ, VectorView<const T> tau_z, MatrixView<T> C) {
   const index r = RZ.rows();
   const index n = RZ.cols();
-  assert(r <= n && tau_z.size() == r && C.rows() == n);
+  STELA_ASSERT(r <= n && tau_z.size() == r && C.rows() == n);
   if (r == 0 || r == n || C.cols() == 0) return;
 
   const index l = n - r;

@@ -33,33 +33,16 @@
 //               LU: singular when a pivot of G is exactly zero (info.failed_column; W
 //               holds X^T Y), or when rcond < eps (W holds the solution). The rcond <
 //               eps rule is xPOSVX's and xGESVX's "singular to working precision".
+// Files:        this file is the Cholesky variant; the LU variant is
+//               normal_equations_lu.cpp (so that a program links only the factorization
+//               it calls); their shared steps 1-2 are normal_equations_kernels.hpp's.
 #include "../blas/blas_kernels.hpp"
 #include "../cholesky/cholesky_kernels.hpp"
-#include "../lu/lu_kernels.hpp"
-#include "form_gram.hpp"
 #include "normal_equations_kernels.hpp"
 #include "stela/normal_equations.hpp"
 #include "stela/scalar.hpp"
 
 namespace stela {
-namespace {
-
-// Shapes X m x d, Y m x k, W d x k.
-template <class T>
-bool shapes_fit(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<const T> W) {
-  return Y.rows() == X.rows() && W.rows() == X.cols() && W.cols() == Y.cols();
-}
-
-// 1. G := X^T X (whole, see detail::form_gram), and 2. W := X^T Y. Returns ||G||_1.
-template <class T>
-T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> G, MatrixView<T> W) {
-  const T anorm = detail::form_gram(Op::transpose, X, T(0), G);
-  // W := X^T Y
-  detail::gemm_kernel(Op::transpose, Op::none, T(1), X, Y, T(0), W);
-  return anorm;
-}
-
-}  // namespace
 
 template <class T>
 WorkspaceSize normal_equations_cholesky_workspace_size(index /*m*/, index d, index /*k*/, const CholeskyOptions& opts) {
@@ -72,8 +55,8 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
                                                 NormalEquationsInfo& info, Workspace work,
                                                 const CholeskyOptions& opts) {
   const index d = X.cols();
-  assert(shapes_fit(X, Y, MatrixView<const T>(W)) && valid<T>(opts) &&
-         work.holds(normal_equations_cholesky_workspace_size<T>(X.rows(), d, Y.cols(), opts)));
+  STELA_ASSERT(detail::normal_equations_shapes_fit(X, Y, MatrixView<const T>(W)) && valid<T>(opts) &&
+               work.holds(normal_equations_cholesky_workspace_size<T>(X.rows(), d, Y.cols(), opts)));
   info = NormalEquationsInfo{};
   if (d == 0) {
     info.rcond = 1;
@@ -82,7 +65,7 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
 
   // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
   MatrixView<T> G = work.matrix<T>(d, d);
-  const T anorm = form_normal_equations(X, Y, G, W);
+  const T anorm = detail::form_normal_equations(X, Y, G, W);
   // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
   if (!lower_triangle_finite(MatrixView<const T>(G))) return Status::not_finite;
   // 3. G (+ tau I) =: L L^T.
@@ -111,120 +94,20 @@ template <class T>
 Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
                                          NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts) {
   const index m = X.rows(), d = X.cols(), k = Y.cols();
-  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
+  if (!detail::normal_equations_shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
   if (!valid<T>(opts)) return Status::invalid_argument;
   if (!work.holds(normal_equations_cholesky_workspace_size<T>(m, d, k, opts))) return Status::workspace_too_small;
   if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
   return detail::normal_equations_cholesky_kernel(X, Y, W, info, work, opts);
 }
 
-template <class T>
-WorkspaceSize normal_equations_lu_workspace_size(index /*m*/, index d, index /*k*/) {
-  return WorkspaceSize::matrix<T>(d, d) + WorkspaceSize::vector<index>(d) +
-         max(lu_workspace_size<T>(d), lu_condition_estimate_workspace_size<T>(d));
-}
-
-template <class T>
-Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                          NormalEquationsInfo& info, Workspace work) {
-  const index d = X.cols();
-  assert(shapes_fit(X, Y, MatrixView<const T>(W)) &&
-         work.holds(normal_equations_lu_workspace_size<T>(X.rows(), d, Y.cols())));
-  info = NormalEquationsInfo{};
-  if (d == 0) {
-    info.rcond = 1;
-    return Status::ok;
-  }
-
-  // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
-  MatrixView<T> G = work.matrix<T>(d, d);
-  VectorView<index> pivots = work.vector<index>(d);
-  const T anorm = form_normal_equations(X, Y, G, W);
-  // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
-  if (!all_finite(MatrixView<const T>(G))) return Status::not_finite;
-  // 3. P G =: L U; singular (a zero pivot) or not_finite (the elimination overflowed).
-  LuInfo factor_info;
-  const Status factored = lu_blocked_kernel(G, pivots, factor_info);
-  info.failed_column = factor_info.failed_column;
-  if (factored != Status::ok) return factored;
-  // 4. rcond ~ 1 / kappa_1(G).
-  const T rcond = lu_rcond_kernel(MatrixView<const T>(G), VectorView<const index>(pivots), anorm, work);
-  info.rcond = static_cast<double>(rcond);
-  // 5. W := G^{-1} W = U^{-1} L^{-1} P W, unless X^T Y overflowed (not_finite).
-  if (!all_finite(MatrixView<const T>(W))) return Status::not_finite;
-  lu_solve_kernel(Op::none, MatrixView<const T>(G), VectorView<const index>(pivots), W);
-  // 6. G singular to working precision is reported (xGESVX's rule).
-  if (!(rcond >= eps<T>())) return Status::singular;
-  return Status::ok;
-}
-
-// The checked entry: shapes, workspace, finiteness, then the kernel.
-template <class T>
-Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                   NormalEquationsInfo& info, Workspace work) {
-  const index m = X.rows(), d = X.cols(), k = Y.cols();
-  if (!shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
-  if (!work.holds(normal_equations_lu_workspace_size<T>(m, d, k))) return Status::workspace_too_small;
-  if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
-  return detail::normal_equations_lu_kernel(X, Y, W, info, work);
-}
-
-template <class T>
-Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, MatrixView<const T> Y,
-                                                             const CholeskyOptions& opts) {
-  if (Y.rows() != X.rows()) return Status::dimension_mismatch;
-  NormalEquationsSolution<T> out;
-  out.solution = Matrix<T>(X.cols(), Y.cols());
-  WorkspaceBuffer buffer(normal_equations_cholesky_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts));
-  const Status status = normal_equations_cholesky_inplace(X, Y, out.solution.view(), out.info, buffer.workspace(), opts);
-  if (status != Status::ok && status != Status::not_positive_definite) return status;
-  return Result<NormalEquationsSolution<T>>(status, std::move(out));
-}
-
-template <class T>
-Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, VectorView<const T> y,
-                                                             const CholeskyOptions& opts) {
-  Matrix<T> Y(y.size(), 1);
-  copy(y, Y.col(0));
-  return normal_equations_cholesky(X, MatrixView<const T>(Y), opts);
-}
-
-template <class T>
-Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, MatrixView<const T> Y) {
-  if (Y.rows() != X.rows()) return Status::dimension_mismatch;
-  NormalEquationsSolution<T> out;
-  out.solution = Matrix<T>(X.cols(), Y.cols());
-  WorkspaceBuffer buffer(normal_equations_lu_workspace_size<T>(X.rows(), X.cols(), Y.cols()));
-  const Status status = normal_equations_lu_inplace(X, Y, out.solution.view(), out.info, buffer.workspace());
-  if (status != Status::ok && status != Status::singular) return status;
-  return Result<NormalEquationsSolution<T>>(status, std::move(out));
-}
-
-template <class T>
-Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, VectorView<const T> y) {
-  Matrix<T> Y(y.size(), 1);
-  copy(y, Y.col(0));
-  return normal_equations_lu(X, MatrixView<const T>(Y));
-}
-
 #define STELA_INSTANTIATE(T)                                                                                        \
   template Status detail::normal_equations_cholesky_kernel<T>(MatrixView<const T>, MatrixView<const T>,             \
                                                               MatrixView<T>, NormalEquationsInfo&, Workspace,       \
                                                               const CholeskyOptions&);                              \
-  template Status detail::normal_equations_lu_kernel<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,     \
-                                                        NormalEquationsInfo&, Workspace);                           \
   template WorkspaceSize normal_equations_cholesky_workspace_size<T>(index, index, index, const CholeskyOptions&);  \
   template Status normal_equations_cholesky_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,     \
-                                                       NormalEquationsInfo&, Workspace, const CholeskyOptions&);    \
-  template WorkspaceSize normal_equations_lu_workspace_size<T>(index, index, index);                                \
-  template Status normal_equations_lu_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,           \
-                                                 NormalEquationsInfo&, Workspace);                                  \
-  template Result<NormalEquationsSolution<T>> normal_equations_cholesky<T>(MatrixView<const T>, MatrixView<const T>, \
-                                                                           const CholeskyOptions&);                 \
-  template Result<NormalEquationsSolution<T>> normal_equations_cholesky<T>(MatrixView<const T>, VectorView<const T>, \
-                                                                           const CholeskyOptions&);                 \
-  template Result<NormalEquationsSolution<T>> normal_equations_lu<T>(MatrixView<const T>, MatrixView<const T>);     \
-  template Result<NormalEquationsSolution<T>> normal_equations_lu<T>(MatrixView<const T>, VectorView<const T>);
+                                                       NormalEquationsInfo&, Workspace, const CholeskyOptions&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -1,8 +1,11 @@
 // Internal to stela's sources (not installed): the unchecked normal-equations solvers
 // behind the checked entries of stela/normal_equations.hpp, which lstsq calls on its
-// scaled copies of X and Y (src/solvers/normal_equations.cpp).
+// scaled copies of X and Y (src/solvers/normal_equations.cpp: Cholesky;
+// src/solvers/normal_equations_lu.cpp: LU).
 #pragma once
 
+#include "../blas/blas_kernels.hpp"
+#include "form_gram.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/matrix.hpp"
 #include "stela/normal_equations.hpp"
@@ -10,6 +13,21 @@
 #include "stela/workspace.hpp"
 
 namespace stela::detail {
+
+// Shapes X m x d, Y m x k, W d x k.
+template <class T>
+bool normal_equations_shapes_fit(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<const T> W) {
+  return Y.rows() == X.rows() && W.rows() == X.cols() && W.cols() == Y.cols();
+}
+
+// 1. G := X^T X (whole, see form_gram), and 2. W := X^T Y. Returns ||G||_1.
+template <class T>
+T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> G, MatrixView<T> W) {
+  const T anorm = form_gram(Op::transpose, X, T(0), G);
+  // W := X^T Y
+  gemm_kernel(Op::transpose, Op::none, T(1), X, Y, T(0), W);
+  return anorm;
+}
 
 // normal_equations_cholesky_inplace's work on finite X (m x d) and Y (m x k), W d x k,
 // valid options and work holding normal_equations_cholesky_workspace_size. Resets info.

@@ -1,5 +1,5 @@
 // The SVD entry points: checks, safe scaling, wide input through the transpose, the
-// choice of method, the sign convention; and the allocating svd().
+// choice of method, the sign convention. (The allocating svd() is svd_result.cpp.)
 //
 // Counterpart:  the driver part of LAPACK xGESVD / xGESVJ (argument checks, scaling by
 //               xLASCL, the transposed path for m < n).
@@ -74,8 +74,8 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
-  assert(svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.method) &&
-         svd_detail::valid(opts.vectors) && work.holds(svd_workspace_size<T>(m, n, opts)));
+  STELA_ASSERT(svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.method) &&
+               svd_detail::valid(opts.vectors) && work.holds(svd_workspace_size<T>(m, n, opts)));
   info = SvdInfo{};
   const bool want_vectors = opts.vectors != SvdVectors::none;
 
@@ -151,37 +151,12 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
   return detail::svd_kernel(A, s, U, V, opts, info, work);
 }
 
-template <class T>
-Result<SVD<T>> svd(MatrixView<const T> A, const SvdOptions& opts) {
-  const index m = A.rows();
-  const index n = A.cols();
-  const index k = std::min(m, n);
-  if (!svd_detail::valid(opts.method) || !svd_detail::valid(opts.vectors)) return Status::invalid_argument;
-  SVD<T> out;
-  out.method = opts.method;
-  out.s = Vector<T>(k);
-  if (opts.vectors == SvdVectors::thin) {
-    out.U = Matrix<T>(m, k);
-    out.V = Matrix<T>(n, k);
-  } else if (opts.vectors == SvdVectors::full) {
-    out.U = Matrix<T>(m, m);
-    out.V = Matrix<T>(n, n);
-  }
-  Matrix<T> work_A(A);
-  WorkspaceBuffer buffer(svd_workspace_size<T>(m, n, opts));
-  const Status status = svd_inplace(work_A.view(), out.s.view(), out.U.view(), out.V.view(), opts, out.info,
-                                    buffer.workspace());
-  if (status == Status::ok || status == Status::no_convergence) return Result<SVD<T>>(status, std::move(out));
-  return status;
-}
-
 #define STELA_INSTANTIATE(T)                                                                                  \
   template Status detail::svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,          \
                                         const SvdOptions&, SvdInfo&, Workspace);                             \
   template WorkspaceSize svd_workspace_size<T>(index, index, const SvdOptions&);                             \
   template Status svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, const SvdOptions&, \
-                                 SvdInfo&, Workspace);                                                        \
-  template Result<SVD<T>> svd<T>(MatrixView<const T>, const SvdOptions&);
+                                 SvdInfo&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -67,8 +67,8 @@ void detail::bidiagonalize_kernel(MatrixView<T> A, VectorView<T> d, VectorView<T
                                   VectorView<T> taup, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  assert(bidiagonal_shapes_fit<T>(m, n, d.size(), e.size(), tauq.size(), taup.size()) &&
-         work.holds(bidiagonalize_workspace_size<T>(m, n)));
+  STELA_ASSERT(bidiagonal_shapes_fit<T>(m, n, d.size(), e.size(), tauq.size(), taup.size()) &&
+               work.holds(bidiagonalize_workspace_size<T>(m, n)));
   if (n == 0) return;
   VectorView<T> w = work.vector<T>(m);
 
@@ -122,8 +122,8 @@ void detail::bidiagonal_form_q_kernel(MatrixView<const T> A_bd, VectorView<const
                                       Workspace work) {
   const index m = A_bd.rows();
   const index n = A_bd.cols();
-  assert(m >= n && tauq.size() == n && Q.rows() == m && Q.cols() >= n && Q.cols() <= m &&
-         work.holds(bidiagonal_form_q_workspace_size<T>(m, n, Q.cols())));
+  STELA_ASSERT(m >= n && tauq.size() == n && Q.rows() == m && Q.cols() >= n && Q.cols() <= m &&
+               work.holds(bidiagonal_form_q_workspace_size<T>(m, n, Q.cols())));
   // 1. Q(:, 0:n) := the tails of u_0 .. u_{n-1} below the diagonal: H_i is stored as QR
   //    stores its reflectors, so Q is the Q of a QR factorization (xORGBR does the same
   //    through xORGQR). Nothing else of Q is read.
@@ -159,8 +159,8 @@ template <class T>
 void detail::bidiagonal_form_p_kernel(MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> P,
                                       Workspace work) {
   const index n = A_bd.cols();
-  assert(A_bd.rows() >= n && taup.size() == n && P.rows() == n && P.cols() == n &&
-         work.holds(bidiagonal_form_p_workspace_size<T>(n)));
+  STELA_ASSERT(A_bd.rows() >= n && taup.size() == n && P.rows() == n && P.cols() == n &&
+               work.holds(bidiagonal_form_p_workspace_size<T>(n)));
   if (n == 0) return;
   VectorView<T> w = work.vector<T>(n);
   // 1. P := I.

@@ -101,8 +101,8 @@ Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixVi
                                       const SvdOptions& opts, SvdInfo& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  assert(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
-         work.holds(golub_kahan_svd_workspace_size<T>(m, n, opts)));
+  STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
+               work.holds(golub_kahan_svd_workspace_size<T>(m, n, opts)));
   const bool want_vectors = opts.vectors != SvdVectors::none;
   if (n == 0) {
     if (opts.vectors == SvdVectors::full) set_identity(U);

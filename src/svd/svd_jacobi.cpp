@@ -360,8 +360,8 @@ Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, Mat
                                            index max_sweeps, SvdInfo& info, Workspace work) {
   const index m = G.rows();
   const index n = G.cols();
-  assert(one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors) &&
-         svd_detail::valid(vectors) && work.holds(jacobi_svd_one_sided_workspace_size<T>(m, n, vectors)));
+  STELA_ASSERT(one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors) &&
+               svd_detail::valid(vectors) && work.holds(jacobi_svd_one_sided_workspace_size<T>(m, n, vectors)));
   if (n == 0) return Status::ok;
   const bool want_vectors = vectors != SvdVectors::none;
   const MatrixView<T> J = want_vectors ? V : MatrixView<T>();  // the rotations, or nothing
@@ -444,8 +444,8 @@ Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T>
                                  const SvdOptions& opts, SvdInfo& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  assert(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
-         work.holds(jacobi_svd_workspace_size<T>(m, n, opts)));
+  STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
+               work.holds(jacobi_svd_workspace_size<T>(m, n, opts)));
   const bool want_vectors = opts.vectors != SvdVectors::none;
   if (n == 0) {
     if (opts.vectors == SvdVectors::full) set_identity(U);

@@ -10,10 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "stela/lstsq.hpp"
 #include "stela/svd.hpp"
 #include "test_support.hpp"
 
 namespace stela::test {
+
+// The lstsq methods that go through an SVD (and so report singular values).
+inline bool is_spectral(LstsqMethod m) { return m == LstsqMethod::svd || m == LstsqMethod::jacobi; }
 
 // Y - X W in long double.
 template <class T>

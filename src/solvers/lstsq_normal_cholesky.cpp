@@ -1,0 +1,42 @@
+// lstsq by the normal equations and Cholesky: lstsq_normal_cholesky_inplace, the naive
+// baseline every other method is measured against.
+//
+// Counterpart:  xPOSV on X^T X (no LAPACK driver); the textbook normal equations.
+// Method:       src/solvers/normal_equations.cpp's Cholesky kernel (card there: cost,
+//               the kappa^2 loss, statuses) on the scaled problem, between the shared
+//               steps of lstsq_pipeline.cpp (lstsq_normal_equations_run in
+//               lstsq_pipeline.hpp: the rank, the condition estimate, the workspace).
+// Failures:     not_positive_definite (a pivot of X^T X not positive, or rcond < eps);
+//               the pipeline's.
+#include "lstsq_pipeline.hpp"
+#include "normal_equations_kernels.hpp"
+#include "stela/lstsq.hpp"
+#include "stela/normal_equations.hpp"
+
+namespace stela {
+
+template <class T>
+WorkspaceSize lstsq_normal_cholesky_workspace_size(index n, index d, index k, const LstsqOptions& /*opts*/) {
+  return detail::lstsq_normal_equations_workspace_size<T>(n, d, k,
+                                                          normal_equations_cholesky_workspace_size<T>(n, d, k));
+}
+
+template <class T>
+Status lstsq_normal_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+                                     MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work) {
+  // (X_s^T X_s) W_s = X_s^T Y_s by Cholesky
+  auto kernel = [](MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T> Ws, NormalEquationsInfo& ne,
+                   Workspace rest) { return detail::normal_equations_cholesky_kernel(A, Ys, Ws, ne, rest); };
+  const WorkspaceSize needed = lstsq_normal_cholesky_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts);
+  return detail::lstsq_normal_equations_run(X, Y, opts, W, residual_norm, info, work, needed, kernel);
+}
+
+#define STELA_INSTANTIATE(T)                                                                                      \
+  template WorkspaceSize lstsq_normal_cholesky_workspace_size<T>(index, index, index, const LstsqOptions&);       \
+  template Status lstsq_normal_cholesky_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, \
+                                                   MatrixView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela

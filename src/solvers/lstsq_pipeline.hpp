@@ -1,0 +1,136 @@
+// Internal to stela's sources (not installed): the steps every least-squares method
+// shares, around the method itself (src/solvers/lstsq_pipeline.cpp).
+//
+// Each per-method entry (lstsq_qr_inplace, ... in lstsq_<method>.cpp) reads
+//     1-2. lstsq_begin:  checks in the fixed order, the quick return for empty input,
+//                        the scaled copies A = 2^-a X, Y_s = 2^-b Y;
+//     3.   its method on (A, Y_s), writing W_s into W and filling LstsqMethodInfo;
+//     4-6. lstsq_finish: residuals from X, unscaling, the finiteness of the answer;
+// so the checks, the scaling and the report are written once, and a method's file holds
+// only its method. The steps are those of the card in lstsq_pipeline.cpp.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "stela/lstsq.hpp"
+#include "stela/matrix.hpp"
+#include "stela/normal_equations.hpp"
+#include "stela/status.hpp"
+#include "stela/tolerance.hpp"
+#include "stela/workspace.hpp"
+
+namespace stela::detail {
+
+template <class T>
+T lstsq_not_available() {
+  return std::numeric_limits<T>::quiet_NaN();
+}
+
+// What a method reports besides W_s, in the scaled problem's units.
+template <class T>
+struct LstsqMethodInfo {
+  index rank = 0;
+  T tolerance = 0;
+  T gap = lstsq_not_available<T>();
+  T condition = lstsq_not_available<T>();
+};
+
+// The problem as the method sees it: A = 2^-a X (n x d) and Y_s = 2^-b Y (n x k), carved
+// from the caller's workspace, with the rank rule for A (its absolute part scaled by 2^-a).
+template <class T>
+struct ScaledLstsq {
+  MatrixView<T> A;
+  MatrixView<T> Ys;
+  VectorView<T> residual;
+  int a = 0;
+  int b = 0;
+  RankTolerance tol;
+  bool done = false;  // the quick return was taken: the result is complete
+};
+
+// Workspace of the pipeline's own steps: the scaled copies and one residual vector; a
+// method's workspace is added to it.
+template <class T>
+WorkspaceSize lstsq_pipeline_workspace_size(index n, index d, index k);
+
+// Steps 1-2. needed is the whole workspace the entry needs (its own query). On ok,
+// either p.done (empty input: W = 0, residual_norm = ||y_j||, singular_values = 0, info
+// filled) or p holds the scaled problem carved from work, and work the rest.
+template <class T>
+Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                   VectorView<T> residual_norm, VectorView<T> singular_values, const WorkspaceSize& needed,
+                   LstsqInfo<T>& info, Workspace& work, ScaledLstsq<T>& p);
+
+// Steps 4-6, after the method wrote W_s into W and m (and the scaled singular values,
+// when it computes them, into singular_values; pass an empty view otherwise).
+template <class T>
+Status lstsq_finish(MatrixView<const T> X, const ScaledLstsq<T>& p, const LstsqMethodInfo<T>& m, MatrixView<T> W,
+                    VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info);
+
+// The whole pipeline of one method: steps 1-2, then
+//     method(A, Y_s, W_s, rank rule for A, LstsqMethodInfo&, rest of the workspace)
+// (step 3: writes W_s into W; a status other than ok ends the pipeline), then 4-6.
+// singular_values is the caller's view for the svd methods, empty for the others.
+template <class T, class Method>
+Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+                 VectorView<T> residual_norm, VectorView<T> singular_values, const WorkspaceSize& needed,
+                 LstsqInfo<T>& info, Workspace work, Method method) {
+  // 1-2. Checks, quick return, scaled copies.
+  ScaledLstsq<T> p;
+  const Status checked = lstsq_begin(X, Y, opts, W, residual_norm, singular_values, needed, info, work, p);
+  if (checked != Status::ok || p.done) return checked;
+  // 3. The method; its failure ends the pipeline with W unfinished.
+  LstsqMethodInfo<T> m;
+  const Status status = method(p.A, MatrixView<const T>(p.Ys), W, p.tol, m, work);
+  if (status != Status::ok) return status;
+  // 4-6. Residuals, unscaling, finiteness.
+  return lstsq_finish(X, p, m, W, residual_norm, singular_values, info);
+}
+
+// normal_cholesky and normal_lu: the pipeline around one normal-equations kernel,
+//     kernel(A, Y_s, W_s, NormalEquationsInfo&, workspace) -> Status
+// ((A^T A) W_s = A^T Y_s, normal_equations.cpp). The rank is d whatever happens (the
+// normal equations do not decide it); the condition estimate is kappa_2(X) ~
+// sqrt(1 / rcond), rcond ~ 1 / kappa_1(X^T X) from the factorization. The workspace:
+// the pipeline's copies, a d x k block the method leaves unused (reserved since the
+// first lstsq; kept so that the query does not shrink under callers), the kernel's own.
+template <class T>
+WorkspaceSize lstsq_normal_equations_workspace_size(index n, index d, index k, const WorkspaceSize& kernel_size) {
+  return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::matrix<T>(d, k) + kernel_size;
+}
+template <class T, class Kernel>
+Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+                                  MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work,
+                                  const WorkspaceSize& needed, Kernel kernel) {
+  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& /*tol*/,
+                   LstsqMethodInfo<T>& m, Workspace rest) {
+    NormalEquationsInfo ne;
+    const Status status = kernel(MatrixView<const T>(A), Ys, Ws, ne, rest);
+    m.rank = A.cols();
+    // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
+    m.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
+    return status;
+  };
+  return lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve);
+}
+
+// kappa_1 of the r x r upper triangle R: ||R||_1 times the Hager–Higham estimate of
+// ||R^{-1}||_1, both O(r^2) (src/solvers/lstsq_triangular_condition.cpp; qr and qrcp).
+template <class T>
+WorkspaceSize triangular_condition_workspace_size(index r) {
+  return WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r);
+}
+template <class T>
+T triangular_condition(MatrixView<const T> R, Workspace work);
+
+// svd and jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s by the given SVD method,
+// with opts' caps (src/solvers/lstsq_spectral.cpp).
+template <class T>
+WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions& opts);
+template <class T>
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions& opts,
+                              MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
+                              LstsqInfo<T>& info, Workspace work);
+
+}  // namespace stela::detail

@@ -1,0 +1,104 @@
+// Least squares by an SVD: the method behind lstsq's svd and jacobi (step 3 of the
+// pipeline, lstsq_pipeline.cpp), one function for both SVD methods.
+//
+// Counterpart:  LAPACK xGELSS (Golub–Kahan; xGELSD reaches the same W by divide and
+//               conquer), numpy.linalg.lstsq; with the one-sided Jacobi SVD (xGESVJ).
+// Computes:     A = U diag(s) V^T (thin), r = #{s_i > threshold}, and the minimum-norm
+//               W_s = V_r diag(1 / s_r) U_r^T Y_s, any shape and rank.
+// Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.5.1 (the SVD
+//               and rank-deficient least squares).
+// Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k.
+// Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch.
+// Stability:    backward stable; singular values below the threshold are dropped, not
+//               inverted, so W_s is the solution of a nearby problem of rank r.
+// Failures:     no_convergence when the SVD reaches its cap (W not written).
+#include <algorithm>
+#include <limits>
+
+#include "../blas/blas_kernels.hpp"
+#include "../svd/svd_kernels.hpp"
+#include "lstsq_pipeline.hpp"
+#include "stela/blas.hpp"
+#include "stela/svd.hpp"
+
+namespace stela::detail {
+namespace {
+
+// The SVD of the svd and jacobi methods: thin vectors, the caller's caps.
+SvdOptions svd_options(SvdMethod method, const LstsqOptions& lstsq_opts) {
+  SvdOptions opts;
+  opts.method = method;
+  opts.vectors = SvdVectors::thin;
+  opts.max_iterations = lstsq_opts.max_iterations;
+  opts.max_sweeps = lstsq_opts.max_sweeps;
+  return opts;
+}
+
+// W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
+template <class T>
+Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdMethod method, const LstsqOptions& opts,
+                 const RankTolerance& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
+  const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
+  VectorView<T> s = work.vector<T>(r);
+  MatrixView<T> U = work.matrix<T>(n, r);
+  MatrixView<T> V = work.matrix<T>(d, r);
+  MatrixView<T> C = work.matrix<T>(r, k);
+  SvdInfo svd_info;
+  // 1. X_s = U diag(s) V^T; no_convergence (a cap reached) ends the method here, with
+  //    W_s not yet written.
+  const Status status = svd_kernel(A, s, U, V, svd_options(method, opts), svd_info, work);
+  if (status != Status::ok) return status;
+  // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
+  info.tolerance = rank_threshold(tol, s[0], n, d);
+  info.rank = numerical_rank<T>(s, info.tolerance);
+  const index rank = info.rank;
+  info.gap =
+      rank == r ? std::numeric_limits<T>::infinity() : (rank == 0 ? lstsq_not_available<T>() : s[rank - 1] / s[rank]);
+  info.condition = rank == 0 ? lstsq_not_available<T>() : s[0] / s[rank - 1];
+  // 3. C = diag(1 / s_r) U_r^T Y_s, W_s = V_r C.
+  fill(Ws, T(0));
+  if (rank > 0) {
+    MatrixView<T> Cr = C.row_block(0, rank);
+    // C_r := U_r^T Y_s
+    gemm_kernel(Op::transpose, Op::none, T(1), U.col_block(0, rank), Ys, T(0), Cr);
+    // C_r := diag(1 / s_r) C_r
+    for (index i = 0; i < rank; ++i) scal(T(1) / s[i], Cr.row(i));
+    // W_s := V_r C_r
+    gemm_kernel(Op::none, Op::none, T(1), V.col_block(0, rank), Cr, T(0), Ws);
+  }
+  if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
+  return Status::ok;
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions& opts) {
+  const index r = std::min(n, d);
+  // The pipeline's copies; then s, U, V, C = U^T Y, and the SVD's own scratch.
+  return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) +
+         WorkspaceSize::matrix<T>(d, r) + WorkspaceSize::matrix<T>(r, k) +
+         svd_workspace_size<T>(n, d, svd_options(method, opts));
+}
+
+template <class T>
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions& opts,
+                              MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
+                              LstsqInfo<T>& info, Workspace work) {
+  const WorkspaceSize needed = lstsq_spectral_workspace_size<T>(X.rows(), X.cols(), Y.cols(), method, opts);
+  // The SVD's method and caps are this call's; the singular values go to the caller.
+  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
+                   LstsqMethodInfo<T>& m,
+                   Workspace rest) { return solve_svd(A, Ys, Ws, method, opts, tol, singular_values, m, rest); };
+  return lstsq_run(X, Y, opts, W, residual_norm, singular_values, needed, info, work, solve);
+}
+
+#define STELA_INSTANTIATE(T)                                                                                          \
+  template WorkspaceSize lstsq_spectral_workspace_size<T>(index, index, index, SvdMethod, const LstsqOptions&);       \
+  template Status lstsq_spectral_inplace<T>(MatrixView<const T>, MatrixView<const T>, SvdMethod, const LstsqOptions&, \
+                                            MatrixView<T>, VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
+STELA_INSTANTIATE(float)
+STELA_INSTANTIATE(double)
+#undef STELA_INSTANTIATE
+
+}  // namespace stela::detail
