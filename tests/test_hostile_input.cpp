@@ -204,7 +204,8 @@ TEST_F(Hostile, TextReadsLfCrlfCrAndMixedLineEndsAsTheSameRows) {
     // End to end: rank 2 of a 3 x 2 matrix, as the program reads it.
     const Output o = run({"qr", write("A.txt", bytes), "--json"});
     EXPECT_EQ(o.code, 0) << o.err;
-    const JsonValue* R = member(parse_json(o.out), "R");
+    const JsonValue json = parse_json(o.out);
+    const JsonValue* R = member(json, "R");
     ASSERT_NE(R, nullptr) << o.out;
     EXPECT_EQ(R->items.size(), 2u);
     std::filesystem::remove(path("A.txt"));
