@@ -123,6 +123,75 @@ double forward_error(double e, double kappa, double residual, double y_norm) {
   return e * (2 * kappa / cos_theta + sin_theta / cos_theta * kappa * kappa);
 }
 
+// Step 1 of stream_lstsq: checks what the stream will form (the factor, W, one block)
+// against the limits, and returns the rows per block: --chunk-rows if given, else about
+// 1 MiB of doubles within the limits. `on` names the request in messages.
+template <class T>
+index chunk_rows(const Invocation& inv, const io::ReadLimits& limits, index known_rows, index d, index k,
+                 const std::string& on) {
+  check_elements(inv, on + " would form the factor R of [X | Y]", d + k, d + k);
+  check_elements(inv, on + " would form the solution W", d, k);
+  // A block holds b (d + k) doubles, and as many T besides in single precision.
+  const std::int64_t row_bytes = static_cast<std::int64_t>(d + k) *
+                                 static_cast<std::int64_t>(sizeof(double) + (sizeof(T) < sizeof(double) ? sizeof(T) : 0));
+  const std::int64_t width = std::max<index>(d + k, 1);
+  index chunk = 0;
+  if (inv.has("chunk-rows")) {
+    chunk = static_cast<index>(integer_option(inv, "chunk-rows", 0, 1, 2147483647));
+    check_elements(inv, on + " in blocks of " + std::to_string(chunk) + " rows would form a block", chunk, d + k);
+    if (static_cast<std::int64_t>(chunk) * std::max<std::int64_t>(row_bytes, 1) > limits.max_bytes)
+      fail_limit(on + ": a block of " + std::to_string(chunk) + " rows holds " +
+                 std::to_string(static_cast<std::int64_t>(chunk) * row_bytes) + " bytes, above the limit of " +
+                 std::to_string(limits.max_bytes) + " (--max-bytes N raises it, a smaller --chunk-rows lowers it)");
+  } else {
+    // About 1 MiB of doubles per block: large enough that reading and the blocked
+    // update run at full speed, small beside any memory.
+    const std::int64_t fit = std::min<std::int64_t>({(std::int64_t{1} << 17) / width, limits.max_elements / width,
+                                                     limits.max_bytes / std::max<std::int64_t>(row_bytes, 1)});
+    chunk = static_cast<index>(std::max<std::int64_t>(fit, 1));
+    if (known_rows >= 0) chunk = std::max<index>(1, std::min(chunk, known_rows));
+    check_elements(inv, on + " would form a block of one row", 1, d + k);
+  }
+  return chunk;
+}
+
+// Step 4 of stream_lstsq: the solution from the accumulated R by the rank rule of lstsq's
+// qr method, with the report's residual norms, condition and error estimate.
+template <class T>
+StreamedLstsq solve_streamed(const Invocation& inv, QrAccumulator<T>& acc, Workspace work) {
+  const index d = acc.unknowns(), k = acc.rhs();
+  const index n = acc.rows();
+  StreamedLstsq out;
+  out.rows = n;
+  out.d = d;
+  out.k = k;
+  Matrix<T> W(d, k);
+  Vector<T> rho(k);
+  AccumulatorInfo<T> info;
+  const Status solved = acc.solve(W.view(), rho.view(), info, work, rank_tolerance(inv));
+  if (solved != Status::ok)
+    fail_computation(solved, "lstsq by tsqr on X " + shape(n, d) + " (streamed)",
+                     solved == Status::rank_deficient
+                         ? "X is rank-deficient to working precision (or has fewer rows than columns); "
+                           "the in-memory svd, jacobi and qrcp methods handle any rank"
+                         : "");
+  out.rank = info.rank;
+  out.tolerance = static_cast<double>(info.tolerance);
+  out.condition = static_cast<double>(info.condition);
+  out.W = widen<T>(W.view());
+  out.residual_norm = widen<T>(rho.view());
+  // ||y_j|| is the norm of column d + j of R (Q is orthogonal).
+  out.forward_error = Vector<double>(k);
+  MatrixView<const T> R = acc.R();
+  for (index j = 0; j < k; ++j) {
+    double y2 = 0;
+    for (index i = 0; i <= d + j; ++i) y2 += static_cast<double>(R(i, d + j)) * static_cast<double>(R(i, d + j));
+    out.forward_error[j] =
+        forward_error(static_cast<double>(eps<T>()), out.condition, out.residual_norm[j], std::sqrt(y2));
+  }
+  return out;
+}
+
 }  // namespace
 
 void check_stream_options(const Invocation& inv) {
@@ -154,29 +223,7 @@ StreamedLstsq stream_lstsq(const Invocation& inv) {
 
   // 1. What is formed, against the limits (stream.hpp, "Limits under --stream").
   const std::string on = "lstsq --stream on X of " + std::to_string(d) + " columns";
-  check_elements(inv, on + " would form the factor R of [X | Y]", d + k, d + k);
-  check_elements(inv, on + " would form the solution W", d, k);
-  // A block holds b (d + k) doubles, and as many T besides in single precision.
-  const std::int64_t row_bytes = static_cast<std::int64_t>(d + k) *
-                                 static_cast<std::int64_t>(sizeof(double) + (sizeof(T) < sizeof(double) ? sizeof(T) : 0));
-  const std::int64_t width = std::max<index>(d + k, 1);
-  index chunk = 0;
-  if (inv.has("chunk-rows")) {
-    chunk = static_cast<index>(integer_option(inv, "chunk-rows", 0, 1, 2147483647));
-    check_elements(inv, on + " in blocks of " + std::to_string(chunk) + " rows would form a block", chunk, d + k);
-    if (static_cast<std::int64_t>(chunk) * std::max<std::int64_t>(row_bytes, 1) > limits.max_bytes)
-      fail_limit(on + ": a block of " + std::to_string(chunk) + " rows holds " +
-                 std::to_string(static_cast<std::int64_t>(chunk) * row_bytes) + " bytes, above the limit of " +
-                 std::to_string(limits.max_bytes) + " (--max-bytes N raises it, a smaller --chunk-rows lowers it)");
-  } else {
-    // About 1 MiB of doubles per block: large enough that reading and the blocked
-    // update run at full speed, small beside any memory.
-    const std::int64_t fit = std::min<std::int64_t>({(std::int64_t{1} << 17) / width, limits.max_elements / width,
-                                                     limits.max_bytes / std::max<std::int64_t>(row_bytes, 1)});
-    chunk = static_cast<index>(std::max<std::int64_t>(fit, 1));
-    if (xs.known_rows() >= 0) chunk = std::max<index>(1, std::min(chunk, xs.known_rows()));
-    check_elements(inv, on + " would form a block of one row", 1, d + k);
-  }
+  const index chunk = chunk_rows<T>(inv, limits, xs.known_rows(), d, k, on);
 
   // 2. The accumulator over its (d + k)^2 storage, and one block's buffers.
   Matrix<T> storage(d + k, d + k);
@@ -230,37 +277,9 @@ StreamedLstsq stream_lstsq(const Invocation& inv) {
               << (subnormals > 1 ? " (" + std::to_string(subnormals) + " such entries)" : std::string()) << "\n";
 
   // 4. The solve, by the rank rule of lstsq's qr method.
-  const index n = acc.rows();
-  StreamedLstsq out;
+  StreamedLstsq out = solve_streamed<T>(inv, acc, buffer.workspace());
   out.seconds = progress.seconds();
-  out.rows = n;
-  out.d = d;
-  out.k = k;
   out.chunk_rows = chunk;
-  Matrix<T> W(d, k);
-  Vector<T> rho(k);
-  AccumulatorInfo<T> info;
-  const Status solved = acc.solve(W.view(), rho.view(), info, buffer.workspace(), rank_tolerance(inv));
-  if (solved != Status::ok)
-    fail_computation(solved, "lstsq by tsqr on X " + shape(n, d) + " (streamed)",
-                     solved == Status::rank_deficient
-                         ? "X is rank-deficient to working precision (or has fewer rows than columns); "
-                           "the in-memory svd, jacobi and qrcp methods handle any rank"
-                         : "");
-  out.rank = info.rank;
-  out.tolerance = static_cast<double>(info.tolerance);
-  out.condition = static_cast<double>(info.condition);
-  out.W = widen<T>(W.view());
-  out.residual_norm = widen<T>(rho.view());
-  // ||y_j|| is the norm of column d + j of R (Q is orthogonal).
-  out.forward_error = Vector<double>(k);
-  MatrixView<const T> R = acc.R();
-  for (index j = 0; j < k; ++j) {
-    double y2 = 0;
-    for (index i = 0; i <= d + j; ++i) y2 += static_cast<double>(R(i, d + j)) * static_cast<double>(R(i, d + j));
-    out.forward_error[j] =
-        forward_error(static_cast<double>(eps<T>()), out.condition, out.residual_norm[j], std::sqrt(y2));
-  }
   return out;
 }
 
