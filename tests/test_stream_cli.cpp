@@ -93,11 +93,7 @@ class StreamCli : public ::testing::Test {
   }
 
   Output run(const std::vector<std::string>& args, const std::string& stdin_path = "") {
-    const std::string base = path("run" + std::to_string(runs_++));
-    std::string command = shell_quote(STELA_CLI_PATH);
-    for (const auto& a : args) command += " " + shell_quote(a);
-    command += " <" + shell_quote(stdin_path.empty() ? "/dev/null" : stdin_path);
-    return run_shell(command, base);
+    return run_program(STELA_CLI_PATH, args, stdin_path, path("run" + std::to_string(runs_++)));
   }
 
   // Runs with --json; expects exit 0, nothing on standard error, "status": "ok".

@@ -34,6 +34,14 @@ Output run_shell(const std::string& command, const std::string& base) {
   return o;
 }
 
+Output run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_path,
+                   const std::string& base) {
+  std::string command = shell_quote(program);
+  for (const auto& a : args) command += " " + shell_quote(a);
+  command += " <" + shell_quote(stdin_path.empty() ? "/dev/null" : stdin_path);
+  return run_shell(command, base);
+}
+
 std::string npy(const std::string& descr, bool fortran_order, const std::string& shape, const std::string& data) {
   std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran_order ? "True" : "False") +
                        ", 'shape': " + shape + ", }";

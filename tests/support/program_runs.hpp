@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace stela::test {
 
@@ -24,6 +25,11 @@ bool contains(const std::string& text, const std::string& part);
 // Runs `command` through the shell with standard output and standard error sent to
 // `base`.out and `base`.err, and returns the exit status and both streams.
 Output run_shell(const std::string& command, const std::string& base);
+
+// Runs `program` with `args` (each quoted), standard input from `stdin_path` (empty:
+// /dev/null), its output streams kept in `base`.out and `base`.err.
+Output run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_path,
+                   const std::string& base);
 
 // A .npy version 1.0 file: the header dictionary with `descr` (e.g. "<f8"), the order
 // and `shape` (Python syntax, e.g. "(3, 2)"), padded to a multiple of 64 bytes, then

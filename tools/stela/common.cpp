@@ -156,36 +156,45 @@ Matrix<double> MatrixReader::read(const std::string& path) {
 }
 
 template <class T>
-Matrix<T> checked_matrix(const Matrix<double>& A, const std::string& path) {
-  Matrix<T> B(A.rows(), A.cols());
-  index subnormals = 0;  // nonzero entries that narrowing makes subnormal
-  std::string first_subnormal;
-  for (index j = 0; j < A.cols(); ++j)
-    for (index i = 0; i < A.rows(); ++i) {
-      const double a = A(i, j);
-      const T b = static_cast<T>(a);
-      const auto where = [&] {
-        return display_name(path) + ": row " + std::to_string(i + 1) + ", column " + std::to_string(j + 1) + " is ";
-      };
-      if (!std::isfinite(b)) {
-        if (std::isfinite(a)) fail_numerical(Status::not_finite, where() + format_number(a) + ", beyond single precision");
-        fail_numerical(Status::not_finite, where() + format_number(a) + "; every entry must be finite");
-      }
-      // Only narrowing can lose an entry: a double is its own nearest double.
-      if (b == T(0) && a != 0.0)
-        fail_input(where() + format_number(a) + ", below single precision (the smallest float is " +
-                   format_number(static_cast<double>(std::numeric_limits<T>::denorm_min())) +
-                   "): it would become 0; scale the data, or drop --float");
-      if (sizeof(T) < sizeof(double) && b != T(0) && std::abs(b) < std::numeric_limits<T>::min()) {
-        if (subnormals++ == 0) first_subnormal = where() + format_number(a);
-      }
-      B(i, j) = b;
-    }
+T Narrowing<T>::entry(double a, const std::string& name, index row, index col) {
+  const T b = static_cast<T>(a);
+  const auto where = [&] {
+    return name + ": row " + std::to_string(row) + ", column " + std::to_string(col) + " is " + format_number(a);
+  };
+  if (!std::isfinite(b)) {
+    if (std::isfinite(a)) fail_numerical(Status::not_finite, where() + ", beyond single precision");
+    fail_numerical(Status::not_finite, where() + "; every entry must be finite");
+  }
+  // Only narrowing can lose an entry: a double is its own nearest double.
+  if (b == T(0) && a != 0.0)
+    fail_input(where() + ", below single precision (the smallest float is " +
+               format_number(static_cast<double>(std::numeric_limits<T>::denorm_min())) +
+               "): it would become 0; scale the data, or drop --float");
+  if (sizeof(T) < sizeof(double) && b != T(0) && std::abs(b) < std::numeric_limits<T>::min()) {
+    if (subnormals++ == 0) first_subnormal = where();
+  }
+  return b;
+}
+
+template <class T>
+void Narrowing<T>::warn() const {
   if (subnormals > 0)
     std::cerr << "stela: warning: " << first_subnormal << ", subnormal in single precision (below "
               << format_number(static_cast<double>(std::numeric_limits<T>::min()))
               << "), so it keeps fewer significant bits"
               << (subnormals > 1 ? " (" + std::to_string(subnormals) + " such entries)" : std::string()) << "\n";
+}
+template struct Narrowing<float>;
+template struct Narrowing<double>;
+
+template <class T>
+Matrix<T> checked_matrix(const Matrix<double>& A, const std::string& path) {
+  Matrix<T> B(A.rows(), A.cols());
+  Narrowing<T> narrowing;
+  const std::string name = display_name(path);
+  for (index j = 0; j < A.cols(); ++j)
+    for (index i = 0; i < A.rows(); ++i) B(i, j) = narrowing.entry(A(i, j), name, i + 1, j + 1);
+  narrowing.warn();
   return B;
 }
 template Matrix<float> checked_matrix<float>(const Matrix<double>&, const std::string&);

@@ -196,6 +196,19 @@ class MatrixReader {
 // The name of `path` in messages ("<stdin>" for "-").
 std::string display_name(const std::string& path);
 
+// Entries read as doubles, narrowed one at a time to T under the rules of checked_matrix
+// below; the entries that become subnormal are counted for one warning at the end.
+template <class T>
+struct Narrowing {
+  index subnormals = 0;
+  std::string first_subnormal;
+  // `a`, read from `name` at row `row` and column `col` (1-based), in precision T; exits
+  // with the program's failure naming the entry when it cannot be.
+  T entry(double a, const std::string& name, index row, index col);
+  // The one warning line on standard error, when an entry became subnormal.
+  void warn() const;
+};
+
 // A in precision T. Any NaN or Inf (after the conversion: a double beyond the float
 // range becomes Inf) is a numerical failure, not_finite, naming the file and the entry.
 // In float, a nonzero entry below float's range (|a| < 2^-149 rounds to 0) is refused

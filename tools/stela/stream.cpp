@@ -72,26 +72,9 @@ class Progress {
 // floats are counted for one warning at the end.
 template <class T>
 void convert_block(MatrixView<const double> block, index count, index first, const std::string& name,
-                   MatrixView<T> out, index& subnormals, std::string& first_subnormal) {
+                   MatrixView<T> out, Narrowing<T>& narrowing) {
   for (index j = 0; j < block.cols(); ++j)
-    for (index i = 0; i < count; ++i) {
-      const double a = block(i, j);
-      const T b = static_cast<T>(a);
-      const auto where = [&] {
-        return name + ": row " + std::to_string(first + i + 1) + ", column " + std::to_string(j + 1) + " is ";
-      };
-      if (!std::isfinite(b)) {
-        if (std::isfinite(a)) fail_numerical(Status::not_finite, where() + format_number(a) + ", beyond single precision");
-        fail_numerical(Status::not_finite, where() + format_number(a) + "; every entry must be finite");
-      }
-      if (b == T(0) && a != 0.0)
-        fail_input(where() + format_number(a) + ", below single precision (the smallest float is " +
-                   format_number(static_cast<double>(std::numeric_limits<T>::denorm_min())) +
-                   "): it would become 0; scale the data, or drop --float");
-      if (sizeof(T) < sizeof(double) && b != T(0) && std::abs(b) < std::numeric_limits<T>::min())
-        if (subnormals++ == 0) first_subnormal = where() + format_number(a);
-      out(i, j) = b;
-    }
+    for (index i = 0; i < count; ++i) out(i, j) = narrowing.entry(block(i, j), name, first + i + 1, j + 1);
 }
 
 io::RowStream open_stream(const std::string& path, const std::optional<io::Format>& format,
@@ -238,8 +221,7 @@ StreamedLstsq stream_lstsq(const Invocation& inv) {
 
   // 3. X and Y in lockstep: b rows of X, then exactly as many of Y.
   Progress progress(!inv.flag("quiet") && isatty(STDERR_FILENO) == 1, xs.known_rows());
-  index subnormals = 0;
-  std::string first_subnormal;
+  Narrowing<T> narrowing;
   for (;;) {
     const index first = xs.rows_read();
     const index c = read_block(xs, Xd.view());
@@ -254,13 +236,13 @@ StreamedLstsq stream_lstsq(const Invocation& inv) {
       mismatch(ys.name() + " ends after " + std::to_string(first + cy) + " rows, " + xs.name() + " has more");
     MatrixView<const T> Xb, Yb;
     if constexpr (sizeof(T) < sizeof(double)) {
-      convert_block<T>(Xd.view(), c, first, xs.name(), Xt.view(), subnormals, first_subnormal);
-      convert_block<T>(Yd.view(), c, first, ys.name(), Yt.view(), subnormals, first_subnormal);
+      convert_block<T>(Xd.view(), c, first, xs.name(), Xt.view(), narrowing);
+      convert_block<T>(Yd.view(), c, first, ys.name(), Yt.view(), narrowing);
       Xb = MatrixView<const T>(Xt.view().row_block(0, c));
       Yb = MatrixView<const T>(Yt.view().row_block(0, c));
     } else {
-      convert_block<T>(Xd.view(), c, first, xs.name(), Xd.view(), subnormals, first_subnormal);
-      convert_block<T>(Yd.view(), c, first, ys.name(), Yd.view(), subnormals, first_subnormal);
+      convert_block<T>(Xd.view(), c, first, xs.name(), Xd.view(), narrowing);
+      convert_block<T>(Yd.view(), c, first, ys.name(), Yd.view(), narrowing);
       Xb = MatrixView<const T>(Xd.view().row_block(0, c));
       Yb = MatrixView<const T>(Yd.view().row_block(0, c));
     }
@@ -270,11 +252,7 @@ StreamedLstsq stream_lstsq(const Invocation& inv) {
     progress.update(xs.rows_read());
   }
   progress.finish();
-  if (subnormals > 0)
-    std::cerr << "stela: warning: " << first_subnormal << ", subnormal in single precision (below "
-              << format_number(static_cast<double>(std::numeric_limits<T>::min()))
-              << "), so it keeps fewer significant bits"
-              << (subnormals > 1 ? " (" + std::to_string(subnormals) + " such entries)" : std::string()) << "\n";
+  narrowing.warn();
 
   // 4. The solve, by the rank rule of lstsq's qr method.
   StreamedLstsq out = solve_streamed<T>(inv, acc, buffer.workspace());
