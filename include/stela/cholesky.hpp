@@ -62,31 +62,37 @@ enum class JitterPolicy {
 //
 // With jitter the factor is that of A + tau I, NOT of A: L L^T = A + info.jitter I,
 // and solve() and log_determinant() are those of A + info.jitter I.
+//
+// The shift is in the matrix's units and type T (tolerance.hpp says why), T = double by
+// default: `Jitter<>::fixed(1e-8)`, `Jitter<float>::adaptive()`.
+template <class T = double>
 struct Jitter {
   JitterPolicy policy = JitterPolicy::none;
-  double tau = 0;  // the shift of JitterPolicy::fixed (finite, >= 0); unused otherwise
+  T tau = 0;  // the shift of JitterPolicy::fixed (finite, >= 0); unused otherwise
 
   static Jitter none() { return Jitter{}; }
-  static Jitter fixed(double tau) { return Jitter{JitterPolicy::fixed, tau}; }
+  static Jitter fixed(T tau) { return Jitter{JitterPolicy::fixed, tau}; }
   static Jitter adaptive() { return Jitter{JitterPolicy::adaptive, 0}; }
 };
 
+template <class T = double>
 struct CholeskyOptions {
-  Jitter jitter = Jitter::none();
+  Jitter<T> jitter = Jitter<T>::none();
 };
 
-// Whether the options make sense for type T: a fixed tau must be >= 0 and finite in T.
+// Whether the options make sense: a fixed tau must be >= 0 and finite.
 // Entry points return Status::invalid_argument otherwise.
 template <class T>
-bool valid(const CholeskyOptions& opts) {
+bool valid(const CholeskyOptions<T>& opts) {
   if (opts.jitter.policy != JitterPolicy::fixed) return true;
-  const double tau = opts.jitter.tau;
-  return tau >= 0 && tau <= static_cast<double>(std::numeric_limits<T>::max());
+  const T tau = opts.jitter.tau;
+  return tau >= 0 && tau <= std::numeric_limits<T>::max();
 }
 
+template <class T = double>
 struct CholeskyInfo {
   index failed_column = -1;  // column of the first pivot that was not positive; -1 on success
-  double jitter = 0;         // tau added to the diagonal in the last try (0: none)
+  T jitter = 0;              // tau added to the diagonal in the last try (0: none)
   int tries = 0;             // factorizations attempted (1 without jitter)
 };
 
@@ -98,13 +104,13 @@ struct CholeskyInfo {
 // square), not_finite (NaN/Inf in the lower triangle; A untouched),
 // not_positive_definite (info.failed_column set; A partially factored).
 template <class T>
-Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo& info);
+Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info);
 
 // The same factorization by blocks of columns, most of the work in syrk and gemm
 // (LAPACK xPOTRF). Same storage, statuses and failure column as the unblocked form.
 // Blocked without workspace, so it takes none (nor a minimum apart from an optimal).
 template <class T>
-Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo& info);
+Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info);
 
 // The blocked factorization under a jitter policy. Workspace: an n x n copy of A's
 // lower triangle for the adaptive policy (each retry restarts from it), none otherwise;
@@ -115,9 +121,9 @@ Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo& info);
 // A + info.jitter I; on not_positive_definite A holds the partial factor of the last
 // try, that of A + info.jitter I.
 template <class T>
-WorkspaceSize cholesky_workspace_size(index n, const CholeskyOptions& opts = {});
+WorkspaceSize cholesky_workspace_size(index n, const CholeskyOptions<T>& opts = {});
 template <class T>
-Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, const CholeskyOptions& opts = {});
+Status cholesky_inplace(MatrixView<T> A, CholeskyInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts = {});
 
 // B := A^{-1} B = L^{-T} L^{-1} B for the factor L of cholesky_*_inplace (its lower
 // triangle; the strict upper triangle is not read). LAPACK xPOTRS. No workspace.
@@ -158,16 +164,17 @@ Status cholesky_condition_estimate(MatrixView<const T> L, T anorm, T& rcond, Wor
 // 0 .. rank-1 and S in the trailing block's lower triangle.
 // Workspace: a vector of n. Statuses also: dimension_mismatch, invalid_argument (tol),
 // not_finite, workspace_too_small, all with A and perm untouched.
+template <class T = double>
 struct PivotedCholeskyInfo {
   index rank = 0;
-  double threshold = 0;      // pivots at or below it count as zero
+  T threshold = 0;           // pivots at or below it count as zero
   index failed_column = -1;  // where indefiniteness showed; -1 otherwise
 };
 template <class T>
 WorkspaceSize pivoted_cholesky_workspace_size(index n);
 template <class T>
-Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, PivotedCholeskyInfo& info, Workspace work,
-                                const RankTolerance& tol = {});
+Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, PivotedCholeskyInfo<T>& info, Workspace work,
+                                const RankTolerance<T>& tol = {});
 
 // ---------------------------------------------------------------------------------------
 // High level
@@ -175,7 +182,7 @@ Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, Pivoted
 template <class T>
 struct Cholesky {
   Matrix<T> L;        // n x n lower triangular, zero above the diagonal
-  CholeskyInfo info;  // failed_column, jitter, tries
+  CholeskyInfo<T> info;  // failed_column, jitter, tries
 
   // X = (A + info.jitter I)^{-1} B, with B n x k (or a vector of n). Statuses as
   // cholesky_solve_inplace; not_positive_definite when the factorization failed.
@@ -191,18 +198,18 @@ struct Cholesky {
 // carries the Cholesky value on every status the factorization reaches, so
 // info.failed_column is visible with not_positive_definite.
 template <class T>
-Result<Cholesky<T>> cholesky(MatrixView<const T> A, const CholeskyOptions& opts = {});
+Result<Cholesky<T>> cholesky(MatrixView<const T> A, const CholeskyOptions<T>& opts = {});
 
 template <class T>
 struct PivotedCholesky {
   Matrix<T> L;             // n x rank, lower trapezoidal: P^T A P = L L^T
   Vector<index> perm;      // (P^T A P)(i, j) = A(perm[i], perm[j])
-  PivotedCholeskyInfo info;
+  PivotedCholeskyInfo<T> info;
 
   index rank() const { return info.rank; }
 };
 
 template <class T>
-Result<PivotedCholesky<T>> pivoted_cholesky(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<PivotedCholesky<T>> pivoted_cholesky(MatrixView<const T> A, const RankTolerance<T>& tol = {});
 
 }  // namespace stela

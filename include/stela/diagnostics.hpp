@@ -24,9 +24,10 @@ namespace stela {
 template <class T>
 Result<T> cond(MatrixView<const T> A);
 
+template <class T = double>
 struct CompareOptions {
-  double condition_warning = 1e8;  // warn when cond(X) is larger
-  RankTolerance tolerance{};
+  T condition_warning = T(1e8);  // warn when cond(X) is larger
+  RankTolerance<T> tolerance{};
 };
 
 template <class T>
@@ -48,6 +49,6 @@ struct SolverComparison {
 
 template <class T>
 Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<const T> y,
-                                            const CompareOptions& opts = {});
+                                            const CompareOptions<T>& opts = {});
 
 }  // namespace stela

@@ -49,9 +49,10 @@ inline constexpr LstsqMethod kAllLstsqMethods[] = {LstsqMethod::svd,  LstsqMetho
                                                    LstsqMethod::qr,   LstsqMethod::qrcp,
                                                    LstsqMethod::normal_cholesky, LstsqMethod::normal_lu};
 
+template <class T = double>
 struct LstsqOptions {
   LstsqMethod method = LstsqMethod::svd;
-  RankTolerance tolerance{};  // the rank rule for svd, jacobi, qrcp (and the qr check)
+  RankTolerance<T> tolerance{};  // the rank rule for svd, jacobi, qrcp (and the qr check)
   // Caps of the iterative methods, passed to the SVD as SvdOptions' fields of the same
   // name (svd.hpp): for svd, the Golub–Kahan bidiagonal QR's inner steps (negative: the
   // default 6 k^2, k = min(n, d)); for jacobi, the sweeps (negative: the default 30).
@@ -88,9 +89,9 @@ struct LstsqResult {
 // caller's units, are then +Inf (the diagnostics overflow, the answer does not, and the
 // status stays ok; svd() of such an X says not_finite).
 template <class T>
-Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts = {});
+Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts = {});
 template <class T>
-Result<LstsqResult<T>> lstsq(MatrixView<const T> X, VectorView<const T> y, const LstsqOptions& opts = {});
+Result<LstsqResult<T>> lstsq(MatrixView<const T> X, VectorView<const T> y, const LstsqOptions<T>& opts = {});
 
 // ---------------------------------------------------------------------------------------
 // Low level: the whole pipeline from one caller buffer, no allocation. lstsq_inplace
@@ -107,7 +108,7 @@ struct LstsqInfo {
 
 // Bytes of workspace lstsq_inplace needs for an n x d X and k right-hand sides.
 template <class T>
-WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 
 // X (n x d) and Y (n x k) are read only. On success W (d x k) holds the solution,
 // residual_norm (k) the residual norms, and singular_values — pass an empty view to skip
@@ -116,7 +117,7 @@ WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions
 // partial results, and the status says why (the statuses of lstsq): a status other than
 // ok is never returned with a finished result.
 template <class T>
-Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                      VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work);
 
 // ---------------------------------------------------------------------------------------
@@ -128,42 +129,42 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
 // that compute no singular values take no singular_values argument.
 
 template <class T>
-WorkspaceSize lstsq_svd_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_svd_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 template <class T>
-Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                          VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
                          Workspace work);
 
 template <class T>
-WorkspaceSize lstsq_jacobi_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_jacobi_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 template <class T>
-Status lstsq_jacobi_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_jacobi_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                             VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
                             Workspace work);
 
 template <class T>
-WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 template <class T>
-Status lstsq_qr_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_qr_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                         VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work);
 
 template <class T>
-WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 template <class T>
-Status lstsq_qrcp_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_qrcp_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                           VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work);
 
 template <class T>
-WorkspaceSize lstsq_normal_cholesky_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_normal_cholesky_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 template <class T>
-Status lstsq_normal_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+Status lstsq_normal_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                                      MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info,
                                      Workspace work);
 
 template <class T>
-WorkspaceSize lstsq_normal_lu_workspace_size(index n, index d, index k, const LstsqOptions& opts = {});
+WorkspaceSize lstsq_normal_lu_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts = {});
 template <class T>
-Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                                MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work);
 
 // The pseudoinverse A^+ (d x n for an n x d A): V diag(1/s_i, s_i > tol) U^T. Satisfies the
@@ -175,6 +176,6 @@ Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, con
 // T: a subnormal A can have such a pseudoinverse), no_convergence (the SVD reached its
 // cap: no pseudoinverse is returned).
 template <class T>
-Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
+Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});
 
 }  // namespace stela

@@ -29,11 +29,12 @@
 
 namespace stela {
 
+template <class T = double>
 struct NormalEquationsInfo {
   index failed_column = -1;  // column of the failed pivot of G (-1: none)
-  double jitter = 0;         // Cholesky: tau added to G's diagonal
+  T jitter = 0;              // Cholesky: tau added to G's diagonal
   int tries = 0;             // Cholesky: factorizations attempted
-  double rcond = 0;          // estimate of 1 / kappa_1(G) (of G + jitter I), 0 when not reached
+  T rcond = 0;               // estimate of 1 / kappa_1(G) (of G + jitter I), 0 when not reached
 };
 
 // Low level. X is m x d, Y m x k, W d x k (output). Workspace: G (d x d) plus the
@@ -44,30 +45,30 @@ struct NormalEquationsInfo {
 // on singular from LU (a zero pivot) W holds X^T Y as well; on the rcond < eps statuses
 // W holds the computed solution.
 template <class T>
-WorkspaceSize normal_equations_cholesky_workspace_size(index m, index d, index k, const CholeskyOptions& opts = {});
+WorkspaceSize normal_equations_cholesky_workspace_size(index m, index d, index k, const CholeskyOptions<T>& opts = {});
 template <class T>
 Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                         NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts = {});
+                                         NormalEquationsInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts = {});
 
 template <class T>
 WorkspaceSize normal_equations_lu_workspace_size(index m, index d, index k);
 template <class T>
 Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                   NormalEquationsInfo& info, Workspace work);
+                                   NormalEquationsInfo<T>& info, Workspace work);
 
 // High level.
 template <class T>
 struct NormalEquationsSolution {
   Matrix<T> solution;  // W, d x k (d x 1 for a vector y)
-  NormalEquationsInfo info;
+  NormalEquationsInfo<T> info;
 };
 
 template <class T>
 Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, MatrixView<const T> Y,
-                                                             const CholeskyOptions& opts = {});
+                                                             const CholeskyOptions<T>& opts = {});
 template <class T>
 Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, VectorView<const T> y,
-                                                             const CholeskyOptions& opts = {});
+                                                             const CholeskyOptions<T>& opts = {});
 template <class T>
 Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, MatrixView<const T> Y);
 template <class T>

@@ -167,7 +167,7 @@ template <class T>
 WorkspaceSize qr_solve_workspace_size(index m, index n, index nrhs);
 template <class T>
 Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
-                        const RankTolerance& tol, Workspace work);
+                        const RankTolerance<T>& tol, Workspace work);
 
 // ---------------------------------------------------------------------------------------
 // Column-pivoted QR (src/qr/qr_pivoted.cpp)
@@ -190,7 +190,7 @@ Status qr_pivoted_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<index> 
 // the largest column norm of A, which estimates sigma_max within a factor sqrt(n):
 // sigma_max / sqrt(n) <= |r_00| <= sigma_max. invalid_argument for an invalid tol.
 template <class T>
-Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance& tol);
+Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance<T>& tol);
 
 // ---------------------------------------------------------------------------------------
 // RZ factorization of an upper trapezoid (src/qr/rz_factorization.cpp)
@@ -232,7 +232,7 @@ template <class T>
 WorkspaceSize cod_workspace_size(index m, index n);
 template <class T>
 Status cod_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
-                   const RankTolerance& tol, Workspace work);
+                   const RankTolerance<T>& tol, Workspace work);
 
 // X := the minimum-norm least-squares solution of A X = B from cod_inplace's output:
 // X = P Z^T [T^{-1} (Q^T B)(0:r, :); 0].
@@ -274,12 +274,12 @@ Result<QR<T>> qr(MatrixView<const T> A);
 // Statuses: not_finite (also a column norm, hence R, beyond the range of T),
 // invalid_argument (tol).
 template <class T>
-Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance<T>& tol = {});
 
 // A P = Q [T 0; 0 0] Z with r = rank under `tol`. Statuses: not_finite (also T beyond
 // the range of T), invalid_argument (tol).
 template <class T>
-Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol = {});
+Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance<T>& tol = {});
 
 template <class T>
 class QR {
@@ -308,16 +308,16 @@ class QR {
 
   // Least squares (m >= n) or minimum norm (m < n); see qr_solve_inplace.
   // Statuses: dimension_mismatch, not_finite, invalid_argument, rank_deficient.
-  Result<Matrix<T>> solve(MatrixView<const T> B, const RankTolerance& tol = {}) const;
-  Result<Vector<T>> solve(VectorView<const T> b, const RankTolerance& tol = {}) const;
+  Result<Matrix<T>> solve(MatrixView<const T> B, const RankTolerance<T>& tol = {}) const;
+  Result<Vector<T>> solve(VectorView<const T> b, const RankTolerance<T>& tol = {}) const;
 
  private:
   template <class U>
   friend Result<QR<U>> qr(MatrixView<const U> A);
   template <class U>
-  friend Result<PivotedQR<U>> qr_pivoted(MatrixView<const U> A, const RankTolerance& tol);
+  friend Result<PivotedQR<U>> qr_pivoted(MatrixView<const U> A, const RankTolerance<U>& tol);
   template <class U>
-  friend Result<COD<U>> cod(MatrixView<const U> A, const RankTolerance& tol);
+  friend Result<COD<U>> cod(MatrixView<const U> A, const RankTolerance<U>& tol);
 
   Matrix<T> factors_;
   Vector<T> tau_;
@@ -352,7 +352,7 @@ class PivotedQR {
 
  private:
   template <class U>
-  friend Result<PivotedQR<U>> qr_pivoted(MatrixView<const U> A, const RankTolerance& tol);
+  friend Result<PivotedQR<U>> qr_pivoted(MatrixView<const U> A, const RankTolerance<U>& tol);
 
   QR<T> qr_;
   Vector<index> perm_;
@@ -390,7 +390,7 @@ class COD {
 
  private:
   template <class U>
-  friend Result<COD<U>> cod(MatrixView<const U> A, const RankTolerance& tol);
+  friend Result<COD<U>> cod(MatrixView<const U> A, const RankTolerance<U>& tol);
 
   QR<T> qr_;
   Vector<T> tau_z_;

@@ -31,10 +31,11 @@ enum class RidgeMethod {
 };
 const char* to_string(RidgeMethod method);
 
+template <class T = double>
 struct RidgeOptions {
   RidgeMethod method = RidgeMethod::svd;
   bool fit_intercept = false;
-  RankTolerance tolerance{};  // used when lambda = 0
+  RankTolerance<T> tolerance{};  // used when lambda = 0
   // Cap of the Golub–Kahan SVD behind the svd method, ridge_path and ridge_cv: its
   // bidiagonal QR's inner steps, as SvdOptions::max_iterations (svd.hpp; negative: the
   // default 6 k^2, k = min(n, d)). Reaching it is Status::no_convergence, with no
@@ -53,13 +54,13 @@ struct RidgeResult {
 };
 
 template <class T>
-Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions& opts = {});
+Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions<T>& opts = {});
 template <class T>
-Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lambda, const RidgeOptions& opts = {});
+Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lambda, const RidgeOptions<T>& opts = {});
 
 template <class T>
 Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView<const T> Y,
-                                               VectorView<const T> lambdas, const RidgeOptions& opts = {});
+                                               VectorView<const T> lambdas, const RidgeOptions<T>& opts = {});
 
 enum class CvCriterion { gcv, loo };
 const char* to_string(CvCriterion criterion);
@@ -77,6 +78,6 @@ struct RidgeCvResult {
 
 template <class T>
 Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, VectorView<const T> lambdas,
-                                  CvCriterion criterion = CvCriterion::gcv, const RidgeOptions& opts = {});
+                                  CvCriterion criterion = CvCriterion::gcv, const RidgeOptions<T>& opts = {});
 
 }  // namespace stela

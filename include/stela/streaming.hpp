@@ -166,7 +166,7 @@ class QrAccumulator {
   // Statuses: dimension_mismatch, invalid_argument (tol), workspace_too_small,
   // rank_deficient (W and residual_norm untouched; fewer rows than unknowns always is).
   Status solve(MatrixView<T> W, VectorView<T> residual_norm, AccumulatorInfo<T>& info, Workspace work,
-               const RankTolerance& tol = {}) const;
+               const RankTolerance<T>& tol = {}) const;
 
   // W (d x k) := the minimum-norm least-squares solution V_r diag(1 / s_i) U_r^T R12
   // from the SVD R11 = U diag(s) V^T, r the numerical rank by lstsq's rule for the
@@ -177,7 +177,7 @@ class QrAccumulator {
   // Statuses: dimension_mismatch, invalid_argument (tol), workspace_too_small,
   // no_convergence (the SVD's).
   Status solve_minimum_norm(MatrixView<T> W, VectorView<T> s, VectorView<T> residual_norm, AccumulatorInfo<T>& info,
-                            Workspace work, const RankTolerance& tol = {}) const;
+                            Workspace work, const RankTolerance<T>& tol = {}) const;
 
   // rho_j = ||R22(:, j)|| = min over w of ||y_j - X w||, j < k (for any rank of X).
   // Statuses: dimension_mismatch (rho not of k entries).
@@ -190,7 +190,7 @@ class QrAccumulator {
   // The numerical rank of X: singular values above rank_threshold(tol, s_1, rows(), d),
   // the rule of lstsq and rank(). Statuses: invalid_argument (tol), workspace_too_small,
   // no_convergence.
-  Result<index> rank(Workspace work, const RankTolerance& tol = {}) const;
+  Result<index> rank(Workspace work, const RankTolerance<T>& tol = {}) const;
 
   // An estimate of kappa_1(R11) = kappa_1 of X's triangular factor: ||R11||_1 times the
   // Hager–Higham estimate of ||R11^{-1}||_1 (as lstsq's qr method reports), O(d^2);

@@ -41,20 +41,20 @@ enum class SubspaceMethod { svd, cod };
 // not_finite when its particular solution is beyond the range of T.
 
 template <class T>
-Result<index> rank(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
+Result<index> rank(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol = {},
+Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance<T>& tol = {},
                              SubspaceMethod method = SubspaceMethod::svd, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
+Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
+Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
-Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol = {}, const SvdOptions& svd_opts = {});
+Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});
 
 template <class T>
 struct SolutionSet {
@@ -67,7 +67,7 @@ struct SolutionSet {
 };
 
 template <class T>
-Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance& tol = {},
+Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance<T>& tol = {},
                                         const SvdOptions& svd_opts = {});
 
 }  // namespace stela

@@ -76,19 +76,24 @@ struct SvdOptions {
   // 1.03 and 0.99 at 2n, 1.20 and 1.09 at 3n, 1.32 and 1.26 at 5n; so 2 (LAPACK's
   // xGESVD, with a blocked bidiagonalization, switches at 1.6). One ratio serves both,
   // so values only and values with vectors take the same path and agree bit for bit.
-  static constexpr double kQrFirstRatio = 2.0;
-  double qr_first_ratio = -1;
+  // A ratio of dimensions, not a number in the matrix's units: float serves both types
+  // (and keeps double arithmetic out of a float program).
+  static constexpr float kQrFirstRatio = 2.0f;
+  float qr_first_ratio = -1;
 };
 
-// What the iteration did. Filled on success and on Status::no_convergence.
+// What the iteration did. Filled on success and on Status::no_convergence. The numbers
+// are in the matrix's type T (default double): SVD<T>::info is an SvdInfo<T>, and a
+// float caller of svd_inplace passes an SvdInfo<float>.
+template <class T = double>
 struct SvdInfo {
   index iterations = 0;         // GK: inner QR steps (the capped count); Jacobi: rotations applied
   index sweeps = 0;             // GK: QR sweeps over an active block; Jacobi: sweeps
   index zero_shift_sweeps = 0;  // GK: how many of those sweeps were Demmel–Kahan zero-shift sweeps
   index unconverged = 0;        // GK: superdiagonal entries still not negligible at the cap
-  double max_off_cosine = 0;    // Jacobi: max |a_p^T a_q| / (||a_p|| ||a_q||) in the last pass
+  T max_off_cosine = 0;         // Jacobi: max |a_p^T a_q| / (||a_p|| ||a_q||) in the last pass
   bool qr_first = false;        // a QR factorization came first (GK: m >= qr_first_ratio n; Jacobi: always)
-  double scaling = 1;           // the power of two the input was multiplied by
+  T scaling = 1;                // the power of two the input was multiplied by
 };
 
 template <class T>
@@ -97,7 +102,7 @@ struct SVD {
   Vector<T> s;  // k singular values, non-increasing
   Matrix<T> V;  // n x k (thin), n x n (full), 0 x 0 (none); not transposed
   SvdMethod method = SvdMethod::golub_kahan;
-  SvdInfo info;
+  SvdInfo<T> info;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -124,7 +129,7 @@ template <class T>
 WorkspaceSize svd_workspace_size(index m, index n, const SvdOptions& opts = {});
 template <class T>
 Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                   SvdInfo& info, Workspace work);
+                   SvdInfo<T>& info, Workspace work);
 
 // ---------------------------------------------------------------------------------------
 // The methods, for m >= n and A in the safe range (svd_inplace scales and transposes).
@@ -139,13 +144,13 @@ template <class T>
 WorkspaceSize golub_kahan_svd_workspace_size(index m, index n, const SvdOptions& opts);
 template <class T>
 Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                               const SvdOptions& opts, SvdInfo& info, Workspace work);
+                               const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
 
 template <class T>
 WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts);
 template <class T>
 Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                          SvdInfo& info, Workspace work);
+                          SvdInfo<T>& info, Workspace work);
 
 // ---------------------------------------------------------------------------------------
 // Building blocks (src/svd/svd_bidiagonalize.cpp)
@@ -207,7 +212,7 @@ Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView
 // info.unconverged the number of non-negligible e).
 template <class T>
 Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U, MatrixView<T> V,
-                              index max_iterations, SvdInfo& info);
+                              index max_iterations, SvdInfo<T>& info);
 
 // ---------------------------------------------------------------------------------------
 // One-sided Jacobi (src/svd/svd_jacobi.cpp, LAPACK xGSVJ0)
@@ -223,6 +228,6 @@ template <class T>
 WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors vectors);
 template <class T>
 Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
-                                    index max_sweeps, SvdInfo& info, Workspace work);
+                                    index max_sweeps, SvdInfo<T>& info, Workspace work);
 
 }  // namespace stela

@@ -5,6 +5,12 @@
 // with the defaults of numpy.linalg.matrix_rank / scipy.linalg.pinv: atol = 0 and
 // rtol = eps * max(m, n). rank, null_space, range, pinv, lstsq and the pivoted QR all take
 // this struct, so one setting means the same thing everywhere.
+//
+// The thresholds are held in the matrix's scalar type T (as every option and info
+// struct that carries a number in the matrix's units), so a float program computes
+// them in float and links no double arithmetic. T defaults to double:
+// `RankTolerance tol{0, 1e-10};` and `RankTolerance<>::relative(1e-10)` are double;
+// a float program writes `RankTolerance<float>::relative(1e-4f)`.
 #pragma once
 
 #include <algorithm>
@@ -15,19 +21,23 @@
 
 namespace stela {
 
+template <class T = double>
 struct RankTolerance {
-  double atol = 0;   // absolute threshold (>= 0)
-  double rtol = -1;  // relative to sigma_max; negative selects the default eps * max(m, n)
+  T atol = 0;   // absolute threshold (>= 0)
+  T rtol = -1;  // relative to sigma_max; negative selects the default eps * max(m, n)
 
-  static RankTolerance absolute(double a) { return RankTolerance{a, 0}; }
-  static RankTolerance relative(double r) { return RankTolerance{0, r}; }
+  static RankTolerance absolute(T a) { return RankTolerance{a, 0}; }
+  static RankTolerance relative(T r) { return RankTolerance{0, r}; }
 };
+// RankTolerance{a, r} takes the type of a and r (C++17 deduces no aggregate by itself).
+template <class T>
+RankTolerance(T, T) -> RankTolerance<T>;
 
 // The threshold max(atol, rtol * sigma_max) for an m x n matrix of type T.
 template <class T>
-T rank_threshold(const RankTolerance& tol, T sigma_max, index m, index n) {
-  const T rtol = tol.rtol < 0 ? eps<T>() * static_cast<T>(std::max<index>({m, n, 1})) : static_cast<T>(tol.rtol);
-  return std::max(static_cast<T>(tol.atol), rtol * sigma_max);
+T rank_threshold(const RankTolerance<T>& tol, T sigma_max, index m, index n) {
+  const T rtol = tol.rtol < 0 ? eps<T>() * static_cast<T>(std::max<index>({m, n, 1})) : tol.rtol;
+  return std::max(tol.atol, rtol * sigma_max);
 }
 
 // The numerical rank: how many leading entries of s (singular values, non-increasing)
@@ -41,9 +51,10 @@ index numerical_rank(VectorView<const T> s, T threshold) {
 
 // Whether the tolerance itself is valid: finite and non-negative (rtol may be the
 // negative default marker). Entry points return Status::invalid_argument otherwise.
-inline bool valid(const RankTolerance& tol) {
-  return tol.atol >= 0 && tol.atol < std::numeric_limits<double>::infinity() &&
-         tol.rtol < std::numeric_limits<double>::infinity() && tol.rtol == tol.rtol;
+template <class T>
+bool valid(const RankTolerance<T>& tol) {
+  return tol.atol >= 0 && tol.atol < std::numeric_limits<T>::infinity() &&
+         tol.rtol < std::numeric_limits<T>::infinity() && tol.rtol == tol.rtol;
 }
 
 }  // namespace stela

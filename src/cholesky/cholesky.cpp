@@ -24,7 +24,7 @@ void zero_strict_upper(MatrixView<T> A) {
 }  // namespace
 
 template <class T>
-Result<Cholesky<T>> cholesky(MatrixView<const T> A, const CholeskyOptions& opts) {
+Result<Cholesky<T>> cholesky(MatrixView<const T> A, const CholeskyOptions<T>& opts) {
   if (A.rows() != A.cols()) return Status::dimension_mismatch;
   Cholesky<T> out;
   out.L = Matrix<T>(A);
@@ -64,12 +64,12 @@ Result<T> Cholesky<T>::log_determinant() const {
 }
 
 template <class T>
-Result<PivotedCholesky<T>> pivoted_cholesky(MatrixView<const T> A, const RankTolerance& tol) {
+Result<PivotedCholesky<T>> pivoted_cholesky(MatrixView<const T> A, const RankTolerance<T>& tol) {
   const index n = A.rows();
   if (A.cols() != n) return Status::dimension_mismatch;
   Matrix<T> work_matrix(A);
   Vector<index> perm(n);
-  PivotedCholeskyInfo info;
+  PivotedCholeskyInfo<T> info;
   WorkspaceBuffer buffer(pivoted_cholesky_workspace_size<T>(n));
   const Status status = pivoted_cholesky_inplace(work_matrix.view(), perm.view(), info, buffer.workspace(), tol);
   if (status != Status::ok && status != Status::not_positive_definite) return status;
@@ -85,9 +85,9 @@ Result<PivotedCholesky<T>> pivoted_cholesky(MatrixView<const T> A, const RankTol
 
 #define STELA_INSTANTIATE(T)                                                                          \
   template struct Cholesky<T>;                                                                        \
-  template Result<Cholesky<T>> cholesky<T>(MatrixView<const T>, const CholeskyOptions&);              \
+  template Result<Cholesky<T>> cholesky<T>(MatrixView<const T>, const CholeskyOptions<T>&);              \
   template struct PivotedCholesky<T>;                                                                 \
-  template Result<PivotedCholesky<T>> pivoted_cholesky<T>(MatrixView<const T>, const RankTolerance&);
+  template Result<PivotedCholesky<T>> pivoted_cholesky<T>(MatrixView<const T>, const RankTolerance<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -69,12 +69,12 @@ index cholesky_blocked_kernel(MatrixView<T> A) {
 }  // namespace detail
 
 template <class T>
-Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo& info) {
+Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info) {
   // Checks: shape, finiteness, empty.
   const index n = A.rows();
   if (A.cols() != n) return Status::dimension_mismatch;
   if (!detail::lower_triangle_finite(MatrixView<const T>(A))) return Status::not_finite;
-  info = CholeskyInfo{};
+  info = CholeskyInfo<T>{};
   info.tries = 1;
   if (n == 0) return Status::ok;
 
@@ -84,7 +84,7 @@ Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo& info) {
 
 #define STELA_INSTANTIATE(T)                                                   \
   template index detail::cholesky_blocked_kernel<T>(MatrixView<T>);            \
-  template Status cholesky_blocked_inplace<T>(MatrixView<T>, CholeskyInfo&);
+  template Status cholesky_blocked_inplace<T>(MatrixView<T>, CholeskyInfo<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -41,7 +41,7 @@ namespace stela {
 namespace {
 
 // The jitter grows tenfold between tries, as in GPy's jitchol and GPyTorch.
-constexpr double kJitterGrowth = 10;
+constexpr int kJitterGrowth = 10;
 
 // A bound on the jittered tries: tau climbs from n eps mean(diag) to mean(diag) in at
 // most floor(log10(1 / eps)) + 1 = digits10 + 1 steps (16 in double, 7 in float). The
@@ -71,16 +71,16 @@ void add_to_diagonal(MatrixView<T> A, T tau) {
 }  // namespace
 
 template <class T>
-WorkspaceSize cholesky_workspace_size(index n, const CholeskyOptions& opts) {
+WorkspaceSize cholesky_workspace_size(index n, const CholeskyOptions<T>& opts) {
   return opts.jitter.policy == JitterPolicy::adaptive ? WorkspaceSize::matrix<T>(n, n) : WorkspaceSize();
 }
 
 template <class T>
-Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Workspace work,
-                                      const CholeskyOptions& opts) {
+Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo<T>& info, Workspace work,
+                                      const CholeskyOptions<T>& opts) {
   const index n = A.rows();
   STELA_ASSERT(A.cols() == n && valid<T>(opts) && work.holds(cholesky_workspace_size<T>(n, opts)));
-  info = CholeskyInfo{};
+  info = CholeskyInfo<T>{};
   info.tries = 1;
   if (n == 0) return Status::ok;
 
@@ -93,10 +93,10 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Works
   }
   if (policy == JitterPolicy::fixed) {
     // 1. A := A + tau I;  2. A =: L L^T.
-    const T tau = static_cast<T>(opts.jitter.tau);
+    const T tau = opts.jitter.tau;
     if (!shift_fits(MatrixView<const T>(A), tau)) return Status::not_finite;  // A + tau I overflows
     add_to_diagonal(A, tau);
-    info.jitter = static_cast<double>(tau);
+    info.jitter = tau;
     info.failed_column = cholesky_blocked_kernel(A);
     return info.failed_column < 0 ? Status::ok : Status::not_positive_definite;
   }
@@ -123,7 +123,7 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Works
     if (!shift_fits(MatrixView<const T>(S), tau)) break;
     copy_lower(MatrixView<const T>(S), A);
     add_to_diagonal(A, tau);
-    info.jitter = static_cast<double>(tau);
+    info.jitter = tau;
     ++info.tries;
     info.failed_column = cholesky_blocked_kernel(A);
     if (info.failed_column < 0) return Status::ok;
@@ -133,7 +133,7 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Works
 }
 
 template <class T>
-Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, const CholeskyOptions& opts) {
+Status cholesky_inplace(MatrixView<T> A, CholeskyInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts) {
   // Checks: shape, options, workspace, finiteness; then the kernel.
   const index n = A.rows();
   if (A.cols() != n) return Status::dimension_mismatch;
@@ -144,10 +144,10 @@ Status cholesky_inplace(MatrixView<T> A, CholeskyInfo& info, Workspace work, con
 }
 
 #define STELA_INSTANTIATE(T)                                                                 \
-  template Status detail::cholesky_jitter_kernel<T>(MatrixView<T>, CholeskyInfo&, Workspace,  \
-                                                    const CholeskyOptions&);                 \
-  template WorkspaceSize cholesky_workspace_size<T>(index, const CholeskyOptions&);          \
-  template Status cholesky_inplace<T>(MatrixView<T>, CholeskyInfo&, Workspace, const CholeskyOptions&);
+  template Status detail::cholesky_jitter_kernel<T>(MatrixView<T>, CholeskyInfo<T>&, Workspace,  \
+                                                    const CholeskyOptions<T>&);                 \
+  template WorkspaceSize cholesky_workspace_size<T>(index, const CholeskyOptions<T>&);          \
+  template Status cholesky_inplace<T>(MatrixView<T>, CholeskyInfo<T>&, Workspace, const CholeskyOptions<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -30,7 +30,7 @@ index cholesky_blocked_kernel(MatrixView<T> A);
 // (info.failed_column), not_finite (a fixed shift makes the diagonal overflow; A
 // untouched).
 template <class T>
-Status cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo& info, Workspace work, const CholeskyOptions& opts);
+Status cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts);
 
 // cholesky_condition_estimate's rcond (src/cholesky/cholesky_condition.cpp) from a
 // finished factor L (finite, positive diagonal) and anorm >= 0; work holds

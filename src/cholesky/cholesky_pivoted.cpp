@@ -77,15 +77,15 @@ WorkspaceSize pivoted_cholesky_workspace_size(index n) {
 }
 
 template <class T>
-Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, PivotedCholeskyInfo& info, Workspace work,
-                                const RankTolerance& tol) {
+Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, PivotedCholeskyInfo<T>& info, Workspace work,
+                                const RankTolerance<T>& tol) {
   // Checks: shapes, tolerance, workspace, finiteness, empty.
   const index n = A.rows();
   if (A.cols() != n || perm.size() != n) return Status::dimension_mismatch;
   if (!valid(tol)) return Status::invalid_argument;
   if (!work.holds(pivoted_cholesky_workspace_size<T>(n))) return Status::workspace_too_small;
   if (!detail::lower_triangle_finite(MatrixView<const T>(A))) return Status::not_finite;
-  info = PivotedCholeskyInfo{};
+  info = PivotedCholeskyInfo<T>{};
   for (index i = 0; i < n; ++i) perm[i] = i;
   if (n == 0) return Status::ok;
 
@@ -97,7 +97,7 @@ Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, Pivoted
     d_max = std::max(d_max, d[i]);
   }
   const T threshold = rank_threshold<T>(tol, d_max, n, n);
-  info.threshold = static_cast<double>(threshold);
+  info.threshold = threshold;
 
   index r = n;
   for (index j = 0; j < n; ++j) {
@@ -149,8 +149,8 @@ Status pivoted_cholesky_inplace(MatrixView<T> A, VectorView<index> perm, Pivoted
 
 #define STELA_INSTANTIATE(T)                                                                                   \
   template WorkspaceSize pivoted_cholesky_workspace_size<T>(index);                                            \
-  template Status pivoted_cholesky_inplace<T>(MatrixView<T>, VectorView<index>, PivotedCholeskyInfo&, Workspace, \
-                                              const RankTolerance&);
+  template Status pivoted_cholesky_inplace<T>(MatrixView<T>, VectorView<index>, PivotedCholeskyInfo<T>&, Workspace, \
+                                              const RankTolerance<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

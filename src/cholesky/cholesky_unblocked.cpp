@@ -61,11 +61,11 @@ index cholesky_unblocked_kernel(MatrixView<T> A) {
 }  // namespace detail
 
 template <class T>
-Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo& info) {
+Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info) {
   // Checks: shape, finiteness, empty.
   if (A.rows() != A.cols()) return Status::dimension_mismatch;
   if (!detail::lower_triangle_finite(MatrixView<const T>(A))) return Status::not_finite;
-  info = CholeskyInfo{};
+  info = CholeskyInfo<T>{};
   info.tries = 1;
   if (A.rows() == 0) return Status::ok;
 
@@ -75,7 +75,7 @@ Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo& info) {
 
 #define STELA_INSTANTIATE(T)                                                     \
   template index detail::cholesky_unblocked_kernel<T>(MatrixView<T>);            \
-  template Status cholesky_unblocked_inplace<T>(MatrixView<T>, CholeskyInfo&);
+  template Status cholesky_unblocked_inplace<T>(MatrixView<T>, CholeskyInfo<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -79,7 +79,7 @@ Result<Vector<T>> QR<T>::apply_q(VectorView<const T> c, Op trans) const {
 }
 
 template <class T>
-Result<Matrix<T>> QR<T>::solve(MatrixView<const T> B, const RankTolerance& tol) const {
+Result<Matrix<T>> QR<T>::solve(MatrixView<const T> B, const RankTolerance<T>& tol) const {
   Matrix<T> QtB(B);
   Matrix<T> X(cols(), B.cols());
   WorkspaceBuffer buffer(qr_solve_workspace_size<T>(rows(), cols(), B.cols()));
@@ -90,7 +90,7 @@ Result<Matrix<T>> QR<T>::solve(MatrixView<const T> B, const RankTolerance& tol) 
 }
 
 template <class T>
-Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance& tol) const {
+Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance<T>& tol) const {
   Vector<T> Qtb(b);
   Vector<T> x(cols());
   WorkspaceBuffer buffer(qr_solve_workspace_size<T>(rows(), cols(), 1));
@@ -105,7 +105,7 @@ Result<Vector<T>> QR<T>::solve(VectorView<const T> b, const RankTolerance& tol) 
 // Column-pivoted QR
 
 template <class T>
-Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol) {
+Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance<T>& tol) {
   if (!valid(tol)) return Status::invalid_argument;
   const index m = A.rows();
   const index n = A.cols();
@@ -121,7 +121,7 @@ Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol)
   const int e = scale_by_max_exponent(F);
   WorkspaceBuffer buffer(qr_pivoted_workspace_size<T>(m, n));
   detail::qr_pivoted_scaled_kernel(F, f.qr_.tau_.view(), f.perm_.view(), buffer.workspace());
-  const RankTolerance scaled_tol = detail::scaled_tolerance(tol, e);
+  const RankTolerance<T> scaled_tol = detail::scaled_tolerance(tol, e);
   f.rank_ = detail::qr_pivoted_rank_kernel(MatrixView<const T>(F), scaled_tol);
   f.threshold_ = std::min(m, n) > 0 ? std::ldexp(rank_threshold<T>(scaled_tol, std::abs(F(0, 0)), m, n), e) : T(0);
   // R := 2^e R_s; beyond the range of T is no factorization to return.
@@ -134,7 +134,7 @@ Result<PivotedQR<T>> qr_pivoted(MatrixView<const T> A, const RankTolerance& tol)
 // Complete orthogonal decomposition
 
 template <class T>
-Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance& tol) {
+Result<COD<T>> cod(MatrixView<const T> A, const RankTolerance<T>& tol) {
   if (!valid(tol)) return Status::invalid_argument;
   const index m = A.rows();
   const index n = A.cols();
@@ -196,9 +196,9 @@ Result<Vector<T>> COD<T>::solve(VectorView<const T> b) const {
 #define STELA_INSTANTIATE(T)                                                          \
   template Result<QR<T>> qr<T>(MatrixView<const T>);                                  \
   template class QR<T>;                                                               \
-  template Result<PivotedQR<T>> qr_pivoted<T>(MatrixView<const T>, const RankTolerance&); \
+  template Result<PivotedQR<T>> qr_pivoted<T>(MatrixView<const T>, const RankTolerance<T>&); \
   template class PivotedQR<T>;                                                        \
-  template Result<COD<T>> cod<T>(MatrixView<const T>, const RankTolerance&);          \
+  template Result<COD<T>> cod<T>(MatrixView<const T>, const RankTolerance<T>&);          \
   template class COD<T>;
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

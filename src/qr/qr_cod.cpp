@@ -63,7 +63,7 @@ WorkspaceSize cod_workspace_size(index m, index n) {
 
 template <class T>
 Status detail::cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm,
-                          index& rank, const RankTolerance& tol, Workspace work) {
+                          index& rank, const RankTolerance<T>& tol, Workspace work) {
   const index n = A.cols();
   const index k = std::min(A.rows(), n);
   STELA_ASSERT(tau.size() == k && tau_z.size() == k && perm.size() == n && tol.atol >= 0 &&
@@ -93,7 +93,7 @@ Status detail::cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_
 // The checked entry: shapes, tolerance, workspace, finiteness, then the kernel.
 template <class T>
 Status cod_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
-                   const RankTolerance& tol, Workspace work) {
+                   const RankTolerance<T>& tol, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
@@ -163,13 +163,13 @@ Status cod_solve_inplace(MatrixView<const T> QTZ, VectorView<const T> tau, Vecto
 
 #define STELA_INSTANTIATE(T)                                                                                   \
   template Status detail::cod_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<index>, index&, \
-                                        const RankTolerance&, Workspace);                                      \
+                                        const RankTolerance<T>&, Workspace);                                      \
   template void detail::cod_solve_kernel<T>(MatrixView<const T>, VectorView<const T>, VectorView<const T>,     \
                                             VectorView<const index>, index, MatrixView<T>, MatrixView<T>,      \
                                             Workspace);                                                        \
   template WorkspaceSize cod_workspace_size<T>(index, index);                                                  \
   template Status cod_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<index>, index&,       \
-                                 const RankTolerance&, Workspace);                                             \
+                                 const RankTolerance<T>&, Workspace);                                             \
   template WorkspaceSize cod_solve_workspace_size<T>(index, index, index);                                     \
   template Status cod_solve_inplace<T>(MatrixView<const T>, VectorView<const T>, VectorView<const T>,          \
                                        VectorView<const index>, index, MatrixView<T>, MatrixView<T>, Workspace);

@@ -61,7 +61,7 @@ void qr_pivoted_scaled_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<ind
 // rank_threshold(tol, |r_00|, m, n) (src/qr/qr_pivoted.cpp). tol.atol >= 0 may be +Inf
 // (a scaled tolerance that overflowed), which gives rank 0.
 template <class T>
-index qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance& tol);
+index qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance<T>& tol);
 
 // [R1 R2] = [T 0] Z (src/qr/rz_factorization.cpp).
 template <class T>
@@ -75,7 +75,7 @@ void rz_apply_z_kernel(Op trans, MatrixView<const T> RZ, VectorView<const T> tau
 // scaled alike and T, R22 scaled back: the rank never overflows; not_finite when T does.
 template <class T>
 Status cod_kernel(MatrixView<T> A, VectorView<T> tau, VectorView<T> tau_z, VectorView<index> perm, index& rank,
-                  const RankTolerance& tol, Workspace work);
+                  const RankTolerance<T>& tol, Workspace work);
 
 // X := the minimum-norm solution from cod_kernel's output (src/qr/qr_cod.cpp).
 template <class T>
@@ -87,7 +87,7 @@ void cod_solve_kernel(MatrixView<const T> QTZ, VectorView<const T> tau, VectorVi
 // be inverted fails the rank check. As for qr_pivoted_rank_kernel, tol.atol may be +Inf.
 template <class T>
 Status qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
-                       const RankTolerance& tol, Workspace work);
+                       const RankTolerance<T>& tol, Workspace work);
 
 // ---------------------------------------------------------------------------------------
 // Exact scaling of the factorizations (householder_qr_kernel, qr_pivoted_kernel,
@@ -104,8 +104,9 @@ Status qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, MatrixVi
 // scaled with the singular values (2^-e atol, which may round to 0 or overflow to +Inf,
 // both right: rank_threshold compares it with the scaled values), the relative part is
 // scale-free.
-inline RankTolerance scaled_tolerance(const RankTolerance& tol, int e) {
-  RankTolerance scaled = tol;
+template <class T>
+RankTolerance<T> scaled_tolerance(const RankTolerance<T>& tol, int e) {
+  RankTolerance<T> scaled = tol;
   scaled.atol = std::ldexp(tol.atol, -e);
   return scaled;
 }

@@ -160,7 +160,7 @@ Status qr_pivoted_inplace(MatrixView<T> A, VectorView<T> tau, VectorView<index> 
 }
 
 template <class T>
-index detail::qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance& tol) {
+index detail::qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance<T>& tol) {
   const index k = std::min(R.rows(), R.cols());
   if (k == 0) return 0;
   const T threshold = rank_threshold<T>(tol, std::abs(R(0, 0)), R.rows(), R.cols());
@@ -170,7 +170,7 @@ index detail::qr_pivoted_rank_kernel(MatrixView<const T> R, const RankTolerance&
 }
 
 template <class T>
-Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance& tol) {
+Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance<T>& tol) {
   if (!valid(tol)) return Status::invalid_argument;
   return detail::qr_pivoted_rank_kernel(R, tol);
 }
@@ -178,10 +178,10 @@ Result<index> qr_pivoted_rank(MatrixView<const T> R, const RankTolerance& tol) {
 #define STELA_INSTANTIATE(T)                                                                          \
   template void detail::qr_pivoted_scaled_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
   template Status detail::qr_pivoted_kernel<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace); \
-  template index detail::qr_pivoted_rank_kernel<T>(MatrixView<const T>, const RankTolerance&);        \
+  template index detail::qr_pivoted_rank_kernel<T>(MatrixView<const T>, const RankTolerance<T>&);        \
   template WorkspaceSize qr_pivoted_workspace_size<T>(index, index);                                  \
   template Status qr_pivoted_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<index>, Workspace);  \
-  template Result<index> qr_pivoted_rank<T>(MatrixView<const T>, const RankTolerance&);
+  template Result<index> qr_pivoted_rank<T>(MatrixView<const T>, const RankTolerance<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -61,7 +61,7 @@ WorkspaceSize qr_solve_workspace_size(index m, index n, index nrhs) {
 
 template <class T>
 Status detail::qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
-                               const RankTolerance& tol, Workspace work) {
+                               const RankTolerance<T>& tol, Workspace work) {
   const index m = QR.rows();
   const index n = QR.cols();
   const index nrhs = B.cols();
@@ -111,7 +111,7 @@ Status detail::qr_solve_kernel(MatrixView<const T> QR, VectorView<const T> tau, 
 // The checked entry: shapes, tolerance, workspace, finiteness, then the kernel.
 template <class T>
 Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixView<T> B, MatrixView<T> X,
-                        const RankTolerance& tol, Workspace work) {
+                        const RankTolerance<T>& tol, Workspace work) {
   const index m = QR.rows();
   const index n = QR.cols();
   const index nrhs = B.cols();
@@ -125,10 +125,10 @@ Status qr_solve_inplace(MatrixView<const T> QR, VectorView<const T> tau, MatrixV
 
 #define STELA_INSTANTIATE(T)                                                                             \
   template Status detail::qr_solve_kernel<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>,     \
-                                             MatrixView<T>, const RankTolerance&, Workspace);              \
+                                             MatrixView<T>, const RankTolerance<T>&, Workspace);              \
   template WorkspaceSize qr_solve_workspace_size<T>(index, index, index);                                 \
   template Status qr_solve_inplace<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, MatrixView<T>, \
-                                      const RankTolerance&, Workspace);
+                                      const RankTolerance<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -50,7 +50,7 @@ Result<T> cond(MatrixView<const T> A) {
 }
 
 template <class T>
-Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<const T> y, const CompareOptions& opts) {
+Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<const T> y, const CompareOptions<T>& opts) {
   const index n = X.rows(), d = X.cols();
   if (y.size() != n) return Status::dimension_mismatch;
   if (!valid(opts.tolerance) || !(opts.condition_warning >= 0)) return Status::invalid_argument;
@@ -60,7 +60,7 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
   Result<T> kappa = cond(X);
   if (!kappa.ok()) return kappa.status();
   out.cond = *kappa;
-  out.condition_warning = static_cast<double>(out.cond) > opts.condition_warning;
+  out.condition_warning = out.cond > opts.condition_warning;
 
   // X_s = 2^-a X and y_s = 2^-b y, exactly (powers of two move only the exponent).
   Matrix<T> Xs(X);
@@ -73,7 +73,7 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
   for (LstsqMethod method : kAllLstsqMethods) {
     SolverReport<T> report;
     report.method = method;
-    LstsqOptions lopts;
+    LstsqOptions<T> lopts;
     lopts.method = method;
     lopts.tolerance = opts.tolerance;
     Result<LstsqResult<T>> fit = lstsq(X, y, lopts);
@@ -109,7 +109,7 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
 #define STELA_INSTANTIATE(T)                                                                                   \
   template Result<T> cond<T>(MatrixView<const T>);                                                             \
   template Result<SolverComparison<T>> compare_solvers<T>(MatrixView<const T>, VectorView<const T>,           \
-                                                          const CompareOptions&);
+                                                          const CompareOptions<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -37,7 +37,7 @@ T forward_error_estimate(LstsqMethod method, T kappa, T residual, T y_norm) {
 }  // namespace
 
 template <class T>
-Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts) {
+Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts) {
   const index n = X.rows(), d = X.cols(), k = Y.cols();
   if (Y.rows() != n) return Status::dimension_mismatch;
   LstsqResult<T> out;
@@ -63,15 +63,15 @@ Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const
 }
 
 template <class T>
-Result<LstsqResult<T>> lstsq(MatrixView<const T> X, VectorView<const T> y, const LstsqOptions& opts) {
+Result<LstsqResult<T>> lstsq(MatrixView<const T> X, VectorView<const T> y, const LstsqOptions<T>& opts) {
   Matrix<T> Y(y.size(), 1);
   copy(y, Y.col(0));
   return lstsq(X, MatrixView<const T>(Y), opts);
 }
 
 #define STELA_INSTANTIATE(T)                                                                               \
-  template Result<LstsqResult<T>> lstsq<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&); \
-  template Result<LstsqResult<T>> lstsq<T>(MatrixView<const T>, VectorView<const T>, const LstsqOptions&);
+  template Result<LstsqResult<T>> lstsq<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&); \
+  template Result<LstsqResult<T>> lstsq<T>(MatrixView<const T>, VectorView<const T>, const LstsqOptions<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

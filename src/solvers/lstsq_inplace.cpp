@@ -24,7 +24,7 @@ const char* to_string(LstsqMethod method) {
 }
 
 template <class T>
-WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions& opts) {
+WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts) {
   switch (opts.method) {
     case LstsqMethod::svd: return lstsq_svd_workspace_size<T>(n, d, k, opts);
     case LstsqMethod::jacobi: return lstsq_jacobi_workspace_size<T>(n, d, k, opts);
@@ -37,7 +37,7 @@ WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions
 }
 
 template <class T>
-Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                      VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info, Workspace work) {
   info = LstsqInfo<T>{};
   // The one check the methods without singular values cannot make: a singular_values
@@ -57,8 +57,8 @@ Status lstsq_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOp
 }
 
 #define STELA_INSTANTIATE(T)                                                                                     \
-  template WorkspaceSize lstsq_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
-  template Status lstsq_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
+  template WorkspaceSize lstsq_workspace_size<T>(index, index, index, const LstsqOptions<T>&);                      \
+  template Status lstsq_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, MatrixView<T>, \
                                    VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

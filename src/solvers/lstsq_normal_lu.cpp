@@ -15,23 +15,23 @@
 namespace stela {
 
 template <class T>
-WorkspaceSize lstsq_normal_lu_workspace_size(index n, index d, index k, const LstsqOptions& /*opts*/) {
+WorkspaceSize lstsq_normal_lu_workspace_size(index n, index d, index k, const LstsqOptions<T>& /*opts*/) {
   return detail::lstsq_normal_equations_workspace_size<T>(n, d, k, normal_equations_lu_workspace_size<T>(n, d, k));
 }
 
 template <class T>
-Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                                VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work) {
   // (X_s^T X_s) W_s = X_s^T Y_s by LU
-  auto kernel = [](MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T> Ws, NormalEquationsInfo& ne,
+  auto kernel = [](MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T> Ws, NormalEquationsInfo<T>& ne,
                    Workspace rest) { return detail::normal_equations_lu_kernel(A, Ys, Ws, ne, rest); };
   const WorkspaceSize needed = lstsq_normal_lu_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts);
   return detail::lstsq_normal_equations_run(X, Y, opts, W, residual_norm, info, work, needed, kernel);
 }
 
 #define STELA_INSTANTIATE(T)                                                                                \
-  template WorkspaceSize lstsq_normal_lu_workspace_size<T>(index, index, index, const LstsqOptions&);       \
-  template Status lstsq_normal_lu_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, \
+  template WorkspaceSize lstsq_normal_lu_workspace_size<T>(index, index, index, const LstsqOptions<T>&);       \
+  template Status lstsq_normal_lu_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, \
                                              MatrixView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

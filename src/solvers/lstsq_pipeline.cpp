@@ -62,7 +62,7 @@ WorkspaceSize lstsq_pipeline_workspace_size(index n, index d, index k) {
 }
 
 template <class T>
-Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                    VectorView<T> residual_norm, VectorView<T> singular_values, const WorkspaceSize& needed,
                    LstsqInfo<T>& info, Workspace& work, ScaledLstsq<T>& p) {
   const index n = X.rows(), d = X.cols(), k = Y.cols(), r = std::min(n, d);
@@ -132,7 +132,7 @@ Status lstsq_finish(MatrixView<const T> X, const ScaledLstsq<T>& p, const LstsqM
 
 #define STELA_INSTANTIATE(T)                                                                                    \
   template WorkspaceSize lstsq_pipeline_workspace_size<T>(index, index, index);                                 \
-  template Status lstsq_begin<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>,  \
+  template Status lstsq_begin<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, MatrixView<T>,  \
                                  VectorView<T>, VectorView<T>, const WorkspaceSize&, LstsqInfo<T>&, Workspace&, \
                                  ScaledLstsq<T>&);                                                              \
   template Status lstsq_finish<T>(MatrixView<const T>, const ScaledLstsq<T>&, const LstsqMethodInfo<T>&,        \

@@ -45,7 +45,7 @@ struct ScaledLstsq {
   VectorView<T> residual;
   int a = 0;
   int b = 0;
-  RankTolerance tol;
+  RankTolerance<T> tol;
   bool done = false;  // the quick return was taken: the result is complete
 };
 
@@ -58,7 +58,7 @@ WorkspaceSize lstsq_pipeline_workspace_size(index n, index d, index k);
 // either p.done (empty input: W = 0, residual_norm = ||y_j||, singular_values = 0, info
 // filled) or p holds the scaled problem carved from work, and work the rest.
 template <class T>
-Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                    VectorView<T> residual_norm, VectorView<T> singular_values, const WorkspaceSize& needed,
                    LstsqInfo<T>& info, Workspace& work, ScaledLstsq<T>& p);
 
@@ -73,7 +73,7 @@ Status lstsq_finish(MatrixView<const T> X, const ScaledLstsq<T>& p, const LstsqM
 // (step 3: writes W_s into W; a status other than ok ends the pipeline), then 4-6.
 // singular_values is the caller's view for the svd methods, empty for the others.
 template <class T, class Method>
-Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                  VectorView<T> residual_norm, VectorView<T> singular_values, const WorkspaceSize& needed,
                  LstsqInfo<T>& info, Workspace work, Method method) {
   // 1-2. Checks, quick return, scaled copies.
@@ -89,7 +89,7 @@ Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOption
 }
 
 // normal_cholesky and normal_lu: the pipeline around one normal-equations kernel,
-//     kernel(A, Y_s, W_s, NormalEquationsInfo&, workspace) -> Status
+//     kernel(A, Y_s, W_s, NormalEquationsInfo<T>&, workspace) -> Status
 // ((A^T A) W_s = A^T Y_s, normal_equations.cpp). The rank is d whatever happens (the
 // normal equations do not decide it); the condition estimate is kappa_2(X) ~
 // sqrt(1 / rcond), rcond ~ 1 / kappa_1(X^T X) from the factorization. The workspace:
@@ -100,12 +100,12 @@ WorkspaceSize lstsq_normal_equations_workspace_size(index n, index d, index k, c
   return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::matrix<T>(d, k) + kernel_size;
 }
 template <class T, class Kernel>
-Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                                   MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work,
                                   const WorkspaceSize& needed, Kernel kernel) {
-  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& /*tol*/,
+  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance<T>& /*tol*/,
                    LstsqMethodInfo<T>& m, Workspace rest) {
-    NormalEquationsInfo ne;
+    NormalEquationsInfo<T> ne;
     const Status status = kernel(MatrixView<const T>(A), Ys, Ws, ne, rest);
     m.rank = A.cols();
     // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
@@ -127,9 +127,9 @@ T triangular_condition(MatrixView<const T> R, Workspace work);
 // svd and jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s by the given SVD method,
 // with opts' caps (src/solvers/lstsq_spectral.cpp).
 template <class T>
-WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions& opts);
+WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions<T>& opts);
 template <class T>
-Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions& opts,
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions<T>& opts,
                               MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
                               LstsqInfo<T>& info, Workspace work);
 

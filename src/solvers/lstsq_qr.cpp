@@ -31,7 +31,7 @@ namespace {
 
 // tall X_s = Q R, W_s = R^{-1} (Q^T Y_s)(0:d); wide X_s^T = Q R, W_s = Q R^{-T} Y_s.
 template <class T>
-Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
+Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance<T>& tol,
                 detail::LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   const bool tall = n >= d;
@@ -75,7 +75,7 @@ Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const
 }  // namespace
 
 template <class T>
-WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions& /*opts*/) {
+WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions<T>& /*opts*/) {
   const index r = std::min(n, d);
   const index rows = std::max(n, d);
   return detail::lstsq_pipeline_workspace_size<T>(n, d, k) +
@@ -86,15 +86,15 @@ WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOpti
 }
 
 template <class T>
-Status lstsq_qr_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_qr_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                         VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work) {
   const WorkspaceSize needed = lstsq_qr_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts);
   return detail::lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve_qr<T>);
 }
 
 #define STELA_INSTANTIATE(T)                                                                                        \
-  template WorkspaceSize lstsq_qr_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
-  template Status lstsq_qr_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
+  template WorkspaceSize lstsq_qr_workspace_size<T>(index, index, index, const LstsqOptions<T>&);                      \
+  template Status lstsq_qr_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, MatrixView<T>, \
                                       VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

@@ -32,7 +32,7 @@ namespace {
 
 // X_s P = Q [T 0; 0 0] Z, W_s the minimum-norm solution.
 template <class T>
-Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
+Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance<T>& tol,
                   detail::LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   VectorView<T> tau = work.vector<T>(r);
@@ -69,7 +69,7 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
 }  // namespace
 
 template <class T>
-WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions& /*opts*/) {
+WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions<T>& /*opts*/) {
   const index r = std::min(n, d);
   return detail::lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r) +
          WorkspaceSize::vector<index>(d) + WorkspaceSize::matrix<T>(n, k) +
@@ -78,15 +78,15 @@ WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOp
 }
 
 template <class T>
-Status lstsq_qrcp_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_qrcp_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                           VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work) {
   const WorkspaceSize needed = lstsq_qrcp_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts);
   return detail::lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve_qrcp<T>);
 }
 
 #define STELA_INSTANTIATE(T)                                                                                          \
-  template WorkspaceSize lstsq_qrcp_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
-  template Status lstsq_qrcp_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
+  template WorkspaceSize lstsq_qrcp_workspace_size<T>(index, index, index, const LstsqOptions<T>&);                      \
+  template Status lstsq_qrcp_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, MatrixView<T>, \
                                         VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

@@ -25,7 +25,8 @@ namespace stela::detail {
 namespace {
 
 // The SVD of the svd and jacobi methods: thin vectors, the caller's caps.
-SvdOptions svd_options(SvdMethod method, const LstsqOptions& lstsq_opts) {
+template <class T>
+SvdOptions svd_options(SvdMethod method, const LstsqOptions<T>& lstsq_opts) {
   SvdOptions opts;
   opts.method = method;
   opts.vectors = SvdVectors::thin;
@@ -36,14 +37,14 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions& lstsq_opts) {
 
 // W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
 template <class T>
-Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdMethod method, const LstsqOptions& opts,
-                 const RankTolerance& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
+Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdMethod method, const LstsqOptions<T>& opts,
+                 const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   VectorView<T> s = work.vector<T>(r);
   MatrixView<T> U = work.matrix<T>(n, r);
   MatrixView<T> V = work.matrix<T>(d, r);
   MatrixView<T> C = work.matrix<T>(r, k);
-  SvdInfo svd_info;
+  SvdInfo<T> svd_info;
   // 1. X_s = U diag(s) V^T; no_convergence (a cap reached) ends the method here, with
   //    W_s not yet written.
   const Status status = svd_kernel(A, s, U, V, svd_options(method, opts), svd_info, work);
@@ -73,7 +74,7 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdM
 }  // namespace
 
 template <class T>
-WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions& opts) {
+WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions<T>& opts) {
   const index r = std::min(n, d);
   // The pipeline's copies; then s, U, V, C = U^T Y, and the SVD's own scratch.
   return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) +
@@ -82,20 +83,20 @@ WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod
 }
 
 template <class T>
-Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions& opts,
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions<T>& opts,
                               MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
                               LstsqInfo<T>& info, Workspace work) {
   const WorkspaceSize needed = lstsq_spectral_workspace_size<T>(X.rows(), X.cols(), Y.cols(), method, opts);
   // The SVD's method and caps are this call's; the singular values go to the caller.
-  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance& tol,
+  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance<T>& tol,
                    LstsqMethodInfo<T>& m,
                    Workspace rest) { return solve_svd(A, Ys, Ws, method, opts, tol, singular_values, m, rest); };
   return lstsq_run(X, Y, opts, W, residual_norm, singular_values, needed, info, work, solve);
 }
 
 #define STELA_INSTANTIATE(T)                                                                                          \
-  template WorkspaceSize lstsq_spectral_workspace_size<T>(index, index, index, SvdMethod, const LstsqOptions&);       \
-  template Status lstsq_spectral_inplace<T>(MatrixView<const T>, MatrixView<const T>, SvdMethod, const LstsqOptions&, \
+  template WorkspaceSize lstsq_spectral_workspace_size<T>(index, index, index, SvdMethod, const LstsqOptions<T>&);       \
+  template Status lstsq_spectral_inplace<T>(MatrixView<const T>, MatrixView<const T>, SvdMethod, const LstsqOptions<T>&, \
                                             MatrixView<T>, VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

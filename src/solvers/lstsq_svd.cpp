@@ -9,12 +9,12 @@
 namespace stela {
 
 template <class T>
-WorkspaceSize lstsq_svd_workspace_size(index n, index d, index k, const LstsqOptions& opts) {
+WorkspaceSize lstsq_svd_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts) {
   return detail::lstsq_spectral_workspace_size<T>(n, d, k, SvdMethod::golub_kahan, opts);
 }
 
 template <class T>
-Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts, MatrixView<T> W,
+Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                          VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
                          Workspace work) {
   return detail::lstsq_spectral_inplace(X, Y, SvdMethod::golub_kahan, opts, W, residual_norm, singular_values, info,
@@ -22,8 +22,8 @@ Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const Lst
 }
 
 #define STELA_INSTANTIATE(T)                                                                                         \
-  template WorkspaceSize lstsq_svd_workspace_size<T>(index, index, index, const LstsqOptions&);                      \
-  template Status lstsq_svd_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions&, MatrixView<T>, \
+  template WorkspaceSize lstsq_svd_workspace_size<T>(index, index, index, const LstsqOptions<T>&);                      \
+  template Status lstsq_svd_inplace<T>(MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, MatrixView<T>, \
                                        VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

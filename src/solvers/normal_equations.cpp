@@ -45,19 +45,19 @@
 namespace stela {
 
 template <class T>
-WorkspaceSize normal_equations_cholesky_workspace_size(index /*m*/, index d, index /*k*/, const CholeskyOptions& opts) {
+WorkspaceSize normal_equations_cholesky_workspace_size(index /*m*/, index d, index /*k*/, const CholeskyOptions<T>& opts) {
   return WorkspaceSize::matrix<T>(d, d) +
          max(cholesky_workspace_size<T>(d, opts), cholesky_condition_estimate_workspace_size<T>(d));
 }
 
 template <class T>
 Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                                NormalEquationsInfo& info, Workspace work,
-                                                const CholeskyOptions& opts) {
+                                                NormalEquationsInfo<T>& info, Workspace work,
+                                                const CholeskyOptions<T>& opts) {
   const index d = X.cols();
   STELA_ASSERT(detail::normal_equations_shapes_fit(X, Y, MatrixView<const T>(W)) && valid<T>(opts) &&
                work.holds(normal_equations_cholesky_workspace_size<T>(X.rows(), d, Y.cols(), opts)));
-  info = NormalEquationsInfo{};
+  info = NormalEquationsInfo<T>{};
   if (d == 0) {
     info.rcond = 1;
     return Status::ok;
@@ -69,7 +69,7 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
   // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
   if (!lower_triangle_finite(MatrixView<const T>(G))) return Status::not_finite;
   // 3. G (+ tau I) =: L L^T.
-  CholeskyInfo factor_info;
+  CholeskyInfo<T> factor_info;
   const Status factored = cholesky_jitter_kernel(G, factor_info, work, opts);
   info.failed_column = factor_info.failed_column;
   info.jitter = factor_info.jitter;
@@ -78,9 +78,9 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
   // 4. rcond ~ 1 / kappa_1(G + tau I). ||G + tau I||_1 = ||G||_1 + tau exactly: the
   //    diagonal of G = X^T X is non-negative, so tau adds to every column's sum, and a
   //    fixed tau >> ||G|| dominates it.
-  const T shifted_norm = anorm + static_cast<T>(info.jitter);
+  const T shifted_norm = anorm + info.jitter;
   const T rcond = cholesky_rcond_kernel(MatrixView<const T>(G), shifted_norm, work);
-  info.rcond = static_cast<double>(rcond);
+  info.rcond = rcond;
   // 5. W := G^{-1} W = L^{-T} L^{-1} W, unless X^T Y overflowed (not_finite).
   if (!all_finite(MatrixView<const T>(W))) return Status::not_finite;
   cholesky_solve_kernel(MatrixView<const T>(G), W);
@@ -92,7 +92,7 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
 // The checked entry: shapes, options, workspace, finiteness, then the kernel.
 template <class T>
 Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                         NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts) {
+                                         NormalEquationsInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts) {
   const index m = X.rows(), d = X.cols(), k = Y.cols();
   if (!detail::normal_equations_shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
   if (!valid<T>(opts)) return Status::invalid_argument;
@@ -103,11 +103,11 @@ Status normal_equations_cholesky_inplace(MatrixView<const T> X, MatrixView<const
 
 #define STELA_INSTANTIATE(T)                                                                                        \
   template Status detail::normal_equations_cholesky_kernel<T>(MatrixView<const T>, MatrixView<const T>,             \
-                                                              MatrixView<T>, NormalEquationsInfo&, Workspace,       \
-                                                              const CholeskyOptions&);                              \
-  template WorkspaceSize normal_equations_cholesky_workspace_size<T>(index, index, index, const CholeskyOptions&);  \
+                                                              MatrixView<T>, NormalEquationsInfo<T>&, Workspace,       \
+                                                              const CholeskyOptions<T>&);                              \
+  template WorkspaceSize normal_equations_cholesky_workspace_size<T>(index, index, index, const CholeskyOptions<T>&);  \
   template Status normal_equations_cholesky_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,     \
-                                                       NormalEquationsInfo&, Workspace, const CholeskyOptions&);
+                                                       NormalEquationsInfo<T>&, Workspace, const CholeskyOptions<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

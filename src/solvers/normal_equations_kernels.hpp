@@ -35,11 +35,11 @@ T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView
 // not_positive_definite.
 template <class T>
 Status normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                        NormalEquationsInfo& info, Workspace work, const CholeskyOptions& opts = {});
+                                        NormalEquationsInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts = {});
 
 // normal_equations_lu_inplace's work, likewise: not_finite, singular.
 template <class T>
 Status normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                  NormalEquationsInfo& info, Workspace work);
+                                  NormalEquationsInfo<T>& info, Workspace work);
 
 }  // namespace stela::detail

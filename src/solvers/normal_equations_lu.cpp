@@ -28,11 +28,11 @@ WorkspaceSize normal_equations_lu_workspace_size(index /*m*/, index d, index /*k
 
 template <class T>
 Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                          NormalEquationsInfo& info, Workspace work) {
+                                          NormalEquationsInfo<T>& info, Workspace work) {
   const index d = X.cols();
   STELA_ASSERT(detail::normal_equations_shapes_fit(X, Y, MatrixView<const T>(W)) &&
                work.holds(normal_equations_lu_workspace_size<T>(X.rows(), d, Y.cols())));
-  info = NormalEquationsInfo{};
+  info = NormalEquationsInfo<T>{};
   if (d == 0) {
     info.rcond = 1;
     return Status::ok;
@@ -51,7 +51,7 @@ Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<cons
   if (factored != Status::ok) return factored;
   // 4. rcond ~ 1 / kappa_1(G).
   const T rcond = lu_rcond_kernel(MatrixView<const T>(G), VectorView<const index>(pivots), anorm, work);
-  info.rcond = static_cast<double>(rcond);
+  info.rcond = rcond;
   // 5. W := G^{-1} W = U^{-1} L^{-1} P W, unless X^T Y overflowed (not_finite).
   if (!all_finite(MatrixView<const T>(W))) return Status::not_finite;
   lu_solve_kernel(Op::none, MatrixView<const T>(G), VectorView<const index>(pivots), W);
@@ -63,7 +63,7 @@ Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<cons
 // The checked entry: shapes, workspace, finiteness, then the kernel.
 template <class T>
 Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
-                                   NormalEquationsInfo& info, Workspace work) {
+                                   NormalEquationsInfo<T>& info, Workspace work) {
   const index m = X.rows(), d = X.cols(), k = Y.cols();
   if (!detail::normal_equations_shapes_fit(X, Y, MatrixView<const T>(W))) return Status::dimension_mismatch;
   if (!work.holds(normal_equations_lu_workspace_size<T>(m, d, k))) return Status::workspace_too_small;
@@ -73,10 +73,10 @@ Status normal_equations_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y,
 
 #define STELA_INSTANTIATE(T)                                                                                    \
   template Status detail::normal_equations_lu_kernel<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>, \
-                                                        NormalEquationsInfo&, Workspace);                       \
+                                                        NormalEquationsInfo<T>&, Workspace);                       \
   template WorkspaceSize normal_equations_lu_workspace_size<T>(index, index, index);                            \
   template Status normal_equations_lu_inplace<T>(MatrixView<const T>, MatrixView<const T>, MatrixView<T>,       \
-                                                 NormalEquationsInfo&, Workspace);
+                                                 NormalEquationsInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

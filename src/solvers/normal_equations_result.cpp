@@ -13,7 +13,7 @@ namespace stela {
 
 template <class T>
 Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, MatrixView<const T> Y,
-                                                             const CholeskyOptions& opts) {
+                                                             const CholeskyOptions<T>& opts) {
   if (Y.rows() != X.rows()) return Status::dimension_mismatch;
   NormalEquationsSolution<T> out;
   out.solution = Matrix<T>(X.cols(), Y.cols());
@@ -25,7 +25,7 @@ Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T>
 
 template <class T>
 Result<NormalEquationsSolution<T>> normal_equations_cholesky(MatrixView<const T> X, VectorView<const T> y,
-                                                             const CholeskyOptions& opts) {
+                                                             const CholeskyOptions<T>& opts) {
   Matrix<T> Y(y.size(), 1);
   copy(y, Y.col(0));
   return normal_equations_cholesky(X, MatrixView<const T>(Y), opts);
@@ -51,9 +51,9 @@ Result<NormalEquationsSolution<T>> normal_equations_lu(MatrixView<const T> X, Ve
 
 #define STELA_INSTANTIATE(T)                                                                                        \
   template Result<NormalEquationsSolution<T>> normal_equations_cholesky<T>(MatrixView<const T>, MatrixView<const T>, \
-                                                                           const CholeskyOptions&);                 \
+                                                                           const CholeskyOptions<T>&);                 \
   template Result<NormalEquationsSolution<T>> normal_equations_cholesky<T>(MatrixView<const T>, VectorView<const T>, \
-                                                                           const CholeskyOptions&);                 \
+                                                                           const CholeskyOptions<T>&);                 \
   template Result<NormalEquationsSolution<T>> normal_equations_lu<T>(MatrixView<const T>, MatrixView<const T>);     \
   template Result<NormalEquationsSolution<T>> normal_equations_lu<T>(MatrixView<const T>, VectorView<const T>);
 STELA_INSTANTIATE(float)

@@ -31,7 +31,7 @@
 namespace stela {
 
 template <class T>
-Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts) {
   const index n = A.rows(), d = A.cols();
   // 1. Checks, then the quick return for an empty matrix.
   if (!valid(tol)) return Status::invalid_argument;
@@ -60,7 +60,7 @@ Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance& tol, const Sv
   return P;
 }
 
-template Result<Matrix<float>> pinv<float>(MatrixView<const float>, const RankTolerance&, const SvdOptions&);
-template Result<Matrix<double>> pinv<double>(MatrixView<const double>, const RankTolerance&, const SvdOptions&);
+template Result<Matrix<float>> pinv<float>(MatrixView<const float>, const RankTolerance<float>&, const SvdOptions&);
+template Result<Matrix<double>> pinv<double>(MatrixView<const double>, const RankTolerance<double>&, const SvdOptions&);
 
 }  // namespace stela

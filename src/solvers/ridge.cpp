@@ -201,7 +201,7 @@ struct Spectral {
 
 // The rank rule in the scaled problem: its absolute part scales with X (2^-a).
 template <class T>
-RankTolerance scaled_tolerance(const Prepared<T>& P, RankTolerance tol) {
+RankTolerance<T> scaled_tolerance(const Prepared<T>& P, RankTolerance<T> tol) {
   tol.atol = std::ldexp(tol.atol, -P.x_exp);
   return tol;
 }
@@ -209,8 +209,8 @@ RankTolerance scaled_tolerance(const Prepared<T>& P, RankTolerance tol) {
 // The SVD's failure (no_convergence at opts.max_iterations) is the caller's: no
 // solution or score is formed from a partial SVD.
 template <class T>
-Result<Spectral<T>> spectral(const Prepared<T>& P, const RidgeOptions& opts) {
-  const RankTolerance tol = scaled_tolerance(P, opts.tolerance);
+Result<Spectral<T>> spectral(const Prepared<T>& P, const RidgeOptions<T>& opts) {
+  const RankTolerance<T> tol = scaled_tolerance(P, opts.tolerance);
   Spectral<T> S;
   SvdOptions svd_opts;
   svd_opts.max_iterations = opts.max_iterations;
@@ -269,7 +269,7 @@ Matrix<T> spectral_solution(const Spectral<T>& S, const ScaledLambda<T>& L, T& d
 }
 
 template <class T>
-Status check(MatrixView<const T> X, MatrixView<const T> Y, const RidgeOptions& opts) {
+Status check(MatrixView<const T> X, MatrixView<const T> Y, const RidgeOptions<T>& opts) {
   if (Y.rows() != X.rows()) return Status::dimension_mismatch;
   if (!valid(opts.tolerance)) return Status::invalid_argument;
   if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
@@ -330,7 +330,7 @@ Result<Matrix<T>> solve_cholesky(const Prepared<T>& P, T lambda_s, bool& dual) {
 // 1998; Higham, Accuracy and Stability, 2nd ed., 19.4): the sqrt(lambda) rows go first
 // when sqrt(lambda) >= max |x_ij|, and last otherwise.
 template <class T>
-Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const RankTolerance& tol) {
+Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const RankTolerance<T>& tol) {
   const index n = P.X.rows(), d = P.X.cols(), k = P.Y.cols();
   const index rows = lambda_s > T(0) ? n + d : n;
   const T root = std::sqrt(lambda_s);
@@ -360,7 +360,7 @@ Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const Ran
 }  // namespace
 
 template <class T>
-Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions& opts) {
+Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions<T>& opts) {
   // 1. Checks in the fixed order: shapes, finiteness, the value of lambda.
   const Status status = check(X, Y, opts);
   if (status != Status::ok) return status;
@@ -405,7 +405,7 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
 }
 
 template <class T>
-Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lambda, const RidgeOptions& opts) {
+Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lambda, const RidgeOptions<T>& opts) {
   Matrix<T> Y(y.size(), 1);
   copy(y, Y.col(0));
   return ridge(X, MatrixView<const T>(Y), lambda, opts);
@@ -413,7 +413,7 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lam
 
 template <class T>
 Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView<const T> Y,
-                                               VectorView<const T> lambdas, const RidgeOptions& opts) {
+                                               VectorView<const T> lambdas, const RidgeOptions<T>& opts) {
   const Status status = check(X, Y, opts);
   if (status != Status::ok) return status;
   for (index i = 0; i < lambdas.size(); ++i)
@@ -502,7 +502,7 @@ T cv_score(const Spectral<T>& S, const CvBase<T>& B, VectorView<const T> g, T do
 
 template <class T>
 Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, VectorView<const T> lambdas,
-                                  CvCriterion criterion, const RidgeOptions& opts) {
+                                  CvCriterion criterion, const RidgeOptions<T>& opts) {
   const Status status = check(X, Y, opts);
   if (status != Status::ok) return status;
   if (lambdas.empty()) return Status::invalid_argument;
@@ -554,12 +554,12 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
 }
 
 #define STELA_INSTANTIATE(T)                                                                                  \
-  template Result<RidgeResult<T>> ridge<T>(MatrixView<const T>, MatrixView<const T>, T, const RidgeOptions&); \
-  template Result<RidgeResult<T>> ridge<T>(MatrixView<const T>, VectorView<const T>, T, const RidgeOptions&); \
+  template Result<RidgeResult<T>> ridge<T>(MatrixView<const T>, MatrixView<const T>, T, const RidgeOptions<T>&); \
+  template Result<RidgeResult<T>> ridge<T>(MatrixView<const T>, VectorView<const T>, T, const RidgeOptions<T>&); \
   template Result<std::vector<RidgeResult<T>>> ridge_path<T>(MatrixView<const T>, MatrixView<const T>,        \
-                                                             VectorView<const T>, const RidgeOptions&);       \
+                                                             VectorView<const T>, const RidgeOptions<T>&);       \
   template Result<RidgeCvResult<T>> ridge_cv<T>(MatrixView<const T>, MatrixView<const T>, VectorView<const T>, \
-                                                CvCriterion, const RidgeOptions&);
+                                                CvCriterion, const RidgeOptions<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

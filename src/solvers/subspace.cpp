@@ -64,7 +64,7 @@ void orient_columns(MatrixView<T> B) {
 // The SVD's failure (no_convergence at the cap, or an invalid method) is the caller's:
 // a partial SVD decides no rank.
 template <class T>
-Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& tol, SvdVectors vectors,
+Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance<T>& tol, SvdVectors vectors,
                                    const SvdOptions& svd_opts) {
   if (!valid(tol)) return Status::invalid_argument;
   if (!all_finite(A)) return Status::not_finite;
@@ -84,14 +84,14 @@ Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance& t
 }  // namespace
 
 template <class T>
-Result<index> rank(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+Result<index> rank(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts) {
   Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::none, svd_opts);
   if (!D.ok()) return D.status();
   return D->rank;
 }
 
 template <class T>
-Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, SubspaceMethod method,
+Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance<T>& tol, SubspaceMethod method,
                              const SvdOptions& svd_opts) {
   const index n = A.rows(), d = A.cols();
   if (method == SubspaceMethod::cod) {
@@ -125,7 +125,7 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance& tol, Su
 }
 
 template <class T>
-Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts) {
   Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   if (A.empty()) return Matrix<T>(A.rows(), 0);
@@ -135,7 +135,7 @@ Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance& tol, const S
 }
 
 template <class T>
-Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts) {
   Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   const index n = A.rows();
@@ -148,7 +148,7 @@ Result<Matrix<T>> projector(MatrixView<const T> A, const RankTolerance& tol, con
 }
 
 template <class T>
-Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance& tol, const SvdOptions& svd_opts) {
+Result<Vector<T>> leverage(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts) {
   Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::thin, svd_opts);
   if (!D.ok()) return D.status();
   const index n = A.rows();
@@ -173,7 +173,7 @@ Result<Vector<T>> SolutionSet<T>::at(VectorView<const T> t) const {
 }
 
 template <class T>
-Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance& tol,
+Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const T> y, const RankTolerance<T>& tol,
                                         const SvdOptions& svd_opts) {
   const index n = X.rows(), d = X.cols();
   if (y.size() != n) return Status::dimension_mismatch;
@@ -205,15 +205,15 @@ Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const 
 }
 
 #define STELA_INSTANTIATE(T)                                                                               \
-  template Result<index> rank<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);           \
-  template Result<Matrix<T>> null_space<T>(MatrixView<const T>, const RankTolerance&, SubspaceMethod,      \
+  template Result<index> rank<T>(MatrixView<const T>, const RankTolerance<T>&, const SvdOptions&);           \
+  template Result<Matrix<T>> null_space<T>(MatrixView<const T>, const RankTolerance<T>&, SubspaceMethod,      \
                                            const SvdOptions&);                                             \
-  template Result<Matrix<T>> range<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);      \
-  template Result<Matrix<T>> projector<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);  \
-  template Result<Vector<T>> leverage<T>(MatrixView<const T>, const RankTolerance&, const SvdOptions&);   \
+  template Result<Matrix<T>> range<T>(MatrixView<const T>, const RankTolerance<T>&, const SvdOptions&);      \
+  template Result<Matrix<T>> projector<T>(MatrixView<const T>, const RankTolerance<T>&, const SvdOptions&);  \
+  template Result<Vector<T>> leverage<T>(MatrixView<const T>, const RankTolerance<T>&, const SvdOptions&);   \
   template struct SolutionSet<T>;                                                                          \
   template Result<SolutionSet<T>> general_solution<T>(MatrixView<const T>, VectorView<const T>,            \
-                                                      const RankTolerance&, const SvdOptions&);
+                                                      const RankTolerance<T>&, const SvdOptions&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

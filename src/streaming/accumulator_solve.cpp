@@ -84,7 +84,7 @@ Status QrAccumulator<T>::residual_norms(VectorView<T> rho) const {
 
 template <class T>
 Status QrAccumulator<T>::solve(MatrixView<T> W, VectorView<T> residual_norm, AccumulatorInfo<T>& info,
-                               Workspace work, const RankTolerance& tol) const {
+                               Workspace work, const RankTolerance<T>& tol) const {
   if (W.rows() != d_ || W.cols() != k_) return Status::dimension_mismatch;
   if (!residual_norm.empty() && residual_norm.size() != k_) return Status::dimension_mismatch;
   if (!valid(tol)) return Status::invalid_argument;
@@ -114,7 +114,7 @@ Status QrAccumulator<T>::solve(MatrixView<T> W, VectorView<T> residual_norm, Acc
 
 template <class T>
 Status QrAccumulator<T>::solve_minimum_norm(MatrixView<T> W, VectorView<T> s, VectorView<T> residual_norm,
-                                            AccumulatorInfo<T>& info, Workspace work, const RankTolerance& tol) const {
+                                            AccumulatorInfo<T>& info, Workspace work, const RankTolerance<T>& tol) const {
   if (W.rows() != d_ || W.cols() != k_) return Status::dimension_mismatch;
   if (!s.empty() && s.size() != d_) return Status::dimension_mismatch;
   if (!residual_norm.empty() && residual_norm.size() != k_) return Status::dimension_mismatch;
@@ -133,7 +133,7 @@ Status QrAccumulator<T>::solve_minimum_norm(MatrixView<T> W, VectorView<T> s, Ve
 
   // 1. R11 = U diag(sigma) V^T (on a copy of R11)
   copy(R().block(0, 0, d_, d_), A);
-  SvdInfo svd_info;
+  SvdInfo<T> svd_info;
   Status status = svd_inplace(A, sigma, U, V, thin_svd(), svd_info, work);
   if (status != Status::ok) return status;
   // 2. The rank: sigma_i > max(atol, rtol sigma_1).
@@ -169,9 +169,9 @@ Status QrAccumulator<T>::solve_minimum_norm(MatrixView<T> W, VectorView<T> s, Ve
   template WorkspaceSize QrAccumulator<T>::solve_minimum_norm_workspace_size(index, index);                   \
   template Status QrAccumulator<T>::residual_norms(VectorView<T>) const;                                      \
   template Status QrAccumulator<T>::solve(MatrixView<T>, VectorView<T>, AccumulatorInfo<T>&, Workspace,       \
-                                          const RankTolerance&) const;                                         \
+                                          const RankTolerance<T>&) const;                                         \
   template Status QrAccumulator<T>::solve_minimum_norm(MatrixView<T>, VectorView<T>, VectorView<T>,           \
-                                                       AccumulatorInfo<T>&, Workspace, const RankTolerance&) const;
+                                                       AccumulatorInfo<T>&, Workspace, const RankTolerance<T>&) const;
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -50,7 +50,7 @@ Status triangle_singular_values(MatrixView<const T> R11, VectorView<T> s, Worksp
   if (d == 0) return Status::ok;
   MatrixView<T> A = work.matrix<T>(d, d);
   copy(R11, A);
-  SvdInfo info;
+  SvdInfo<T> info;
   return svd_inplace(A, s, MatrixView<T>(), MatrixView<T>(), values_only(), info, work);
 }
 
@@ -74,7 +74,7 @@ Status QrAccumulator<T>::singular_values(VectorView<T> s, Workspace work) const 
 }
 
 template <class T>
-Result<index> QrAccumulator<T>::rank(Workspace work, const RankTolerance& tol) const {
+Result<index> QrAccumulator<T>::rank(Workspace work, const RankTolerance<T>& tol) const {
   if (!valid(tol)) return Status::invalid_argument;
   if (!work.holds(spectrum_workspace_size(d_))) return Status::workspace_too_small;
   if (d_ == 0) return index(0);
@@ -114,7 +114,7 @@ Result<T> QrAccumulator<T>::condition_estimate(Workspace work) const {
   template WorkspaceSize QrAccumulator<T>::spectrum_workspace_size(index);                    \
   template WorkspaceSize QrAccumulator<T>::condition_estimate_workspace_size(index);          \
   template Status QrAccumulator<T>::singular_values(VectorView<T>, Workspace) const;           \
-  template Result<index> QrAccumulator<T>::rank(Workspace, const RankTolerance&) const;        \
+  template Result<index> QrAccumulator<T>::rank(Workspace, const RankTolerance<T>&) const;        \
   template Result<T> QrAccumulator<T>::condition_estimate(Workspace) const;
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)

@@ -70,13 +70,13 @@ WorkspaceSize svd_workspace_size(index m, index n, const SvdOptions& opts) {
 
 template <class T>
 Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                          SvdInfo& info, Workspace work) {
+                          SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
   STELA_ASSERT(svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.method) &&
                svd_detail::valid(opts.vectors) && work.holds(svd_workspace_size<T>(m, n, opts)));
-  info = SvdInfo{};
+  info = SvdInfo<T>{};
   const bool want_vectors = opts.vectors != SvdVectors::none;
 
   // 2. Quick returns: empty, and the zero matrix (s = 0, U and V the identity).
@@ -94,7 +94,7 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   const int e = safe_range_exponent(max_abs);
   if (e != 0) {
     scale_by_power_of_two(e, A);
-    info.scaling = std::ldexp(1.0, e);
+    info.scaling = std::ldexp(T(1), e);
   }
 
   // 4-5. The method, on A (m >= n) or on A^T = V S U^T (m < n): ok or no_convergence,
@@ -138,10 +138,10 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
 // pass), then the kernel.
 template <class T>
 Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                   SvdInfo& info, Workspace work) {
+                   SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  info = SvdInfo{};
+  info = SvdInfo<T>{};
   // 1. Checks.
   if (!svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
   if (!svd_detail::valid(opts.method) || !svd_detail::valid(opts.vectors)) return Status::invalid_argument;
@@ -153,10 +153,10 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
 
 #define STELA_INSTANTIATE(T)                                                                                  \
   template Status detail::svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,          \
-                                        const SvdOptions&, SvdInfo&, Workspace);                             \
+                                        const SvdOptions&, SvdInfo<T>&, Workspace);                             \
   template WorkspaceSize svd_workspace_size<T>(index, index, const SvdOptions&);                             \
   template Status svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, const SvdOptions&, \
-                                 SvdInfo&, Workspace);
+                                 SvdInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -477,7 +477,7 @@ void shifted_sweep_up(Bidiagonal<T> B, index lo, index hi, T shift) {
 // card, steps 1 to 5. Returns ok, or no_convergence when a sweep is due after cap inner
 // steps (info.unconverged then counts the e_i still not zero).
 template <class T>
-Status qr_iteration(Bidiagonal<T> B, index cap, SvdInfo& info) {
+Status qr_iteration(Bidiagonal<T> B, index cap, SvdInfo<T>& info) {
   VectorView<T> d = B.d, e = B.e;
   const index n = d.size();
   const T tol = relative_tolerance<T>();
@@ -538,7 +538,7 @@ Status qr_iteration(Bidiagonal<T> B, index cap, SvdInfo& info) {
 
 template <class T>
 Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U, MatrixView<T> V,
-                              index max_iterations, SvdInfo& info) {
+                              index max_iterations, SvdInfo<T>& info) {
   const index n = d.size();
   const bool want_u = U.cols() > 0;
   const bool want_v = V.cols() > 0;
@@ -564,7 +564,7 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
 }
 
 #define STELA_INSTANTIATE(T) \
-  template Status bidiagonal_svd_inplace<T>(VectorView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, index, SvdInfo&);
+  template Status bidiagonal_svd_inplace<T>(VectorView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, index, SvdInfo<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -45,8 +45,8 @@ namespace {
 // QR first when m >= SvdOptions::kQrFirstRatio n (2, measured; svd.hpp), or the
 // caller's ratio.
 bool use_qr_first(index m, index n, const SvdOptions& opts) {
-  const double ratio = opts.qr_first_ratio >= 0 ? opts.qr_first_ratio : SvdOptions::kQrFirstRatio;
-  return n > 0 && static_cast<double>(m) >= ratio * static_cast<double>(n);
+  const float ratio = opts.qr_first_ratio >= 0 ? opts.qr_first_ratio : SvdOptions::kQrFirstRatio;
+  return n > 0 && static_cast<float>(m) >= ratio * static_cast<float>(n);
 }
 
 // Bidiagonalize B (m x n, m >= n) into d (= s), e, tauq, taup; form its Q (into U,
@@ -56,7 +56,7 @@ bool use_qr_first(index m, index n, const SvdOptions& opts) {
 // passed on as it is).
 template <class T>
 Status bidiagonal_svd_of(MatrixView<T> B, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, bool want_vectors,
-                         index max_iterations, SvdInfo& info, Workspace work) {
+                         index max_iterations, SvdInfo<T>& info, Workspace work) {
   const index n = B.cols();
   VectorView<T> e = work.vector<T>(n);
   VectorView<T> tauq = work.vector<T>(n);
@@ -98,7 +98,7 @@ WorkspaceSize golub_kahan_svd_workspace_size(index m, index n, const SvdOptions&
 
 template <class T>
 Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                                      const SvdOptions& opts, SvdInfo& info, Workspace work) {
+                                      const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
@@ -138,7 +138,7 @@ Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixVi
 // The checked entry: shapes, options, workspace, finiteness, then the kernel.
 template <class T>
 Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                               const SvdOptions& opts, SvdInfo& info, Workspace work) {
+                               const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
@@ -150,10 +150,10 @@ Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U
 
 #define STELA_INSTANTIATE(T)                                                                       \
   template Status detail::golub_kahan_svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>,  \
-                                                    MatrixView<T>, const SvdOptions&, SvdInfo&, Workspace); \
+                                                    MatrixView<T>, const SvdOptions&, SvdInfo<T>&, Workspace); \
   template WorkspaceSize golub_kahan_svd_workspace_size<T>(index, index, const SvdOptions&);      \
   template Status golub_kahan_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, \
-                                             const SvdOptions&, SvdInfo&, Workspace);
+                                             const SvdOptions&, SvdInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

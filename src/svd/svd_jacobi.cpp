@@ -357,7 +357,7 @@ WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors v
 
 template <class T>
 Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
-                                           index max_sweeps, SvdInfo& info, Workspace work) {
+                                           index max_sweeps, SvdInfo<T>& info, Workspace work) {
   const index m = G.rows();
   const index n = G.cols();
   STELA_ASSERT(one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors) &&
@@ -377,7 +377,7 @@ Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, Mat
   for (index k = 0; !converged; ++k) {
     const bool may_rotate = k < cap;
     const SweepOutcome<T> outcome = sweep(G, J, s, tol, may_rotate);
-    info.max_off_cosine = static_cast<double>(outcome.max_cosine);
+    info.max_off_cosine = outcome.max_cosine;
     converged = outcome.all_orthogonal;
     if (!may_rotate) break;  // the measuring pass after the cap
     info.sweeps += 1;
@@ -392,7 +392,7 @@ Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, Mat
 // The checked entry: shapes, options, workspace, finiteness, then the kernel.
 template <class T>
 Status jacobi_svd_one_sided_inplace(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
-                                    index max_sweeps, SvdInfo& info, Workspace work) {
+                                    index max_sweeps, SvdInfo<T>& info, Workspace work) {
   if (!one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors))
     return Status::dimension_mismatch;
   if (!svd_detail::valid(vectors)) return Status::invalid_argument;
@@ -441,7 +441,7 @@ WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts
 
 template <class T>
 Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                                 const SvdOptions& opts, SvdInfo& info, Workspace work) {
+                                 const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
@@ -507,7 +507,7 @@ Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T>
 // The checked entry: shapes, options, workspace, finiteness, then the kernel.
 template <class T>
 Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                          SvdInfo& info, Workspace work) {
+                          SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   if (m < n || !svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors)) return Status::dimension_mismatch;
@@ -519,15 +519,15 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
 
 #define STELA_INSTANTIATE(T)                                                                                     \
   template Status detail::jacobi_svd_one_sided_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, \
-                                                         index, SvdInfo&, Workspace);                          \
+                                                         index, SvdInfo<T>&, Workspace);                          \
   template Status detail::jacobi_svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,     \
-                                               const SvdOptions&, SvdInfo&, Workspace);                        \
+                                               const SvdOptions&, SvdInfo<T>&, Workspace);                        \
   template WorkspaceSize jacobi_svd_one_sided_workspace_size<T>(index, index, SvdVectors);                     \
   template Status jacobi_svd_one_sided_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, index, \
-                                                  SvdInfo&, Workspace);                                         \
+                                                  SvdInfo<T>&, Workspace);                                         \
   template WorkspaceSize jacobi_svd_workspace_size<T>(index, index, const SvdOptions&);                                \
   template Status jacobi_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,              \
-                                        const SvdOptions&, SvdInfo&, Workspace);
+                                        const SvdOptions&, SvdInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

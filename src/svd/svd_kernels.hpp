@@ -20,20 +20,20 @@ namespace stela::detail {
 // signs fixed (src/svd/svd.cpp). Resets info first.
 template <class T>
 Status svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                  SvdInfo& info, Workspace work);
+                  SvdInfo<T>& info, Workspace work);
 
 // The methods, m >= n, A in the safe range (src/svd/svd_golub_kahan.cpp, src/svd/svd_jacobi.cpp).
 template <class T>
 Status golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                              const SvdOptions& opts, SvdInfo& info, Workspace work);
+                              const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
 template <class T>
 Status jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
-                         SvdInfo& info, Workspace work);
+                         SvdInfo<T>& info, Workspace work);
 
 // One-sided Jacobi on the columns of G (src/svd/svd_jacobi.cpp).
 template <class T>
 Status jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
-                                   index max_sweeps, SvdInfo& info, Workspace work);
+                                   index max_sweeps, SvdInfo<T>& info, Workspace work);
 
 // Bidiagonalization and its factors (src/svd/svd_bidiagonalize.cpp).
 template <class T>
