@@ -68,7 +68,7 @@ template <class T>
 void cholesky_square(benchmark::State& state, Variant variant, index n) {
   const Matrix<T> A = spd<T>(n);
   Matrix<T> F(n, n);
-  CholeskyInfo info;
+  CholeskyInfo<T> info;
   for (auto _ : state) {
     copy(MatrixView<const T>(A), F.view());
     const Status status =
@@ -105,7 +105,7 @@ void normal_equations(benchmark::State& state, Solver solver, index m, index d) 
   const Matrix<T> X = design<T>(m, d);
   const Matrix<T> y = gaussian<T>(m, 1, 4);
   Matrix<T> w(d, 1);
-  NormalEquationsInfo info;
+  NormalEquationsInfo<T> info;
   WorkspaceBuffer buffer(solver == Solver::cholesky ? normal_equations_cholesky_workspace_size<T>(m, d, 1)
                                                     : normal_equations_lu_workspace_size<T>(m, d, 1));
   for (auto _ : state) {

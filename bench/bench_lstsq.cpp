@@ -82,7 +82,7 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
     state.SkipWithError(to_string(p.status));
     return;
   }
-  LstsqOptions opts;
+  LstsqOptions<T> opts;
   opts.method = method;
   WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts));
   Matrix<T> W(d, 1);

@@ -201,7 +201,7 @@ void cod_factor(benchmark::State& state, Shape s) {
   index rank = 0;
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
-    const Status status = cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{},
+    const Status status = cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{},
                                       buffer.workspace());
     if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::ClobberMemory();

@@ -72,7 +72,7 @@ void run_ridge(benchmark::State& state, RidgeMethod method, index n, index d) {
     return;
   }
   Result<RidgeResult<T>> reference = ridge(MatrixView<const T>(p.X), VectorView<const T>(p.y), p.lambda);
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   opts.method = method;
   Result<RidgeResult<T>> fit = Status::ok;
   for (auto _ : state) {

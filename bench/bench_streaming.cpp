@@ -145,7 +145,7 @@ Status run_normal_equations(const Problem<T>& p, index block, MatrixView<T> G, M
     if (status == Status::ok)
       status = gemv(Op::transpose, T(1), p.X.row_block(i, b), p.Y.col(0).segment(i, b), T(1), W.col(0));
   }
-  CholeskyInfo info;
+  CholeskyInfo<T> info;
   if (status == Status::ok) status = cholesky_inplace(G, info, work);
   if (status == Status::ok) status = cholesky_solve_inplace(MatrixView<const T>(G), W);
   return status;
@@ -160,7 +160,7 @@ void run_case(benchmark::State& state, Method method, index n, index d) {
   }
   const index block = block_rows(method);
   Matrix<T> W(d, 1), G(d, d), storage(d + 1, d + 1);
-  const LstsqOptions opts{LstsqMethod::qr};
+  const LstsqOptions<T> opts{LstsqMethod::qr};
   WorkspaceBuffer buffer(max(max(QrAccumulator<T>::workspace_size(d, 1, block), lstsq_workspace_size<T>(n, d, 1, opts)),
                              cholesky_workspace_size<T>(d)));
   Result<QrAccumulator<T>> acc = QrAccumulator<T>::create(storage.view(), d, 1);

@@ -45,7 +45,7 @@ void svd_case(benchmark::State& state, SvdMethod method, SvdVectors vectors, ind
       V(vectors == SvdVectors::none ? 0 : n, vectors == SvdVectors::none ? 0 : k);
   Vector<T> s(k);
   WorkspaceBuffer buffer(svd_workspace_size<T>(m, n, opts));
-  SvdInfo info;
+  SvdInfo<T> info;
   for (auto _ : state) {
     copy(MatrixView<const T>(A0), A.view());
     Status status = svd_inplace(A.view(), s.view(), U.view(), V.view(), opts, info, buffer.workspace());

@@ -73,11 +73,11 @@ std::vector<SpdCase<T>> spd_cases(index n, std::uint64_t seed, bool reduced = fa
 
 // The three factorization entry points, each as a callable on a view.
 template <class T>
-std::vector<std::pair<std::string, std::function<Status(MatrixView<T>, CholeskyInfo&)>>> factorizations() {
+std::vector<std::pair<std::string, std::function<Status(MatrixView<T>, CholeskyInfo<T>&)>>> factorizations() {
   return {
-      {"unblocked", [](MatrixView<T> A, CholeskyInfo& info) { return cholesky_unblocked_inplace(A, info); }},
-      {"blocked", [](MatrixView<T> A, CholeskyInfo& info) { return cholesky_blocked_inplace(A, info); }},
-      {"driver", [](MatrixView<T> A, CholeskyInfo& info) { return cholesky_inplace(A, info, Workspace()); }},
+      {"unblocked", [](MatrixView<T> A, CholeskyInfo<T>& info) { return cholesky_unblocked_inplace(A, info); }},
+      {"blocked", [](MatrixView<T> A, CholeskyInfo<T>& info) { return cholesky_blocked_inplace(A, info); }},
+      {"driver", [](MatrixView<T> A, CholeskyInfo<T>& info) { return cholesky_inplace(A, info, Workspace()); }},
   };
 }
 
@@ -110,7 +110,7 @@ TYPED_TEST(Cholesky, FactorsAcrossSizesAndMatrixTypes) {
         if (n > 50 && variant == "driver") continue;  // the driver runs the blocked code
         SCOPED_TRACE(case_name<T>(c.name + " " + variant, n, n, 100 + static_cast<std::uint64_t>(n)));
         Padded<T> P = lower_only_copy<T>(c.A);
-        CholeskyInfo info;
+        CholeskyInfo<T> info;
         info.failed_column = 12345;
         ASSERT_EQ(factor(P.view(), info), Status::ok);
         EXPECT_EQ(info.failed_column, -1);
@@ -157,7 +157,7 @@ TYPED_TEST(Cholesky, FailureNamesTheColumnAndKeepsTheFinishedColumns) {
     for (const auto& [variant, factor] : factorizations<T>()) {
       SCOPED_TRACE(case_name<T>("indefinite_at_" + std::to_string(k) + " " + variant, n, n, 7 + static_cast<std::uint64_t>(k)));
       Matrix<T> F = A;
-      CholeskyInfo info;
+      CholeskyInfo<T> info;
       ASSERT_EQ(factor(F.view(), info), Status::not_positive_definite);
       EXPECT_EQ(info.failed_column, k);
       EXPECT_FALSE(F(k, k) > T(0)) << "A(k, k) holds the pivot that was not positive";
@@ -172,7 +172,7 @@ TYPED_TEST(Cholesky, FailureNamesTheColumnAndKeepsTheFinishedColumns) {
   Matrix<T> ones(3, 3, T(1));
   for (const auto& [variant, factor] : factorizations<T>()) {
     Matrix<T> F = ones;
-    CholeskyInfo info;
+    CholeskyInfo<T> info;
     EXPECT_EQ(factor(F.view(), info), Status::not_positive_definite) << variant;
     EXPECT_EQ(info.failed_column, 1) << variant;
   }
@@ -291,14 +291,14 @@ TYPED_TEST(Cholesky, RejectsBadInputAndLeavesItUntouched) {
     A(4, 2) = bad;  // lower triangle
     for (const auto& [variant, factor] : factorizations<T>()) {
       Matrix<T> F = A;
-      CholeskyInfo info;
+      CholeskyInfo<T> info;
       EXPECT_EQ(factor(F.view(), info), Status::not_finite) << variant;
       EXPECT_TRUE(same_bits<T>(F, A)) << variant;
     }
-    NanWorkspace work(cholesky_workspace_size<T>(n, {Jitter::adaptive()}));
+    NanWorkspace work(cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}));
     Matrix<T> F = A;
-    CholeskyInfo info;
-    EXPECT_EQ(cholesky_inplace(F.view(), info, work.workspace(), {Jitter::adaptive()}), Status::not_finite);
+    CholeskyInfo<T> info;
+    EXPECT_EQ(cholesky_inplace(F.view(), info, work.workspace(), {Jitter<T>::adaptive()}), Status::not_finite);
     EXPECT_TRUE(same_bits<T>(F, A));
     EXPECT_EQ(cholesky<T>(A).status(), Status::not_finite);
     EXPECT_EQ(pivoted_cholesky<T>(A).status(), Status::not_finite);
@@ -312,7 +312,7 @@ TYPED_TEST(Cholesky, RejectsBadInputAndLeavesItUntouched) {
   const Matrix<T> wide(3, 4, T(1));
   for (const auto& [variant, factor] : factorizations<T>()) {
     Matrix<T> F = wide;
-    CholeskyInfo info;
+    CholeskyInfo<T> info;
     EXPECT_EQ(factor(F.view(), info), Status::dimension_mismatch) << variant;
     EXPECT_TRUE(same_bits<T>(F, wide)) << variant;
   }
@@ -322,16 +322,16 @@ TYPED_TEST(Cholesky, RejectsBadInputAndLeavesItUntouched) {
   for (double tau : {-1.0, std::nan(""), std::numeric_limits<double>::infinity(), 1e300}) {
     if (std::is_same_v<T, double> && tau == 1e300) continue;  // representable in double
     Matrix<T> F = good;
-    CholeskyInfo info;
-    EXPECT_EQ(cholesky_inplace(F.view(), info, Workspace(), {Jitter::fixed(tau)}), Status::invalid_argument) << tau;
+    CholeskyInfo<T> info;
+    EXPECT_EQ(cholesky_inplace(F.view(), info, Workspace(), {Jitter<T>::fixed(tau)}), Status::invalid_argument) << tau;
     EXPECT_TRUE(same_bits<T>(F, good));
   }
   // Short workspace for the adaptive policy.
   {
     Matrix<T> F = good;
-    CholeskyInfo info;
-    NanWorkspace shortw = NanWorkspace::short_of(cholesky_workspace_size<T>(n, {Jitter::adaptive()}));
-    EXPECT_EQ(cholesky_inplace(F.view(), info, shortw.workspace(), {Jitter::adaptive()}), Status::workspace_too_small);
+    CholeskyInfo<T> info;
+    NanWorkspace shortw = NanWorkspace::short_of(cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}));
+    EXPECT_EQ(cholesky_inplace(F.view(), info, shortw.workspace(), {Jitter<T>::adaptive()}), Status::workspace_too_small);
     EXPECT_TRUE(same_bits<T>(F, good));
   }
   // Solve: wrong rows, NaN in B, NaN in L, a factor with a non-positive diagonal.
@@ -423,9 +423,9 @@ TYPED_TEST(CholeskyJitter, SingularGramFailsWithoutJitterAndSucceedsAdaptively) 
       EXPECT_GE(plain->info.failed_column, rows);
       EXPECT_EQ(plain->info.tries, 1);
       // Adaptive: succeeds after at least one shift.
-      auto adaptive = cholesky<T>(G, {Jitter::adaptive()});
+      auto adaptive = cholesky<T>(G, {Jitter<T>::adaptive()});
       ASSERT_EQ(adaptive.status(), Status::ok);
-      const CholeskyInfo& info = adaptive->info;
+      const CholeskyInfo<T>& info = adaptive->info;
       EXPECT_EQ(info.failed_column, -1);
       ASSERT_GE(info.tries, 2);
       // The recorded jitter is the documented schedule's value at that try ...
@@ -437,14 +437,14 @@ TYPED_TEST(CholeskyJitter, SingularGramFailsWithoutJitterAndSucceedsAdaptively) 
       const MatrixView<const T> L = adaptive->L;
       EXPECT_LT(cholesky_ratio<T>(shifted, L), kThreshold);
       // and the fixed policy with that jitter reproduces the factor bit for bit.
-      auto fixed = cholesky<T>(G, {Jitter::fixed(info.jitter)});
+      auto fixed = cholesky<T>(G, {Jitter<T>::fixed(info.jitter)});
       ASSERT_EQ(fixed.status(), Status::ok);
       EXPECT_TRUE(same_bits<T>(fixed->L, adaptive->L));
       EXPECT_EQ(fixed->info.jitter, info.jitter);
       EXPECT_EQ(fixed->info.tries, 1);
       // The previous, ten times smaller shift failed (that is why it was not kept).
       if (info.tries >= 3) {
-        auto smaller = cholesky<T>(G, {Jitter::fixed(static_cast<double>(scheduled_jitter<T>(G, info.tries - 1)))});
+        auto smaller = cholesky<T>(G, {Jitter<T>::fixed(static_cast<double>(scheduled_jitter<T>(G, info.tries - 1)))});
         EXPECT_EQ(smaller.status(), Status::not_positive_definite);
       }
       // The jitter is a small multiple of n eps mean(diag): far below the cap.
@@ -453,9 +453,9 @@ TYPED_TEST(CholeskyJitter, SingularGramFailsWithoutJitterAndSucceedsAdaptively) 
       EXPECT_LE(tau, T(1e4) * static_cast<T>(d) * eps<T>() * mean);
       // The in-place driver, with a NaN-filled workspace, gives the same factor.
       Padded<T> P = lower_only_copy<T>(G);
-      NanWorkspace work(cholesky_workspace_size<T>(d, {Jitter::adaptive()}));
-      CholeskyInfo low;
-      ASSERT_EQ(cholesky_inplace(P.view(), low, work.workspace(), {Jitter::adaptive()}), Status::ok);
+      NanWorkspace work(cholesky_workspace_size<T>(d, {Jitter<T>::adaptive()}));
+      CholeskyInfo<T> low;
+      ASSERT_EQ(cholesky_inplace(P.view(), low, work.workspace(), {Jitter<T>::adaptive()}), Status::ok);
       EXPECT_TRUE(same_bits<T>(lower_of<T>(P.view()), adaptive->L));
       EXPECT_EQ(low.tries, info.tries);
       EXPECT_TRUE(strict_upper_is_nan<T>(P.view()));
@@ -477,7 +477,7 @@ TYPED_TEST(CholeskyJitter, AdaptiveGrowsUntilTheShiftCoversANegativeEigenvalue) 
     for (index i = 0; i < n / 2; ++i) mean += lambda[static_cast<std::size_t>(i)] / n;
     for (index i = n / 2; i < n; ++i) lambda[static_cast<std::size_t>(i)] = -30 * n * static_cast<long double>(eps<T>()) * mean;
     const Matrix<T> A = symmetric_with_eigenvalues<T>(lambda, 6);
-    auto f = cholesky<T>(A, {Jitter::adaptive()});
+    auto f = cholesky<T>(A, {Jitter<T>::adaptive()});
     ASSERT_EQ(f.status(), Status::ok);
     EXPECT_EQ(f->info.tries, 4);
     EXPECT_EQ(f->info.jitter, static_cast<double>(scheduled_jitter<T>(A, 4)));
@@ -486,9 +486,9 @@ TYPED_TEST(CholeskyJitter, AdaptiveGrowsUntilTheShiftCoversANegativeEigenvalue) 
     const MatrixView<const T> L = f->L;
     EXPECT_LT(cholesky_ratio<T>(shifted, L), kThreshold);
     // The previous shift of the schedule fails, the recorded one succeeds bit for bit.
-    EXPECT_EQ(cholesky<T>(A, {Jitter::fixed(static_cast<double>(scheduled_jitter<T>(A, 3)))}).status(),
+    EXPECT_EQ(cholesky<T>(A, {Jitter<T>::fixed(static_cast<double>(scheduled_jitter<T>(A, 3)))}).status(),
               Status::not_positive_definite);
-    auto fixed = cholesky<T>(A, {Jitter::fixed(f->info.jitter)});
+    auto fixed = cholesky<T>(A, {Jitter<T>::fixed(f->info.jitter)});
     ASSERT_EQ(fixed.status(), Status::ok);
     EXPECT_TRUE(same_bits<T>(fixed->L, f->L));
   }
@@ -497,7 +497,7 @@ TYPED_TEST(CholeskyJitter, AdaptiveGrowsUntilTheShiftCoversANegativeEigenvalue) 
 TYPED_TEST(CholeskyJitter, PositiveDefiniteNeedsNoJitter) {
   using T = TypeParam;
   const Matrix<T> A = symmetric_with_eigenvalues<T>(geometric_spectrum(40, 100), 2);
-  auto f = cholesky<T>(A, {Jitter::adaptive()});
+  auto f = cholesky<T>(A, {Jitter<T>::adaptive()});
   ASSERT_EQ(f.status(), Status::ok);
   EXPECT_EQ(f->info.tries, 1);
   EXPECT_EQ(f->info.jitter, 0.0);
@@ -511,7 +511,7 @@ TYPED_TEST(CholeskyJitter, FixedFactorsTheShiftedMatrix) {
     for (double tau : {0.0, 1e-3, 0.5, 3.0}) {
       SCOPED_TRACE(case_name<T>("fixed_tau_" + std::to_string(tau), n, n, 4));
       const Matrix<T> A = symmetric_with_eigenvalues<T>(geometric_spectrum(n, 10), 4);
-      auto f = cholesky<T>(A, {Jitter::fixed(tau)});
+      auto f = cholesky<T>(A, {Jitter<T>::fixed(tau)});
       ASSERT_EQ(f.status(), Status::ok);
       EXPECT_EQ(f->info.jitter, static_cast<double>(static_cast<T>(tau)));
       EXPECT_EQ(f->info.tries, 1);
@@ -537,15 +537,15 @@ TYPED_TEST(CholeskyJitter, AShiftThatOverflowsIsRefused) {
   const T big = std::numeric_limits<T>::max();
   Matrix<T> A(1, 1, T(0.9) * big);
   const Matrix<T> saved = A;
-  CholeskyInfo info;
-  EXPECT_EQ(cholesky_inplace(A.view(), info, Workspace(), {Jitter::fixed(0.5 * double(big))}), Status::not_finite);
+  CholeskyInfo<T> info;
+  EXPECT_EQ(cholesky_inplace(A.view(), info, Workspace(), {Jitter<T>::fixed(0.5 * double(big))}), Status::not_finite);
   EXPECT_TRUE(same_bits<T>(A, saved));
-  ASSERT_EQ(cholesky_inplace(A.view(), info, Workspace(), {Jitter::fixed(0.05 * double(big))}), Status::ok);
+  ASSERT_EQ(cholesky_inplace(A.view(), info, Workspace(), {Jitter<T>::fixed(0.05 * double(big))}), Status::ok);
   EXPECT_TRUE(std::isfinite(A(0, 0)));
 
   Matrix<T> D(3, 3, T(0));
   D(0, 0) = T(0.9) * big, D(1, 1) = T(0.8) * big, D(2, 2) = T(-0.15) * big;
-  auto f = cholesky<T>(D, {Jitter::adaptive()});
+  auto f = cholesky<T>(D, {Jitter<T>::adaptive()});
   EXPECT_EQ(f.status(), Status::not_positive_definite);
   for (index i = 0; i < 3; ++i) EXPECT_FALSE(std::isinf(f->L(i, i))) << i;
 }
@@ -558,7 +558,7 @@ TYPED_TEST(CholeskyJitter, IndefiniteMatrixStillFailsWithTheColumnNamed) {
   for (index k : {0, 3, 64, 79}) {
     SCOPED_TRACE(case_name<T>("indefinite_at_" + std::to_string(k), n, n, 21));
     const Matrix<T> A = indefinite_at<T>(n, k, -2.0L, 21);
-    auto f = cholesky<T>(A, {Jitter::adaptive()});
+    auto f = cholesky<T>(A, {Jitter<T>::adaptive()});
     ASSERT_EQ(f.status(), Status::not_positive_definite);
     EXPECT_EQ(f->info.failed_column, k);
     // Every scheduled shift was tried: 1 + #{tau = n eps mean 10^j <= mean}.
@@ -575,7 +575,7 @@ TYPED_TEST(CholeskyJitter, IndefiniteMatrixStillFailsWithTheColumnNamed) {
   for (T value : {T(-1), T(0)}) {
     Matrix<T> A = Matrix<T>::identity(5);
     for (index i = 0; i < 5; ++i) A(i, i) = value;
-    auto f = cholesky<T>(A, {Jitter::adaptive()});
+    auto f = cholesky<T>(A, {Jitter<T>::adaptive()});
     EXPECT_EQ(f.status(), Status::not_positive_definite);
     EXPECT_EQ(f->info.failed_column, 0);
     EXPECT_EQ(f->info.tries, 1);
@@ -617,7 +617,7 @@ TYPED_TEST(PivotedCholesky, RevealsTheRankOfGramMatrices) {
       Padded<T> P = lower_only_copy<T>(G);
       Vector<index> perm(n, -7);
       NanWorkspace work(pivoted_cholesky_workspace_size<T>(n));
-      PivotedCholeskyInfo info;
+      PivotedCholeskyInfo<T> info;
       ASSERT_EQ(pivoted_cholesky_inplace(P.view(), perm.view(), info, work.workspace()), Status::ok);
       EXPECT_EQ(info.rank, r);
       EXPECT_EQ(info.failed_column, -1);
@@ -673,12 +673,12 @@ TYPED_TEST(PivotedCholesky, ToleranceFollowsTheSharedRule) {
   for (index i = 0; i < n; ++i) d_max = std::max(d_max, A(i, i));
   EXPECT_EQ(full->info.threshold, static_cast<double>(static_cast<T>(n) * eps<T>() * d_max));
   // An absolute tolerance above every diagonal entry: rank 0, L empty.
-  auto none = pivoted_cholesky<T>(A, RankTolerance::absolute(2 * static_cast<double>(d_max)));
+  auto none = pivoted_cholesky<T>(A, RankTolerance<T>::absolute(2 * static_cast<double>(d_max)));
   ASSERT_EQ(none.status(), Status::ok);
   EXPECT_EQ(none->rank(), 0);
   EXPECT_EQ(none->L.cols(), 0);
   // A relative tolerance between pivots stops exactly where the pivots cross it.
-  auto half = pivoted_cholesky<T>(A, RankTolerance::relative(0.3));
+  auto half = pivoted_cholesky<T>(A, RankTolerance<T>::relative(0.3));
   ASSERT_EQ(half.status(), Status::ok);
   const index r = half->rank();
   EXPECT_GT(r, 0);
@@ -688,10 +688,10 @@ TYPED_TEST(PivotedCholesky, ToleranceFollowsTheSharedRule) {
   Matrix<T> F = A;
   Vector<index> perm(n, -1);
   NanWorkspace work(pivoted_cholesky_workspace_size<T>(n));
-  PivotedCholeskyInfo info;
-  EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm.view(), info, work.workspace(), RankTolerance{-1, -1}),
+  PivotedCholeskyInfo<T> info;
+  EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm.view(), info, work.workspace(), RankTolerance<T>{-1, -1}),
             Status::invalid_argument);
-  EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm.view(), info, work.workspace(), RankTolerance{0, std::nan("")}),
+  EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm.view(), info, work.workspace(), RankTolerance<T>{0, std::numeric_limits<T>::quiet_NaN()}),
             Status::invalid_argument);
   EXPECT_TRUE(same_bits<T>(F, A));
   for (index i = 0; i < n; ++i) EXPECT_EQ(perm[i], -1);
@@ -721,7 +721,7 @@ TYPED_TEST(PivotedCholesky, IndefiniteMatrixIsReported) {
   // Bad shapes and a short workspace leave A and perm untouched.
   Matrix<T> F = swap_matrix;
   Vector<index> perm(3, -1);
-  PivotedCholeskyInfo info;
+  PivotedCholeskyInfo<T> info;
   NanWorkspace work(pivoted_cholesky_workspace_size<T>(2));
   EXPECT_EQ(pivoted_cholesky_inplace(F.view(), perm.view(), info, work.workspace()), Status::dimension_mismatch);
   Vector<index> perm2(2, -1);

@@ -81,7 +81,7 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   Vector<index> perm(n, index(-7));
   index rank = -7;
   NanWorkspace ws(cod_workspace_size<T>(m, n));
-  ASSERT_EQ(cod_inplace(F.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{}, ws.workspace()),
+  ASSERT_EQ(cod_inplace(F.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{}, ws.workspace()),
             Status::ok);
   EXPECT_TRUE(F.padding_untouched());
   ASSERT_TRUE(is_permutation(perm));
@@ -94,7 +94,7 @@ void check_cod(MatrixView<const T> A, Matrix<T>* factors = nullptr, Vector<T>* t
   Vector<index> perm_p(n);
   ASSERT_EQ(qr_pivoted_inplace(P.view(), tau_p.view(), perm_p.view(), NanWorkspace(qr_pivoted_workspace_size<T>(m, n)).workspace()),
             Status::ok);
-  EXPECT_EQ(rank, qr_pivoted_rank(MatrixView<const T>(P), RankTolerance{}).value());
+  EXPECT_EQ(rank, qr_pivoted_rank(MatrixView<const T>(P), RankTolerance<T>{}).value());
 
   const MatrixView<const T> Fv = F.view();
   Matrix<T> Q(m, k);
@@ -275,7 +275,7 @@ TYPED_TEST(Cod, RejectsBadInputAndLeavesTheDataAlone) {
     Vector<T> tau(k, T(7)), tau_z(k, T(7));
     Vector<index> perm(n, index(-7));
     index rank = -7;
-    EXPECT_EQ(cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{}, NanWorkspace(need).workspace()),
+    EXPECT_EQ(cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{}, NanWorkspace(need).workspace()),
               Status::not_finite);
     EXPECT_TRUE(same_bits(MatrixView<const T>(A), MatrixView<const T>(before)));
     EXPECT_EQ(rank, -7);
@@ -287,19 +287,19 @@ TYPED_TEST(Cod, RejectsBadInputAndLeavesTheDataAlone) {
     Vector<T> tau(k, T(7)), tau_z(k, T(7)), short_v(k - 1, T(7));
     Vector<index> perm(n, index(-7));
     index rank = -7;
-    EXPECT_EQ(cod_inplace(A.view(), short_v.view(), tau_z.view(), perm.view(), rank, RankTolerance{}, NanWorkspace(need).workspace()),
+    EXPECT_EQ(cod_inplace(A.view(), short_v.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{}, NanWorkspace(need).workspace()),
               Status::dimension_mismatch);
-    EXPECT_EQ(cod_inplace(A.view(), tau.view(), short_v.view(), perm.view(), rank, RankTolerance{}, NanWorkspace(need).workspace()),
+    EXPECT_EQ(cod_inplace(A.view(), tau.view(), short_v.view(), perm.view(), rank, RankTolerance<T>{}, NanWorkspace(need).workspace()),
               Status::dimension_mismatch);
-    EXPECT_EQ(cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{-1, 0}, NanWorkspace(need).workspace()),
+    EXPECT_EQ(cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{-1, 0}, NanWorkspace(need).workspace()),
               Status::invalid_argument);
-    EXPECT_EQ(cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{},
+    EXPECT_EQ(cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{},
                           NanWorkspace::short_of(need).workspace()),
               Status::workspace_too_small);
     EXPECT_TRUE(same_bits(MatrixView<const T>(A), MatrixView<const T>(A0)));
     EXPECT_EQ(rank, -7);
     for (index j = 0; j < k; ++j) EXPECT_EQ(tau[j], T(7));
-    EXPECT_EQ(cod(MatrixView<const T>(A0), RankTolerance{0, std::nan("")}).status(), Status::invalid_argument);
+    EXPECT_EQ(cod(MatrixView<const T>(A0), RankTolerance<T>{0, std::numeric_limits<T>::quiet_NaN()}).status(), Status::invalid_argument);
   }
 
   // cod_solve_inplace
@@ -307,7 +307,7 @@ TYPED_TEST(Cod, RejectsBadInputAndLeavesTheDataAlone) {
   Vector<T> tau(k), tau_z(k);
   Vector<index> perm(n);
   index rank = -1;
-  ASSERT_EQ(cod_inplace(F.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance{}, NanWorkspace(need).workspace()),
+  ASSERT_EQ(cod_inplace(F.view(), tau.view(), tau_z.view(), perm.view(), rank, RankTolerance<T>{}, NanWorkspace(need).workspace()),
             Status::ok);
   const WorkspaceSize need_s = cod_solve_workspace_size<T>(m, n, 2);
   const Matrix<T> B0 = random_rhs<T>(m, 2, 2501);

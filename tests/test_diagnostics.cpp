@@ -92,12 +92,12 @@ TYPED_TEST(Diagnostics, BadInputGetsAStatus) {
   EXPECT_EQ(compare_solvers<T>(X0, Vector<T>(5, T(1))).status(), Status::dimension_mismatch);
   EXPECT_EQ(compare_solvers<T>(X0, y_short_nan).status(), Status::dimension_mismatch);  // shapes first
   for (double threshold : {-1.0, std::nan("")}) {
-    CompareOptions opts;
+    CompareOptions<T> opts;
     opts.condition_warning = threshold;
     EXPECT_EQ(compare_solvers<T>(X0, y0, opts).status(), Status::invalid_argument) << threshold;
   }
-  CompareOptions bad_tol;
-  bad_tol.tolerance = RankTolerance{-1.0, -1};
+  CompareOptions<T> bad_tol;
+  bad_tol.tolerance = RankTolerance<T>{-1, -1};
   EXPECT_EQ(compare_solvers<T>(X0, y0, bad_tol).status(), Status::invalid_argument);
 }
 

@@ -465,7 +465,7 @@ TYPED_TEST(ExtremeScaling, LstsqEveryMethodScalesExactly) {
     for (LstsqMethod method : kAllLstsqMethods) {
       const bool normal = method == LstsqMethod::normal_cholesky || method == LstsqMethod::normal_lu;
       if (normal && p.A.rows() < p.A.cols()) continue;  // X^T X of a wide X is singular
-      LstsqOptions opts;
+      LstsqOptions<T> opts;
       opts.method = method;
       const Result<LstsqResult<T>> W0 = lstsq<T>(p.A, Y, opts);
       ASSERT_TRUE(W0.ok()) << to_string(method);
@@ -535,7 +535,7 @@ TEST(ExtremeScalingExamples, SvdBasedCommandsWhoseSingularValuesOverflow) {
   // The singular values themselves are beyond the range: no SVD to return.
   EXPECT_EQ(svd<double>(A).status(), Status::not_finite);
   for (LstsqMethod method : kAllLstsqMethods) {
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
     const Result<LstsqResult<double>> W = lstsq<double>(A, Vector<double>{1.0, 1.0}, opts);
     ASSERT_EQ(W.status(), Status::ok) << to_string(method);

@@ -101,7 +101,7 @@ struct LstsqRun {
 };
 
 template <class T>
-LstsqRun<T> run_lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts) {
+LstsqRun<T> run_lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts) {
   const index n = X.rows(), d = X.cols(), k = Y.cols();
   const bool spectral = opts.method == LstsqMethod::svd || opts.method == LstsqMethod::jacobi;
   LstsqRun<T> run;
@@ -116,8 +116,9 @@ LstsqRun<T> run_lstsq(MatrixView<const T> X, MatrixView<const T> Y, const LstsqO
   return run;
 }
 
-LstsqOptions lstsq_options(LstsqMethod method) {
-  LstsqOptions opts;
+template <class T>
+LstsqOptions<T> lstsq_options(LstsqMethod method) {
+  LstsqOptions<T> opts;
   opts.method = method;
   return opts;
 }
@@ -145,7 +146,7 @@ TYPED_TEST(FailurePropagation, LstsqSvdAndJacobiReportTheSvdsNoConvergence) {
       SCOPED_TRACE(std::string(to_string(method)) + " " + std::to_string(shape.n) + "x" + std::to_string(shape.d));
       const Matrix<T> X = random_matrix<T>(shape.n, shape.d, 101);
       const Matrix<T> Y = random_matrix<T>(shape.n, shape.k, 102);
-      LstsqOptions opts = lstsq_options(method);
+      LstsqOptions<T> opts = lstsq_options<T>(method);
       const LstsqRun<T> control = run_lstsq<T>(X, Y, opts);
       opts.max_iterations = 0;
       opts.max_sweeps = 0;
@@ -157,7 +158,7 @@ TYPED_TEST(FailurePropagation, LstsqSvdAndJacobiReportTheSvdsNoConvergence) {
 // rank-deficient X.
 TYPED_TEST(FailurePropagation, LstsqQrReportsTheRankCheckOfItsTriangle) {
   using T = TypeParam;
-  const LstsqOptions opts = lstsq_options(LstsqMethod::qr);
+  const LstsqOptions<T> opts = lstsq_options<T>(LstsqMethod::qr);
   const Matrix<T> Y_tall = random_matrix<T>(10, 2, 202), Y_wide = random_matrix<T>(4, 2, 204);
   {
     SCOPED_TRACE("tall");
@@ -180,13 +181,13 @@ TYPED_TEST(FailurePropagation, LstsqNormalEquationsReportTheirFactorization) {
   const Matrix<T> X_full = random_matrix<T>(10, 4, 301), X_deficient = with_zero_column<T>(10, 4, 301);
   {
     SCOPED_TRACE("normal_cholesky");
-    const LstsqOptions opts = lstsq_options(LstsqMethod::normal_cholesky);
+    const LstsqOptions<T> opts = lstsq_options<T>(LstsqMethod::normal_cholesky);
     expect_propagated(run_lstsq<T>(X_full, Y, opts), run_lstsq<T>(X_deficient, Y, opts),
                       Status::not_positive_definite);
   }
   {
     SCOPED_TRACE("normal_lu");
-    const LstsqOptions opts = lstsq_options(LstsqMethod::normal_lu);
+    const LstsqOptions<T> opts = lstsq_options<T>(LstsqMethod::normal_lu);
     expect_propagated(run_lstsq<T>(X_full, Y, opts), run_lstsq<T>(X_deficient, Y, opts), Status::singular);
   }
 }
@@ -204,7 +205,7 @@ TYPED_TEST(FailurePropagation, NormalEquationsStopAtTheFailedPivotWithTheDocumen
   for (const bool use_lu : {false, true}) {
     SCOPED_TRACE(use_lu ? "lu" : "cholesky");
     Matrix<T> W(d, k, nan<T>());
-    NormalEquationsInfo info;
+    NormalEquationsInfo<T> info;
     NanWorkspace work(use_lu ? normal_equations_lu_workspace_size<T>(m, d, k)
                              : normal_equations_cholesky_workspace_size<T>(m, d, k));
     const Status status = use_lu ? normal_equations_lu_inplace<T>(X, Y, W.view(), info, work.workspace())
@@ -224,9 +225,9 @@ TYPED_TEST(FailurePropagation, LstsqQrcpReportsATriangularSolveThatOverflows) {
   ASSERT_GT(tiny, T(0));
   const Matrix<T> X{{T(1), T(0), T(0)}, {T(0), T(1), T(0)}, {T(0), T(0), tiny}};
   const Matrix<T> Y{{T(1)}, {T(1)}, {T(1)}};
-  LstsqOptions opts = lstsq_options(LstsqMethod::qrcp);
+  LstsqOptions<T> opts = lstsq_options<T>(LstsqMethod::qrcp);
   const LstsqRun<T> control = run_lstsq<T>(X, Y, opts);
-  opts.tolerance = RankTolerance::relative(0);
+  opts.tolerance = RankTolerance<T>::relative(0);
   expect_propagated(control, run_lstsq<T>(X, Y, opts), Status::not_finite);
 }
 
@@ -241,7 +242,7 @@ TYPED_TEST(FailurePropagation, LstsqReportsASolutionBeyondTheRangeForEveryMethod
   const Matrix<T> Y_huge = times_power_of_two<T>(Y, e);
   for (const LstsqMethod method : kAllLstsqMethods) {
     SCOPED_TRACE(to_string(method));
-    const LstsqOptions opts = lstsq_options(method);
+    const LstsqOptions<T> opts = lstsq_options<T>(method);
     expect_propagated(run_lstsq<T>(X, Y, opts), run_lstsq<T>(X, Y_huge, opts), Status::not_finite);
   }
 }
@@ -256,10 +257,10 @@ TYPED_TEST(FailurePropagation, PinvReportsTheSvdsNoConvergence) {
       SCOPED_TRACE(std::string(method_name(method)) + " " + std::to_string(A.rows()) + "x" + std::to_string(A.cols()));
       SvdOptions opts;
       opts.method = method;
-      const Result<Matrix<T>> control = pinv<T>(A, RankTolerance{}, opts);
+      const Result<Matrix<T>> control = pinv<T>(A, RankTolerance<T>{}, opts);
       ASSERT_EQ(control.status(), Status::ok);
       EXPECT_TRUE(all_finite(MatrixView<const T>(*control)));
-      EXPECT_EQ(pinv<T>(A, RankTolerance{}, capped(method)).status(), Status::no_convergence);
+      EXPECT_EQ(pinv<T>(A, RankTolerance<T>{}, capped(method)).status(), Status::no_convergence);
     }
 }
 
@@ -270,18 +271,18 @@ TYPED_TEST(FailurePropagation, NullSpaceBySvdReportsTheSvdsNoConvergence) {
     SCOPED_TRACE(method_name(method));
     SvdOptions opts;
     opts.method = method;
-    const Result<Matrix<T>> control = null_space<T>(A, RankTolerance{}, SubspaceMethod::svd, opts);
+    const Result<Matrix<T>> control = null_space<T>(A, RankTolerance<T>{}, SubspaceMethod::svd, opts);
     ASSERT_EQ(control.status(), Status::ok);
     EXPECT_EQ(control->cols(), 3);
-    EXPECT_EQ(null_space<T>(A, RankTolerance{}, SubspaceMethod::svd, capped(method)).status(),
+    EXPECT_EQ(null_space<T>(A, RankTolerance<T>{}, SubspaceMethod::svd, capped(method)).status(),
               Status::no_convergence);
     // The other functions built on the same SVD report it as well.
     const Vector<T> y(4, T(1));
-    EXPECT_EQ(rank<T>(A, RankTolerance{}, capped(method)).status(), Status::no_convergence);
-    EXPECT_EQ(range<T>(A, RankTolerance{}, capped(method)).status(), Status::no_convergence);
-    EXPECT_EQ(projector<T>(A, RankTolerance{}, capped(method)).status(), Status::no_convergence);
-    EXPECT_EQ(leverage<T>(A, RankTolerance{}, capped(method)).status(), Status::no_convergence);
-    EXPECT_EQ(general_solution<T>(A, VectorView<const T>(y), RankTolerance{}, capped(method)).status(),
+    EXPECT_EQ(rank<T>(A, RankTolerance<T>{}, capped(method)).status(), Status::no_convergence);
+    EXPECT_EQ(range<T>(A, RankTolerance<T>{}, capped(method)).status(), Status::no_convergence);
+    EXPECT_EQ(projector<T>(A, RankTolerance<T>{}, capped(method)).status(), Status::no_convergence);
+    EXPECT_EQ(leverage<T>(A, RankTolerance<T>{}, capped(method)).status(), Status::no_convergence);
+    EXPECT_EQ(general_solution<T>(A, VectorView<const T>(y), RankTolerance<T>{}, capped(method)).status(),
               Status::no_convergence);
   }
 }
@@ -314,7 +315,7 @@ TYPED_TEST(FailurePropagation, CodReportsAColumnNormThatOverflowsInItsPivotedQr)
     Vector<index> perm(n, index(-1));
     index r = -7;
     NanWorkspace work(size);
-    const Status status = cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), r, RankTolerance{},
+    const Status status = cod_inplace(A.view(), tau.view(), tau_z.view(), perm.view(), r, RankTolerance<T>{},
                                       work.workspace());
     if (!overflows) {
       ASSERT_EQ(status, Status::ok);
@@ -330,12 +331,12 @@ TYPED_TEST(FailurePropagation, CodReportsAColumnNormThatOverflowsInItsPivotedQr)
     const Status expected = overflows ? Status::not_finite : Status::ok;
     EXPECT_EQ(cod<T>(*A0).status(), expected);
     EXPECT_EQ(qr_pivoted<T>(*A0).status(), expected);
-    const Result<Matrix<T>> N = null_space<T>(*A0, RankTolerance{}, SubspaceMethod::cod);
+    const Result<Matrix<T>> N = null_space<T>(*A0, RankTolerance<T>{}, SubspaceMethod::cod);
     ASSERT_EQ(N.status(), Status::ok);
     EXPECT_EQ(N->cols(), 2);
     EXPECT_TRUE(all_finite(MatrixView<const T>(*N)));
     // The SVD scales A into the safe range first: its null space has no overflow to meet.
-    EXPECT_EQ(null_space<T>(*A0, RankTolerance{}, SubspaceMethod::svd).status(), Status::ok);
+    EXPECT_EQ(null_space<T>(*A0, RankTolerance<T>{}, SubspaceMethod::svd).status(), Status::ok);
   }
 }
 
@@ -346,7 +347,7 @@ TYPED_TEST(FailurePropagation, RidgeSvdReportsTheSvdsNoConvergence) {
   using T = TypeParam;
   const Matrix<T> X = random_matrix<T>(12, 5, 801), Y = random_matrix<T>(12, 2, 802);
   const Vector<T> lambdas{T(0.01), T(0.1), T(1)};
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   ASSERT_EQ(ridge<T>(X, Y, T(0.5), opts).status(), Status::ok);
   ASSERT_EQ(ridge_path<T>(X, Y, lambdas, opts).status(), Status::ok);
   ASSERT_EQ(ridge_cv<T>(X, Y, lambdas, CvCriterion::loo, opts).status(), Status::ok);
@@ -361,7 +362,7 @@ TYPED_TEST(FailurePropagation, RidgeSvdReportsTheSvdsNoConvergence) {
 // primal form (tall X, a zero column) and the dual one (wide X, a zero row).
 TYPED_TEST(FailurePropagation, RidgeCholeskyReportsASingularGramMatrix) {
   using T = TypeParam;
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   opts.method = RidgeMethod::cholesky;
   const Matrix<T> Y_tall = random_matrix<T>(12, 2, 902), Y_wide = random_matrix<T>(5, 2, 904);
   for (const Matrix<T>& X : {with_zero_column<T>(12, 5, 901), with_zero_row<T>(5, 12, 903)}) {
@@ -377,7 +378,7 @@ TYPED_TEST(FailurePropagation, RidgeCholeskyReportsASingularGramMatrix) {
 // augmented_qr at lambda = 0: the rank check of the QR solve fails on a rank-deficient X.
 TYPED_TEST(FailurePropagation, RidgeAugmentedQrReportsTheRankCheckOfItsSolve) {
   using T = TypeParam;
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   opts.method = RidgeMethod::augmented_qr;
   const Matrix<T> X = with_zero_column<T>(12, 5, 1001), Y = random_matrix<T>(12, 2, 1002);
   const Result<RidgeResult<T>> control = ridge<T>(X, Y, T(0.5), opts);
@@ -412,7 +413,7 @@ TYPED_TEST(FailurePropagation, SvdReportsNoConvergenceWithItsPartialResultWritte
           const index v_cols = vectors == SvdVectors::full ? n : (vectors == SvdVectors::thin ? k : 0);
           Matrix<T> A(A0), U(u_cols > 0 ? m : 0, u_cols, nan<T>()), V(v_cols > 0 ? n : 0, v_cols, nan<T>());
           Vector<T> s(k, nan<T>());
-          SvdInfo info;
+          SvdInfo<T> info;
           NanWorkspace work(svd_workspace_size<T>(m, n, opts));
           const Status status = svd_inplace(A.view(), s.view(), U.view(), V.view(), opts, info, work.workspace());
           const Status expected = cap ? Status::no_convergence : Status::ok;

@@ -38,8 +38,8 @@ std::string method_case(LstsqMethod method, const std::string& what) { return st
 
 template <class T>
 Result<LstsqResult<T>> solve(MatrixView<const T> X, MatrixView<const T> Y, LstsqMethod method,
-                             const RankTolerance& tol = {}) {
-  LstsqOptions opts;
+                             const RankTolerance<T>& tol = {}) {
+  LstsqOptions<T> opts;
   opts.method = method;
   opts.tolerance = tol;
   return lstsq(X, Y, opts);
@@ -69,7 +69,7 @@ void check_catalogue_case(const TestMatrix<T>& tm, LstsqMethod method, index k, 
                            (consistent ? " consistent" : " inconsistent");
   SCOPED_TRACE(name);
   const Problem<T> p = make_problem(tm, k, consistent, seed);
-  LstsqOptions opts;
+  LstsqOptions<T> opts;
   opts.method = method;
   Result<LstsqResult<T>> fit = Status::ok;
   if (k == 1) {
@@ -378,7 +378,7 @@ TYPED_TEST(Lstsq, ResultFieldsDescribeTheSolution) {
       }
       // tolerance: the default rule applied to the caller's X.
       if (is_spectral(method)) {
-        const T expected = rank_threshold<T>(RankTolerance{}, out.singular_values[0], m, n);
+        const T expected = rank_threshold<T>(RankTolerance<T>{}, out.singular_values[0], m, n);
         EXPECT_NEAR(out.tolerance, expected, 4 * eps<T>() * expected);
       } else if (method == LstsqMethod::qr || method == LstsqMethod::qrcp) {
         // eps max(m, n) times max |r_ii| (qr) or |r_00| (qrcp), both at most sigma_1;
@@ -452,11 +452,11 @@ TYPED_TEST(Lstsq, RegressionIssue6AbsoluteToleranceIsInTheCallersUnits) {
       const FactoredMatrix<T> F = with_singular_values<T>(rng, 8, 3, sigma);
       const Matrix<T> Y = random_matrix<T>(8, 1, 9001);
       // Between sigma_2 and sigma_3: rank 2. Above sigma_1: rank 0.
-      EXPECT_EQ(solve<T>(F.A, Y, method, RankTolerance::absolute(0.1 * scale))->rank, 2);
-      EXPECT_EQ(solve<T>(F.A, Y, method, RankTolerance::absolute(2 * scale))->rank, 0);
+      EXPECT_EQ(solve<T>(F.A, Y, method, RankTolerance<T>::absolute(0.1 * scale))->rank, 2);
+      EXPECT_EQ(solve<T>(F.A, Y, method, RankTolerance<T>::absolute(2 * scale))->rank, 0);
       // Relative: between sigma_1 and sigma_2 relative to sigma_1.
-      EXPECT_EQ(solve<T>(F.A, Y, method, RankTolerance::relative(0.7))->rank, 1);
-      Result<LstsqResult<T>> fit = solve<T>(F.A, Y, method, RankTolerance{0.1 * scale, 0});
+      EXPECT_EQ(solve<T>(F.A, Y, method, RankTolerance<T>::relative(0.7))->rank, 1);
+      Result<LstsqResult<T>> fit = solve<T>(F.A, Y, method, RankTolerance<T>{T(0.1 * scale), 0});
       ASSERT_TRUE(fit.ok());
       EXPECT_NEAR(fit->tolerance, static_cast<T>(0.1 * scale), 4 * eps<T>() * static_cast<T>(0.1 * scale));
     }
@@ -576,13 +576,13 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
   const Matrix<T> X0 = random_matrix<T>(m, n, 9300), Y0 = random_matrix<T>(m, k, 9301);
   const T inf = std::numeric_limits<T>::infinity();
   const T sentinel = T(4242);
-  const RankTolerance bad_tolerances[] = {{-1.0, -1}, {std::nan(""), -1}, {HUGE_VAL, -1}, {0, std::nan("")}, {0, HUGE_VAL}};
+  const RankTolerance<T> bad_tolerances[] = {{-1, -1}, {std::numeric_limits<T>::quiet_NaN(), -1}, {std::numeric_limits<T>::infinity(), -1}, {0, std::numeric_limits<T>::quiet_NaN()}, {0, std::numeric_limits<T>::infinity()}};
   for (LstsqMethod method : kAllLstsqMethods) {
     SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method));
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
     // The low level, with sentinel-filled outputs and exactly the workspace it asks for.
-    auto call = [&](MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& o, index w_rows, index w_cols,
+    auto call = [&](MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& o, index w_rows, index w_cols,
                     index r_size, index s_size, std::size_t bytes) {
       Matrix<T> W(w_rows, w_cols, sentinel);
       Vector<T> res(r_size, sentinel), s(s_size, sentinel);
@@ -637,8 +637,8 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
       EXPECT_EQ(lstsq<T>(X0, Y_bad, opts).status(), Status::dimension_mismatch);
     }
     // A bad tolerance.
-    for (const RankTolerance& tol : bad_tolerances) {
-      LstsqOptions bad = opts;
+    for (const RankTolerance<T>& tol : bad_tolerances) {
+      LstsqOptions<T> bad = opts;
       bad.tolerance = tol;
       EXPECT_EQ(lstsq<T>(X0, Y0, bad).status(), Status::invalid_argument) << tol.atol << " " << tol.rtol;
       EXPECT_EQ(lstsq<T>(X0, VectorView<const T>(Y0.col(0)), bad).status(), Status::invalid_argument);
@@ -691,8 +691,8 @@ TYPED_TEST(Pinv, BadInputIsRejected) {
     EXPECT_EQ(pinv<T>(A).status(), Status::not_finite);
     EXPECT_TRUE(same_bits<T>(A, before));
   }
-  for (const RankTolerance& tol : {RankTolerance{-1.0, -1}, RankTolerance{std::nan(""), -1}, RankTolerance{0, std::nan("")},
-                                   RankTolerance{HUGE_VAL, -1}})
+  for (const RankTolerance<T>& tol : {RankTolerance<T>{-1, -1}, RankTolerance<T>{std::numeric_limits<T>::quiet_NaN(), -1}, RankTolerance<T>{0, std::numeric_limits<T>::quiet_NaN()},
+                                   RankTolerance<T>{std::numeric_limits<T>::infinity(), -1}})
     EXPECT_EQ(pinv<T>(A0, tol).status(), Status::invalid_argument);
 }
 
@@ -715,7 +715,7 @@ TYPED_TEST(Lstsq, InplaceFromOneBufferMatchesLstsq) {
           SCOPED_TRACE(case_name<T>("gaussian", m, n, seed) + " " + to_string(method) + " k=" + std::to_string(k) +
                        " misalign " + std::to_string(misalign));
           const Matrix<T> X = random_matrix<T>(m, n, ++seed), Y = random_matrix<T>(m, k, ++seed);
-          LstsqOptions opts;
+          LstsqOptions<T> opts;
           opts.method = method;
           const index r = std::min(m, n);
           Padded<T> W(n, k);
@@ -773,7 +773,7 @@ TYPED_TEST(Pinv, PenroseConditionsAcrossCatalogue) {
         if (m == 0 || n == 0) continue;
         // kappa_r over the kept singular values, by the rule pinv applies.
         const Vector<T> s = singular_values_of<T>(tm.A);
-        const T threshold = rank_threshold<T>(RankTolerance{}, s[0], m, n);
+        const T threshold = rank_threshold<T>(RankTolerance<T>{}, s[0], m, n);
         index r = 0;
         while (r < s.size() && s[r] > threshold) ++r;
         const double kappa = r > 0 ? static_cast<double>(s[0]) / static_cast<double>(s[r - 1]) : 1.0;
@@ -830,7 +830,7 @@ TYPED_TEST(Lstsq, RegressionIssue6TallQrAndQrcpFitTheWorkspaceTheyAskFor) {
       SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method) + " " + std::to_string(n) + "x" +
                    std::to_string(d) + " k=" + std::to_string(k));
       const Matrix<T> X = random_matrix<T>(n, d, 9700), Y = random_matrix<T>(n, k, 9701);
-      LstsqOptions opts;
+      LstsqOptions<T> opts;
       opts.method = method;
       ExactBuffer buffer(lstsq_workspace_size<T>(n, d, k, opts));
       Matrix<T> W(d, k);

@@ -22,7 +22,7 @@ TYPED_TEST_SUITE(LstsqEntries, Scalars, ScalarName);
 
 // The method's own entry, called by name (what a program that links one method writes).
 template <class T>
-Status run_entry(LstsqMethod method, MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+Status run_entry(LstsqMethod method, MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                  MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> s, LstsqInfo<T>& info, Workspace work) {
   switch (method) {
     case LstsqMethod::svd: return lstsq_svd_inplace(X, Y, opts, W, residual_norm, s, info, work);
@@ -36,7 +36,7 @@ Status run_entry(LstsqMethod method, MatrixView<const T> X, MatrixView<const T> 
 }
 
 template <class T>
-WorkspaceSize entry_workspace_size(LstsqMethod method, index n, index d, index k, const LstsqOptions& opts) {
+WorkspaceSize entry_workspace_size(LstsqMethod method, index n, index d, index k, const LstsqOptions<T>& opts) {
   switch (method) {
     case LstsqMethod::svd: return lstsq_svd_workspace_size<T>(n, d, k, opts);
     case LstsqMethod::jacobi: return lstsq_jacobi_workspace_size<T>(n, d, k, opts);
@@ -67,10 +67,10 @@ struct Outcome {
 
 template <class T>
 Outcome<T> run(bool dispatcher, LstsqMethod method, MatrixView<const T> X, MatrixView<const T> Y,
-               const LstsqOptions& opts) {
+               const LstsqOptions<T>& opts) {
   const index n = X.rows(), d = X.cols(), k = Y.cols(), r = std::min(n, d);
   Outcome<T> out(d, k, r);
-  LstsqOptions o = opts;
+  LstsqOptions<T> o = opts;
   o.method = method;
   NanWorkspace work(lstsq_workspace_size<T>(n, d, k, o));
   const VectorView<T> res = out.residual_norm.view().col(0);
@@ -143,12 +143,12 @@ TYPED_TEST(LstsqEntries, SameBitsWithOptions) {
   using T = TypeParam;
   const Matrix<T> X = matrix_of_rank<T>(10, 6, 6, 1401);
   const Matrix<T> Y = random_matrix<T>(10, 2, 1402);
-  LstsqOptions loose;
+  LstsqOptions<T> loose;
   loose.tolerance.atol = T(0.5);
-  LstsqOptions capped;
+  LstsqOptions<T> capped;
   capped.max_iterations = 0;
   capped.max_sweeps = 0;
-  for (const LstsqOptions& opts : {loose, capped})
+  for (const LstsqOptions<T>& opts : {loose, capped})
     for (LstsqMethod method : kAllLstsqMethods) {
       SCOPED_TRACE(std::string(to_string(method)) + (opts.max_sweeps == 0 ? " capped" : " atol 0.5"));
       Outcome<T> by_dispatcher = run<T>(true, method, X, Y, opts);
@@ -166,11 +166,11 @@ TYPED_TEST(LstsqEntries, WorkspaceQueriesAgree) {
     for (index d : {0, 1, 4, 10, 50})
       for (index k : {1, 2})
         for (LstsqMethod method : kAllLstsqMethods) {
-          LstsqOptions opts;
+          LstsqOptions<T> opts;
           opts.method = method;
           const WorkspaceSize dispatcher = lstsq_workspace_size<T>(n, d, k, opts);
           // The entry's query ignores opts.method: ask it with another method set.
-          LstsqOptions other = opts;
+          LstsqOptions<T> other = opts;
           other.method = method == LstsqMethod::svd ? LstsqMethod::qr : LstsqMethod::svd;
           const WorkspaceSize entry = entry_workspace_size<T>(method, n, d, k, other);
           EXPECT_TRUE(entry == dispatcher) << to_string(method) << " " << n << "x" << d << " k=" << k << ": "
@@ -189,9 +189,9 @@ TYPED_TEST(LstsqEntries, BadInputGetsTheSameStatus) {
   Y_inf(1, 1) = std::numeric_limits<T>::infinity();
   const Matrix<T> Y_short = random_matrix<T>(n - 1, k, 1503);
   for (LstsqMethod method : kAllLstsqMethods) {
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
-    LstsqOptions bad_tol = opts;
+    LstsqOptions<T> bad_tol = opts;
     bad_tol.tolerance.atol = -1;
     const WorkspaceSize size = lstsq_workspace_size<T>(n, d, k, opts);
     struct Case {
@@ -199,7 +199,7 @@ TYPED_TEST(LstsqEntries, BadInputGetsTheSameStatus) {
       const Matrix<T>* X;
       const Matrix<T>* Y;
       index w_rows, res_size, s_size;
-      const LstsqOptions* opts;
+      const LstsqOptions<T>* opts;
       bool short_work;
       Status expected;
     };
@@ -244,7 +244,7 @@ TYPED_TEST(LstsqEntries, DispatcherChecksSingularValuesForEveryMethod) {
   using T = TypeParam;
   const Matrix<T> X = random_matrix<T>(6, 4, 1601), Y = random_matrix<T>(6, 1, 1602);
   for (LstsqMethod method : kAllLstsqMethods) {
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
     Matrix<T> W(4, 1);
     Vector<T> res(1), s(3);

@@ -352,9 +352,9 @@ TYPED_TEST(NoAllocation, QrFamily) {
       log(qr_apply_q_inplace<T>(Side::left, Op::transpose, A, tau, C.view(), buffer.workspace()));
       copy(MatrixView<const T>(A.block(0, 0, m, k)), Q.view());
       log(qr_form_q_inplace<T>(Q.view(), tau, buffer.workspace()));
-      log(qr_solve_inplace<T>(A, tau, B.view(), X.view(), RankTolerance{}, buffer.workspace()));
+      log(qr_solve_inplace<T>(A, tau, B.view(), X.view(), RankTolerance<T>{}, buffer.workspace()));
       log(qr_pivoted_inplace<T>(Ap.view(), tau_p.view(), perm.view(), buffer.workspace()));
-      log(cod_inplace<T>(Ac.view(), tau_c.view(), tau_z.view(), perm_c.view(), rank, RankTolerance{},
+      log(cod_inplace<T>(Ac.view(), tau_c.view(), tau_z.view(), perm_c.view(), rank, RankTolerance<T>{},
                          buffer.workspace()));
       log(cod_solve_inplace<T>(Ac, tau_c, tau_z, perm_c, rank, Bc.view(), Xc.view(), buffer.workspace()));
     }));
@@ -374,7 +374,7 @@ TYPED_TEST(NoAllocation, CholeskyLuAndNormalEquations) {
   Matrix<T> L1 = G, L2 = G, L3 = G, Lp = G, F = diagonally_dominant<T>(n, 912), B = random_matrix<T>(n, nrhs, 913);
   Matrix<T> W1(n, nrhs), W2(n, nrhs);
   Vector<index> pivots(n), perm(n);
-  const CholeskyOptions adaptive{Jitter::adaptive()};
+  const CholeskyOptions<T> adaptive{Jitter<T>::adaptive()};
   const WorkspaceSize size =
       max(max(cholesky_workspace_size<T>(n, adaptive), cholesky_condition_estimate_workspace_size<T>(n)),
           max(max(pivoted_cholesky_workspace_size<T>(n), lu_workspace_size<T>(n)),
@@ -382,10 +382,10 @@ TYPED_TEST(NoAllocation, CholeskyLuAndNormalEquations) {
                   max(normal_equations_cholesky_workspace_size<T>(m, n, nrhs),
                       normal_equations_lu_workspace_size<T>(m, n, nrhs)))));
   WorkspaceBuffer buffer(size);
-  CholeskyInfo info;
-  PivotedCholeskyInfo pinfo;
+  CholeskyInfo<T> info;
+  PivotedCholeskyInfo<T> pinfo;
   LuInfo luinfo;
-  NormalEquationsInfo ne1, ne2;
+  NormalEquationsInfo<T> ne1, ne2;
   T rcond = 0;
   StatusLog log;
   EXPECT_NO_HEAP_USE(count_heap_use([&] {
@@ -421,7 +421,7 @@ TYPED_TEST(NoAllocation, Svd) {
         Matrix<T> A = random_matrix<T>(m, n, 920), U(ucols > 0 ? m : 0, ucols), V(vcols > 0 ? n : 0, vcols);
         Vector<T> s(k);
         WorkspaceBuffer buffer(svd_workspace_size<T>(m, n, opts));
-        SvdInfo info;
+        SvdInfo<T> info;
         StatusLog log;
         EXPECT_NO_HEAP_USE(count_heap_use([&] {
           log(svd_inplace<T>(A.view(), s.view(), U.view(), V.view(), opts, info, buffer.workspace()));
@@ -441,7 +441,7 @@ TYPED_TEST(NoAllocation, LstsqPipeline) {
       SCOPED_TRACE(std::to_string(n) + "x" + std::to_string(d) + " " + to_string(method));
       const index k = 2;
       const Matrix<T> X = random_matrix<T>(n, d, 930), Y = random_matrix<T>(n, k, 931);
-      LstsqOptions opts;
+      LstsqOptions<T> opts;
       opts.method = method;
       Matrix<T> W(d, k);
       Vector<T> residual(k), s(std::min(n, d));

@@ -145,7 +145,7 @@ TYPED_TEST(NormalEquations, InPlaceMatchesHighLevelWithNaNWorkspace) {
   {
     Padded<T> W(7, 2);
     NanWorkspace work(normal_equations_cholesky_workspace_size<T>(40, 7, 2));
-    NormalEquationsInfo info;
+    NormalEquationsInfo<T> info;
     ASSERT_EQ(normal_equations_cholesky_inplace<T>(X.view(), Y.view(),
                                                    W.view(), info, work.workspace()),
               Status::ok);
@@ -156,7 +156,7 @@ TYPED_TEST(NormalEquations, InPlaceMatchesHighLevelWithNaNWorkspace) {
   {
     Padded<T> W(7, 2);
     NanWorkspace work(normal_equations_lu_workspace_size<T>(40, 7, 2));
-    NormalEquationsInfo info;
+    NormalEquationsInfo<T> info;
     ASSERT_EQ(normal_equations_lu_inplace<T>(X.view(), Y.view(),
                                              W.view(), info, work.workspace()),
               Status::ok);
@@ -203,7 +203,7 @@ TYPED_TEST(NormalEquations, LauchliMatrixDefeatsTheNormalEquations) {
     EXPECT_EQ(lu.status(), Status::singular);
     EXPECT_EQ(lu->info.failed_column, 1);
 
-    auto jittered = normal_equations_cholesky<T>(tm.A, y, {Jitter::adaptive()});
+    auto jittered = normal_equations_cholesky<T>(tm.A, y, {Jitter<T>::adaptive()});
     ASSERT_EQ(jittered.status(), Status::ok);
     EXPECT_GE(jittered->info.tries, 2);
     EXPECT_GT(jittered->info.jitter, 0.0);
@@ -232,7 +232,7 @@ TYPED_TEST(NormalEquations, RankDeficientXReportsAStatus) {
         EXPECT_LT(lu->info.rcond, static_cast<double>(eps<T>()));
       }
       // With a fixed jitter the regularised system is solved on purpose: ok.
-      auto ridge_like = normal_equations_cholesky<T>(tm.A, y, {Jitter::fixed(1e-3)});
+      auto ridge_like = normal_equations_cholesky<T>(tm.A, y, {Jitter<T>::fixed(1e-3)});
       EXPECT_EQ(ridge_like.status(), Status::ok);
       EXPECT_EQ(ridge_like->info.jitter, static_cast<double>(static_cast<T>(1e-3)));
     }
@@ -252,10 +252,10 @@ TYPED_TEST(NormalEquations, RcondWithAFixedJitterIsThatOfTheShiftedMatrix) {
   const Matrix<T> Y = random_matrix<T>(12, 1, 6201);
   for (double tau : {1e3, 1e6}) {
     SCOPED_TRACE("tau " + std::to_string(tau));
-    CholeskyOptions opts;
-    opts.jitter = Jitter::fixed(tau);
+    CholeskyOptions<T> opts;
+    opts.jitter = Jitter<T>::fixed(tau);
     Matrix<T> W(4, 1);
-    NormalEquationsInfo info;
+    NormalEquationsInfo<T> info;
     NanWorkspace ws(normal_equations_cholesky_workspace_size<T>(12, 4, 1, opts));
     ASSERT_EQ(normal_equations_cholesky_inplace(MatrixView<const T>(X), MatrixView<const T>(Y), W.view(), info,
                                                 ws.workspace(), opts),
@@ -288,9 +288,9 @@ TYPED_TEST(NormalEquations, RejectsBadInputAndLeavesTheOutputUntouched) {
   const KnownProblem<T> p = known_problem<T>(m, d, k, 10, 0, 4);
   // Each bad case: in place, W (NaN-filled) stays untouched; high level gives the status.
   auto expect_both = [&](MatrixView<const T> X, MatrixView<const T> Y, index w_rows, index w_cols, Status expected,
-                         const CholeskyOptions& opts = {}) {
+                         const CholeskyOptions<T>& opts = {}) {
     Padded<T> W(w_rows, w_cols);
-    NormalEquationsInfo info;
+    NormalEquationsInfo<T> info;
     NanWorkspace cw(normal_equations_cholesky_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts));
     EXPECT_EQ(normal_equations_cholesky_inplace<T>(X, Y, W.view(), info, cw.workspace(), opts), expected);
     NanWorkspace lw(normal_equations_lu_workspace_size<T>(X.rows(), X.cols(), Y.cols()));
@@ -320,12 +320,12 @@ TYPED_TEST(NormalEquations, RejectsBadInputAndLeavesTheOutputUntouched) {
   expect_both(p.X, p.Y, d + 1, k, Status::dimension_mismatch);
   expect_both(p.X, p.Y, d, k + 1, Status::dimension_mismatch);
   // Invalid jitter.
-  expect_both(p.X, p.Y, d, k, Status::invalid_argument, {Jitter::fixed(-1)});
-  EXPECT_EQ(normal_equations_cholesky<T>(p.X, p.Y, {Jitter::fixed(std::nan(""))}).status(), Status::invalid_argument);
+  expect_both(p.X, p.Y, d, k, Status::invalid_argument, {Jitter<T>::fixed(-1)});
+  EXPECT_EQ(normal_equations_cholesky<T>(p.X, p.Y, {Jitter<T>::fixed(std::numeric_limits<T>::quiet_NaN())}).status(), Status::invalid_argument);
   // Short workspace.
   {
     Padded<T> W(d, k);
-    NormalEquationsInfo info;
+    NormalEquationsInfo<T> info;
     NanWorkspace cw = NanWorkspace::short_of(normal_equations_cholesky_workspace_size<T>(m, d, k));
     EXPECT_EQ(normal_equations_cholesky_inplace<T>(p.X, p.Y, W.view(), info, cw.workspace()), Status::workspace_too_small);
     NanWorkspace lw = NanWorkspace::short_of(normal_equations_lu_workspace_size<T>(m, d, k));

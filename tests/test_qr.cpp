@@ -215,7 +215,7 @@ void check_solve(const TestMatrix<T>& tm, MatrixView<const T> B0, bool consisten
   Padded<T> X(n, nrhs);
   NanWorkspace ws_s(qr_solve_workspace_size<T>(m, n, nrhs));
   const Status status =
-      qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance{}, ws_s.workspace());
+      qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance<T>{}, ws_s.workspace());
   if (may_be_singular && status == Status::rank_deficient) {
     // Numerically singular under the default rule (some |r_jj| <= eps max(m, n) max |r_jj|,
     // and sigma_min <= min |r_jj|): nothing may have been written.
@@ -316,7 +316,7 @@ TYPED_TEST(HouseholderQr, SolveReportsRankDeficiencyAndLeavesItsArgumentsAlone) 
         Padded<T> X(n, 2);
         const Matrix<T> B_before(MatrixView<const T>(B.view()));
         NanWorkspace ws(qr_solve_workspace_size<T>(m, n, 2));
-        EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance{},
+        EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance<T>{},
                                    ws.workspace()),
                   Status::rank_deficient);
         EXPECT_TRUE(same_bits(MatrixView<const T>(B.view()), MatrixView<const T>(B_before)));
@@ -532,7 +532,7 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
       B(0, 39) = bad;
       const Matrix<T> before = B;
       Matrix<T> X(n, 40, T(5));
-      EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance{},
+      EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(), RankTolerance<T>{},
                                  NanWorkspace(need).workspace()),
                 Status::not_finite);
       EXPECT_TRUE(same_bits(MatrixView<const T>(B), MatrixView<const T>(before)));
@@ -541,11 +541,11 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     Matrix<T> B = C0;
     Matrix<T> X(n, 40, T(5));
     Matrix<T> X_wrong(n + 1, 40, T(5));
-    EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X_wrong.view(), RankTolerance{},
+    EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X_wrong.view(), RankTolerance<T>{},
                                NanWorkspace(need).workspace()),
               Status::dimension_mismatch);
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(F), VectorView<const T>(tau), B.view(), X.view(),
-                               RankTolerance{-1, -1}, NanWorkspace(need).workspace()),
+                               RankTolerance<T>{-1, -1}, NanWorkspace(need).workspace()),
               Status::invalid_argument);
     EXPECT_TRUE(same_bits(MatrixView<const T>(B), MatrixView<const T>(C0)));
     EXPECT_TRUE(same_bits(MatrixView<const T>(X), MatrixView<const T>(Matrix<T>(n, 40, T(5)))));
@@ -555,14 +555,14 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     Matrix<T> Bw(4, 1, T(1));
     Matrix<T> Xw(9, 1);
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(fw->factors()), VectorView<const T>(fw->tau()), Bw.view(), Xw.view(),
-                               RankTolerance{}, NanWorkspace(qr_solve_workspace_size<T>(5, 9, 1)).workspace()),
+                               RankTolerance<T>{}, NanWorkspace(qr_solve_workspace_size<T>(5, 9, 1)).workspace()),
               Status::dimension_mismatch);
     // The wide solve needs a copy of R: a short workspace is refused before B is touched.
     Matrix<T> Bw2(5, 1, T(1));
     const WorkspaceSize need_w = qr_solve_workspace_size<T>(5, 9, 1);
     ASSERT_GT(need_w.payload(), 0u);
     EXPECT_EQ(qr_solve_inplace(MatrixView<const T>(fw->factors()), VectorView<const T>(fw->tau()), Bw2.view(), Xw.view(),
-                               RankTolerance{}, NanWorkspace::short_of(need_w).workspace()),
+                               RankTolerance<T>{}, NanWorkspace::short_of(need_w).workspace()),
               Status::workspace_too_small);
     EXPECT_TRUE(same_bits(MatrixView<const T>(Bw2), MatrixView<const T>(Matrix<T>(5, 1, T(1)))));
   }
@@ -581,7 +581,7 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     Vector<T> b(m, T(1));
     b[2] = std::numeric_limits<T>::infinity();
     EXPECT_EQ(f->solve(VectorView<const T>(b)).status(), Status::not_finite);
-    EXPECT_EQ(f->solve(VectorView<const T>(Vector<T>(m, T(1))), RankTolerance{0, std::nan("")}).status(),
+    EXPECT_EQ(f->solve(VectorView<const T>(Vector<T>(m, T(1))), RankTolerance<T>{0, std::nan("")}).status(),
               Status::invalid_argument);
   }
 }

@@ -97,7 +97,7 @@ TYPED_TEST(PivotedQr, RevealsTheRankOfRankDeficientMatrices) {
         Matrix<T> F;
         Vector<index> perm;
         check_pivoted<TestFixture, T>(tm.A, &F, &perm);
-        const auto rank = qr_pivoted_rank(MatrixView<const T>(F), RankTolerance{});
+        const auto rank = qr_pivoted_rank(MatrixView<const T>(F), RankTolerance<T>{});
         ASSERT_TRUE(rank.ok());
         EXPECT_EQ(rank.value(), r);
         if (r > 0) {
@@ -126,9 +126,9 @@ TYPED_TEST(PivotedQr, RankFollowsTheTolerance) {
     const TestMatrix<T> tm = make_test_matrix<T>(MatrixType::one_small, shape.m, shape.n, 1400, opts);
     SCOPED_TRACE(case_name<T>(tm.name, shape.m, shape.n, 1400));
     const index k = std::min(shape.m, shape.n);
-    EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A), RankTolerance::relative(rtol))->rank(), k - 1);
-    EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A), RankTolerance::absolute(rtol))->rank(), k - 1);
-    EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A), RankTolerance::absolute(2.0))->rank(), 0);
+    EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A), RankTolerance<T>::relative(rtol))->rank(), k - 1);
+    EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A), RankTolerance<T>::absolute(rtol))->rank(), k - 1);
+    EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A), RankTolerance<T>::absolute(2.0))->rank(), 0);
     EXPECT_EQ(qr_pivoted(MatrixView<const T>(tm.A))->rank(), k);  // 1/kappa is above eps max(m, n)
   }
 }
@@ -194,8 +194,8 @@ TYPED_TEST(PivotedQr, KahanMatrixIsNotRevealed) {
   // |r_nn| overestimates sigma_min by orders of magnitude, and the default tolerance
   // keeps full rank although sigma_min is below the rank threshold.
   EXPECT_GT(r_nn / sigma_min_bound, Long(1e3));
-  EXPECT_EQ(qr_pivoted_rank(MatrixView<const T>(F), RankTolerance{}).value(), n);
-  EXPECT_LT(sigma_min_bound, static_cast<Long>(rank_threshold<T>(RankTolerance{}, std::abs(F(0, 0)), n, n)));
+  EXPECT_EQ(qr_pivoted_rank(MatrixView<const T>(F), RankTolerance<T>{}).value(), n);
+  EXPECT_LT(sigma_min_bound, static_cast<Long>(rank_threshold<T>(RankTolerance<T>{}, std::abs(F(0, 0)), n, n)));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ TYPED_TEST(PivotedQr, HighLevelMatchesTheLowLevel) {
     EXPECT_TRUE(same_bits(MatrixView<const T>(f->factors()), MatrixView<const T>(F)));
     for (index j = 0; j < shape.n; ++j) EXPECT_EQ(f->permutation()[j], perm[j]);
     EXPECT_EQ(f->rank(), 4);
-    EXPECT_EQ(f->threshold(), rank_threshold<T>(RankTolerance{}, std::abs(F(0, 0)), shape.m, shape.n));
+    EXPECT_EQ(f->threshold(), rank_threshold<T>(RankTolerance<T>{}, std::abs(F(0, 0)), shape.m, shape.n));
     const Matrix<T> AP = permute_columns(MatrixView<const T>(tm.A), VectorView<const index>(f->permutation()));
     EXPECT_RATIO(
         "factorization ||AP-QR||",
@@ -263,9 +263,9 @@ TYPED_TEST(PivotedQr, RejectsBadInputAndLeavesTheDataAlone) {
   EXPECT_TRUE(same_bits(MatrixView<const T>(A), MatrixView<const T>(A0)));
   for (index j = 0; j < k; ++j) EXPECT_EQ(tau[j], T(7));
   for (index j = 0; j < n; ++j) EXPECT_EQ(perm[j], -7);
-  EXPECT_EQ(qr_pivoted_rank(MatrixView<const T>(A0), RankTolerance{-1, 0}).status(), Status::invalid_argument);
-  EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance{0, std::nan("")}).status(), Status::invalid_argument);
-  EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance{std::numeric_limits<double>::infinity(), 0}).status(),
+  EXPECT_EQ(qr_pivoted_rank(MatrixView<const T>(A0), RankTolerance<T>{-1, 0}).status(), Status::invalid_argument);
+  EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance<T>{0, std::numeric_limits<T>::quiet_NaN()}).status(), Status::invalid_argument);
+  EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance<T>{std::numeric_limits<double>::infinity(), 0}).status(),
             Status::invalid_argument);
 }
 

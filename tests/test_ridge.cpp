@@ -29,8 +29,8 @@ TYPED_TEST_SUITE(Ridge, Scalars, ScalarName);
 
 constexpr RidgeMethod kRidgeMethods[] = {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr};
 
-RidgeOptions options(RidgeMethod method, bool intercept) {
-  RidgeOptions opts;
+RidgeOptions<T> options(RidgeMethod method, bool intercept) {
+  RidgeOptions<T> opts;
   opts.method = method;
   opts.fit_intercept = intercept;
   return opts;
@@ -312,8 +312,8 @@ TYPED_TEST(Ridge, RegressionIssue6AbsoluteToleranceAtZeroLambdaIsInTheCallersUni
   const Vector<T> sigma{T(1000), T(500), T(2)};
   const FactoredMatrix<T> F = with_singular_values<T>(rng, 7, 3, sigma);
   const Matrix<T> y = random_matrix<T>(7, 1, 31501);
-  RidgeOptions opts;
-  opts.tolerance = RankTolerance::absolute(10);
+  RidgeOptions<T> opts;
+  opts.tolerance = RankTolerance<T>::absolute(10);
   Result<RidgeResult<T>> fit = ridge<T>(F.A, y, T(0), opts);
   ASSERT_TRUE(fit.ok());
   const LongMatrix U{MatrixView<const T>(F.U)}, V{MatrixView<const T>(F.V)};
@@ -448,7 +448,7 @@ TYPED_TEST(Ridge, BadArgumentsAreRejected) {
   const T bad_lambdas[] = {T(-1), -std::numeric_limits<T>::denorm_min(), nan<T>(), inf, -inf};
   for (bool intercept : {false, true})
     for (RidgeMethod method : kRidgeMethods) {
-      const RidgeOptions opts = options(method, intercept);
+      const RidgeOptions<T> opts = options(method, intercept);
       SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method) + (intercept ? " intercept" : ""));
       for (T lambda : bad_lambdas) {
         EXPECT_EQ(ridge<T>(X, Y, lambda, opts).status(), Status::invalid_argument) << lambda;
@@ -465,8 +465,8 @@ TYPED_TEST(Ridge, BadArgumentsAreRejected) {
         EXPECT_EQ(ridge_cv<T>(Matrix<T>(0, 3), Matrix<T>(0, 2), Vector<T>{T(1)}, crit, opts).status(),
                   Status::invalid_argument);
       }
-      RidgeOptions bad_tol = opts;
-      bad_tol.tolerance = RankTolerance{-1.0, -1};
+      RidgeOptions<T> bad_tol = opts;
+      bad_tol.tolerance = RankTolerance<T>{-1, -1};
       EXPECT_EQ(ridge<T>(X, Y, T(0), bad_tol).status(), Status::invalid_argument);
       EXPECT_EQ(ridge_path<T>(X, Y, Vector<T>{T(1)}, bad_tol).status(), Status::invalid_argument);
       EXPECT_EQ(ridge_cv<T>(X, Y, Vector<T>{T(1)}, CvCriterion::gcv, bad_tol).status(), Status::invalid_argument);
@@ -524,7 +524,7 @@ TYPED_TEST(Ridge, PathEqualsSeparateCalls) {
     for (bool intercept : {false, true}) {
       const Design<T> D = design<T>(n, d, 2, T(2), ++seed);
       SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + (intercept ? " intercept" : ""));
-      const RidgeOptions opts = options(RidgeMethod::svd, intercept);
+      const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
       Result<std::vector<RidgeResult<T>>> path = ridge_path<T>(D.X, D.Y, lambdas, opts);
       ASSERT_TRUE(path.ok()) << to_string(path.status());
       ASSERT_EQ(static_cast<index>(path->size()), lambdas.size());
@@ -668,7 +668,7 @@ TYPED_TEST(Ridge, BestLambdaIsTheArgmin) {
       const Matrix<T> XW = multiply<T>(D.X, W);
       for (index i = 0; i < 25; ++i) D.Y(i, 0) = XW(i, 0) + noise(i, 0) + T(1);
       SCOPED_TRACE(case_name<T>(D.name, 25, 8, seed) + " " + to_string(crit) + (intercept ? " intercept" : ""));
-      const RidgeOptions opts = options(RidgeMethod::svd, intercept);
+      const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
       Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, opts);
       ASSERT_TRUE(cv.ok()) << to_string(cv.status());
       const index best = cv->best_index;
@@ -765,7 +765,7 @@ TYPED_TEST(Ridge, EffectiveDofIsTheTraceOfTheHatMatrix) {
     for (bool intercept : {false, true}) {
       const Design<T> D = design<T>(n, d, 1, T(1), ++seed);
       SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + (intercept ? " intercept" : ""));
-      const RidgeOptions opts = options(RidgeMethod::svd, intercept);
+      const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
       Result<std::vector<RidgeResult<T>>> path = ridge_path<T>(D.X, D.Y, lambdas, opts);
       ASSERT_TRUE(path.ok());
       for (index l = 0; l < lambdas.size(); ++l) {
@@ -802,7 +802,7 @@ TYPED_TEST(Ridge, PaddedInputsGiveTheSameAnswer) {
       EXPECT_TRUE(same_bits<T>(a->solution, b->solution));
       EXPECT_TRUE(same_bits<T>(a->intercept, b->intercept));
     }
-    const RidgeOptions opts = options(RidgeMethod::svd, intercept);
+    const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
     Result<std::vector<RidgeResult<T>>> pa = ridge_path<T>(Xp.view(), Yp.view(), grid, opts);
     Result<std::vector<RidgeResult<T>>> pb = ridge_path<T>(D.X, D.Y, lambdas, opts);
     ASSERT_TRUE(pa.ok() && pb.ok());

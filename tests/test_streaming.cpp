@@ -162,7 +162,7 @@ Comparison<T> expect_matches_qr(Stream<T>& s, const Matrix<T>& X, const Matrix<T
   AccumulatorInfo<T> info;
   EXPECT_EQ(s.acc.rows(), n) << what;
   out.status = s.acc.solve(out.W.view(), rho.view(), info, s.work());
-  const Result<LstsqResult<T>> ref = lstsq<T>(X, Y, LstsqOptions{LstsqMethod::qr});
+  const Result<LstsqResult<T>> ref = lstsq<T>(X, Y, LstsqOptions<T>{LstsqMethod::qr});
   EXPECT_EQ(out.status, ref.status()) << what;
   EXPECT_TRUE(s.storage.padding_untouched()) << what;
   if (out.status != Status::ok || !ref.ok()) return out;
@@ -517,7 +517,7 @@ TYPED_TEST(Streaming, RankDeficientRowsGiveTheStatusOrTheMinimumNormSolution) {
     Vector<T> rho(k, nan<T>());
     AccumulatorInfo<T> info;
     EXPECT_EQ(s.acc.solve(W.view(), rho.view(), info, s.work()), Status::rank_deficient);
-    EXPECT_EQ(lstsq<T>(tm.A, p.Y, LstsqOptions{LstsqMethod::qr}).status(), Status::rank_deficient);
+    EXPECT_EQ(lstsq<T>(tm.A, p.Y, LstsqOptions<T>{LstsqMethod::qr}).status(), Status::rank_deficient);
     EXPECT_TRUE(std::isnan(static_cast<double>(W(0, 0))) && std::isnan(static_cast<double>(rho[0])));
     // rank and singular values: those of X.
     const Result<index> rank = s.acc.rank(s.work());
@@ -532,7 +532,7 @@ TYPED_TEST(Streaming, RankDeficientRowsGiveTheStatusOrTheMinimumNormSolution) {
     Vector<T> s_out(d), rho_min(k);
     ASSERT_EQ(s.acc.solve_minimum_norm(W.view(), s_out.view(), rho_min.view(), info, s.work()), Status::ok);
     EXPECT_EQ(info.rank, r);
-    const Result<LstsqResult<T>> ref = lstsq<T>(tm.A, p.Y, LstsqOptions{LstsqMethod::svd});
+    const Result<LstsqResult<T>> ref = lstsq<T>(tm.A, p.Y, LstsqOptions<T>{LstsqMethod::svd});
     ASSERT_EQ(ref.status(), Status::ok);
     const double kappa_r = kappa_of<T>(tm.sigma, r);
     EXPECT_RATIO("minimum norm vs lstsq svd / (eps kappa_r (1 + kappa_r tan theta))",
@@ -767,12 +767,12 @@ TYPED_TEST(Streaming, BadReadArgumentsAndStorageGiveStatuses) {
   AccumulatorInfo<T> info;
   EXPECT_EQ(s.acc.solve(W_wrong.view(), VectorView<T>(), info, s.work()), Status::dimension_mismatch);
   EXPECT_EQ(s.acc.solve(W.view(), rho_wrong.view(), info, s.work()), Status::dimension_mismatch);
-  EXPECT_EQ(s.acc.solve(W.view(), VectorView<T>(), info, s.work(), RankTolerance{-1, 0}), Status::invalid_argument);
+  EXPECT_EQ(s.acc.solve(W.view(), VectorView<T>(), info, s.work(), RankTolerance<T>{-1, 0}), Status::invalid_argument);
   EXPECT_EQ(s.acc.solve_minimum_norm(W.view(), s_wrong.view(), VectorView<T>(), info, s.work()),
             Status::dimension_mismatch);
   EXPECT_EQ(s.acc.residual_norms(rho_wrong.view()), Status::dimension_mismatch);
   EXPECT_EQ(s.acc.singular_values(s_wrong.view(), s.work()), Status::dimension_mismatch);
-  EXPECT_EQ(s.acc.rank(s.work(), RankTolerance{0, nan<T>()}).status(), Status::invalid_argument);
+  EXPECT_EQ(s.acc.rank(s.work(), RankTolerance<T>{0, nan<T>()}).status(), Status::invalid_argument);
   NanWorkspace short_solve = NanWorkspace::short_of(QrAccumulator<T>::solve_workspace_size(d, k));
   EXPECT_EQ(s.acc.solve(W.view(), VectorView<T>(), info, short_solve.workspace()), Status::workspace_too_small);
   NanWorkspace short_min = NanWorkspace::short_of(QrAccumulator<T>::solve_minimum_norm_workspace_size(d, k));
@@ -827,7 +827,7 @@ TYPED_TEST(Streaming, OneBufferServesEveryOperation) {
     copy(MatrixView<const T>(Y), A.row_block(40, 40));
     return A;
   }();
-  const Result<LstsqResult<T>> ref = lstsq<T>(XX, YY, LstsqOptions{LstsqMethod::qr});
+  const Result<LstsqResult<T>> ref = lstsq<T>(XX, YY, LstsqOptions<T>{LstsqMethod::qr});
   ASSERT_EQ(ref.status(), Status::ok);
   EXPECT_LT(relative_difference<T>(W, ref->solution) / (max_nd_eps<T>(80, d) * kappa_of<T>(X)), kThreshold);
 }

@@ -85,10 +85,10 @@ TYPED_TEST(Subspace, RankOfCatalogueMatricesWithKnownRank) {
   const Vector<T> sigma{T(1), T(1e-1), T(1e-2), T(1e-3), T(0), T(0)};
   const FactoredMatrix<T> F = with_singular_values<T>(rng, 8, 6, sigma);
   EXPECT_EQ(*rank<T>(F.A), 4);
-  EXPECT_EQ(*rank<T>(F.A, RankTolerance::absolute(0.05)), 2);
-  EXPECT_EQ(*rank<T>(F.A, RankTolerance::relative(0.005)), 3);
-  EXPECT_EQ(*rank<T>(F.A, RankTolerance{0.5, 0.05}), 1);  // the larger of the two wins
-  EXPECT_EQ(*rank<T>(F.A, RankTolerance::absolute(2)), 0);
+  EXPECT_EQ(*rank<T>(F.A, RankTolerance<T>::absolute(0.05)), 2);
+  EXPECT_EQ(*rank<T>(F.A, RankTolerance<T>::relative(0.005)), 3);
+  EXPECT_EQ(*rank<T>(F.A, RankTolerance<T>{0.5, 0.05}), 1);  // the larger of the two wins
+  EXPECT_EQ(*rank<T>(F.A, RankTolerance<T>::absolute(2)), 0);
 }
 
 // null_space by svd and by cod: orthonormal (LAPACK's ratio), annihilated by A
@@ -102,7 +102,7 @@ TYPED_TEST(Subspace, NullSpaceIsOrthonormalAndAnnihilated) {
         const std::uint64_t seed = 21000 + 100 * static_cast<std::uint64_t>(m) + static_cast<std::uint64_t>(n);
         for (const TestMatrix<T>& tm : known_rank_matrices<T>(m, n, seed)) {
           SCOPED_TRACE(case_name<T>(tm.name, m, n, seed) + " " + method_name(method));
-          Result<Matrix<T>> N = null_space<T>(tm.A, RankTolerance{}, method);
+          Result<Matrix<T>> N = null_space<T>(tm.A, RankTolerance<T>{}, method);
           ASSERT_TRUE(N.ok()) << to_string(N.status());
           ASSERT_EQ(N->rows(), n);
           ASSERT_EQ(N->cols(), n - tm.rank);
@@ -283,7 +283,7 @@ TYPED_TEST(Subspace, EmptyShapes) {
     const Matrix<T> A(m, n);
     EXPECT_EQ(*rank<T>(A), 0);
     for (SubspaceMethod method : {SubspaceMethod::svd, SubspaceMethod::cod}) {
-      Result<Matrix<T>> N = null_space<T>(A, RankTolerance{}, method);
+      Result<Matrix<T>> N = null_space<T>(A, RankTolerance<T>{}, method);
       ASSERT_TRUE(N.ok()) << method_name(method) << " " << to_string(N.status());
       EXPECT_EQ(N->rows(), n) << method_name(method);
       EXPECT_EQ(N->cols(), n) << method_name(method);
@@ -316,8 +316,8 @@ TYPED_TEST(Subspace, BadInputIsRejected) {
   using T = TypeParam;
   const Matrix<T> A0 = random_matrix<T>(6, 4, 25000);
   const Vector<T> y0(Matrix<T>(random_matrix<T>(6, 1, 25001)).col(0));
-  const RankTolerance bad_tolerances[] = {{-1.0, -1}, {std::nan(""), -1}, {HUGE_VAL, -1}, {0, std::nan("")}, {0, HUGE_VAL}};
-  auto statuses = [](MatrixView<const T> A, VectorView<const T> y, const RankTolerance& tol) {
+  const RankTolerance<T> bad_tolerances[] = {{-1, -1}, {std::numeric_limits<T>::quiet_NaN(), -1}, {std::numeric_limits<T>::infinity(), -1}, {0, std::numeric_limits<T>::quiet_NaN()}, {0, std::numeric_limits<T>::infinity()}};
+  auto statuses = [](MatrixView<const T> A, VectorView<const T> y, const RankTolerance<T>& tol) {
     return std::vector<Status>{rank<T>(A, tol).status(),
                                null_space<T>(A, tol, SubspaceMethod::svd).status(),
                                null_space<T>(A, tol, SubspaceMethod::cod).status(),
@@ -332,14 +332,14 @@ TYPED_TEST(Subspace, BadInputIsRejected) {
     Matrix<T> A = A0;
     A(5, 3) = bad;
     const Matrix<T> before = A;
-    const std::vector<Status> st = statuses(A, y0, RankTolerance{});
+    const std::vector<Status> st = statuses(A, y0, RankTolerance<T>{});
     for (std::size_t i = 0; i < st.size(); ++i) EXPECT_EQ(st[i], Status::not_finite) << names[i];
     EXPECT_TRUE(same_bits<T>(A, before));
     Vector<T> y = y0;
     y[2] = bad;
     EXPECT_EQ(general_solution<T>(A0, y).status(), Status::not_finite);
   }
-  for (const RankTolerance& tol : bad_tolerances) {
+  for (const RankTolerance<T>& tol : bad_tolerances) {
     const std::vector<Status> st = statuses(A0, y0, tol);
     for (std::size_t i = 0; i < st.size(); ++i)
       EXPECT_EQ(st[i], Status::invalid_argument) << names[i] << " atol " << tol.atol << " rtol " << tol.rtol;
@@ -421,7 +421,7 @@ TYPED_TEST(Subspace, PaddedInputsGiveTheSameAnswer) {
     const VectorView<const T> yp(y_store.data(), m, 2);
     EXPECT_EQ(*rank<T>(P), *rank<T>(A));
     for (SubspaceMethod method : {SubspaceMethod::svd, SubspaceMethod::cod})
-      EXPECT_TRUE(same_bits<T>(*null_space<T>(P, RankTolerance{}, method), *null_space<T>(A, RankTolerance{}, method)));
+      EXPECT_TRUE(same_bits<T>(*null_space<T>(P, RankTolerance<T>{}, method), *null_space<T>(A, RankTolerance<T>{}, method)));
     EXPECT_TRUE(same_bits<T>(*range<T>(P), *range<T>(A)));
     EXPECT_TRUE(same_bits<T>(*projector<T>(P), *projector<T>(A)));
     EXPECT_TRUE(same_bits<T>(*leverage<T>(P), *leverage<T>(A)));
@@ -462,8 +462,8 @@ TYPED_TEST(Subspace, EveryBasisHasItsLargestEntryPositive) {
     copts.rank = r;
     const Matrix<T> A = make_test_matrix<T>(MatrixType::rank_deficient, m, n, seed++, copts).A;
     const Vector<T> y(Matrix<T>(random_matrix<T>(m, 1, seed++)).col(0));
-    Result<Matrix<T>> Nsvd = null_space<T>(A, RankTolerance{}, SubspaceMethod::svd);
-    Result<Matrix<T>> Ncod = null_space<T>(A, RankTolerance{}, SubspaceMethod::cod);
+    Result<Matrix<T>> Nsvd = null_space<T>(A, RankTolerance<T>{}, SubspaceMethod::svd);
+    Result<Matrix<T>> Ncod = null_space<T>(A, RankTolerance<T>{}, SubspaceMethod::cod);
     Result<Matrix<T>> R = range<T>(A);
     Result<SolutionSet<T>> S = general_solution<T>(A, y);
     ASSERT_TRUE(Nsvd.ok() && Ncod.ok() && R.ok() && S.ok());

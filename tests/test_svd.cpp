@@ -113,7 +113,7 @@ struct Computed {
   Status status = Status::ok;
   Vector<T> s;
   Matrix<T> U, V;
-  SvdInfo info;
+  SvdInfo<T> info;
   bool padding_ok = true;
 };
 
@@ -740,12 +740,12 @@ TYPED_TEST(Svd, CapOfZeroConvergesWhenNoSweepIsDue) {
   }
   // The bidiagonal QR on its own: diagonal and 2 x 2 with a cap of 0.
   Vector<T> d{T(1), T(-4), T(2)}, e{T(0), T(0)};
-  SvdInfo info;
+  SvdInfo<T> info;
   EXPECT_EQ(bidiagonal_svd_inplace(d.view(), e.view(), MatrixView<T>(), MatrixView<T>(), 0, info), Status::ok);
   EXPECT_EQ(d[0], T(4));
   EXPECT_EQ(d[2], T(1));
   Vector<T> d2{T(3), T(2)}, e2{T(1)};
-  SvdInfo info2;
+  SvdInfo<T> info2;
   EXPECT_EQ(bidiagonal_svd_inplace(d2.view(), e2.view(), MatrixView<T>(), MatrixView<T>(), 0, info2), Status::ok);
   EXPECT_EQ(info2.iterations, 0);
 }
@@ -769,7 +769,7 @@ TYPED_TEST(Svd, BadInputLeavesEverythingUntouched) {
         Matrix<T> U(u_rows, u_cols, sentinel), V(v_rows, v_cols, sentinel);
         Vector<T> s(s_size, sentinel);
         std::vector<unsigned char> buffer(bytes);
-        SvdInfo info;
+        SvdInfo<T> info;
         const Status st = svd_inplace(A.view(), s.view(), U.view(), V.view(), o, info, Workspace(buffer.data(), bytes));
         bool untouched = true;
         for (index i = 0; i < s_size; ++i) untouched = untouched && s[i] == sentinel;
@@ -955,7 +955,7 @@ TYPED_TEST(Svd, BidiagonalQrHasRelativeAccuracy) {
       Padded<T> U(n, n), V(n, n);
       set_identity(U.view());
       set_identity(V.view());
-      SvdInfo info;
+      SvdInfo<T> info;
       ASSERT_EQ(bidiagonal_svd_inplace(dv.view(), ev.view(), U.view(), V.view(), -1, info), Status::ok);
       const double bound = static_cast<double>(n) * static_cast<double>(eps<T>());
       EXPECT_LT(max_relative_error<T>(dv, sigma) / bound, kThreshold);
@@ -968,14 +968,14 @@ TYPED_TEST(Svd, BidiagonalQrHasRelativeAccuracy) {
       EXPECT_LE(info.iterations, 6 * n * n);
       // Values only: identical bits.
       Vector<T> d0 = d, e0 = e;
-      SvdInfo info0;
+      SvdInfo<T> info0;
       ASSERT_EQ(bidiagonal_svd_inplace(d0.view(), e0.view(), MatrixView<T>(), MatrixView<T>(), -1, info0), Status::ok);
       for (index i = 0; i < n; ++i) EXPECT_EQ(d0[i], dv[i]);
       EXPECT_EQ(info0.iterations, info.iterations);
     }
   // NaN in e: not_finite, d untouched.
   Vector<T> d{T(1), T(2)}, e{nan<T>()};
-  SvdInfo info;
+  SvdInfo<T> info;
   EXPECT_EQ(bidiagonal_svd_inplace(d.view(), e.view(), MatrixView<T>(), MatrixView<T>(), -1, info), Status::not_finite);
   EXPECT_EQ(d[0], T(1));
   EXPECT_EQ(d[1], T(2));
@@ -996,7 +996,7 @@ TYPED_TEST(Svd, TwoByTwoBidiagonalToFullRelativeAccuracy) {
     }
     Vector<T> d{entry[0], entry[2]}, e{entry[1]};
     Matrix<T> U = Matrix<T>::identity(2), V = Matrix<T>::identity(2);
-    SvdInfo info;
+    SvdInfo<T> info;
     ASSERT_EQ(bidiagonal_svd_inplace(d.view(), e.view(), U.view(), V.view(), -1, info), Status::ok);
     const long double f = entry[0], g = entry[1], h = entry[2];
     // sigma_max exactly from the invariants in long double, sigma_min = |f h| / sigma_max.
@@ -1026,7 +1026,7 @@ TYPED_TEST(Svd, JacobiCoreCompletesZeroColumns) {
   Vector<T> s(5);
   Matrix<T> V(5, 5);
   NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(8, 5, SvdVectors::thin));
-  SvdInfo info;
+  SvdInfo<T> info;
   ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), V.view(), SvdVectors::thin, -1, info, work.workspace()),
             Status::ok);
   EXPECT_EQ(s[3], T(0));
@@ -1059,7 +1059,7 @@ TYPED_TEST(Svd, JacobiCoreProjectsPairsOfFarApartNorms) {
     Vector<T> s(2);
     Matrix<T> V(2, 2);
     NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(3, 2, SvdVectors::thin));
-    SvdInfo info;
+    SvdInfo<T> info;
     ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), V.view(), SvdVectors::thin, -1, info, work.workspace()),
               Status::ok);
     const long double sigma[2] = {std::sqrt(2.0L) * big, std::sqrt(1.5L) * small};
@@ -1087,7 +1087,7 @@ TYPED_TEST(Svd, JacobiCoreZeroesOnlyNegligibleUnderflowedColumns) {
     Vector<T> s(2);
     Matrix<T> V(2, 2);
     NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(3, 2, SvdVectors::thin));
-    SvdInfo info;
+    SvdInfo<T> info;
     ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), V.view(), SvdVectors::thin, -1, info, work.workspace()),
               Status::ok);
     EXPECT_EQ(s[1], T(0));
@@ -1101,7 +1101,7 @@ TYPED_TEST(Svd, JacobiCoreZeroesOnlyNegligibleUnderflowedColumns) {
     Matrix<T> G{{scale, scale}, {scale, 0}, {0, scale}};
     Vector<T> s(2);
     NanWorkspace work(jacobi_svd_one_sided_workspace_size<T>(3, 2, SvdVectors::none));
-    SvdInfo info;
+    SvdInfo<T> info;
     ASSERT_EQ(jacobi_svd_one_sided_inplace(G.view(), s.view(), MatrixView<T>(), SvdVectors::none, -1, info,
                                            work.workspace()),
               Status::ok);

@@ -130,12 +130,12 @@ TYPED_TEST(WorkedExamples, CompleteSolutionOfARankDeficientSystem) {
               kThreshold * eps<T>() * 20);
   // lstsq by svd and by qrcp both find w0; qr refuses.
   for (LstsqMethod m : {LstsqMethod::svd, LstsqMethod::qrcp}) {
-    Result<LstsqResult<T>> fit = lstsq(X, VectorView<const T>(y), LstsqOptions{m, {}});
+    Result<LstsqResult<T>> fit = lstsq(X, VectorView<const T>(y), LstsqOptions<T>{m, {}});
     ASSERT_TRUE(fit.ok()) << to_string(m);
     EXPECT_EQ(fit->rank, 2) << to_string(m);
     EXPECT_LE(distance<T>(fit->solution.col(0), w0), kThreshold * eps<T>() * 20) << to_string(m);
   }
-  EXPECT_EQ(lstsq(X, VectorView<const T>(y), LstsqOptions{LstsqMethod::qr, {}}).status(), Status::rank_deficient);
+  EXPECT_EQ(lstsq(X, VectorView<const T>(y), LstsqOptions<T>{LstsqMethod::qr, {}}).status(), Status::rank_deficient);
 }
 
 // 3. X = [[3,0],[0,154],[6,0]]: P = [[0.2,0,0.4],[0,1,0],[0.4,0,0.8]].
@@ -195,7 +195,7 @@ TYPED_TEST(WorkedExamples, SvdAgainstNormalEquations) {
   const Case cases[] = {{10.0, Regime::well},
                         {kSingle ? 1e3 : 1e7, Regime::moderate},
                         {kSingle ? 1e5 : 1e10, Regime::ill}};
-  CompareOptions compare_opts;
+  CompareOptions<T> compare_opts;
   compare_opts.condition_warning = kSingle ? 1e4 : 1e8;
   const index n = 40, d = 6;
   for (const Case& c : cases) {

@@ -132,7 +132,7 @@ TYPED_TEST(WorkspaceQueries, MinimumIsAtMostOptimal) {
         {"cod", cod_workspace_size<T>(m, n)},
         {"cod_solve", cod_solve_workspace_size<T>(m, n, 3)},
         {"cholesky", cholesky_workspace_size<T>(n)},
-        {"cholesky adaptive", cholesky_workspace_size<T>(n, {Jitter::adaptive()})},
+        {"cholesky adaptive", cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()})},
         {"cholesky_condition", cholesky_condition_estimate_workspace_size<T>(n)},
         {"pivoted_cholesky", pivoted_cholesky_workspace_size<T>(n)},
         {"lu", lu_workspace_size<T>(n)},
@@ -155,7 +155,7 @@ TYPED_TEST(WorkspaceQueries, MinimumIsAtMostOptimal) {
       queries.push_back({"bidiagonal_apply_q", bidiagonal_apply_q_workspace_size<T>(m, n, 40)});
     }
     for (LstsqMethod method : kAllLstsqMethods) {
-      LstsqOptions opts;
+      LstsqOptions<T> opts;
       opts.method = method;
       queries.push_back({to_string(method), lstsq_workspace_size<T>(m, n, 2, opts)});
     }
@@ -175,7 +175,7 @@ TYPED_TEST(WorkspaceQueries, MinimumIsAtMostOptimal) {
     if (matrix_bytes<T>(m, nrhs) > crossover) {
       const WorkspaceSize solve = qr_solve_workspace_size<T>(m, n, nrhs);
       EXPECT_LT(solve.minimum_payload(), solve.payload());
-      LstsqOptions qr_method;
+      LstsqOptions<T> qr_method;
       qr_method.method = LstsqMethod::qr;
       const WorkspaceSize lstsq = lstsq_workspace_size<T>(m, n, nrhs, qr_method);
       EXPECT_LT(lstsq.minimum_payload(), lstsq.payload());
@@ -184,8 +184,8 @@ TYPED_TEST(WorkspaceQueries, MinimumIsAtMostOptimal) {
   // Routines without blocking: minimum = optimal.
   for (index n : {0, 1, 7, 64, 130, 3000}) {
     EXPECT_EQ(qr_pivoted_workspace_size<T>(2 * n, n).minimum(), qr_pivoted_workspace_size<T>(2 * n, n));
-    EXPECT_EQ(cholesky_workspace_size<T>(n, {Jitter::adaptive()}).minimum(),
-              cholesky_workspace_size<T>(n, {Jitter::adaptive()}));
+    EXPECT_EQ(cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}).minimum(),
+              cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}));
     EXPECT_EQ(lu_workspace_size<T>(n), WorkspaceSize());
     EXPECT_EQ(cholesky_workspace_size<T>(n), WorkspaceSize());
   }
@@ -327,18 +327,18 @@ TYPED_TEST(BlockedWorkspace, CholeskyAndLuRunWithTheirMinimum) {
     const Matrix<T> S = symmetric_with_eigenvalues<T>(geometric_spectrum(n, 1e3L), seed);
     EXPECT_EQ(cholesky_workspace_size<T>(n), WorkspaceSize());
     Matrix<T> L = S;
-    CholeskyInfo info;
+    CholeskyInfo<T> info;
     ASSERT_EQ(cholesky_inplace(L.view(), info, Workspace()), Status::ok);
     EXPECT_RATIO("||A - L L^T||", cholesky_ratio<T>(S, L));
-    const WorkspaceSize need = cholesky_workspace_size<T>(n, {Jitter::adaptive()});
+    const WorkspaceSize need = cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()});
     EXPECT_EQ(need.minimum(), need);
     Matrix<T> La = S;
-    ASSERT_EQ(cholesky_inplace(La.view(), info, ExactWorkspace(need.minimum_payload()).workspace(), {Jitter::adaptive()}),
+    ASSERT_EQ(cholesky_inplace(La.view(), info, ExactWorkspace(need.minimum_payload()).workspace(), {Jitter<T>::adaptive()}),
               Status::ok);
     EXPECT_RATIO("||A - L L^T|| adaptive", cholesky_ratio<T>(S, La));
     Matrix<T> Ls = S;
     EXPECT_EQ(cholesky_inplace(Ls.view(), info, ExactWorkspace(need.minimum_payload() - 1).workspace(),
-                               {Jitter::adaptive()}),
+                               {Jitter<T>::adaptive()}),
               Status::workspace_too_small);
     EXPECT_TRUE(same_bits<T>(Ls, S));
     // LU, through the high level's L(), U() and permutation() of the factors.

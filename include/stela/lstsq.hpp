@@ -49,6 +49,8 @@ inline constexpr LstsqMethod kAllLstsqMethods[] = {LstsqMethod::svd,  LstsqMetho
                                                    LstsqMethod::qr,   LstsqMethod::qrcp,
                                                    LstsqMethod::normal_cholesky, LstsqMethod::normal_lu};
 
+// The tolerance is in the matrix's type T (tolerance.hpp): a float program passes an
+// LstsqOptions<float>; LstsqOptions alone is LstsqOptions<double>.
 template <class T = double>
 struct LstsqOptions {
   LstsqMethod method = LstsqMethod::svd;
@@ -177,5 +179,18 @@ Status lstsq_normal_lu_inplace(MatrixView<const T> X, MatrixView<const T> Y, con
 // cap: no pseudoinverse is returned).
 template <class T>
 Result<Matrix<T>> pinv(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});
+
+// Low level (src/solvers/pinv_inplace.cpp; pinv above is its allocating form): A (n x d)
+// is only read; on success P (d x n) holds A^+ and rank the numerical rank r. The same
+// scaling, rank rule and arithmetic as pinv, bit for bit. Statuses in this order, each
+// with P untouched: dimension_mismatch (P not d x n), invalid_argument (tol, or
+// svd_opts' method), workspace_too_small, not_finite (NaN or Inf in A); then ok,
+// no_convergence (the SVD's cap; P not written), or not_finite (an entry of A^+ beyond
+// the range of T). Workspace: A's scaled copy, the thin SVD (s, U, V) and its scratch.
+template <class T>
+WorkspaceSize pinv_workspace_size(index n, index d, const SvdOptions& svd_opts = {});
+template <class T>
+Status pinv_inplace(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts, MatrixView<T> P,
+                    index& rank, Workspace work);
 
 }  // namespace stela

@@ -19,6 +19,7 @@
 #include "stela/matrix.hpp"
 #include "stela/status.hpp"
 #include "stela/tolerance.hpp"
+#include "stela/workspace.hpp"
 
 namespace stela {
 
@@ -32,7 +33,7 @@ enum class RidgeMethod {
 const char* to_string(RidgeMethod method);
 
 template <class T = double>
-struct RidgeOptions {
+struct RidgeOptions {  // the tolerance in the matrix's type T (tolerance.hpp)
   RidgeMethod method = RidgeMethod::svd;
   bool fit_intercept = false;
   RankTolerance<T> tolerance{};  // used when lambda = 0
@@ -57,6 +58,24 @@ template <class T>
 Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions<T>& opts = {});
 template <class T>
 Result<RidgeResult<T>> ridge(MatrixView<const T> X, VectorView<const T> y, T lambda, const RidgeOptions<T>& opts = {});
+
+// Low level, the svd method (src/solvers/ridge_inplace.cpp; ridge with RidgeMethod::svd
+// is its allocating form, bit for bit): one fixed lambda, no allocation. X (n x d) and
+// Y (n x k) are only read; on success W (d x k) holds the solution, intercept (k) the
+// intercepts (zeros without fit_intercept) and info.effective_dof as RidgeResult's.
+// opts.method is not read (the name is the method); fit_intercept, tolerance and
+// max_iterations are. Statuses in this order, each with W and intercept untouched:
+// dimension_mismatch, invalid_argument (tolerance, or lambda < 0 or not finite),
+// workspace_too_small, not_finite (NaN or Inf in X or Y); then ok or no_convergence.
+template <class T>
+struct RidgeInfo {
+  T effective_dof = 0;  // sum s_i^2 / (s_i^2 + lambda) (+1 with an intercept)
+};
+template <class T>
+WorkspaceSize ridge_svd_workspace_size(index n, index d, index k, const RidgeOptions<T>& opts = {});
+template <class T>
+Status ridge_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions<T>& opts,
+                         MatrixView<T> W, VectorView<T> intercept, RidgeInfo<T>& info, Workspace work);
 
 template <class T>
 Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView<const T> Y,

@@ -24,6 +24,7 @@
 #include "stela/status.hpp"
 #include "stela/svd.hpp"
 #include "stela/tolerance.hpp"
+#include "stela/workspace.hpp"
 
 namespace stela {
 
@@ -46,6 +47,27 @@ Result<index> rank(MatrixView<const T> A, const RankTolerance<T>& tol = {}, cons
 template <class T>
 Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance<T>& tol = {},
                              SubspaceMethod method = SubspaceMethod::svd, const SvdOptions& svd_opts = {});
+
+// Low level (src/solvers/subspace_inplace.cpp; rank and null_space by the svd method are
+// their allocating forms, bit for bit): A (n x d) is only read; the SVD of A's scaled
+// copy runs in the caller's workspace. rank_inplace sets rank (values only).
+// null_space_inplace takes N of d x d, the most a basis can need, because the rank is
+// not known before the SVD: on success its first d - rank columns hold the orthonormal
+// basis of N(A) (signs as above) and the other columns are zero. The COD route is
+// allocating only. Statuses in this order, each with N untouched:
+// dimension_mismatch (N not d x d), invalid_argument (tol, or svd_opts' method),
+// workspace_too_small, not_finite (NaN or Inf in A); then ok or no_convergence (the
+// SVD's cap: rank is 0 and N not a basis).
+template <class T>
+WorkspaceSize rank_workspace_size(index n, index d, const SvdOptions& svd_opts = {});
+template <class T>
+Status rank_inplace(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts, index& rank,
+                    Workspace work);
+template <class T>
+WorkspaceSize null_space_workspace_size(index n, index d, const SvdOptions& svd_opts = {});
+template <class T>
+Status null_space_inplace(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts,
+                          MatrixView<T> N, index& rank, Workspace work);
 
 template <class T>
 Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance<T>& tol = {}, const SvdOptions& svd_opts = {});

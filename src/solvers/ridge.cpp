@@ -69,6 +69,7 @@
 #include "../cholesky/cholesky_kernels.hpp"
 #include "../qr/qr_kernels.hpp"
 #include "form_gram.hpp"
+#include "ridge_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/cholesky.hpp"
 #include "stela/qr.hpp"
@@ -108,20 +109,6 @@ struct Prepared {
   bool intercept = false;
 };
 
-// Column means, with one correction pass: mean + sum(x - mean) / n recovers most of the
-// rounding of the first sum (Higham, Accuracy and Stability, 2nd ed., 1.9).
-template <class T>
-T column_mean(VectorView<const T> x) {
-  const index n = x.size();
-  if (n == 0) return T(0);
-  T sum = 0;
-  for (index i = 0; i < n; ++i) sum += x[i];
-  const T mean = sum / static_cast<T>(n);
-  T correction = 0;
-  for (index i = 0; i < n; ++i) correction += x[i] - mean;
-  return mean + correction / static_cast<T>(n);
-}
-
 template <class T>
 Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept) {
   Prepared<T> P;
@@ -131,14 +118,8 @@ Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept
   P.x_mean = Vector<T>(X.cols());
   P.y_mean = Vector<T>(Y.cols());
   if (intercept) {
-    for (index j = 0; j < X.cols(); ++j) {
-      P.x_mean[j] = column_mean(X.col(j));
-      for (index i = 0; i < X.rows(); ++i) P.X(i, j) -= P.x_mean[j];
-    }
-    for (index j = 0; j < Y.cols(); ++j) {
-      P.y_mean[j] = column_mean(Y.col(j));
-      for (index i = 0; i < Y.rows(); ++i) P.Y(i, j) -= P.y_mean[j];
-    }
+    ridge_detail::centre_columns(P.X.view(), P.x_mean.view());
+    ridge_detail::centre_columns(P.Y.view(), P.y_mean.view());
   }
   // Exact scaling: max |x_ij| and max |y_ij| in [1/2, 1).
   P.x_exp = scale_by_max_exponent(P.X.view());
@@ -146,26 +127,12 @@ Prepared<T> prepare(MatrixView<const T> X, MatrixView<const T> Y, bool intercept
   return P;
 }
 
-// lambda in the scaled problem. ||X_s W_s - Y_s||^2 + lambda_s ||W_s||^2 is the caller's
-// objective times 2^-2b when lambda_s = lambda 2^-2a. When sqrt(lambda) outgrows
-// max |x_ij| = O(2^a), the problem's scale is sqrt(lambda), not X's: X is then taken
-// down by a further 2^-c, c = e - a with sqrt(lambda) = f 2^e, f in [1/2, 1), so that
-// lambda' = lambda 2^-2(a + c) = f^2 lies in [1/4, 1) and max |x'_ij| < 1/2. The
-// solution of the rescaled problem is W' = W_s 2^c. Without it lambda_s overflows
-// (float: lambda = 1e20 on an X of size 1e-10 gives lambda_s ~ 1e40) and W_s ~ 1 /
-// lambda_s underflows, which zeroed the answer.
-template <class T>
-struct ScaledLambda {
-  T lambda = 0;  // lambda 2^-2(a + c)
-  int c = 0;     // the extra exponent of X; 0 unless sqrt(lambda) > 2^a
-};
+using ridge_detail::ScaledLambda;
 
+// lambda in P's scaled problem (ridge_kernels.hpp).
 template <class T>
 ScaledLambda<T> scaled_lambda(const Prepared<T>& P, T lambda) {
-  ScaledLambda<T> L;
-  if (lambda > T(0)) L.c = std::max(0, binary_exponent(std::sqrt(lambda)) - P.x_exp);
-  L.lambda = std::ldexp(lambda, -2 * (P.x_exp + L.c));
-  return L;
+  return ridge_detail::scaled_lambda(P.x_exp, lambda);
 }
 
 // X := X 2^-c: moves the extra exponent of L into P (for the methods that factor X or
@@ -181,10 +148,9 @@ void absorb_lambda_scale(Prepared<T>& P, ScaledLambda<T>& L) {
 template <class T>
 RidgeResult<T> finish(const Prepared<T>& P, Matrix<T> W, T lambda, RidgeMethod method, int c = 0) {
   RidgeResult<T> R;
-  scale_by_power_of_two(P.y_exp - P.x_exp - c, W.view());
   R.intercept = Vector<T>(W.cols());
-  if (P.intercept)
-    for (index j = 0; j < W.cols(); ++j) R.intercept[j] = P.y_mean[j] - dot(W.col(j), VectorView<const T>(P.x_mean));
+  ridge_detail::unscale_with_intercept(P.y_exp - P.x_exp - c, P.intercept, VectorView<const T>(P.x_mean),
+                                       VectorView<const T>(P.y_mean), W.view(), R.intercept.view());
   R.solution = std::move(W);
   R.lambda = lambda;
   R.method = method;
@@ -228,39 +194,13 @@ Result<Spectral<T>> spectral(const Prepared<T>& P, const RidgeOptions<T>& opts) 
   return S;
 }
 
-// The part of direction j the fit keeps, f_j = s^2 / (s^2 + lambda), and the part it
-// leaves, g_j = lambda / (s^2 + lambda), each formed without subtraction. lambda = 0
-// keeps the directions above the rank tolerance and drops the rest.
-template <class T>
-void filter(T s, T lambda, T threshold, T& f, T& g) {
-  if (lambda == T(0)) {
-    f = s > threshold ? T(1) : T(0);
-    g = T(1) - f;
-    return;
-  }
-  const T denominator = s * s + lambda;
-  f = s * s / denominator;
-  g = lambda / denominator;
-}
-
 // W' = V diag(s'_j / (s'_j^2 + lambda')) C with s' = s 2^-c (W' = W_s 2^c; see
 // scaled_lambda), and the effective degrees of freedom.
 template <class T>
 Matrix<T> spectral_solution(const Spectral<T>& S, const ScaledLambda<T>& L, T& dof) {
   const index d = S.F.V.rows(), r = S.F.s.size(), k = S.C.cols();
   Matrix<T> DC(S.C);
-  dof = 0;
-  for (index j = 0; j < r; ++j) {
-    const T s = std::ldexp(S.F.s[j], -L.c);
-    T f, g;
-    filter(s, L.lambda, S.threshold, f, g);
-    dof += f;
-    // s / (s^2 + lambda), formed as such rather than as f / s: at large lambda f ~
-    // s^2 / lambda underflows (float: s' ~ 1e-20) long before the quotient does. At
-    // lambda = 0, 1 / s above the rank tolerance and 0 below it.
-    const T coefficient = L.lambda == T(0) ? (f == T(0) ? T(0) : T(1) / s) : s / (s * s + L.lambda);
-    scal(coefficient, DC.row(j));
-  }
+  dof = ridge_detail::filter_rows(VectorView<const T>(S.F.s), L, S.threshold, DC.view());
   Matrix<T> W(d, k);
   // W := V (D C)
   if (r > 0) detail::gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(S.F.V), MatrixView<const T>(DC), T(0),
@@ -274,11 +214,6 @@ Status check(MatrixView<const T> X, MatrixView<const T> Y, const RidgeOptions<T>
   if (!valid(opts.tolerance)) return Status::invalid_argument;
   if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
   return Status::ok;
-}
-
-template <class T>
-bool valid_lambda(T lambda) {
-  return lambda >= T(0) && lambda < std::numeric_limits<T>::infinity();
 }
 
 // (X^T X + lambda I) W = X^T Y, or W = X^T (X X^T + lambda I)^{-1} Y when d > n.
@@ -359,12 +294,36 @@ Result<Matrix<T>> solve_augmented_qr(const Prepared<T>& P, T lambda_s, const Ran
 
 }  // namespace
 
+namespace {
+
+// The svd method: the allocating form of ridge_svd_inplace (ridge_inplace.cpp).
+template <class T>
+Result<RidgeResult<T>> ridge_by_svd(MatrixView<const T> X, MatrixView<const T> Y, T lambda,
+                                    const RidgeOptions<T>& opts) {
+  const index n = X.rows(), d = X.cols(), k = Y.cols();
+  RidgeResult<T> R;
+  R.solution = Matrix<T>(d, k);
+  R.intercept = Vector<T>(k);
+  R.lambda = lambda;
+  R.method = RidgeMethod::svd;
+  RidgeInfo<T> info;
+  WorkspaceBuffer buffer(ridge_svd_workspace_size<T>(n, d, k, opts));
+  const Status status =
+      ridge_svd_inplace(X, Y, lambda, opts, R.solution.view(), R.intercept.view(), info, buffer.workspace());
+  if (status != Status::ok) return status;
+  R.effective_dof = info.effective_dof;
+  return R;
+}
+
+}  // namespace
+
 template <class T>
 Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const RidgeOptions<T>& opts) {
+  if (opts.method == RidgeMethod::svd) return ridge_by_svd(X, Y, lambda, opts);
   // 1. Checks in the fixed order: shapes, finiteness, the value of lambda.
   const Status status = check(X, Y, opts);
   if (status != Status::ok) return status;
-  if (!valid_lambda(lambda)) return Status::invalid_argument;
+  if (!ridge_detail::valid_lambda(lambda)) return Status::invalid_argument;
   // 2. Centre and scale (X, Y, then lambda against X).
   Prepared<T> P = prepare(X, Y, opts.fit_intercept);
   ScaledLambda<T> L = scaled_lambda(P, lambda);
@@ -376,15 +335,7 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
   }
   // 3. Solve by the chosen method.
   switch (opts.method) {
-    case RidgeMethod::svd: {
-      Result<Spectral<T>> S = spectral(P, opts);
-      if (!S.ok()) return S.status();
-      T dof = 0;
-      Matrix<T> W = spectral_solution(*S, L, dof);
-      RidgeResult<T> R = finish(P, std::move(W), lambda, opts.method, L.c);
-      R.effective_dof = dof + (opts.fit_intercept ? T(1) : T(0));
-      return R;
-    }
+    case RidgeMethod::svd: break;  // ridge_by_svd, above
     case RidgeMethod::cholesky: {
       bool dual = false;
       absorb_lambda_scale(P, L);
@@ -417,7 +368,7 @@ Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView
   const Status status = check(X, Y, opts);
   if (status != Status::ok) return status;
   for (index i = 0; i < lambdas.size(); ++i)
-    if (!valid_lambda(lambdas[i])) return Status::invalid_argument;
+    if (!ridge_detail::valid_lambda(lambdas[i])) return Status::invalid_argument;
   // One SVD serves every lambda.
   const Prepared<T> P = prepare(X, Y, opts.fit_intercept);
   Result<Spectral<T>> S = spectral(P, opts);
@@ -507,7 +458,7 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
   if (status != Status::ok) return status;
   if (lambdas.empty()) return Status::invalid_argument;
   for (index i = 0; i < lambdas.size(); ++i)
-    if (!valid_lambda(lambdas[i])) return Status::invalid_argument;
+    if (!ridge_detail::valid_lambda(lambdas[i])) return Status::invalid_argument;
   const index n = X.rows(), k = Y.cols();
   if (n == 0 || k == 0) return Status::invalid_argument;  // no observation to validate on
 
@@ -532,7 +483,7 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
     const ScaledLambda<T> L = scaled_lambda(P, lambdas[l]);
     T dof = opts.fit_intercept ? T(1) : T(0);
     for (index j = 0; j < r; ++j) {
-      filter(std::ldexp(S->F.s[j], -L.c), L.lambda, S->threshold, f[j], g[j]);
+      ridge_detail::filter(std::ldexp(S->F.s[j], -L.c), L.lambda, S->threshold, f[j], g[j]);
       dof += f[j];
     }
     out.effective_dof[l] = dof;

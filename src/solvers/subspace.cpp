@@ -50,17 +50,6 @@ struct Decomposition {
   index rank = 0;
 };
 
-// Each column of the basis B turned so that its entry of largest magnitude (the first on
-// a tie, as iamax) is positive: a basis vector is only determined up to its sign, and one
-// convention for every basis makes the same subspace print the same way by any route.
-template <class T>
-void orient_columns(MatrixView<T> B) {
-  for (index j = 0; j < B.cols(); ++j) {
-    const index i = iamax(VectorView<const T>(B.col(j)));
-    if (i >= 0 && B(i, j) < T(0)) scal(T(-1), B.col(j));
-  }
-}
-
 // The SVD's failure (no_convergence at the cap, or an invalid method) is the caller's:
 // a partial SVD decides no rank.
 template <class T>
@@ -83,11 +72,15 @@ Result<Decomposition<T>> decompose(MatrixView<const T> A, const RankTolerance<T>
 
 }  // namespace
 
+// rank and null_space by the svd method: the allocating forms of rank_inplace and
+// null_space_inplace (subspace_inplace.cpp), which compute them.
 template <class T>
 Result<index> rank(MatrixView<const T> A, const RankTolerance<T>& tol, const SvdOptions& svd_opts) {
-  Result<Decomposition<T>> D = decompose(A, tol, SvdVectors::none, svd_opts);
-  if (!D.ok()) return D.status();
-  return D->rank;
+  WorkspaceBuffer buffer(rank_workspace_size<T>(A.rows(), A.cols(), svd_opts));
+  index r = 0;
+  const Status status = rank_inplace(A, tol, svd_opts, r, buffer.workspace());
+  if (status != Status::ok) return status;
+  return r;
 }
 
 template <class T>
@@ -110,18 +103,15 @@ Result<Matrix<T>> null_space(MatrixView<const T> A, const RankTolerance<T>& tol,
     Matrix<T> N(d, d - r);
     for (index j = 0; j < d - r; ++j)
       for (index i = 0; i < d; ++i) N(perm[i], j) = Z(r + j, i);  // (P Z^T)(perm[i], j) = Z^T(i, r + j)
-    orient_columns(N.view());
+    detail::orient_columns(N.view());
     return N;
   }
-  // A full V when the thin one (d x min(n, d)) cannot hold a basis of the null space.
-  Result<Decomposition<T>> D = decompose(A, tol, n < d ? SvdVectors::full : SvdVectors::thin, svd_opts);
-  if (!D.ok()) return D.status();
-  const index r = D->rank;
-  if (d == 0) return Matrix<T>(0, 0);
-  if (n == 0) return Matrix<T>::identity(d);  // everything is mapped to zero
-  Matrix<T> N(D->svd.V.block(0, r, d, d - r));
-  orient_columns(N.view());  // V's own convention already; kept explicit for every route
-  return N;
+  Matrix<T> V(d, d);
+  WorkspaceBuffer buffer(null_space_workspace_size<T>(n, d, svd_opts));
+  index r = 0;
+  const Status status = null_space_inplace(A, tol, svd_opts, V.view(), r, buffer.workspace());
+  if (status != Status::ok) return status;
+  return Matrix<T>(V.block(0, 0, d, d - r));
 }
 
 template <class T>
@@ -130,7 +120,7 @@ Result<Matrix<T>> range(MatrixView<const T> A, const RankTolerance<T>& tol, cons
   if (!D.ok()) return D.status();
   if (A.empty()) return Matrix<T>(A.rows(), 0);
   Matrix<T> B(D->svd.U.block(0, 0, A.rows(), D->rank));
-  orient_columns(B.view());
+  detail::orient_columns(B.view());
   return B;
 }
 
@@ -200,7 +190,7 @@ Result<SolutionSet<T>> general_solution(MatrixView<const T> X, VectorView<const 
   scale_by_power_of_two(b - D->exponent, S.particular.view());
   if (!all_finite(VectorView<const T>(S.particular))) return Status::not_finite;  // beyond the range of T
   S.null_basis = Matrix<T>(F.V.block(0, r, d, d - r));
-  orient_columns(S.null_basis.view());
+  detail::orient_columns(S.null_basis.view());
   return S;
 }
 

@@ -355,7 +355,7 @@ Outcome check_cholesky(Workspace arena) {
   }
   // L := the factor of A (lower triangle; the strict upper triangle is zeroed after).
   copy(A, L);
-  CholeskyInfo info;
+  CholeskyInfo<T> info;
   status = cholesky_inplace(L, info, arena);
   if (status != Status::ok) return failed(status);
   for (index j = 1; j < n; ++j) fill(L.col(j).segment(0, j), T(0));
@@ -496,7 +496,7 @@ Outcome check_svd(Workspace arena) {
     Rng rng(29);
     fill_gaussian(rng, A);
     copy(A, F);
-    SvdInfo info;
+    SvdInfo<T> info;
     Status status = svd_inplace(F, s, U, V, opts, info, work);
     if (status != Status::ok) return failed(status);
     ratio = worst(ratio, orthogonality_ratio(MatrixView<const T>(U), W));
@@ -523,7 +523,7 @@ Outcome check_lstsq(Workspace arena) {
   double ratio = 0;
   for (LstsqMethod method : kAllLstsqMethods) {
     Workspace work = arena;
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
     if (!work.holds(WorkspaceSize::matrix<T>(n, d) + WorkspaceSize::matrix<T>(n, 1) + WorkspaceSize::matrix<T>(n, 1) +
                     WorkspaceSize::matrix<T>(d, 1) + WorkspaceSize::vector<T>(1) +

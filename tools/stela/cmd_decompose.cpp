@@ -106,7 +106,7 @@ struct QrReport {
 };
 
 template <class T>
-QrReport decompose_qr(const Matrix<T>& A, bool pivoted, const RankTolerance& tol, bool single) {
+QrReport decompose_qr(const Matrix<T>& A, bool pivoted, const RankTolerance<T>& tol, bool single) {
   QrReport r;
   r.single = single;
   r.pivoted = pivoted;
@@ -157,7 +157,7 @@ void run_qr(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
   const bool pivoted = inv.flag("pivoted");
   if (inv.has("rcond") && !pivoted) fail_usage("--rcond needs --pivoted (plain QR makes no rank decision)");
-  QrReport report = decompose_qr<T>(A, pivoted, pivoted ? rank_tolerance(inv) : RankTolerance{}, inv.flag("float"));
+  QrReport report = decompose_qr<T>(A, pivoted, pivoted ? rank_tolerance_in<T>(inv) : RankTolerance<T>{}, inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
   report.output_file = write_output(inv, report.R);
   inv.flag("json") ? print_qr_json(std::cout, report) : print_qr_text(std::cout, report);
@@ -176,7 +176,7 @@ struct NullReport {
 };
 
 template <class T>
-NullReport decompose_null(const Matrix<T>& A, SubspaceMethod method, const RankTolerance& tol, bool single) {
+NullReport decompose_null(const Matrix<T>& A, SubspaceMethod method, const RankTolerance<T>& tol, bool single) {
   Result<Matrix<T>> N = null_space<T>(A, tol, method);
   if (!N.ok()) fail_computation(N.status(), "null space of A " + shape(A.rows(), A.cols()));
   NullReport r;
@@ -216,7 +216,7 @@ void run_null(const Invocation& inv) {
   // has all of R^30000 as its null space).
   check_elements(inv, "null of A " + shape(A.rows(), A.cols()) + " would form a basis as large as d x d", A.cols(), A.cols());
   const SubspaceMethod method = choice_option(inv, "method", kSubspaceMethods, SubspaceMethod::svd);
-  NullReport report = decompose_null<T>(A, method, rank_tolerance(inv), inv.flag("float"));
+  NullReport report = decompose_null<T>(A, method, rank_tolerance_in<T>(inv), inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
   report.output_file = write_output(inv, report.N);
   inv.flag("json") ? print_null_json(std::cout, report) : print_null_text(std::cout, report);
@@ -245,7 +245,7 @@ void print_rank_json(std::ostream& out, const RankReport& r) {
 template <class T>
 void run_rank(const Invocation& inv) {
   const Matrix<T> A = read_one<T>(inv);
-  Result<index> r = rank<T>(A, rank_tolerance(inv));
+  Result<index> r = rank<T>(A, rank_tolerance_in<T>(inv));
   if (!r.ok()) fail_computation(r.status(), "rank of A " + shape(A.rows(), A.cols()));
   const RankReport report{dims<T>(A), *r};
   inv.flag("json") ? print_rank_json(std::cout, report) : print_rank_text(std::cout, report);

@@ -118,7 +118,7 @@ struct LstsqReport {
 };
 
 template <class T>
-LstsqReport solve_lstsq(const Problem<T>& p, const LstsqOptions& opts, bool single) {
+LstsqReport solve_lstsq(const Problem<T>& p, const LstsqOptions<T>& opts, bool single) {
   const char* method = choice_name(opts.method, kLstsqMethods);
   Result<LstsqResult<T>> fit = lstsq<T>(p.X, p.Y, opts);
   if (!fit.ok())
@@ -206,9 +206,9 @@ void run_lstsq(const Invocation& inv) {
   check_stream_options(inv);
   if (inv.flag("stream")) return run_lstsq_stream<T>(inv);
   const Problem<T> p = read_problem<T>(inv);
-  LstsqOptions opts;
+  LstsqOptions<T> opts;
   opts.method = choice_option(inv, "method", kLstsqMethods, LstsqMethod::svd);
-  opts.tolerance = rank_tolerance(inv);
+  opts.tolerance = rank_tolerance_in<T>(inv);
   check_solve_size(inv, "lstsq", p.X.rows(), p.X.cols(), p.Y.cols(),
                    opts.method == LstsqMethod::normal_cholesky || opts.method == LstsqMethod::normal_lu);
   LstsqReport report = solve_lstsq<T>(p, opts, inv.flag("float"));
@@ -229,7 +229,7 @@ struct PinvReport {
 };
 
 template <class T>
-PinvReport solve_pinv(const Matrix<T>& A, const RankTolerance& tol, bool single) {
+PinvReport solve_pinv(const Matrix<T>& A, const RankTolerance<T>& tol, bool single) {
   Result<Matrix<T>> P = pinv<T>(A, tol);
   if (!P.ok()) fail_computation(P.status(), "pinv of A " + shape(A.rows(), A.cols()), hint(P.status()));
   Result<index> r = rank<T>(A, tol);
@@ -263,7 +263,7 @@ void run_pinv(const Invocation& inv) {
   MatrixReader reader(inv);
   const Matrix<T> A = checked_matrix<T>(reader.read(inv.operands[0]), inv.operands[0]);
   check_elements(inv, "pinv of A " + shape(A.rows(), A.cols()) + " would form pinv(A)", A.cols(), A.rows());
-  PinvReport report = solve_pinv<T>(A, rank_tolerance(inv), inv.flag("float"));
+  PinvReport report = solve_pinv<T>(A, rank_tolerance_in<T>(inv), inv.flag("float"));
   // The file first, so that a write error leaves no result on standard output.
   report.output_file = write_output(inv, report.P);
   inv.flag("json") ? print_pinv_json(std::cout, report) : print_pinv_text(std::cout, report);
@@ -273,22 +273,24 @@ void run_pinv(const Invocation& inv) {
 // ridge X Y (--lambda L | --lambdas L1,L2,... [--cv gcv|loo])
 
 // What the options ask for.
+template <class T>
 struct RidgeRequest {
   bool path = false;  // --lambdas: score every lambda, keep the best
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   CvCriterion criterion = CvCriterion::gcv;
   std::vector<double> lambdas;  // one with --lambda
 };
 
 // The options, checked before the files are read: a usage error should not wait for them.
-RidgeRequest read_ridge_request(const Invocation& inv) {
-  RidgeRequest q;
+template <class T>
+RidgeRequest<T> read_ridge_request(const Invocation& inv) {
+  RidgeRequest<T> q;
   q.path = inv.has("lambdas");
   if (q.path == inv.has("lambda")) fail_usage("give exactly one of --lambda L and --lambdas L1,L2,...");
   if (inv.has("cv") && !q.path) fail_usage("--cv needs --lambdas");
   q.opts.method = choice_option(inv, "method", kRidgeMethods, RidgeMethod::svd);
   q.opts.fit_intercept = inv.flag("intercept");
-  q.opts.tolerance = rank_tolerance(inv);
+  q.opts.tolerance = rank_tolerance_in<T>(inv);
   if (q.path && q.opts.method != RidgeMethod::svd)
     fail_usage("--method " + inv.value("method") +
                " applies to --lambda only: with --lambdas every lambda is scored from one SVD (--method svd)");
@@ -330,7 +332,7 @@ struct RidgeReport {
 };
 
 template <class T>
-RidgeReport solve_ridge(const Problem<T>& p, const RidgeRequest& q, bool single) {
+RidgeReport solve_ridge(const Problem<T>& p, const RidgeRequest<T>& q, bool single) {
   const char* method = choice_name(q.opts.method, kRidgeMethods);
   RidgeReport r;
   RidgeResult<T> fit;
@@ -429,7 +431,7 @@ void print_ridge_json(std::ostream& out, const RidgeReport& r) {
 
 template <class T>
 void run_ridge(const Invocation& inv) {
-  const RidgeRequest request = read_ridge_request(inv);
+  const RidgeRequest<T> request = read_ridge_request<T>(inv);
   const Problem<T> p = read_problem<T>(inv);
   // The cholesky method forms the smaller Gram matrix, no larger than X.
   check_solve_size(inv, "ridge", p.X.rows(), p.X.cols(), p.Y.cols(), false);
@@ -460,7 +462,7 @@ struct CompareReport {
 };
 
 template <class T>
-CompareReport solve_compare(const Problem<T>& p, const CompareOptions& opts, bool single) {
+CompareReport solve_compare(const Problem<T>& p, const CompareOptions<T>& opts, bool single) {
   Result<SolverComparison<T>> cmp = compare_solvers<T>(p.X, p.Y.col(0), opts);
   if (!cmp.ok()) fail_computation(cmp.status(), "compare_solvers on X " + shape(p.X.rows(), p.X.cols()));
   CompareReport r;
@@ -550,9 +552,9 @@ void run_compare(const Invocation& inv) {
                             shape(p.Y.rows(), p.Y.cols()));
   // Two of the methods compared form the normal equations.
   check_solve_size(inv, "compare", p.X.rows(), p.X.cols(), p.Y.cols(), true);
-  CompareOptions opts;
-  opts.tolerance = rank_tolerance(inv);
-  opts.condition_warning = number_option(inv, "warn-cond", opts.condition_warning);
+  CompareOptions<T> opts;
+  opts.tolerance = rank_tolerance_in<T>(inv);
+  opts.condition_warning = static_cast<T>(number_option(inv, "warn-cond", static_cast<double>(opts.condition_warning)));
   if (opts.condition_warning < 0) fail_usage("--warn-cond must be non-negative");
   const CompareReport report = solve_compare<T>(p, opts, inv.flag("float"));
   inv.flag("json") ? print_compare_json(std::cout, report) : print_compare_text(std::cout, report);

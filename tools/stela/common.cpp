@@ -92,11 +92,11 @@ std::vector<double> number_list(const std::string& option, const std::string& te
   return values;
 }
 
-RankTolerance rank_tolerance(const Invocation& inv) {
-  if (!inv.has("rcond")) return RankTolerance{};
+RankTolerance<> rank_tolerance(const Invocation& inv) {
+  if (!inv.has("rcond")) return RankTolerance<>{};
   const double r = number_option(inv, "rcond", 0);
   if (r < 0) fail_usage("--rcond must be non-negative, got " + inv.value("rcond"));
-  return RankTolerance{0, r};
+  return RankTolerance<>{0, r};
 }
 
 std::optional<io::Format> input_format(const Invocation& inv) {

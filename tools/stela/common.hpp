@@ -90,7 +90,13 @@ std::vector<std::string> split_list(const std::string& text);
 std::vector<double> number_list(const std::string& option, const std::string& text);
 
 // --rcond R as RankTolerance{0, R} (R >= 0); the library's default when absent.
-RankTolerance rank_tolerance(const Invocation& inv);
+RankTolerance<> rank_tolerance(const Invocation& inv);
+// The same in the matrix's type T, the type the library takes its options in.
+template <class T>
+RankTolerance<T> rank_tolerance_in(const Invocation& inv) {
+  const RankTolerance<> tol = rank_tolerance(inv);
+  return RankTolerance<T>{static_cast<T>(tol.atol), static_cast<T>(tol.rtol)};
+}
 
 // --format F for the input files, when given.
 std::optional<io::Format> input_format(const Invocation& inv);

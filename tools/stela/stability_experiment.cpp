@@ -183,13 +183,13 @@ struct Samples {
 
 // 4. One method on one problem, and its measurements appended to `out`.
 template <class T>
-void measure(const Trial<T>& trial, VectorView<const T> y, LstsqMethod method, const RankTolerance& tolerance,
+void measure(const Trial<T>& trial, VectorView<const T> y, LstsqMethod method, const RankTolerance<>& tolerance,
              Samples& out) {
   const MatrixView<const T> X = trial.tm.A;
   const index m = X.rows(), n = X.cols();
-  LstsqOptions opts;
+  LstsqOptions<T> opts;
   opts.method = method;
-  opts.tolerance = tolerance;
+  opts.tolerance = RankTolerance<T>{static_cast<T>(tolerance.atol), static_cast<T>(tolerance.rtol)};
   Result<LstsqResult<T>> fit = lstsq<T>(X, y, opts);
   if (!fit.ok()) {
     if (out.failed++ == 0) out.first_failure = fit.status();

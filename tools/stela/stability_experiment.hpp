@@ -44,7 +44,7 @@ struct StabilitySettings {
   double residual = 0;                      // rho of the inconsistent problem, 0 < rho < 1
   std::vector<SweepProblem> problems;
   std::vector<LstsqMethod> methods;
-  RankTolerance tolerance{};                // the solvers' rank tolerance
+  RankTolerance<> tolerance{};              // the solvers' rank tolerance
   bool single = false;                      // float instead of double
 };
 

@@ -151,7 +151,7 @@ StreamedLstsq solve_streamed(const Invocation& inv, QrAccumulator<T>& acc, Works
   Matrix<T> W(d, k);
   Vector<T> rho(k);
   AccumulatorInfo<T> info;
-  const Status solved = acc.solve(W.view(), rho.view(), info, work, rank_tolerance(inv));
+  const Status solved = acc.solve(W.view(), rho.view(), info, work, rank_tolerance_in<T>(inv));
   if (solved != Status::ok)
     fail_computation(solved, "lstsq by tsqr on X " + shape(n, d) + " (streamed)",
                      solved == Status::rank_deficient
