@@ -23,7 +23,9 @@
 #include "stela/qr.hpp"
 #include "stela/matrix.hpp"
 #include "stela/random.hpp"
+#include "stela/ridge.hpp"
 #include "stela/streaming.hpp"
+#include "stela/subspace.hpp"
 #include "stela/svd.hpp"
 #include "stela/workspace.hpp"
 #include "test_support.hpp"
@@ -453,6 +455,38 @@ TYPED_TEST(NoAllocation, LstsqPipeline) {
       }));
       EXPECT_EQ(log.first_failure, Status::ok);
     }
+}
+
+// The SVD-based solvers' low level (issue 13): pinv, rank, null space and ridge by the
+// SVD, tall and wide, each from a buffer of its own query's size.
+TYPED_TEST(NoAllocation, PinvRankNullSpaceRidge) {
+  using T = TypeParam;
+  for (auto [n, d] : {std::pair<index, index>{30, 6}, {6, 30}}) {
+    SCOPED_TRACE(std::to_string(n) + "x" + std::to_string(d));
+    const index k = 2;
+    const Matrix<T> X = random_matrix<T>(n, d, 940), Y = random_matrix<T>(n, k, 941);
+    Matrix<T> P(d, n), N(d, d), W(d, k);
+    Vector<T> intercept(k);
+    RidgeOptions<T> ridge_opts;
+    ridge_opts.fit_intercept = true;
+    WorkspaceBuffer pinv_work(pinv_workspace_size<T>(n, d));
+    WorkspaceBuffer rank_work(rank_workspace_size<T>(n, d));
+    WorkspaceBuffer null_work(null_space_workspace_size<T>(n, d));
+    WorkspaceBuffer ridge_work(ridge_svd_workspace_size<T>(n, d, k, ridge_opts));
+    index r1 = 0, r2 = 0, r3 = 0;
+    RidgeInfo<T> info;
+    StatusLog log;
+    EXPECT_NO_HEAP_USE(count_heap_use([&] {
+      log(pinv_inplace<T>(X, RankTolerance<T>{}, SvdOptions{}, P.view(), r1, pinv_work.workspace()));
+      log(rank_inplace<T>(X, RankTolerance<T>{}, SvdOptions{}, r2, rank_work.workspace()));
+      log(null_space_inplace<T>(X, RankTolerance<T>{}, SvdOptions{}, N.view(), r3, null_work.workspace()));
+      log(ridge_svd_inplace<T>(X, Y, T(0.25), ridge_opts, W.view(), intercept.view(), info, ridge_work.workspace()));
+    }));
+    EXPECT_EQ(log.first_failure, Status::ok);
+    EXPECT_EQ(r1, std::min(n, d));
+    EXPECT_EQ(r2, r1);
+    EXPECT_EQ(r3, r1);
+  }
 }
 
 TYPED_TEST(NoAllocation, WorkspaceCarving) {

@@ -29,6 +29,7 @@ TYPED_TEST_SUITE(Ridge, Scalars, ScalarName);
 
 constexpr RidgeMethod kRidgeMethods[] = {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr};
 
+template <class T>
 RidgeOptions<T> options(RidgeMethod method, bool intercept) {
   RidgeOptions<T> opts;
   opts.method = method;
@@ -208,7 +209,7 @@ TYPED_TEST(Ridge, ThreeMethodsAgreeWithTheReference) {
         for (RidgeMethod method : kRidgeMethods) {
           SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + " " + to_string(method) + " lambda " + std::to_string(lambda) +
                        (intercept ? " intercept" : ""));
-          Result<RidgeResult<T>> fit = ridge<T>(D.X, D.Y, static_cast<T>(lambda), options(method, intercept));
+          Result<RidgeResult<T>> fit = ridge<T>(D.X, D.Y, static_cast<T>(lambda), options<T>(method, intercept));
           ASSERT_EQ(fit.status(), Status::ok) << to_string(fit.status());
           EXPECT_EQ(fit->method, method);
           EXPECT_EQ(fit->lambda, static_cast<T>(lambda));
@@ -264,7 +265,7 @@ TYPED_TEST(Ridge, ZeroLambdaIsMinimumNormLeastSquares) {
     for (RidgeMethod method : kRidgeMethods) {
       if (method != RidgeMethod::svd && !full_tall) continue;
       SCOPED_TRACE(case_name<T>(tm.name, c.n, c.d, seed) + " " + to_string(method));
-      Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options(method, false));
+      Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options<T>(method, false));
       ASSERT_EQ(fit.status(), Status::ok) << to_string(fit.status());
       const double tan_theta = 1;  // Y is random: the residual is as large as the fit
       const double bound = static_cast<double>(std::max(c.n, c.d)) * e *
@@ -285,7 +286,7 @@ TYPED_TEST(Ridge, ZeroLambdaIsMinimumNormLeastSquares) {
       const double kappa1 = static_cast<double>(ls1->condition);
       for (RidgeMethod method : kRidgeMethods) {
         SCOPED_TRACE(case_name<T>(tm.name, c.n, c.d, seed) + " " + to_string(method) + " intercept");
-        Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options(method, true));
+        Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options<T>(method, true));
         ASSERT_EQ(fit.status(), Status::ok) << to_string(fit.status());
         Matrix<T> W1(c.d + 1, 2);
         for (index j = 0; j < 2; ++j) {
@@ -342,10 +343,10 @@ TYPED_TEST(Ridge, RegressionIssue6ZeroLambdaOnRankDeficientXIsMinimumNormOrRefus
   {
     const Matrix<T> X{{3, 1, 0}, {6, 2, 1}, {3, 1, 0}};
     const Matrix<T> y{{2}, {1}, {3}};
-    Result<RidgeResult<T>> chol = ridge<T>(X, y, T(0), options(RidgeMethod::cholesky, false));
+    Result<RidgeResult<T>> chol = ridge<T>(X, y, T(0), options<T>(RidgeMethod::cholesky, false));
     EXPECT_EQ(chol.status(), Status::not_positive_definite) << "solution [" << chol->solution(0, 0) << ", "
                                                             << chol->solution(1, 0) << ", " << chol->solution(2, 0) << "]";
-    EXPECT_EQ(ridge<T>(X, y, T(0), options(RidgeMethod::augmented_qr, false)).status(), Status::rank_deficient);
+    EXPECT_EQ(ridge<T>(X, y, T(0), options<T>(RidgeMethod::augmented_qr, false)).status(), Status::rank_deficient);
   }
   struct Case {
     MatrixType type;
@@ -362,7 +363,7 @@ TYPED_TEST(Ridge, RegressionIssue6ZeroLambdaOnRankDeficientXIsMinimumNormOrRefus
     copts.kappa = 100;
     const TestMatrix<T> tm = make_test_matrix<T>(c.type, c.n, c.d, ++seed, copts);
     const Matrix<T> Y = random_matrix<T>(c.n, 2, seed + 1);
-    Result<RidgeResult<T>> ref = ridge<T>(tm.A, Y, T(0), options(RidgeMethod::svd, c.intercept));
+    Result<RidgeResult<T>> ref = ridge<T>(tm.A, Y, T(0), options<T>(RidgeMethod::svd, c.intercept));
     ASSERT_TRUE(ref.ok());
     const index r = static_cast<index>(std::lround(static_cast<double>(ref->effective_dof))) - (c.intercept ? 1 : 0);
     ASSERT_LT(r, std::min(c.n, c.d)) << "the case must be rank-deficient";
@@ -375,7 +376,7 @@ TYPED_TEST(Ridge, RegressionIssue6ZeroLambdaOnRankDeficientXIsMinimumNormOrRefus
     const double bound = static_cast<double>(std::max(c.n, c.d)) * e * kappa_r * kappa_r;
     for (RidgeMethod method : {RidgeMethod::cholesky, RidgeMethod::augmented_qr}) {
       SCOPED_TRACE(case_name<T>(tm.name, c.n, c.d, seed) + " " + to_string(method) + (c.intercept ? " intercept" : ""));
-      Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options(method, c.intercept));
+      Result<RidgeResult<T>> fit = ridge<T>(tm.A, Y, T(0), options<T>(method, c.intercept));
       if (!fit.ok()) continue;  // a refusal is an acceptable answer
       EXPECT_RATIO(std::string(to_string(method)) + " lambda 0 rank-deficient, ok: vs min-norm / bound",
                    relative_difference<T>(fit->solution, ref->solution) / bound);
@@ -417,13 +418,13 @@ TYPED_TEST(Ridge, RegressionIssue6LargeLambdaMethodsAgree) {
                                                  frobenius(centre(YL, intercept).A) / frobenius(XtY));
           const double kappa = kappa_lambda<T>(X, intercept, static_cast<double>(lambda));
           const double bound = static_cast<double>(std::max(n, d)) * e * kappa * phi;
-          Result<RidgeResult<T>> svd_fit = ridge<T>(X, D0.Y, lambda, options(RidgeMethod::svd, intercept));
+          Result<RidgeResult<T>> svd_fit = ridge<T>(X, D0.Y, lambda, options<T>(RidgeMethod::svd, intercept));
           ASSERT_TRUE(svd_fit.ok());
           for (RidgeMethod method : kRidgeMethods) {
             SCOPED_TRACE(case_name<T>(D0.name, n, d, seed) + " " + to_string(method) + " lambda/||X||^2 " +
                          std::to_string(factor) + " c " + std::to_string(static_cast<double>(c)) +
                          (intercept ? " intercept" : ""));
-            Result<RidgeResult<T>> fit = ridge<T>(X, D0.Y, lambda, options(method, intercept));
+            Result<RidgeResult<T>> fit = ridge<T>(X, D0.Y, lambda, options<T>(method, intercept));
             ASSERT_EQ(fit.status(), Status::ok) << to_string(fit.status());
             EXPECT_RATIO(std::string(to_string(method)) + " large lambda vs long double / bound",
                          relative_difference<T>(fit->solution, ref.W) / bound);
@@ -448,7 +449,7 @@ TYPED_TEST(Ridge, BadArgumentsAreRejected) {
   const T bad_lambdas[] = {T(-1), -std::numeric_limits<T>::denorm_min(), nan<T>(), inf, -inf};
   for (bool intercept : {false, true})
     for (RidgeMethod method : kRidgeMethods) {
-      const RidgeOptions<T> opts = options(method, intercept);
+      const RidgeOptions<T> opts = options<T>(method, intercept);
       SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method) + (intercept ? " intercept" : ""));
       for (T lambda : bad_lambdas) {
         EXPECT_EQ(ridge<T>(X, Y, lambda, opts).status(), Status::invalid_argument) << lambda;
@@ -497,7 +498,7 @@ TYPED_TEST(Ridge, EmptyShapes) {
   const Matrix<T> Y = random_matrix<T>(5, 2, 32500);
   for (RidgeMethod method : kRidgeMethods) {
     SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method));
-    Result<RidgeResult<T>> fit = ridge<T>(Matrix<T>(5, 0), Y, T(1), options(method, true));
+    Result<RidgeResult<T>> fit = ridge<T>(Matrix<T>(5, 0), Y, T(1), options<T>(method, true));
     ASSERT_TRUE(fit.ok()) << to_string(fit.status());
     EXPECT_EQ(fit->solution.rows(), 0);
     EXPECT_EQ(fit->solution.cols(), 2);
@@ -506,7 +507,7 @@ TYPED_TEST(Ridge, EmptyShapes) {
       for (index i = 0; i < 5; ++i) mean += Y(i, c);
       EXPECT_NEAR(fit->intercept[c], static_cast<T>(mean / 5), 4 * eps<T>() * std::fabs(static_cast<T>(mean / 5)) + eps<T>());
     }
-    Result<RidgeResult<T>> none = ridge<T>(Matrix<T>(0, 3), Matrix<T>(0, 2), T(1), options(method, false));
+    Result<RidgeResult<T>> none = ridge<T>(Matrix<T>(0, 3), Matrix<T>(0, 2), T(1), options<T>(method, false));
     ASSERT_TRUE(none.ok()) << to_string(none.status());
     EXPECT_TRUE(same_bits<T>(none->solution, Matrix<T>(3, 2)));
   }
@@ -524,7 +525,7 @@ TYPED_TEST(Ridge, PathEqualsSeparateCalls) {
     for (bool intercept : {false, true}) {
       const Design<T> D = design<T>(n, d, 2, T(2), ++seed);
       SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + (intercept ? " intercept" : ""));
-      const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
+      const RidgeOptions<T> opts = options<T>(RidgeMethod::svd, intercept);
       Result<std::vector<RidgeResult<T>>> path = ridge_path<T>(D.X, D.Y, lambdas, opts);
       ASSERT_TRUE(path.ok()) << to_string(path.status());
       ASSERT_EQ(static_cast<index>(path->size()), lambdas.size());
@@ -556,7 +557,7 @@ TYPED_TEST(Ridge, CrossValidationScoresMatchBruteForce) {
         const Design<T> D = design<T>(n, d, k, T(1), ++seed);
         SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + " " + to_string(crit) + (intercept ? " intercept" : "") +
                      " k=" + std::to_string(k));
-        Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, options(RidgeMethod::svd, intercept));
+        Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, options<T>(RidgeMethod::svd, intercept));
         ASSERT_TRUE(cv.ok()) << to_string(cv.status());
         EXPECT_EQ(cv->criterion, crit);
         ASSERT_EQ(cv->scores.size(), lambdas.size());
@@ -602,7 +603,7 @@ TYPED_TEST(Ridge, RegressionIssue6LooWithInterceptWhenTheCentredXHasRankNMinusOn
     const Design<T> D = design<T>(n, d, 1, T(1), 34500 + static_cast<std::uint64_t>(d));
     SCOPED_TRACE(case_name<T>(D.name, n, d, 34500 + static_cast<std::uint64_t>(d)) + " loo intercept");
     const Vector<T> lambdas{T(0), T(0.1), T(1)};
-    Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, CvCriterion::loo, options(RidgeMethod::svd, true));
+    Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, CvCriterion::loo, options<T>(RidgeMethod::svd, true));
     ASSERT_TRUE(cv.ok());
     EXPECT_EQ(cv->scores[0], std::numeric_limits<T>::infinity()) << "lambda 0 interpolates";
     for (index l = 1; l < 3; ++l) {
@@ -628,7 +629,7 @@ TYPED_TEST(Ridge, TinyLambdaGivesTheZeroLambdaScores) {
       for (CvCriterion crit : {CvCriterion::gcv, CvCriterion::loo}) {
         const Design<T> D = design<T>(n, d, 1, T(1), ++seed);
         SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + " " + to_string(crit) + (intercept ? " intercept" : ""));
-        Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, options(RidgeMethod::svd, intercept));
+        Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, options<T>(RidgeMethod::svd, intercept));
         ASSERT_TRUE(cv.ok()) << to_string(cv.status());
         const double kappa = kappa_lambda<T>(D.X, intercept, 0);
         for (index l = 0; l < lambdas.size(); ++l) {
@@ -638,10 +639,10 @@ TYPED_TEST(Ridge, TinyLambdaGivesTheZeroLambdaScores) {
                        std::fabs(static_cast<double>(cv->scores[l]) / static_cast<double>(cv->scores[0]) - 1) /
                            (static_cast<double>(n) * e * kappa));
         }
-        Result<RidgeResult<T>> zero = ridge<T>(D.X, D.Y, T(0), options(RidgeMethod::svd, intercept));
+        Result<RidgeResult<T>> zero = ridge<T>(D.X, D.Y, T(0), options<T>(RidgeMethod::svd, intercept));
         for (index l = 1; l < lambdas.size(); ++l)
           for (RidgeMethod method : kRidgeMethods) {
-            Result<RidgeResult<T>> fit = ridge<T>(D.X, D.Y, lambdas[l], options(method, intercept));
+            Result<RidgeResult<T>> fit = ridge<T>(D.X, D.Y, lambdas[l], options<T>(method, intercept));
             ASSERT_TRUE(fit.ok()) << to_string(method) << " " << to_string(fit.status());
             EXPECT_RATIO("tiny lambda solution vs lambda 0 / (max eps kappa^2)",
                          relative_difference<T>(fit->solution, zero->solution) /
@@ -668,7 +669,7 @@ TYPED_TEST(Ridge, BestLambdaIsTheArgmin) {
       const Matrix<T> XW = multiply<T>(D.X, W);
       for (index i = 0; i < 25; ++i) D.Y(i, 0) = XW(i, 0) + noise(i, 0) + T(1);
       SCOPED_TRACE(case_name<T>(D.name, 25, 8, seed) + " " + to_string(crit) + (intercept ? " intercept" : ""));
-      const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
+      const RidgeOptions<T> opts = options<T>(RidgeMethod::svd, intercept);
       Result<RidgeCvResult<T>> cv = ridge_cv<T>(D.X, D.Y, lambdas, crit, opts);
       ASSERT_TRUE(cv.ok()) << to_string(cv.status());
       const index best = cv->best_index;
@@ -726,7 +727,7 @@ TYPED_TEST(Ridge, InterceptIsRecovered) {
     for (Long x : centre(LongMatrix(MatrixView<const T>(X)), true).mean) mean_norm += x * x;
     for (RidgeMethod method : kRidgeMethods) {
       SCOPED_TRACE(case_name<T>(tm.name + "_offset", n, d, seed) + " " + to_string(method));
-      Result<RidgeResult<T>> fit = ridge<T>(X, Yt, T(0), options(method, true));
+      Result<RidgeResult<T>> fit = ridge<T>(X, Yt, T(0), options<T>(method, true));
       ASSERT_TRUE(fit.ok()) << to_string(fit.status());
       const double k_eff = method == RidgeMethod::cholesky ? kappa * kappa : kappa;
       const double bound = static_cast<double>(n) * e * k_eff;
@@ -739,7 +740,7 @@ TYPED_TEST(Ridge, InterceptIsRecovered) {
       EXPECT_RATIO(std::string(to_string(method)) + " recovered W / bound",
                    relative_difference<T>(fit->solution, W) / bound);
       // lambda > 0: the intercept formula, checked in long double against the W returned.
-      Result<RidgeResult<T>> shrunk = ridge<T>(X, Yt, T(5), options(method, true));
+      Result<RidgeResult<T>> shrunk = ridge<T>(X, Yt, T(5), options<T>(method, true));
       ASSERT_TRUE(shrunk.ok());
       const Centred Xc = centre(LongMatrix(MatrixView<const T>(X)), true), Yc = centre(Y, true);
       for (index c = 0; c < 2; ++c) {
@@ -765,7 +766,7 @@ TYPED_TEST(Ridge, EffectiveDofIsTheTraceOfTheHatMatrix) {
     for (bool intercept : {false, true}) {
       const Design<T> D = design<T>(n, d, 1, T(1), ++seed);
       SCOPED_TRACE(case_name<T>(D.name, n, d, seed) + (intercept ? " intercept" : ""));
-      const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
+      const RidgeOptions<T> opts = options<T>(RidgeMethod::svd, intercept);
       Result<std::vector<RidgeResult<T>>> path = ridge_path<T>(D.X, D.Y, lambdas, opts);
       ASSERT_TRUE(path.ok());
       for (index l = 0; l < lambdas.size(); ++l) {
@@ -796,13 +797,13 @@ TYPED_TEST(Ridge, PaddedInputsGiveTheSameAnswer) {
   for (bool intercept : {false, true}) {
     for (RidgeMethod method : kRidgeMethods) {
       SCOPED_TRACE(std::string(type_name<T>()) + " " + to_string(method) + (intercept ? " intercept" : ""));
-      Result<RidgeResult<T>> a = ridge<T>(Xp.view(), Yp.view(), T(0.1), options(method, intercept));
-      Result<RidgeResult<T>> b = ridge<T>(D.X, D.Y, T(0.1), options(method, intercept));
+      Result<RidgeResult<T>> a = ridge<T>(Xp.view(), Yp.view(), T(0.1), options<T>(method, intercept));
+      Result<RidgeResult<T>> b = ridge<T>(D.X, D.Y, T(0.1), options<T>(method, intercept));
       ASSERT_TRUE(a.ok() && b.ok());
       EXPECT_TRUE(same_bits<T>(a->solution, b->solution));
       EXPECT_TRUE(same_bits<T>(a->intercept, b->intercept));
     }
-    const RidgeOptions<T> opts = options(RidgeMethod::svd, intercept);
+    const RidgeOptions<T> opts = options<T>(RidgeMethod::svd, intercept);
     Result<std::vector<RidgeResult<T>>> pa = ridge_path<T>(Xp.view(), Yp.view(), grid, opts);
     Result<std::vector<RidgeResult<T>>> pb = ridge_path<T>(D.X, D.Y, lambdas, opts);
     ASSERT_TRUE(pa.ok() && pb.ok());

@@ -79,6 +79,9 @@ template <class T = double>
 struct CholeskyOptions {
   Jitter<T> jitter = Jitter<T>::none();
 };
+// CholeskyOptions{Jitter<T>::adaptive()} takes T from the jitter.
+template <class T>
+CholeskyOptions(Jitter<T>) -> CholeskyOptions<T>;
 
 // Whether the options make sense: a fixed tau must be >= 0 and finite.
 // Entry points return Status::invalid_argument otherwise.

@@ -62,6 +62,11 @@ struct LstsqOptions {
   index max_iterations = -1;
   index max_sweeps = -1;
 };
+// LstsqOptions{method} and LstsqOptions{method, tolerance} deduce T as the code written
+// before the options were templated expects (C++17 deduces no aggregate by itself).
+LstsqOptions(LstsqMethod) -> LstsqOptions<double>;
+template <class T>
+LstsqOptions(LstsqMethod, RankTolerance<T>) -> LstsqOptions<T>;
 
 template <class T>
 struct LstsqResult {

@@ -43,6 +43,10 @@ struct RidgeOptions {  // the tolerance in the matrix's type T (tolerance.hpp)
   // solution returned. The cholesky and augmented_qr methods do not iterate.
   index max_iterations = -1;
 };
+// RidgeOptions{method} and RidgeOptions{method, fit_intercept} are double, as before the
+// options were templated (C++17 deduces no aggregate by itself).
+RidgeOptions(RidgeMethod) -> RidgeOptions<double>;
+RidgeOptions(RidgeMethod, bool) -> RidgeOptions<double>;
 
 template <class T>
 struct RidgeResult {

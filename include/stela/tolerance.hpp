@@ -14,6 +14,8 @@
 #pragma once
 
 #include <algorithm>
+#include <limits>
+#include <type_traits>
 
 #include "stela/matrix.hpp"
 #include "stela/scalar.hpp"
@@ -29,9 +31,12 @@ struct RankTolerance {
   static RankTolerance absolute(T a) { return RankTolerance{a, 0}; }
   static RankTolerance relative(T r) { return RankTolerance{0, r}; }
 };
-// RankTolerance{a, r} takes the type of a and r (C++17 deduces no aggregate by itself).
-template <class T>
-RankTolerance(T, T) -> RankTolerance<T>;
+// RankTolerance{a, r} takes the floating type of a and r (their common type; double
+// when both are integers, as in RankTolerance{0, 0}). C++17 deduces no aggregate by
+// itself.
+template <class A, class R>
+RankTolerance(A, R) -> RankTolerance<std::conditional_t<std::is_floating_point_v<std::common_type_t<A, R>>,
+                                                        std::common_type_t<A, R>, double>>;
 
 // The threshold max(atol, rtol * sigma_max) for an m x n matrix of type T.
 template <class T>

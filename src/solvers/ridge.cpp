@@ -50,6 +50,9 @@
 //               (see scaled_lambda), until ||X|| / sqrt(lambda) falls below the
 //               smallest normal number (lambda / ||X||^2 past 2^252 in float, 2^2044 in
 //               double), where X 2^-(a + c) loses digits to underflow.
+// Layers:       ridge with the svd method is the allocating form of ridge_svd_inplace
+//               (ridge_inplace.cpp, no heap); ridge_path and ridge_cv share its steps
+//               (ridge_kernels.hpp) around one SVD for every lambda.
 // Invariant:    X and Y are only read; every method solves the same centred problem
 //               scaled by exact powers of two (Prepared), and W is scaled back by them.
 // Reference:    P. C. Hansen, "Rank-Deficient and Discrete Ill-Posed Problems", SIAM 1998,

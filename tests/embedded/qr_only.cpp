@@ -32,7 +32,7 @@ int main() {
   const MatrixView<const float> X(x_data, kRows, kCols, kRows);
   const MatrixView<const float> Y(y_data, kRows, 1, kRows);
   LstsqInfo<float> info;
-  const LstsqOptions<T> opts;
+  const LstsqOptions<float> opts;
   if (!Workspace(work_data, sizeof work_data).holds(lstsq_qr_workspace_size<float>(kRows, kCols, 1, opts))) return 2;
   const Status status =
       lstsq_qr_inplace(X, Y, opts, MatrixView<float>(w_data, kCols, 1, kCols), VectorView<float>(residual_data, 1),
