@@ -535,7 +535,7 @@ TEST(ExtremeScalingExamples, SvdBasedCommandsWhoseSingularValuesOverflow) {
   // The singular values themselves are beyond the range: no SVD to return.
   EXPECT_EQ(svd<double>(A).status(), Status::not_finite);
   for (LstsqMethod method : kAllLstsqMethods) {
-    LstsqOptions<T> opts;
+    LstsqOptions<double> opts;
     opts.method = method;
     const Result<LstsqResult<double>> W = lstsq<double>(A, Vector<double>{1.0, 1.0}, opts);
     ASSERT_EQ(W.status(), Status::ok) << to_string(method);

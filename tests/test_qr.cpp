@@ -581,7 +581,7 @@ TYPED_TEST(HouseholderQr, RejectsBadInputAndLeavesTheDataAlone) {
     Vector<T> b(m, T(1));
     b[2] = std::numeric_limits<T>::infinity();
     EXPECT_EQ(f->solve(VectorView<const T>(b)).status(), Status::not_finite);
-    EXPECT_EQ(f->solve(VectorView<const T>(Vector<T>(m, T(1))), RankTolerance<T>{0, std::nan("")}).status(),
+    EXPECT_EQ(f->solve(VectorView<const T>(Vector<T>(m, T(1))), RankTolerance<T>{0, std::numeric_limits<T>::quiet_NaN()}).status(),
               Status::invalid_argument);
   }
 }

@@ -265,7 +265,7 @@ TYPED_TEST(PivotedQr, RejectsBadInputAndLeavesTheDataAlone) {
   for (index j = 0; j < n; ++j) EXPECT_EQ(perm[j], -7);
   EXPECT_EQ(qr_pivoted_rank(MatrixView<const T>(A0), RankTolerance<T>{-1, 0}).status(), Status::invalid_argument);
   EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance<T>{0, std::numeric_limits<T>::quiet_NaN()}).status(), Status::invalid_argument);
-  EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance<T>{std::numeric_limits<double>::infinity(), 0}).status(),
+  EXPECT_EQ(qr_pivoted(MatrixView<const T>(A0), RankTolerance<T>{std::numeric_limits<T>::infinity(), 0}).status(),
             Status::invalid_argument);
 }
 

@@ -180,7 +180,7 @@ struct Ratios {
 };
 Ratios compare(const TallProblem& p, const JsonValue& streamed, const JsonValue& memory, double e) {
   const index n = p.X.rows(), d = p.X.cols(), k = p.Y.cols();
-  Result<LstsqResult<double>> svd = lstsq<double>(p.X, p.Y, LstsqOptions<T>{});
+  Result<LstsqResult<double>> svd = lstsq<double>(p.X, p.Y, LstsqOptions<double>{});
   EXPECT_TRUE(svd.ok());
   if (!svd.ok()) return {1e300, 1e300};
   const double kappa = svd->singular_values[0] / svd->singular_values[d - 1];

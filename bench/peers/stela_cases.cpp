@@ -28,7 +28,7 @@ void svd_case(benchmark::State& state, index m, index n, SvdMethod method, SvdVe
   opts.vectors = vectors;
   Matrix<double> A(m, n), U(thin ? m : 0, thin ? k : 0), V(thin ? n : 0, thin ? k : 0);
   Vector<double> s(k);
-  SvdInfo<T> info;
+  SvdInfo<double> info;
   WorkspaceBuffer buffer(svd_workspace_size<double>(m, n, opts));
   for (auto _ : state) {
     copy_input(A0, A.data());
@@ -42,7 +42,7 @@ void svd_case(benchmark::State& state, index m, index n, SvdMethod method, SvdVe
 
 void lstsq_case(benchmark::State& state, index m, index n, LstsqMethod method) {
   const LstsqProblem<double>& p = lstsq_problem<double>(m, n);
-  LstsqOptions<T> opts;
+  LstsqOptions<double> opts;
   opts.method = method;
   Matrix<double> W(n, 1);
   Vector<double> residual(1);
@@ -133,7 +133,7 @@ void stela_qr_pivoted(benchmark::State& state, index m, index n) {
 void stela_cholesky(benchmark::State& state, index, index n) {
   const Matrix<double>& A0 = spd_input<double>(n);
   Matrix<double> A(n, n);
-  CholeskyInfo<T> info;
+  CholeskyInfo<double> info;
   WorkspaceBuffer buffer(cholesky_workspace_size<double>(n));
   for (auto _ : state) {
     copy_input(A0, A.data());
@@ -164,7 +164,7 @@ void stela_lu(benchmark::State& state, index, index n) {
 void stela_normal_equations(benchmark::State& state, index m, index n) {
   const LstsqProblem<double>& p = lstsq_problem<double>(m, n);
   Matrix<double> W(n, 1);
-  NormalEquationsInfo<T> info;
+  NormalEquationsInfo<double> info;
   WorkspaceBuffer buffer(normal_equations_cholesky_workspace_size<double>(m, n, 1));
   for (auto _ : state) {
     // G := X^T X, b := X^T y, G = L L^T, w := G^{-1} b (X and y are read only)
