@@ -20,7 +20,7 @@
 // Workspace:    X_s (n x d), Y_s (n x k), the means (d + k), s (r), U (n x r), V (d x r),
 //               C = U^T Y_s (r x k), and the SVD's scratch.
 // Invariant:    C's row j holds the filtered projection of Y_s on u_j once step 4 has
-//               passed it; W is written only in step 4, after the SVD has succeeded.
+//               passed it; W is written only in step 5, after the SVD has succeeded.
 // Stability:    backward stable for the regularised problem, whose condition number is
 //               about sqrt((s_1^2 + lambda) / (s_r^2 + lambda)) (Hansen 1998, 4.2).
 // Statuses:     in this order, each with W and intercept untouched: dimension_mismatch
@@ -77,7 +77,16 @@ Status ridge_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, T lambda,
   info = RidgeInfo<T>{};
   // 1. Checks, in the fixed order.
   if (const Status s = check(X, Y, lambda, opts, W, intercept, work); s != Status::ok) return s;
-  // 2. X_s, Y_s: copies, centred for an intercept, scaled by 2^-a and 2^-b.
+  // 2. Nothing to fit: W = 0, and the intercept is mean(Y) (with W = 0, mean(Y) -
+  //    W^T mean(X) is mean(Y) exactly).
+  const T intercept_dof = opts.fit_intercept && n > 0 ? T(1) : T(0);
+  if (X.empty() || k == 0) {
+    fill(W, T(0));
+    for (index j = 0; j < k; ++j) intercept[j] = opts.fit_intercept ? ridge_detail::column_mean(Y.col(j)) : T(0);
+    info.effective_dof = intercept_dof;
+    return Status::ok;
+  }
+  // 3. X_s, Y_s: copies, centred for an intercept, scaled by 2^-a and 2^-b.
   MatrixView<T> Xs = work.matrix<T>(n, d);
   MatrixView<T> Ys = work.matrix<T>(n, k);
   VectorView<T> x_mean = work.vector<T>(d);
@@ -92,16 +101,8 @@ Status ridge_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, T lambda,
   }
   const int a = scale_by_max_exponent(Xs);
   const int b = scale_by_max_exponent(Ys);
-  const T intercept_dof = opts.fit_intercept && n > 0 ? T(1) : T(0);
-  if (X.empty() || k == 0) {  // W = 0; the intercept is mean(Y)
-    fill(W, T(0));
-    ridge_detail::unscale_with_intercept(0, opts.fit_intercept, VectorView<const T>(x_mean),
-                                         VectorView<const T>(y_mean), W, intercept);
-    info.effective_dof = intercept_dof;
-    return Status::ok;
-  }
   const ridge_detail::ScaledLambda<T> L = ridge_detail::scaled_lambda(a, lambda);
-  // 3. X_s = U diag(s) V^T (thin; X_s is destroyed); a partial SVD gives no solution.
+  // 4. X_s = U diag(s) V^T (thin; X_s is destroyed); a partial SVD gives no solution.
   VectorView<T> s = work.vector<T>(r);
   MatrixView<T> U = work.matrix<T>(n, r);
   MatrixView<T> V = work.matrix<T>(d, r);
@@ -110,7 +111,7 @@ Status ridge_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, T lambda,
   if (const Status status = detail::svd_kernel(Xs, s, U, V, ridge_svd_options(opts), svd_info, work);
       status != Status::ok)
     return status;
-  // 4. C := U^T Y_s; C := diag(s' / (s'^2 + lambda')) C; W' := V C. The rank tolerance
+  // 5. C := U^T Y_s; C := diag(s' / (s'^2 + lambda')) C; W' := V C. The rank tolerance
   //    (lambda = 0) is the caller's rule on X read on X_s: atol scales by 2^-a.
   detail::gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(U), MatrixView<const T>(Ys), T(0), C);
   RankTolerance<T> tol = opts.tolerance;
@@ -118,7 +119,7 @@ Status ridge_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, T lambda,
   const T threshold = rank_threshold(tol, s[0], n, d);
   const T dof = ridge_detail::filter_rows(VectorView<const T>(s), L, threshold, C);
   detail::gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(V), MatrixView<const T>(C), T(0), W);
-  // 5. W := W' 2^(b - a - c), and the intercept.
+  // 6. W := W' 2^(b - a - c), and the intercept.
   ridge_detail::unscale_with_intercept(b - a - L.c, opts.fit_intercept, VectorView<const T>(x_mean),
                                        VectorView<const T>(y_mean), W, intercept);
   info.effective_dof = dof + intercept_dof;

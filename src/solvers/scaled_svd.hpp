@@ -47,7 +47,9 @@ WorkspaceSize scaled_svd_workspace_size(index n, index d, const SvdOptions& opts
 template <class T>
 Status scaled_svd_kernel(MatrixView<const T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
                          const SvdOptions& opts, int& e, Workspace work) {
-  MatrixView<T> As = work.matrix<T>(A.rows(), A.cols());
+  // (An empty A keeps its shape: the workspace hands out 0 x 0 for no elements.)
+  MatrixView<T> As = A.empty() ? MatrixView<T>(static_cast<T*>(nullptr), A.rows(), A.cols())
+                               : work.matrix<T>(A.rows(), A.cols());
   copy(A, As);
   e = scale_by_max_exponent(As);  // A_s := 2^-e A, max |a_ij| in [1/2, 1)
   SvdInfo<T> info;

@@ -90,11 +90,11 @@ Status null_space_inplace(MatrixView<const T> A, const RankTolerance<T>& tol, co
                           MatrixView<T> N, index& rank, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = std::min(n, d);
   rank = 0;
-  // 1. Checks; with no rows, every vector is mapped to zero: N = I.
+  // 1. Checks; with no rows, every vector is mapped to zero: N = I (nothing for d = 0).
   if (N.rows() != d || N.cols() != d) return Status::dimension_mismatch;
   if (const Status s = check(A, tol, svd_opts, work, null_space_workspace_size<T>(n, d, svd_opts)); s != Status::ok)
     return s;
-  if (n == 0) {
+  if (A.empty()) {
     set_identity(N);
     return Status::ok;
   }
