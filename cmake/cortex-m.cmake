@@ -3,10 +3,12 @@
 # with semihosting (rdimon) for stdio and exit status, and QEMU's MPS2 boards as the
 # place the programs run (ctest runs every test through CMAKE_CROSSCOMPILING_EMULATOR).
 #
-# A core file sets STELA_CORTEX_MCU (the -mcpu/-mfpu/-mfloat-abi flags) and
-# STELA_CORTEX_MACHINE (the QEMU board) and includes this one. The vector table, the
-# reset handler and the linker script for the MPS2 memory map are not here: they are
-# sources of the programs that run on the board (tests/embedded/baremetal/).
+# A core file sets STELA_CORTEX_MCU (the -mcpu/-mfpu/-mfloat-abi flags),
+# STELA_CORTEX_HARDWARE_DOUBLE (whether its FPU computes double: the tests run double
+# only where it does) and STELA_CORTEX_MACHINE (the QEMU board), then includes this
+# one. The vector table, the reset handler and the linker script for the MPS2 memory
+# map are not here: they are sources of the programs that run on the board
+# (tests/embedded/baremetal/).
 #
 # Flags go into the *_INIT variables, which CMake puts in front of whatever a preset or
 # a user adds to CMAKE_CXX_FLAGS; a project adds its own through target options, so the
