@@ -12,6 +12,16 @@ import argparse
 import subprocess
 import sys
 
+# What each program of size/ calls.
+ENTRIES = {
+    "size_empty": "empty `main` (the baseline)",
+    "size_lstsq_qr": "lstsq by QR: `lstsq_qr_inplace`",
+    "size_lstsq_svd": "lstsq by SVD: `lstsq_svd_inplace`",
+    "size_cholesky": "Cholesky: `cholesky_inplace` + `cholesky_solve_inplace`",
+    "size_pinv": "pinv: `svd_inplace` + `scal` + `gemm`",
+    "size_accumulator": "streaming: `QrAccumulator` create, `add_rows`, `solve`",
+}
+
 
 def sizes(size_tool, elf):
     out = subprocess.run([size_tool, "-A", "-d", elf], check=True, capture_output=True, text=True).stdout
@@ -37,10 +47,10 @@ def main():
     args = parser.parse_args()
     rows = [(elf.rsplit("/", 1)[-1].removesuffix(".elf"), *sizes(args.size, elf)) for elf in args.programs]
     base = rows[0][1]
-    print("| program | text | data | bss | text above the empty program |")
-    print("|---|---:|---:|---:|---:|")
+    print("| program | calls | text | data | bss | text above the empty program |")
+    print("|---|---|---:|---:|---:|---:|")
     for name, text, data, bss in rows:
-        print(f"| {name} | {text:,} | {data:,} | {bss:,} | {text - base:,} |")
+        print(f"| {name} | {ENTRIES.get(name, '')} | {text:,} | {data:,} | {bss:,} | {text - base:,} |")
     return 0
 
 
