@@ -550,6 +550,8 @@ TEST(ExtremeScalingExamples, PinvOfSubnormalEntriesWhoseTrueResultOverflows) {
   // its conditioning allows.
   const Matrix<double> A{{5e-324, 1e-310}, {2e-320, 4e-315}, {1e-308, 3e-312}};
   EXPECT_EQ(pinv<double>(A).status(), Status::not_finite);
+  if (std::numeric_limits<Long>::max_exponent <= std::numeric_limits<double>::max_exponent)
+    GTEST_SKIP() << "long double is double here (Arm): it cannot hold the true pseudoinverse";
   const std::vector<Long> truth = true_pinv<double>(A, 0);
   EXPECT_GT(std::fabs(truth[1]), static_cast<Long>(std::numeric_limits<double>::max()));
   const Matrix<double> A8 = times_pow2<double>(A, 8);

@@ -50,7 +50,11 @@ void* allocate_aligned(std::size_t size, std::align_val_t alignment) noexcept {
   if (align < sizeof(void*)) align = sizeof(void*);
   // std::aligned_alloc wants a size that is a multiple of the alignment.
   const std::size_t rounded = (size == 0 ? 1 : size + align - 1) / align * align;
+#if defined(__NEWLIB__)
+  return ::aligned_alloc(align, rounded);  // newlib's libstdc++ has no std::aligned_alloc (bare-metal runner)
+#else
   return std::aligned_alloc(align, rounded);
+#endif
 }
 
 void release(void* p) noexcept {
@@ -59,15 +63,25 @@ void release(void* p) noexcept {
   std::free(p);
 }
 
+// Out of memory: bad_alloc, or the end of the program where there are no exceptions
+// (the bare-metal runner, tests/embedded/baremetal).
+[[noreturn]] void out_of_memory() {
+#if defined(__cpp_exceptions)
+  throw std::bad_alloc();
+#else
+  std::abort();
+#endif
+}
+
 void* allocate_or_throw(std::size_t size) {
   void* p = allocate(size);
-  if (p == nullptr) throw std::bad_alloc();
+  if (p == nullptr) out_of_memory();
   return p;
 }
 
 void* allocate_aligned_or_throw(std::size_t size, std::align_val_t alignment) {
   void* p = allocate_aligned(size, alignment);
-  if (p == nullptr) throw std::bad_alloc();
+  if (p == nullptr) out_of_memory();
   return p;
 }
 
