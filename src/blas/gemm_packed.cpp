@@ -263,6 +263,19 @@ Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<con
   return detail::gemm_with_kernel(detail::GemmKernel::automatic, transa, transb, alpha, A, B, beta, C, work);
 }
 
+template <class T>
+void detail::gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
+                         MatrixView<T> C, Workspace work) {
+  // The shapes fit by construction at every internal call, so the status is ok.
+  const Status status = gemm_with_kernel(GemmKernel::automatic, transa, transb, alpha, A, B, beta, C, work);
+  STELA_ASSERT(status == Status::ok);
+  static_cast<void>(status);
+}
+
+template void detail::gemm_kernel<float>(Op, Op, float, MatrixView<const float>, MatrixView<const float>, float,
+                                         MatrixView<float>, Workspace);
+template void detail::gemm_kernel<double>(Op, Op, double, MatrixView<const double>, MatrixView<const double>,
+                                          double, MatrixView<double>, Workspace);
 template WorkspaceSize gemm_workspace_size<float>(index, index, index);
 template WorkspaceSize gemm_workspace_size<double>(index, index, index);
 template Status detail::gemm_with_kernel<float>(detail::GemmKernel, Op, Op, float, MatrixView<const float>,
