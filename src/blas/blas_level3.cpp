@@ -10,9 +10,9 @@
 //               and the work becomes two half-size triangular problems and one gemm
 //               with the off-diagonal block. Recursion stops at kBase columns, where
 //               the level-2 kernel runs column by column (or row by row; trsm with
-//               side right solves for whole columns of B with axpy instead, and syrk's
-//               diagonal blocks for op(A) = A accumulate columns, so that neither walks
-//               a strided row of a tall matrix). syrk halves C the same way: two
+//               side right solves, and trmm side right multiplies, whole columns of B
+//               with axpy instead, and syrk's diagonal blocks for op(A) = A accumulate
+//               columns, so that none walks a strided row of a tall matrix). syrk halves C the same way: two
 //               half-size syrks on the diagonal blocks and one gemm off the diagonal.
 //               Almost all flops end up in gemm; the recursion depth is log2(n / kBase).
 // Cost:         syrk n^2 k, trmm and trsm m^2 n (side left) or m n^2 (side right).
@@ -121,6 +121,30 @@ void trsm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
   }
 }
 
+// B := B M with M = op(A) triangular (n <= kBase), by whole columns of B (contiguous,
+// where a trmv along each row of B would walk it with stride ld):
+//   B(:, j) := M(j, j) B(:, j) + sum_k M(k, j) B(:, k),
+// k < j with j descending when M is upper triangular (the columns k < j are still
+// B's own), k > j with j ascending when it is lower.
+template <class T>
+void trmm_right_by_columns(Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, MatrixView<T> B) {
+  const index n = A.rows();
+  const bool lower = op_is_lower(uplo, trans);
+  for (index s = 0; s < n; ++s) {
+    const index j = lower ? s : n - 1 - s;
+    VectorView<T> bj = B.col(j);
+    // B(:, j) := M(j, j) B(:, j)
+    if (diag == Diag::non_unit) scal(A(j, j), bj);
+    const index k_first = lower ? j + 1 : 0;
+    const index k_last = lower ? n : j;
+    for (index k = k_first; k < k_last; ++k) {
+      // B(:, j) := B(:, j) + M(k, j) B(:, k)
+      const T mkj = trans == Op::none ? A(k, j) : A(j, k);
+      if (mkj != T(0)) axpy(mkj, VectorView<const T>(B.col(k)), bj);
+    }
+  }
+}
+
 // B := op(A) B (left) or B op(A) (right), alpha already applied.
 template <class T>
 void trmm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const T> A, MatrixView<T> B,
@@ -129,8 +153,8 @@ void trmm_recursive(Side side, Uplo uplo, Op trans, Diag diag, MatrixView<const 
   if (n <= kBase) {
     if (side == Side::left)
       for (index j = 0; j < B.cols(); ++j) detail::trmv_kernel(uplo, trans, diag, A, B.col(j));
-    else  // row b := b op(A), i.e. b^T := op(A)^T b^T
-      for (index i = 0; i < B.rows(); ++i) detail::trmv_kernel(uplo, flip(trans), diag, A, B.row(i));
+    else
+      trmm_right_by_columns(uplo, trans, diag, A, B);
     return;
   }
   const index n1 = n / 2;

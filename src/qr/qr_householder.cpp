@@ -14,8 +14,11 @@
 // Flops:        2n^2 (m - n/3) for m >= n, 2m^2 (n - m/3) for m < n. The blocked form
 //               adds about nb k (m + n) for its T factors (nb = block size).
 // Workspace:    unblocked none. Blocked, when A holds more than the crossover's bytes:
-//               T (nb x nb) and W ((n - nb) x nb); optimal nb = min(block_size, k),
-//               minimum none: nb is the largest the workspace holds, 0 = unblocked.
+//               T (nb x nb) and W ((n - nb) x nb), and the packing buffers of the
+//               trailing updates' gemms; optimal nb = min(block_size, k) with the
+//               packing buffers; minimum none: nb is the largest whose T and W the
+//               workspace holds, 0 = unblocked; the gemms run packed when what is left
+//               holds their buffers, unpacked otherwise.
 // Invariant:    before reflector (or panel) j, columns 0..j-1 hold their final R
 //               entries and reflector tails, and A(j:m, j:n) is the trailing block of
 //               H_{j-1} ... H_0 A_initial: what is left to reduce.
@@ -82,8 +85,11 @@ template <class T>
 WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking) {
   const index k = std::min(m, n);
   if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, n) <= blocking.crossover_bytes) return {};
-  // Minimum: none (the unblocked algorithm); optimal: panels of min(block_size, k).
-  return WorkspaceSize::range(WorkspaceSize(), panel_scratch<T>(n, std::min(blocking.block_size, k)));
+  // Minimum: none (the unblocked algorithm); optimal: panels of min(block_size, k), and
+  // beside them the packing buffers of the trailing updates' gemms (at most m x n).
+  const index nb = std::min(blocking.block_size, k);
+  return WorkspaceSize::range(WorkspaceSize(),
+                              panel_scratch<T>(n, nb) + detail::householder_block_apply_packing_size<T>(m, n, nb));
 }
 
 template <class T>
@@ -118,8 +124,9 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
         MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
         householder_block_factor_kernel(V, VectorView<const T>(tau.segment(j, ib)), Tb);
         // 3. A(j:m, j+ib:n) := (I - V T V^T)^T A(j:m, j+ib:n)
+        //    (its gemms packed in what is left of the workspace, if it holds them)
         householder_block_apply_kernel(Side::left, Op::transpose, V, MatrixView<const T>(Tb),
-                                       A.block(j, j + ib, m - j, rest), Wfull.block(0, 0, rest, ib));
+                                       A.block(j, j + ib, m - j, rest), Wfull.block(0, 0, rest, ib), work);
       }
       j += ib;
     }
