@@ -11,9 +11,10 @@
 //               with the off-diagonal block. Recursion stops at kBase columns, where
 //               the level-2 kernel runs column by column (or row by row; trsm with
 //               side right solves, and trmm side right multiplies, whole columns of B
-//               with axpy instead, and syrk's diagonal blocks for op(A) = A accumulate
-//               columns, so that none walks a strided row of a tall matrix). syrk halves C the same way: two
-//               half-size syrks on the diagonal blocks and one gemm off the diagonal.
+//               with axpy instead, so that neither walks a strided row of a tall
+//               matrix). syrk halves C the same way: two half-size syrks on the
+//               diagonal blocks and one gemm off the diagonal; its kBase blocks are a
+//               gemm into a local square whose triangle is kept.
 //               Almost all flops end up in gemm; the recursion depth is log2(n / kBase).
 // Cost:         syrk n^2 k, trmm and trsm m^2 n (side left) or m n^2 (side right).
 // Stability:    trsm is backward stable column by column, as trsv (Higham, Accuracy
@@ -200,30 +201,23 @@ void scale(T alpha, MatrixView<T> B) {
   for (index j = 0; j < B.cols(); ++j) scal(alpha, B.col(j));
 }
 
-// The `uplo` triangle of a small diagonal block, entry by entry:
-// C(i, j) := beta C(i, j) + alpha op(A)(i, :) op(A)(j, :)^T.
+// The `uplo` triangle of a small diagonal block (n <= kBase):
+// C := alpha op(A) op(A)^T + beta C there. The whole square is formed by one gemm into a
+// local block P (twice the triangle's flops, but at the packed kernel's speed, where a
+// loop over the k columns of A would make k short axpys), then merged into the triangle;
+// beta = 0 overwrites C without reading it.
 template <class T>
-void syrk_small(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C) {
+void syrk_small(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C, Workspace work) {
   const index n = C.rows();
+  T local[kBase * kBase];
+  MatrixView<T> P(local, n, n, std::max<index>(n, 1));
+  // P := alpha op(A) op(A)^T
+  detail::gemm_kernel(trans, flip(trans), alpha, A, A, T(0), P, work);
+  // C(i, j) := P(i, j) + beta C(i, j) on the triangle
   for (index j = 0; j < n; ++j) {
     const index i_first = uplo == Uplo::lower ? j : 0;
     const index i_last = uplo == Uplo::lower ? n : j + 1;
-    if (trans == Op::transpose) {
-      // Dot products of contiguous columns of A.
-      for (index i = i_first; i < i_last; ++i) {
-        const T s = dot(A.col(i), A.col(j));
-        C(i, j) = (beta == T(0) ? T(0) : beta * C(i, j)) + alpha * s;
-      }
-    } else {
-      // Column form (the rows of A are strided): c := beta c, then
-      // c := c + (alpha A(j, p)) A(i_first:i_last, p) for every column p of A.
-      VectorView<T> c = C.col(j).segment(i_first, i_last - i_first);
-      if (beta == T(0))
-        fill(c, T(0));
-      else if (beta != T(1))
-        scal(beta, c);
-      for (index p = 0; p < A.cols(); ++p) axpy(alpha * A(j, p), A.col(p).segment(i_first, i_last - i_first), c);
-    }
+    for (index i = i_first; i < i_last; ++i) C(i, j) = beta == T(0) ? P(i, j) : P(i, j) + beta * C(i, j);
   }
 }
 
@@ -236,7 +230,7 @@ template <class T>
 void syrk_recursive(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C, Workspace work) {
   const index n = C.rows();
   if (n <= kBase) {
-    syrk_small(uplo, trans, alpha, A, beta, C);
+    syrk_small(uplo, trans, alpha, A, beta, C, work);
     return;
   }
   const index n1 = n / 2;
