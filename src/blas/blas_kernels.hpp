@@ -83,6 +83,14 @@ template <class T>
 void gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
                  MatrixView<T> C, Workspace work);
 
+// C := alpha op(A) op(A)^T + beta C on the `uplo` triangle by the packed algorithm, the
+// tiles outside the triangle skipped (src/blas/gemm_packed.cpp). Runs and returns true
+// when work holds gemm_workspace_size(n, n, k), alpha != 0 and n, k >= 1; otherwise
+// returns false with C untouched.
+template <class T>
+bool syrk_packed_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C,
+                        Workspace work);
+
 // The level-3 kernels below pass `work` to every gemm they make, so that given
 // syrk_workspace_size / trsm_workspace_size bytes those run packed (src/blas/blas_level3.cpp).
 

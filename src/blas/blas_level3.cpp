@@ -257,6 +257,10 @@ template <class T>
 void detail::syrk_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C,
                          Workspace work) {
   STELA_ASSERT(syrk_shapes_fit(trans, A, C.rows(), C.cols()));
+  // The packed loops over the triangle's tiles when the workspace holds their buffers
+  // (op(A) packed once per block, not once per level of the recursion); otherwise by
+  // halves onto the unpacked gemm.
+  if (syrk_packed_kernel(uplo, trans, alpha, A, beta, C, work)) return;
   syrk_recursive(uplo, trans, alpha, A, beta, C, work);
 }
 
