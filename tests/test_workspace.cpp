@@ -249,7 +249,9 @@ TYPED_TEST_SUITE(BlockedWorkspace, Scalars, ScalarName);
 // when the workspace allows: squares on both sides of one and two blocks, a tall and a
 // wide shape.
 std::vector<std::pair<index, index>> qr_shapes() {
-  return {{1, 1}, {7, 7}, {31, 31}, {32, 32}, {33, 33}, {63, 63}, {64, 64}, {65, 65}, {130, 130}, {150, 41}, {41, 150}};
+  // 8 and 9 straddle the panel's recursion base (kPanelBase = 8), 17 a panel of halves.
+  return {{1, 1},   {7, 7},   {8, 8},     {9, 9},     {17, 17},   {31, 31},   {32, 32},
+          {33, 33}, {63, 63}, {64, 64},   {65, 65},   {130, 130}, {150, 41},  {41, 150}, {300, 70}};
 }
 constexpr QrBlocking kAlwaysBlocked{QrBlocking::kBlockSize, 0, 0};
 
