@@ -67,10 +67,11 @@ namespace stela {
 //
 // The defaults are measured by bench_qr's paired runs of blocked against unblocked on
 // the same input (qr/speedup_nb*, apply_qt/speedup/*; the figures are in the README,
-// "Where QR blocks"). With the trailing updates on the packed gemm, blocked double QR
-// (nb = 32) is faster from 96 x 96 (72 KiB, 1.04x) up (1.4x at 256, 3x at 1024, 1.9x
-// at 2000 x 200) and slower at 64 x 64 (32 KiB, 0.92x): kBlockedCrossover = 64 KiB.
-// nb = 32 is the best block size there or within 10 % of it: kBlockSize = 32. Applying
+// "Where QR blocks"). With the trailing updates on the packed gemm and the panels
+// factored by halves, blocked double QR (nb = 32) breaks even at 96 x 96 (72 KiB, 1.00x)
+// and wins above (1.22x at 128, 2.1x at 512, 4.2x at 1024, 2.3x at 2000 x 200); it
+// loses at 64 x 64 (32 KiB, 0.80x): kBlockedCrossover = 64 KiB. nb = 32 beat 64, 96
+// and 128 on every shape measured: kBlockSize = 32. Applying
 // Q^T in blocks pays only beyond 32 vectors: kApplyCrossover = 32. float shares the rule.
 struct QrBlocking {
   static constexpr index kBlockSize = 32;

@@ -96,12 +96,15 @@ void pack_a(Op transa, MatrixView<const T> A, index i0, index p0, index mb, inde
       }
     } else {
       // op(A)(i, p) = A(p, i): each sliver row is a contiguous piece of a column of A.
-      for (index i = 0; i < rows; ++i) {
-        const T* column = a + p0 + (i0 + is + i) * lda;
-        for (index p = 0; p < kb; ++p) Ap[p * mr + i] = column[p];
+      // Walked p by p over the sliver's `rows` columns of A at once, so that the writes
+      // are contiguous (mr at a time) and the reads are `rows` unit-stride streams.
+      const T* columns[detail::kMaxMicroTile];
+      for (index i = 0; i < rows; ++i) columns[i] = a + p0 + (i0 + is + i) * lda;
+      for (index p = 0; p < kb; ++p) {
+        T* dst = Ap + p * mr;
+        for (index i = 0; i < rows; ++i) dst[i] = columns[i][p];
+        for (index i = rows; i < mr; ++i) dst[i] = T(0);
       }
-      for (index p = 0; p < kb; ++p)
-        for (index i = rows; i < mr; ++i) Ap[p * mr + i] = T(0);
     }
   }
 }
@@ -117,12 +120,15 @@ void pack_b(Op transb, MatrixView<const T> B, index p0, index j0, index kb, inde
     const index cols = std::min(nr, nb - js);
     if (transb == Op::none) {
       // op(B)(p, j) = B(p, j): each sliver column is a contiguous piece of a column of B.
-      for (index j = 0; j < cols; ++j) {
-        const T* column = b + p0 + (j0 + js + j) * ldb;
-        for (index p = 0; p < kb; ++p) Bp[p * nr + j] = column[p];
+      // Walked p by p over the sliver's columns at once: contiguous writes, `cols`
+      // unit-stride read streams.
+      const T* columns[detail::kMaxMicroTile];
+      for (index j = 0; j < cols; ++j) columns[j] = b + p0 + (j0 + js + j) * ldb;
+      for (index p = 0; p < kb; ++p) {
+        T* dst = Bp + p * nr;
+        for (index j = 0; j < cols; ++j) dst[j] = columns[j][p];
+        for (index j = cols; j < nr; ++j) dst[j] = T(0);
       }
-      for (index p = 0; p < kb; ++p)
-        for (index j = cols; j < nr; ++j) Bp[p * nr + j] = T(0);
     } else {
       // op(B)(p, j) = B(j, p): each sliver row is a contiguous piece of a column of B.
       for (index p = 0; p < kb; ++p) {
