@@ -105,7 +105,7 @@ TYPED_TEST(Lu, FactorsEveryCatalogueType) {
 }
 
 TYPED_TEST(Lu, FactorsAcrossBlockEdges) {
-  // The recursive panel's base (16), the old and the new panel width (64, 128).
+  // The recursive panel's base (16), one and two panels (64 columns), and 257.
   check_lu_sweep<TypeParam>({7, 8, 9, 15, 16, 17, 33, 63, 64, 65, 127, 128, 129, 257},
                             {MatrixType::gaussian, MatrixType::geometric, MatrixType::graded_rows}, 70);
 }

@@ -320,7 +320,7 @@ TYPED_TEST(BlockedWorkspace, HouseholderQrRunsFromMinimumToOptimal) {
   }
 }
 
-// Blocked Cholesky and LU take their blocks (192 and 128 columns) at every workspace:
+// Blocked Cholesky and LU take their blocks (128 and 64 columns) at every workspace:
 // minimum none (the unpacked gemm), optimal the packing buffers of their gemms. At every
 // level they factor every size on both sides of the recursion base (16) and of one and
 // two blocks: ||A - L L^T|| / (n ||A|| eps) and ||P A - L U|| / (n ||A|| eps) below 30.

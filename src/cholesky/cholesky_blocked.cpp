@@ -21,10 +21,11 @@
 //                   B22 := B22 - B21 B21^T; B22 =: L L^T,
 //               down to kRecursionBase columns, where xPOTF2 runs; so even the diagonal
 //               blocks do most of their flops in trsm and syrk.
-// Block size:   kBlock = 192, measured (bench_peers cholesky/stela/double/1024 with kBlock
-//               64, 96, 128, 192, 256; README "Where the factorizations block"): the
-//               trailing syrk gets an inner dimension near the packed gemm's kc (256 in
-//               double), while the recursive diagonal block keeps its own cost small.
+// Block size:   kBlock = 128, measured: bench_peers cholesky/stela/double/1024, median of
+//               5 CPU times per value on a shared 2-core Zen 4 (2026-12-02): 64 13.5 ms,
+//               128 13.3, 192 14.2, 256 13.4, 384 14.9. Flat within the noise from 64
+//               to 256, because the diagonal blocks are recursive and the syrk is packed
+//               whatever the width; 128 was the fastest of the run.
 // Cost:         n^3 / 3 flops, all but O(n kRecursionBase^2) of them in syrk and trsm.
 // Workspace:    none needed (minimum 0). With cholesky_blocked_workspace_size(n) (the
 //               packing buffers of the largest syrk or trsm) those run on the packed gemm;
@@ -45,7 +46,7 @@
 namespace stela {
 namespace {
 
-constexpr index kBlock = 192;          // block width, measured (see Block size)
+constexpr index kBlock = 128;          // block width, measured (see Block size)
 constexpr index kRecursionBase = 16;   // xPOTF2 below this order: the trsm base of blas_level3
 
 // A =: L L^T by halves (xPOTRF2); returns the column of the first pivot that is not

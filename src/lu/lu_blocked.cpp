@@ -25,8 +25,10 @@
 //               2. apply P_J to the columns left and right of the panel (xLASWP);
 //               3. U12 := L11^{-1} A12                    trsm, unit lower
 //               4. A22 := A22 - L21 U12                   gemm
-// Block size:   kBlock = 128, measured (bench_peers lu/stela/double/1024 with kBlock
-//               64, 96, 128, 192, 256; README "Where the factorizations block").
+// Block size:   kBlock = 64, measured: bench_peers lu/stela/double/1024, median of 5 CPU
+//               times per value on a shared 2-core Zen 4 (2026-12-02): 64 33.1 ms, 128
+//               34.1, 192 34.9, 256 34.8. Flat within the noise, as the panel is
+//               recursive; 64 was the fastest of the run (and is ILAENV's default).
 // Cost:         2 n^3 / 3 flops; all but O(n kRecursionBase^2) of them in trsm and gemm.
 // Workspace:    minimum none; optimal lu_workspace_size(n), the packing buffers of the
 //               largest gemm (the first trailing update), with which trsm and gemm run
@@ -49,7 +51,7 @@
 namespace stela {
 namespace {
 
-constexpr index kBlock = 128;         // panel width, measured (see Block size)
+constexpr index kBlock = 64;          // panel width, measured (see Block size)
 constexpr index kRecursionBase = 16;  // xGETF2 below this many columns: the trsm base of blas_level3
 
 // P A = L U of an m x n panel, m >= n, by halves of its columns (xGETRF2). pivots[j] is
