@@ -4,7 +4,7 @@
 // Names read routine/variant/type/shape, a square shape as one number:
 //   qr/unblocked/double/256        householder_qr_unblocked_inplace (xGEQR2)
 //   qr/blocked/double/256          householder_qr_inplace with the default blocking (xGEQRF);
-//                                  below the 16 MiB crossover this is the unblocked algorithm
+//                                  below the 64 KiB crossover this is the unblocked algorithm
 //   qr/panels_nb32/double/256      householder_qr_inplace with QrBlocking{32, 0, 0}: panels
 //                                  at every size
 //   qr_pivoted/double/256          qr_pivoted_inplace (xGEQP3, level 2)
@@ -246,11 +246,12 @@ void register_type() {
   }
   // The paired study behind kBlockSize and kBlockedCrossover: from cache-resident sizes
   // to matrices of 32 MiB and more, which do not fit in the reference machine's L3.
-  const Shape study[] = {{256, 256},     {512, 512},     {1024, 1024},   {1280, 1280},  {1536, 1536},
+  const Shape study[] = {{32, 32},       {64, 64},       {96, 96},       {128, 128},    {192, 192},
+                         {500, 50},      {1000, 100},    {256, 256},     {512, 512},     {1024, 1024},   {1280, 1280},  {1536, 1536},
                          {1792, 1792},   {2048, 2048},   {2896, 2896},   {2000, 200},   {20000, 50},
                          {20000, 100},   {40000, 50},    {20000, 200},   {20000, 400}};
   for (Shape s : study)
-    for (index nb : {16, 32, 64})
+    for (index nb : {16, 32, 64, 96, 128})
       benchmark::RegisterBenchmark(("qr/speedup_nb" + std::to_string(nb) + "/" + t + "/" + shape_name(s)).c_str(),
                                    qr_speedup<T>, s, QrBlocking{nb, 0, 0})
           ->UseManualTime();

@@ -592,6 +592,49 @@ TYPED_TEST(Blas, TrsmSolvesWithResidualRatio) {
     }
 }
 
+// With their workspace, syrk and trsm run every gemm of their recursion packed; the
+// result must be the reference's up to rounding, on sizes around the recursion base (16),
+// the micro-tile and the packing blocks, with the workspace prefilled with NaN.
+TYPED_TEST(Blas, SyrkAndTrsmWithWorkspaceMatchReference) {
+  using T = TypeParam;
+  for (Uplo uplo : {Uplo::lower, Uplo::upper})
+    for (Op trans : {Op::none, Op::transpose})
+      for (index n : {1, 7, 8, 9, 33, 63, 64, 65, 150}) {
+        const index k = n == 150 ? 300 : (n % 2 == 0 ? 5 : 70);  // 300 crosses kc (256 in double)
+        SCOPED_TRACE(testing::Message() << type_name<T>() << " uplo " << int(uplo) << " trans " << op_name(trans)
+                                        << " n " << n << " k " << k << " seed " << 90 + n);
+        // syrk: C := 1.25 op(A) op(A)^T + 0.5 C
+        Matrix<T> A = trans == Op::none ? random_matrix<T>(n, k, 90 + n) : random_matrix<T>(k, n, 90 + n);
+        Matrix<T> C0 = random_matrix<T>(n, n, 91);
+        Matrix<T> C = C0;
+        Matrix<T> expected =
+            reference_gemm(trans, trans == Op::none ? Op::transpose : Op::none, T(1.25), A, A, T(0.5), C0);
+        std::vector<T> syrk_buffer(syrk_workspace_size<T>(n, k).bytes() / sizeof(T) + 1, nan<T>());
+        const Workspace syrk_work(syrk_buffer.data(), syrk_buffer.size() * sizeof(T));
+        ASSERT_EQ(syrk(uplo, trans, T(1.25), A, T(0.5), C.view(), syrk_work), Status::ok);
+        for (index j = 0; j < n; ++j)
+          for (index i = uplo == Uplo::lower ? j : 0; i < (uplo == Uplo::lower ? n : j + 1); ++i)
+            EXPECT_LE(std::abs(C(i, j) - expected(i, j)), kThreshold * (k + 2) * eps<T>() * 8) << i << "," << j;
+        // trsm from both sides: op(A) X = B and X op(A) = B, checked through the reference product.
+        for (Side side : {Side::left, Side::right}) {
+          Matrix<T> L = triangular<T>(n, uplo, 92 + n);
+          Matrix<T> D = dense_triangle<T>(L, uplo, Diag::non_unit);
+          Matrix<T> B0 = side == Side::left ? random_matrix<T>(n, 40, 93) : random_matrix<T>(40, n, 93);
+          Matrix<T> X = B0;
+          std::vector<T> buffer(trsm_workspace_size<T>(side, X.rows(), X.cols()).bytes() / sizeof(T) + 1, nan<T>());
+          ASSERT_EQ(trsm(side, uplo, trans, Diag::non_unit, T(1), L, X.view(),
+                         Workspace(buffer.data(), buffer.size() * sizeof(T))),
+                    Status::ok);
+          Matrix<T> R = side == Side::left ? reference_gemm(trans, Op::none, T(1), D, X, T(-1), B0)
+                                           : reference_gemm(Op::none, trans, T(1), X, D, T(-1), B0);
+          const double ratio = norm(MatrixView<const T>(R), Norm::one) /
+                               (n * eps<T>() * norm(MatrixView<const T>(D), Norm::one) *
+                                norm(MatrixView<const T>(X), Norm::one));
+          EXPECT_LT(ratio, kThreshold) << "side " << int(side);
+        }
+      }
+}
+
 // ---------------------------------------------------------------------------------------
 // Norms
 

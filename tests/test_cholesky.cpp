@@ -7,6 +7,7 @@
 //   solve          ||B - A X||_1 / (||A||_1 ||X||_1 n eps)  (xPOT02)
 #include <cmath>
 #include <functional>
+#include <vector>
 
 #include "factorization_support.hpp"
 #include "qr_checks.hpp"
@@ -77,6 +78,12 @@ std::vector<std::pair<std::string, std::function<Status(MatrixView<T>, CholeskyI
   return {
       {"unblocked", [](MatrixView<T> A, CholeskyInfo<T>& info) { return cholesky_unblocked_inplace(A, info); }},
       {"blocked", [](MatrixView<T> A, CholeskyInfo<T>& info) { return cholesky_blocked_inplace(A, info); }},
+      // The optimal workspace, prefilled with NaN: syrk and trsm run packed.
+      {"blocked_packed",
+       [](MatrixView<T> A, CholeskyInfo<T>& info) {
+         std::vector<T> buffer(cholesky_blocked_workspace_size<T>(A.rows()).bytes() / sizeof(T) + 1, nan<T>());
+         return cholesky_blocked_inplace(A, info, Workspace(buffer.data(), buffer.size() * sizeof(T)));
+       }},
       {"driver", [](MatrixView<T> A, CholeskyInfo<T>& info) { return cholesky_inplace(A, info, Workspace()); }},
   };
 }
@@ -102,9 +109,10 @@ bool strict_upper_is_nan(MatrixView<const T> A) {
 TYPED_TEST(Cholesky, FactorsAcrossSizesAndMatrixTypes) {
   using T = TypeParam;
   double worst = 0;
-  // Every case at the small sizes; both sides of one and two blocks (the block size is
-  // 64) with four of them, to keep the run short under the sanitizers.
-  for (index n : {0, 1, 2, 3, 5, 10, 50, 63, 64, 65, 128, 129}) {
+  // Every case at the small sizes; both sides of the recursion base (16), of the
+  // recursive halves and of one and two blocks (the block size is 128) with four of
+  // them, to keep the run short under the sanitizers.
+  for (index n : {0, 1, 2, 3, 5, 7, 8, 9, 10, 15, 16, 17, 33, 50, 63, 64, 65, 127, 128, 129, 257}) {
     for (const SpdCase<T>& c : spd_cases<T>(n, 100 + static_cast<std::uint64_t>(n), n > 50)) {
       for (const auto& [variant, factor] : factorizations<T>()) {
         if (n > 50 && variant == "driver") continue;  // the driver runs the blocked code
@@ -151,8 +159,8 @@ Matrix<T> indefinite_at(index n, index k, long double d_k, std::uint64_t seed) {
 
 TYPED_TEST(Cholesky, FailureNamesTheColumnAndKeepsTheFinishedColumns) {
   using T = TypeParam;
-  const index n = 130;
-  for (index k : {0, 1, 63, 64, 65, 129}) {
+  const index n = 200;
+  for (index k : {0, 1, 15, 16, 63, 64, 65, 127, 128, 129, 199}) {
     const Matrix<T> A = indefinite_at<T>(n, k, -1.0L, 7 + static_cast<std::uint64_t>(k));
     for (const auto& [variant, factor] : factorizations<T>()) {
       SCOPED_TRACE(case_name<T>("indefinite_at_" + std::to_string(k) + " " + variant, n, n, 7 + static_cast<std::uint64_t>(k)));

@@ -7,6 +7,7 @@
 //   solve          ||B - op(A) X||_1 / (||A||_1 ||X||_1 n eps)    (xGET02)
 #include <cmath>
 #include <functional>
+#include <vector>
 
 #include "factorization_support.hpp"
 #include "stela/lu.hpp"
@@ -33,6 +34,12 @@ std::vector<std::pair<std::string, LuFactorize<T>>> lu_variants() {
       {"unblocked", [](MatrixView<T> A, VectorView<index> p, LuInfo& info) { return lu_unblocked_inplace(A, p, info); }},
       {"blocked",
        [](MatrixView<T> A, VectorView<index> p, LuInfo& info) { return lu_inplace(A, p, info, Workspace()); }},
+      // The optimal workspace, prefilled with NaN: trsm and gemm run packed.
+      {"blocked_packed",
+       [](MatrixView<T> A, VectorView<index> p, LuInfo& info) {
+         std::vector<T> buffer(lu_workspace_size<T>(A.rows()).bytes() / sizeof(T) + 1, nan<T>());
+         return lu_inplace(A, p, info, Workspace(buffer.data(), buffer.size() * sizeof(T)));
+       }},
   };
 }
 
@@ -98,7 +105,8 @@ TYPED_TEST(Lu, FactorsEveryCatalogueType) {
 }
 
 TYPED_TEST(Lu, FactorsAcrossBlockEdges) {
-  check_lu_sweep<TypeParam>({63, 64, 65, 127, 128, 129},
+  // The recursive panel's base (16), one and two panels (64 columns), and 257.
+  check_lu_sweep<TypeParam>({7, 8, 9, 15, 16, 17, 33, 63, 64, 65, 127, 128, 129, 257},
                             {MatrixType::gaussian, MatrixType::geometric, MatrixType::graded_rows}, 70);
 }
 
@@ -107,7 +115,7 @@ TYPED_TEST(Lu, ZeroPivotIsNamedAndSolvesAreRefused) {
   // A zero column j stays zero through the elimination (the updates subtract multiples
   // of U(i, j) = 0), so the pivot at step j is exactly zero.
   const index n = 130;
-  for (index j : {0, 63, 64, 129}) {
+  for (index j : {0, 15, 16, 63, 64, 127, 128, 129}) {
     Matrix<T> A = random_matrix<T>(n, n, 5 + static_cast<std::uint64_t>(j));
     fill(A.col(j), T(0));
     for (const auto& [variant, factor] : lu_variants<T>()) {

@@ -184,10 +184,15 @@ TYPED_TEST(WorkspaceQueries, MinimumIsAtMostOptimal) {
   // Routines without blocking: minimum = optimal.
   for (index n : {0, 1, 7, 64, 130, 3000}) {
     EXPECT_EQ(qr_pivoted_workspace_size<T>(2 * n, n).minimum(), qr_pivoted_workspace_size<T>(2 * n, n));
-    EXPECT_EQ(cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}).minimum(),
-              cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}));
-    EXPECT_EQ(lu_workspace_size<T>(n), WorkspaceSize());
-    EXPECT_EQ(cholesky_workspace_size<T>(n), WorkspaceSize());
+  }
+  // LU and Cholesky: minimum none (the unpacked gemm), optimal the packing buffers; the
+  // adaptive jitter's restart copy is in both.
+  for (index n : {0, 1, 7, 64, 130, 3000}) {
+    EXPECT_EQ(lu_workspace_size<T>(n).minimum_payload(), 0u);
+    EXPECT_EQ(cholesky_workspace_size<T>(n).minimum_payload(), 0u);
+    EXPECT_EQ(cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()}).minimum(), WorkspaceSize::matrix<T>(n, n));
+    EXPECT_EQ(lu_workspace_size<T>(n).payload() > 0, n > 0);
+    EXPECT_EQ(cholesky_workspace_size<T>(n).payload() > 0, n > 0);
   }
 }
 
@@ -244,7 +249,9 @@ TYPED_TEST_SUITE(BlockedWorkspace, Scalars, ScalarName);
 // when the workspace allows: squares on both sides of one and two blocks, a tall and a
 // wide shape.
 std::vector<std::pair<index, index>> qr_shapes() {
-  return {{1, 1}, {7, 7}, {31, 31}, {32, 32}, {33, 33}, {63, 63}, {64, 64}, {65, 65}, {130, 130}, {150, 41}, {41, 150}};
+  // 8 and 9 straddle the panel's recursion base (kPanelBase = 8), 17 a panel of halves.
+  return {{1, 1},   {7, 7},   {8, 8},     {9, 9},     {17, 17},   {31, 31},   {32, 32},
+          {33, 33}, {63, 63}, {64, 64},   {65, 65},   {130, 130}, {150, 41},  {41, 150}, {300, 70}};
 }
 constexpr QrBlocking kAlwaysBlocked{QrBlocking::kBlockSize, 0, 0};
 
@@ -313,25 +320,45 @@ TYPED_TEST(BlockedWorkspace, HouseholderQrRunsFromMinimumToOptimal) {
   }
 }
 
-// Blocked Cholesky and LU take their blocks (64 columns) without workspace: minimum =
-// optimal = none, and with none they factor every size on both sides of one and two
-// blocks: ||A - L L^T|| / (n ||A|| eps) and ||P A - L U|| / (n ||A|| eps) below 30.
-// Adaptive jitter needs its copy of A at any block size: one byte less is refused with
-// A untouched.
-TYPED_TEST(BlockedWorkspace, CholeskyAndLuRunWithTheirMinimum) {
+// Blocked Cholesky and LU take their blocks (128 and 64 columns) at every workspace:
+// minimum none (the unpacked gemm), optimal the packing buffers of their gemms. At every
+// level they factor every size on both sides of the recursion base (16) and of one and
+// two blocks: ||A - L L^T|| / (n ||A|| eps) and ||P A - L U|| / (n ||A|| eps) below 30.
+// Adaptive jitter needs its copy of A: one byte less than that minimum is refused with A
+// untouched.
+TYPED_TEST(BlockedWorkspace, CholeskyAndLuRunFromMinimumToOptimal) {
   using T = TypeParam;
-  for (index n : {1, 7, 63, 64, 65, 130}) {
+  for (index n : {1, 7, 16, 17, 63, 64, 65, 127, 128, 129, 191, 192, 193, 257}) {
     const std::uint64_t seed = 5200 + static_cast<std::uint64_t>(n);
-    SCOPED_TRACE(case_name<T>("spd kappa 1e3 / random", n, n, seed));
-    // Cholesky.
     const Matrix<T> S = symmetric_with_eigenvalues<T>(geometric_spectrum(n, 1e3L), seed);
-    EXPECT_EQ(cholesky_workspace_size<T>(n), WorkspaceSize());
-    Matrix<T> L = S;
-    CholeskyInfo<T> info;
-    ASSERT_EQ(cholesky_inplace(L.view(), info, Workspace()), Status::ok);
-    EXPECT_RATIO("||A - L L^T||", cholesky_ratio<T>(S, L));
+    const Matrix<T> A = random_matrix<T>(n, n, seed);
+    const WorkspaceSize need_c = cholesky_workspace_size<T>(n);
+    const WorkspaceSize need_lu = lu_workspace_size<T>(n);
+    EXPECT_EQ(need_c.minimum_payload(), 0u);
+    EXPECT_EQ(need_lu.minimum_payload(), 0u);
+    for (Level level : kLevels) {
+      SCOPED_TRACE(case_name<T>(std::string("spd kappa 1e3 / random, workspace ") + level_name(level), n, n, seed));
+      // Cholesky.
+      Matrix<T> L = S;
+      CholeskyInfo<T> info;
+      ASSERT_EQ(cholesky_inplace(L.view(), info, at_level(need_c, level).workspace()), Status::ok);
+      EXPECT_RATIO("||A - L L^T||", cholesky_ratio<T>(S, L));
+      // LU, through the high level's L(), U() and permutation() of the factors.
+      LU<T> f;
+      f.factors = A;
+      f.pivots = Vector<index>(n, -1);
+      LuInfo lu_info;
+      ASSERT_EQ(lu_inplace(f.factors.view(), f.pivots.view(), lu_info, at_level(need_lu, level).workspace()),
+                Status::ok);
+      const Vector<index> p = f.permutation();
+      Matrix<T> PA(n, n);
+      for (index i = 0; i < n; ++i) copy(A.row(p[i]), PA.row(i));
+      EXPECT_RATIO("||P A - L U||", factorization_ratio<T>(PA, f.L(), f.U()));
+    }
+    // Adaptive jitter: its restart copy is the minimum.
     const WorkspaceSize need = cholesky_workspace_size<T>(n, {Jitter<T>::adaptive()});
-    EXPECT_EQ(need.minimum(), need);
+    EXPECT_EQ(need.minimum(), WorkspaceSize::matrix<T>(n, n));
+    CholeskyInfo<T> info;
     Matrix<T> La = S;
     ASSERT_EQ(cholesky_inplace(La.view(), info, ExactWorkspace(need.minimum_payload()).workspace(), {Jitter<T>::adaptive()}),
               Status::ok);
@@ -341,18 +368,6 @@ TYPED_TEST(BlockedWorkspace, CholeskyAndLuRunWithTheirMinimum) {
                                {Jitter<T>::adaptive()}),
               Status::workspace_too_small);
     EXPECT_TRUE(same_bits<T>(Ls, S));
-    // LU, through the high level's L(), U() and permutation() of the factors.
-    const Matrix<T> A = random_matrix<T>(n, n, seed);
-    EXPECT_EQ(lu_workspace_size<T>(n), WorkspaceSize());
-    LU<T> f;
-    f.factors = A;
-    f.pivots = Vector<index>(n, -1);
-    LuInfo lu_info;
-    ASSERT_EQ(lu_inplace(f.factors.view(), f.pivots.view(), lu_info, Workspace()), Status::ok);
-    const Vector<index> p = f.permutation();
-    Matrix<T> PA(n, n);
-    for (index i = 0; i < n; ++i) copy(A.row(p[i]), PA.row(i));
-    EXPECT_RATIO("||P A - L U||", factorization_ratio<T>(PA, f.L(), f.U()));
   }
 }
 

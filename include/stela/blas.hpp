@@ -150,18 +150,29 @@ Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<con
             Workspace work);
 
 // C := alpha op(A) op(A)^T + beta C, op(A) = A (n x k) or A^T (A k x n); only the
-// `uplo` triangle of C is read and written.
+// `uplo` triangle of C is read and written. Recursive halving onto gemm; with a
+// workspace of syrk_workspace_size(n, k) (optimal; minimum 0) those gemms run packed.
 template <class T>
 Status syrk(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C);
+template <class T>
+WorkspaceSize syrk_workspace_size(index n, index k);
+template <class T>
+Status syrk(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C, Workspace work);
 
 // B := alpha op(A) B (side left) or alpha B op(A) (side right), A triangular.
 template <class T>
 Status trmm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B);
 
 // B := alpha op(A)^{-1} B (side left) or alpha B op(A)^{-1} (side right), A triangular:
-// the solution X of op(A) X = alpha B or X op(A) = alpha B.
+// the solution X of op(A) X = alpha B or X op(A) = alpha B. With a workspace of
+// trsm_workspace_size(side, m, n) (B m x n; optimal, minimum 0) its gemms run packed.
 template <class T>
 Status trsm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B);
+template <class T>
+WorkspaceSize trsm_workspace_size(Side side, index m, index n);
+template <class T>
+Status trsm(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B,
+            Workspace work);
 
 // ---------------------------------------------------------------------------------------
 // Exact scaling by powers of two (src/blas/matrix_norms.cpp; the job of LAPACK's xLASCL, for

@@ -109,15 +109,20 @@ struct CholeskyInfo {
 template <class T>
 Status cholesky_unblocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info);
 
-// The same factorization by blocks of columns, most of the work in syrk and gemm
-// (LAPACK xPOTRF). Same storage, statuses and failure column as the unblocked form.
-// Blocked without workspace, so it takes none (nor a minimum apart from an optimal).
+// The same factorization by blocks of columns, most of the work in syrk and trsm
+// (LAPACK xPOTRF). Same statuses and failure column as the unblocked form. Workspace:
+// minimum none (the form without it), optimal cholesky_blocked_workspace_size(n), with
+// which syrk and trsm run on the packed gemm.
 template <class T>
 Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info);
+template <class T>
+WorkspaceSize cholesky_blocked_workspace_size(index n);
+template <class T>
+Status cholesky_blocked_inplace(MatrixView<T> A, CholeskyInfo<T>& info, Workspace work);
 
 // The blocked factorization under a jitter policy. Workspace: an n x n copy of A's
 // lower triangle for the adaptive policy (each retry restarts from it), none otherwise;
-// minimum = optimal (the blocks need no scratch).
+// that is the minimum; the optimal adds cholesky_blocked_workspace_size(n).
 // Statuses as cholesky_blocked_inplace, plus invalid_argument (a fixed tau negative or
 // not finite), workspace_too_small and not_finite (also when A + tau I would overflow),
 // all with A untouched. On success L L^T =

@@ -41,9 +41,9 @@ template <class T>
 Status lu_unblocked_inplace(MatrixView<T> A, VectorView<index> pivots, LuInfo& info);
 
 // P A = L U by blocks of columns (LAPACK xGETRF, right-looking, xGETF2 on each panel).
-// Same storage and statuses as lu_unblocked_inplace, plus workspace_too_small. The
-// workspace is empty at every block size (the size query returns zero, minimum =
-// optimal); the argument keeps the calling convention of every driver.
+// Same storage and statuses as lu_unblocked_inplace, plus workspace_too_small (never:
+// the minimum is zero). Workspace: optimal lu_workspace_size(n), the packing buffers
+// with which trsm and gemm run on the packed gemm; with less, on the unpacked one.
 template <class T>
 WorkspaceSize lu_workspace_size(index n);
 template <class T>

@@ -67,14 +67,15 @@ namespace stela {
 //
 // The defaults are measured by bench_qr's paired runs of blocked against unblocked on
 // the same input (qr/speedup_nb*, apply_qt/speedup/*; the figures are in the README,
-// "Where QR blocks"). Blocked double QR (nb = 32) is faster on every shape measured
-// above 16 MiB and on none of 8 MiB or less: kBlockedCrossover = 16 MiB. nb = 32 is
-// never far from the best block size: kBlockSize = 32. Applying Q^T in blocks pays only
-// beyond 32 vectors: kApplyCrossover = 32. float shares the rule (its break-even lies
-// nearer 32 MiB).
+// "Where QR blocks"). With the trailing updates on the packed gemm and the panels
+// factored by halves, blocked double QR (nb = 32) breaks even at 96 x 96 (72 KiB, 1.00x)
+// and wins above (1.22x at 128, 2.1x at 512, 4.2x at 1024, 2.3x at 2000 x 200); it
+// loses at 64 x 64 (32 KiB, 0.80x): kBlockedCrossover = 64 KiB. nb = 32 beat 64, 96
+// and 128 on every shape measured: kBlockSize = 32. Applying
+// Q^T in blocks pays only beyond 32 vectors: kApplyCrossover = 32. float shares the rule.
 struct QrBlocking {
   static constexpr index kBlockSize = 32;
-  static constexpr index kBlockedCrossover = index(16) << 20;  // bytes
+  static constexpr index kBlockedCrossover = index(64) << 10;  // bytes
   static constexpr index kApplyCrossover = 32;                 // vectors
 
   index block_size = kBlockSize;              // reflectors per block, >= 1

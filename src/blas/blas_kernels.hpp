@@ -76,16 +76,37 @@ template <class T>
 void gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
                  MatrixView<T> C);
 
+// The same product by the packed algorithm when `work` holds gemm_workspace_size(m, n, k),
+// by the form above otherwise (src/blas/gemm_packed.cpp). The level-3 kernels below and
+// the blocked factorizations pass their workspace down to it.
+template <class T>
+void gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
+                 MatrixView<T> C, Workspace work);
+
+// C := alpha op(A) op(A)^T + beta C on the `uplo` triangle by the packed algorithm, the
+// tiles outside the triangle skipped (src/blas/gemm_packed.cpp). Runs and returns true
+// when work holds gemm_workspace_size(n, n, k), alpha != 0 and n, k >= 1; otherwise
+// returns false with C untouched.
+template <class T>
+bool syrk_packed_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C,
+                        Workspace work);
+
+// The level-3 kernels below pass `work` to every gemm they make, so that given
+// syrk_workspace_size / trsm_workspace_size bytes those run packed (src/blas/blas_level3.cpp).
+
 // C := alpha op(A) op(A)^T + beta C, the `uplo` triangle (src/blas/blas_level3.cpp).
 template <class T>
-void syrk_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C);
+void syrk_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C,
+                 Workspace work = Workspace());
 
 // B := alpha op(A) B or alpha B op(A), A triangular (src/blas/blas_level3.cpp).
 template <class T>
-void trmm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B);
+void trmm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B,
+                 Workspace work = Workspace());
 
 // B := alpha op(A)^{-1} B or alpha B op(A)^{-1}, A triangular (src/blas/blas_level3.cpp).
 template <class T>
-void trsm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B);
+void trsm_kernel(Side side, Uplo uplo, Op trans, Diag diag, T alpha, MatrixView<const T> A, MatrixView<T> B,
+                 Workspace work = Workspace());
 
 }  // namespace stela::detail

@@ -32,6 +32,11 @@
 //               build contains: gemm_workspace_size. With less (an empty Workspace
 //               included) gemm computes the same product with the unpacked form
 //               (src/blas/gemm.cpp): the minimum workspace is zero.
+// syrk:         the same loops with op(B) = op(A)^T serve syrk on a triangle of C
+//               (syrk_packed_kernel): tiles wholly outside the triangle are skipped,
+//               tiles across the diagonal go through the edge buffer and keep only their
+//               entries in the triangle; n^2 k flops plus O(n (mr + nr) k) on the
+//               diagonal tiles.
 // Dispatch:     the micro-kernel is chosen once per process: AVX2 + FMA when this build
 //               has it and the CPU runs it, the portable kernel otherwise.
 // Stability:    every entry of C is alpha times an inner product of length k computed in
@@ -91,12 +96,15 @@ void pack_a(Op transa, MatrixView<const T> A, index i0, index p0, index mb, inde
       }
     } else {
       // op(A)(i, p) = A(p, i): each sliver row is a contiguous piece of a column of A.
-      for (index i = 0; i < rows; ++i) {
-        const T* column = a + p0 + (i0 + is + i) * lda;
-        for (index p = 0; p < kb; ++p) Ap[p * mr + i] = column[p];
+      // Walked p by p over the sliver's `rows` columns of A at once, so that the writes
+      // are contiguous (mr at a time) and the reads are `rows` unit-stride streams.
+      const T* columns[detail::kMaxMicroTile];
+      for (index i = 0; i < rows; ++i) columns[i] = a + p0 + (i0 + is + i) * lda;
+      for (index p = 0; p < kb; ++p) {
+        T* dst = Ap + p * mr;
+        for (index i = 0; i < rows; ++i) dst[i] = columns[i][p];
+        for (index i = rows; i < mr; ++i) dst[i] = T(0);
       }
-      for (index p = 0; p < kb; ++p)
-        for (index i = rows; i < mr; ++i) Ap[p * mr + i] = T(0);
     }
   }
 }
@@ -112,12 +120,15 @@ void pack_b(Op transb, MatrixView<const T> B, index p0, index j0, index kb, inde
     const index cols = std::min(nr, nb - js);
     if (transb == Op::none) {
       // op(B)(p, j) = B(p, j): each sliver column is a contiguous piece of a column of B.
-      for (index j = 0; j < cols; ++j) {
-        const T* column = b + p0 + (j0 + js + j) * ldb;
-        for (index p = 0; p < kb; ++p) Bp[p * nr + j] = column[p];
+      // Walked p by p over the sliver's columns at once: contiguous writes, `cols`
+      // unit-stride read streams.
+      const T* columns[detail::kMaxMicroTile];
+      for (index j = 0; j < cols; ++j) columns[j] = b + p0 + (j0 + js + j) * ldb;
+      for (index p = 0; p < kb; ++p) {
+        T* dst = Bp + p * nr;
+        for (index j = 0; j < cols; ++j) dst[j] = columns[j][p];
+        for (index j = cols; j < nr; ++j) dst[j] = T(0);
       }
-      for (index p = 0; p < kb; ++p)
-        for (index j = cols; j < nr; ++j) Bp[p * nr + j] = T(0);
     } else {
       // op(B)(p, j) = B(j, p): each sliver row is a contiguous piece of a column of B.
       for (index p = 0; p < kb; ++p) {
@@ -176,6 +187,81 @@ void gemm_five_loops(const detail::MicroKernel<T>& kernel, Op transa, Op transb,
               for (index i = 0; i < rows; ++i)
                 c[i + j * ldc] =
                     beta_slice == T(0) ? edge[i + j * mr] : edge[i + j * mr] + beta_slice * c[i + j * ldc];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Whether tile rows i0..i0+rows and columns j0..j0+cols of C lie wholly outside, wholly
+// inside, or across the boundary of the `uplo` triangle (the diagonal included).
+enum class TilePart { outside, inside, across };
+
+TilePart tile_part(Uplo uplo, index i0, index rows, index j0, index cols) {
+  const index i_last = i0 + rows - 1, j_last = j0 + cols - 1;
+  if (uplo == Uplo::lower) {
+    if (i_last < j0) return TilePart::outside;  // every i < every j
+    if (i0 >= j_last) return TilePart::inside;  // every i >= every j
+  } else {
+    if (i0 > j_last) return TilePart::outside;
+    if (i_last <= j0) return TilePart::inside;
+  }
+  return TilePart::across;
+}
+
+// The five loops for syrk: C := alpha op(A) op(A)^T + beta C on the `uplo` triangle only.
+// The same loops as gemm_five_loops with B = A (op(B) = op(A)^T); tiles outside the
+// triangle are skipped (so are whole mc blocks), tiles across the diagonal go through the
+// edge buffer and only their entries in the triangle are merged. alpha != 0, k >= 1.
+template <class T>
+void syrk_five_loops(const detail::MicroKernel<T>& kernel, Uplo uplo, Op trans, T alpha, MatrixView<const T> A,
+                     T beta, MatrixView<T> C, T* Ap, T* Bp) {
+  const index n = C.rows();
+  const index k = trans == Op::none ? A.cols() : A.rows();
+  const Op transb = trans == Op::none ? Op::transpose : Op::none;
+  const index mr = kernel.mr, nr = kernel.nr;
+  const index ldc = C.ld();
+  T edge[detail::kMaxMicroTile];
+  // 5. Column blocks of C and op(A)^T.
+  for (index jc = 0; jc < n; jc += kernel.nc) {
+    const index nb = std::min(kernel.nc, n - jc);
+    // 4. k in slices of kc; the first applies beta.
+    for (index pc = 0; pc < k; pc += kernel.kc) {
+      const index kb = std::min(kernel.kc, k - pc);
+      const T beta_slice = pc == 0 ? beta : T(1);
+      // Bp := op(A)^T(pc : pc+kb, jc : jc+nb)
+      pack_b(transb, A, pc, jc, kb, nb, nr, Bp);
+      // 3. Row blocks of mc that meet the triangle.
+      for (index ic = 0; ic < n; ic += kernel.mc) {
+        const index mb = std::min(kernel.mc, n - ic);
+        if (tile_part(uplo, ic, mb, jc, nb) == TilePart::outside) continue;
+        // Ap := op(A)(ic : ic+mb, pc : pc+kb)
+        pack_a(trans, A, ic, pc, mb, kb, mr, Ap);
+        // 2-1. Slivers of Bp times slivers of Ap, the tiles that meet the triangle.
+        for (index jr = 0; jr < nb; jr += nr) {
+          const index cols = std::min(nr, nb - jr);
+          const T* b = Bp + jr * kb;
+          for (index ir = 0; ir < mb; ir += mr) {
+            const index rows = std::min(mr, mb - ir);
+            const index i0 = ic + ir, j0 = jc + jr;
+            const TilePart part = tile_part(uplo, i0, rows, j0, cols);
+            if (part == TilePart::outside) continue;
+            const T* a = Ap + ir * kb;
+            T* c = C.data() + i0 + j0 * ldc;
+            if (part == TilePart::inside && rows == mr && cols == nr) {
+              // C(tile) := alpha Ap(sliver) Bp(sliver) + beta_slice C(tile)
+              kernel.run(kb, alpha, a, b, beta_slice, c, ldc);
+              continue;
+            }
+            // edge := alpha Ap(sliver) Bp(sliver); C(entries in the triangle) := edge + beta_slice C.
+            kernel.run(kb, alpha, a, b, T(0), edge, mr);
+            for (index j = 0; j < cols; ++j)
+              for (index i = 0; i < rows; ++i) {
+                const bool in_triangle = uplo == Uplo::lower ? i0 + i >= j0 + j : i0 + i <= j0 + j;
+                if (!in_triangle) continue;
+                c[i + j * ldc] = beta_slice == T(0) ? edge[i + j * mr] : edge[i + j * mr] + beta_slice * c[i + j * ldc];
+              }
           }
         }
       }
@@ -263,6 +349,39 @@ Status gemm(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<con
   return detail::gemm_with_kernel(detail::GemmKernel::automatic, transa, transb, alpha, A, B, beta, C, work);
 }
 
+template <class T>
+void detail::gemm_kernel(Op transa, Op transb, T alpha, MatrixView<const T> A, MatrixView<const T> B, T beta,
+                         MatrixView<T> C, Workspace work) {
+  // The shapes fit by construction at every internal call, so the status is ok.
+  const Status status = gemm_with_kernel(GemmKernel::automatic, transa, transb, alpha, A, B, beta, C, work);
+  STELA_ASSERT(status == Status::ok);
+  static_cast<void>(status);
+}
+
+template <class T>
+bool detail::syrk_packed_kernel(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C,
+                                Workspace work) {
+  const index n = C.rows();
+  const index k = trans == Op::none ? A.cols() : A.rows();
+  if (n == 0 || alpha == T(0) || k == 0) return false;
+  const MicroKernel<T> kernel = micro_kernel<T>(GemmKernel::automatic);
+  const index a_size = packed_a_size(kernel, n, k);
+  const index b_size = packed_b_size(kernel, n, k);
+  if (!work.holds(WorkspaceSize::of<T>(a_size) + WorkspaceSize::of<T>(b_size))) return false;
+  T* Ap = work.take<T>(a_size);
+  T* Bp = work.take<T>(b_size);
+  syrk_five_loops(kernel, uplo, trans, alpha, A, beta, C, Ap, Bp);
+  return true;
+}
+
+template bool detail::syrk_packed_kernel<float>(Uplo, Op, float, MatrixView<const float>, float, MatrixView<float>,
+                                                Workspace);
+template bool detail::syrk_packed_kernel<double>(Uplo, Op, double, MatrixView<const double>, double,
+                                                 MatrixView<double>, Workspace);
+template void detail::gemm_kernel<float>(Op, Op, float, MatrixView<const float>, MatrixView<const float>, float,
+                                         MatrixView<float>, Workspace);
+template void detail::gemm_kernel<double>(Op, Op, double, MatrixView<const double>, MatrixView<const double>,
+                                          double, MatrixView<double>, Workspace);
 template WorkspaceSize gemm_workspace_size<float>(index, index, index);
 template WorkspaceSize gemm_workspace_size<double>(index, index, index);
 template Status detail::gemm_with_kernel<float>(detail::GemmKernel, Op, Op, float, MatrixView<const float>,

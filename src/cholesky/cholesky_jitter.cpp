@@ -21,7 +21,9 @@
 // Cost:         n^3 / 3 flops per try; adaptive at most 2 + floor(log10(1 / (n eps)))
 //               tries (17 in double, 8 in float) and n^2 / 2 copies per retry.
 // Workspace:    adaptive: an n x n matrix holding A's lower triangle, from which every
-//               retry restarts. none and fixed: nothing.
+//               retry restarts. none and fixed: nothing. That is the minimum; the
+//               optimal adds the blocked factorization's packing buffers
+//               (cholesky_blocked_workspace_size).
 // Invariant:    each adaptive try starts from the original A plus the current tau on
 //               the diagonal, so the recorded info.jitter is exactly what L factors.
 // Stability:    that of xPOTRF for the shifted matrix: L L^T = A + tau I + dA.
@@ -72,7 +74,11 @@ void add_to_diagonal(MatrixView<T> A, T tau) {
 
 template <class T>
 WorkspaceSize cholesky_workspace_size(index n, const CholeskyOptions<T>& opts) {
-  return opts.jitter.policy == JitterPolicy::adaptive ? WorkspaceSize::matrix<T>(n, n) : WorkspaceSize();
+  // The restart copy (adaptive only) and, alive beside it, the blocked factorization's
+  // packing buffers (optimal only: minimum 0).
+  const WorkspaceSize restart =
+      opts.jitter.policy == JitterPolicy::adaptive ? WorkspaceSize::matrix<T>(n, n) : WorkspaceSize();
+  return restart + cholesky_blocked_workspace_size<T>(n);
 }
 
 template <class T>
@@ -88,7 +94,7 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo<T>& info, Wo
 
   if (policy == JitterPolicy::none) {
     // 1. A =: L L^T.
-    info.failed_column = cholesky_blocked_kernel(A);
+    info.failed_column = cholesky_blocked_kernel(A, work);
     return info.failed_column < 0 ? Status::ok : Status::not_positive_definite;
   }
   if (policy == JitterPolicy::fixed) {
@@ -97,7 +103,7 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo<T>& info, Wo
     if (!shift_fits(MatrixView<const T>(A), tau)) return Status::not_finite;  // A + tau I overflows
     add_to_diagonal(A, tau);
     info.jitter = tau;
-    info.failed_column = cholesky_blocked_kernel(A);
+    info.failed_column = cholesky_blocked_kernel(A, work);
     return info.failed_column < 0 ? Status::ok : Status::not_positive_definite;
   }
 
@@ -110,7 +116,7 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo<T>& info, Wo
   for (index i = 0; i < n; ++i) mean += A(i, i) / static_cast<T>(n);
 
   // 2. First try: A =: L L^T with no shift.
-  info.failed_column = cholesky_blocked_kernel(A);
+  info.failed_column = cholesky_blocked_kernel(A, work);
   if (info.failed_column < 0) return Status::ok;
 
   // 3. Retries with A + tau I, tau = n eps mean, 10 n eps mean, ..., up to mean. A mean
@@ -125,7 +131,7 @@ Status detail::cholesky_jitter_kernel(MatrixView<T> A, CholeskyInfo<T>& info, Wo
     add_to_diagonal(A, tau);
     info.jitter = tau;
     ++info.tries;
-    info.failed_column = cholesky_blocked_kernel(A);
+    info.failed_column = cholesky_blocked_kernel(A, work);
     if (info.failed_column < 0) return Status::ok;
     tau *= static_cast<T>(kJitterGrowth);
   }

@@ -19,10 +19,11 @@ namespace stela::detail {
 template <class T>
 index cholesky_unblocked_kernel(MatrixView<T> A);
 
-// xPOTRF on a square matrix whose lower triangle is finite (src/cholesky/cholesky_blocked.cpp).
+// xPOTRF on a square matrix whose lower triangle is finite (src/cholesky/cholesky_blocked.cpp);
+// its syrk and trsm run packed when work holds cholesky_blocked_workspace_size(n).
 // Returns the column of the first pivot that is not positive, or -1.
 template <class T>
-index cholesky_blocked_kernel(MatrixView<T> A);
+index cholesky_blocked_kernel(MatrixView<T> A, Workspace work = Workspace());
 
 // cholesky_inplace's factorization under a jitter policy (src/cholesky/cholesky_jitter.cpp),
 // on a square A whose lower triangle is finite, with valid options and work holding

@@ -17,7 +17,9 @@
 // Cost:         factor k^2 m flops; apply 4mnk flops (C m x n, side left), nearly all
 //               of it in gemm.
 // Stability:    as the reflectors applied one at a time (GVL 5.1.7): backward stable.
-// Workspace:    apply: the caller's work, C.cols() x k (left) or C.rows() x k (right).
+// Workspace:    apply: the caller's work, C.cols() x k (left) or C.rows() x k (right);
+//               and, optionally, the packing buffers of its two gemms
+//               (householder_block_apply_packing_size), with which they run packed.
 #include "../blas/blas_kernels.hpp"
 #include "householder_kernels.hpp"
 #include "stela/householder.hpp"
@@ -49,7 +51,7 @@ void detail::householder_block_factor_kernel(MatrixView<const T> V, VectorView<c
 
 template <class T>
 void detail::householder_block_apply_kernel(Side side, Op trans, MatrixView<const T> V, MatrixView<const T> Ttri,
-                                            MatrixView<T> C, MatrixView<T> work) {
+                                            MatrixView<T> C, MatrixView<T> work, Workspace packing) {
   STELA_ASSERT(block_apply_shapes_fit(side, V, Ttri, C.rows(), C.cols(), MatrixView<const T>(work)));
   const index k = V.cols();
   const index n_v = side == Side::left ? C.rows() : C.cols();  // the order of H
@@ -65,11 +67,11 @@ void detail::householder_block_apply_kernel(Side side, Op trans, MatrixView<cons
     // 1. W := C^T V = C1^T V1 + C2^T V2
     for (index j = 0; j < k; ++j) copy(VectorView<const T>(C1.row(j)), W.col(j));
     trmm_kernel(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V1, W);
-    gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W);
+    gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W, packing);
     // 2. W := W T^T (for H) or W T (for H^T)
     trmm_kernel(Side::right, Uplo::upper, trans == Op::none ? Op::transpose : Op::none, Diag::non_unit, T(1), Ttri, W);
     // 3. C := C - V W^T:  C2 -= V2 W^T;  C1 -= (W V1^T)^T
-    gemm_kernel(Op::none, Op::transpose, T(-1), V2, MatrixView<const T>(W), T(1), C2);
+    gemm_kernel(Op::none, Op::transpose, T(-1), V2, MatrixView<const T>(W), T(1), C2, packing);
     trmm_kernel(Side::right, Uplo::lower, Op::transpose, Diag::unit, T(1), V1, W);
     for (index j = 0; j < k; ++j) axpy(T(-1), VectorView<const T>(W.col(j)), C1.row(j));
   } else {
@@ -79,11 +81,11 @@ void detail::householder_block_apply_kernel(Side side, Op trans, MatrixView<cons
     // 1. W := C V = C1 V1 + C2 V2
     copy(MatrixView<const T>(C1), W);
     trmm_kernel(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V1, W);
-    gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W);
+    gemm_kernel(Op::none, Op::none, T(1), MatrixView<const T>(C2), V2, T(1), W, packing);
     // 2. W := W T (for H) or W T^T (for H^T)
     trmm_kernel(Side::right, Uplo::upper, trans, Diag::non_unit, T(1), Ttri, W);
     // 3. C := C - W V^T:  C2 -= W V2^T;  C1 -= W V1^T
-    gemm_kernel(Op::none, Op::transpose, T(-1), MatrixView<const T>(W), V2, T(1), C2);
+    gemm_kernel(Op::none, Op::transpose, T(-1), MatrixView<const T>(W), V2, T(1), C2, packing);
     trmm_kernel(Side::right, Uplo::lower, Op::transpose, Diag::unit, T(1), V1, W);
     for (index j = 0; j < k; ++j) axpy(T(-1), VectorView<const T>(W.col(j)), C1.col(j));
   }
@@ -111,7 +113,7 @@ Status householder_block_apply(Side side, Op trans, MatrixView<const T> V, Matri
   template void detail::householder_block_factor_kernel<T>(MatrixView<const T>, VectorView<const T>,        \
                                                            MatrixView<T>);                                  \
   template void detail::householder_block_apply_kernel<T>(Side, Op, MatrixView<const T>, MatrixView<const T>, \
-                                                          MatrixView<T>, MatrixView<T>);                    \
+                                                          MatrixView<T>, MatrixView<T>, Workspace);         \
   template Status householder_block_factor<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>);   \
   template Status householder_block_apply<T>(Side, Op, MatrixView<const T>, MatrixView<const T>,           \
                                              MatrixView<T>, MatrixView<T>);

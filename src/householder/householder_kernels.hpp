@@ -26,10 +26,19 @@ template <class T>
 void householder_block_factor_kernel(MatrixView<const T> V, VectorView<const T> tau, MatrixView<T> Ttri);
 
 // C := op(I - V T V^T) C (side left) or C op(I - V T V^T) (side right); work is
-// C.cols() x k (left) or C.rows() x k (right).
+// C.cols() x k (left) or C.rows() x k (right). Its two gemms run packed when `packing`
+// holds householder_block_apply_packing_size(C.rows(), C.cols(), k).
 template <class T>
 void householder_block_apply_kernel(Side side, Op trans, MatrixView<const T> V, MatrixView<const T> Ttri,
-                                    MatrixView<T> C, MatrixView<T> work);
+                                    MatrixView<T> C, MatrixView<T> work, Workspace packing = Workspace());
+
+// The packing buffers of the two gemms of a block of k reflectors applied to C m x n
+// from either side: W := C^T V (n x k, inner m) and C := C - V W^T (m x n, inner k), or
+// their mirrors. Optimal only (minimum 0).
+template <class T>
+WorkspaceSize householder_block_apply_packing_size(index m, index n, index k) {
+  return max(max(gemm_workspace_size<T>(n, k, m), gemm_workspace_size<T>(m, k, n)), gemm_workspace_size<T>(m, n, k));
+}
 
 // The shapes householder_block_factor and householder_block_apply check.
 template <class T>

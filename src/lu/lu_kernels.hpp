@@ -21,9 +21,10 @@ index lu_panel_kernel(MatrixView<T> A, VectorView<index> pivots);
 
 // lu_inplace's blocked factorization (src/lu/lu_blocked.cpp) of a finite square A with
 // pivots of its order. Resets info. Statuses: ok, singular (info.failed_column),
-// not_finite (the elimination overflowed; A holds its partial result).
+// not_finite (the elimination overflowed; A holds its partial result). Its trsm and gemm
+// run packed when work holds lu_workspace_size(n).
 template <class T>
-Status lu_blocked_kernel(MatrixView<T> A, VectorView<index> pivots, LuInfo& info);
+Status lu_blocked_kernel(MatrixView<T> A, VectorView<index> pivots, LuInfo& info, Workspace work = Workspace());
 
 // lu_condition_estimate's rcond (src/lu/lu_condition.cpp) from finite factors with valid
 // pivots and anorm >= 0; work holds lu_condition_estimate_workspace_size(n).

@@ -21,7 +21,8 @@
 //               factors.
 // Blocking:     used when C holds more than crossover_bytes and w > apply_crossover
 //               (qr.hpp gives the measurements).
-// Workspace:    blocked: T (nb x nb) and W (w x nb), optimal nb = min(block_size, k);
+// Workspace:    blocked: T (nb x nb) and W (w x nb), optimal nb = min(block_size, k),
+//               with the packing buffers of the blocks' gemms beside them;
 //               unblocked: a vector of C.rows() for side right, nothing for side left.
 //               Minimum: the unblocked one; nb is the largest the workspace holds.
 // Invariant:    after the reflectors (or blocks) applied so far, C equals the product
@@ -74,7 +75,10 @@ WorkspaceSize qr_apply_q_workspace_size(Side side, index m, index n, index k, Qr
   // min(block_size, k) when blocking pays.
   const WorkspaceSize unblocked = side == Side::right ? WorkspaceSize::vector<T>(m) : WorkspaceSize();
   if (!use_blocks<T>(m, n, w, blocking)) return unblocked;
-  return WorkspaceSize::range(unblocked, block_scratch<T>(w, std::min(blocking.block_size, k)));
+  // The packing buffers of the blocks' gemms come beside T and W (optimal only).
+  const index nb = std::min(blocking.block_size, k);
+  return WorkspaceSize::range(unblocked,
+                              block_scratch<T>(w, nb) + detail::householder_block_apply_packing_size<T>(m, n, nb));
 }
 
 template <class T>
@@ -111,7 +115,7 @@ void detail::qr_apply_q_kernel(Side side, Op trans, MatrixView<const T> QR, Vect
       // 2. C(i:nq, :) := op(I - V T V^T) C(i:nq, :)   (left), or
       //    C(:, i:nq) := C(:, i:nq) op(I - V T V^T)   (right).
       MatrixView<T> Ci = left ? C.row_block(i, nq - i) : C.col_block(i, nq - i);
-      householder_block_apply_kernel(side, trans, V, MatrixView<const T>(Tb), Ci, Wfull.block(0, 0, w, ib));
+      householder_block_apply_kernel(side, trans, V, MatrixView<const T>(Tb), Ci, Wfull.block(0, 0, w, ib), work);
     }
     return;
   }

@@ -23,8 +23,10 @@
 //               bytes; the last reflectors, past the panels, unblocked.
 // Workspace:    T (nb x nb) and W (k x nb), optimal nb = min(block_size, k), when an
 //               m x m Q would exceed the crossover (so that one query serves every
-//               ncols <= m); nothing otherwise. Minimum none: nb is the largest the
-//               workspace holds, 0 = unblocked.
+//               ncols <= m), and beside them the packing buffers of the panels'
+//               gemms; nothing otherwise. Minimum none: nb is the largest whose T and
+//               W the workspace holds, 0 = unblocked; the gemms run packed when the
+//               rest holds their buffers.
 // Invariant:    after reflectors i..k-1 have been accumulated, Q(i:m, i:ncols) holds
 //               the trailing block of H_i ... H_{k-1} [I; 0], Q(0:i, i:ncols) = 0, and
 //               columns 0..i-1 still hold their reflectors.
@@ -96,9 +98,12 @@ WorkspaceSize panel_scratch(index k, index nb) {
 template <class T>
 WorkspaceSize qr_form_q_workspace_size(index m, index k, QrBlocking blocking) {
   // Blocked when Q(0:m, 0:ncols) exceeds the crossover for some ncols <= m. Minimum:
-  // none (unblocked); optimal: panels of min(block_size, k).
+  // none (unblocked); optimal: panels of min(block_size, k) and the packing buffers of
+  // their gemms (slices of at most m x k).
   if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, m) <= blocking.crossover_bytes) return {};
-  return WorkspaceSize::range(WorkspaceSize(), panel_scratch<T>(k, std::min(blocking.block_size, k)));
+  const index nb = std::min(blocking.block_size, k);
+  return WorkspaceSize::range(WorkspaceSize(),
+                              panel_scratch<T>(k, nb) + detail::householder_block_apply_packing_size<T>(m, k, nb));
 }
 
 template <class T>
@@ -135,7 +140,7 @@ void detail::qr_form_q_kernel(MatrixView<T> Q, VectorView<const T> tau, Workspac
       for (index c = 0; c < rest; c += k) {
         const index width = std::min(k, rest - c);
         householder_block_apply_kernel(Side::left, Op::none, V, MatrixView<const T>(Tb),
-                                       Q.block(i, i + ib + c, m - i, width), Wfull.block(0, 0, width, ib));
+                                       Q.block(i, i + ib + c, m - i, width), Wfull.block(0, 0, width, ib), work);
       }
     }
     // 2c. The panel's own columns: Q(i:m, i:i+ib) := H_i ... H_{i+ib-1} [I; 0], Q(0:i, i:i+ib) := 0.

@@ -14,13 +14,17 @@
 // Flops:        2n^2 (m - n/3) for m >= n, 2m^2 (n - m/3) for m < n. The blocked form
 //               adds about nb k (m + n) for its T factors (nb = block size).
 // Workspace:    unblocked none. Blocked, when A holds more than the crossover's bytes:
-//               T (nb x nb) and W ((n - nb) x nb); optimal nb = min(block_size, k),
-//               minimum none: nb is the largest the workspace holds, 0 = unblocked.
+//               T (nb x nb) and W ((n - nb) x nb), and the packing buffers of the
+//               trailing updates' gemms; optimal nb = min(block_size, k) with the
+//               packing buffers; minimum none: nb is the largest whose T and W the
+//               workspace holds, 0 = unblocked; the gemms run packed when what is left
+//               holds their buffers, unpacked otherwise.
 // Invariant:    before reflector (or panel) j, columns 0..j-1 hold their final R
 //               entries and reflector tails, and A(j:m, j:n) is the trailing block of
 //               H_{j-1} ... H_0 A_initial: what is left to reduce.
-// Blocked:      panel j..j+nb-1 is factored unblocked (touching only its own columns),
-//               its reflectors become I - V T V^T (householder_block_factor), and the
+// Blocked:      panel j..j+nb-1 is factored by halves of its columns (touching only its
+//               own columns; Elmroth-Gustavson, as xGEQRT3: unblocked below kPanelBase
+//               columns), which also gives its reflectors as I - V T V^T, and the
 //               trailing columns get (I - V T V^T)^T in three gemm-rich steps
 //               (householder_block_apply). The result equals the unblocked one up to
 //               rounding. Panels run while the trailing matrix is larger than the
@@ -46,6 +50,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "../blas/blas_kernels.hpp"
 #include "../householder/householder_kernels.hpp"
 #include "qr_kernels.hpp"
 #include "stela/householder.hpp"
@@ -69,11 +74,61 @@ void detail::householder_qr_unblocked_kernel(MatrixView<T> A, VectorView<T> tau)
 
 namespace {
 
-// The scratch of panels of nb reflectors on an m x n matrix: T (nb x nb) and
-// W ((n - nb) x nb).
+constexpr index kPanelBase = 8;  // panels this narrow run the unblocked algorithm
+
+// The scratch of panels of nb reflectors on an m x n matrix: T (nb x nb) and W
+// (max(n - nb, nb) x nb), which serves the trailing update and, before it, the panel's
+// own halves.
 template <class T>
 WorkspaceSize panel_scratch(index n, index nb) {
-  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(n - nb, nb);
+  return WorkspaceSize::matrix<T>(nb, nb) + WorkspaceSize::matrix<T>(std::max(n - nb, nb), nb);
+}
+
+// A = Q R of an m x n panel (m >= n) by halves of its columns, and the triangle T of its
+// block reflector H_0 ... H_{n-1} = I - V T V^T (Elmroth and Gustavson, "Applying
+// recursion to serial and parallel QR factorization leads to better performance", IBM
+// J. Res. Dev. 44(4), 2000; LAPACK 3.7's xGEQRT3). With V = [V1 V2] and the halves'
+// triangles T1, T2,
+//   H = (I - V1 T1 V1^T)(I - V2 T2 V2^T) = I - V [T1  -T1 V1^T V2 T2; 0  T2] V^T,
+// so the panel's level-2 work shrinks to its kPanelBase-wide leaves and the rest is
+// trmm and gemm. W holds at least n/2 x n/2 scratch; work the gemms' packing buffers.
+template <class T>
+void householder_qr_panel(MatrixView<T> A, VectorView<T> tau, MatrixView<T> Tri, MatrixView<T> W, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  if (n <= kPanelBase) {
+    detail::householder_qr_unblocked_kernel(A, tau);
+    detail::householder_block_factor_kernel(MatrixView<const T>(A), VectorView<const T>(tau), Tri);
+    return;
+  }
+  const index n1 = n / 2;
+  const index n2 = n - n1;
+  MatrixView<T> T11 = Tri.block(0, 0, n1, n1);
+  MatrixView<T> T12 = Tri.block(0, n1, n1, n2);
+  MatrixView<T> T22 = Tri.block(n1, n1, n2, n2);
+  // 1. The left half: A(:, 0:n1) = Q1 R1, I - V1 T1 V1^T.
+  householder_qr_panel(A.col_block(0, n1), tau.segment(0, n1), T11, W, work);
+  // 2. A(:, n1:n) := (I - V1 T1 V1^T)^T A(:, n1:n)
+  const MatrixView<const T> V1 = A.col_block(0, n1);
+  detail::householder_block_apply_kernel(Side::left, Op::transpose, V1, MatrixView<const T>(T11), A.col_block(n1, n2),
+                                         W.block(0, 0, n2, n1), work);
+  // 3. The right half below row n1: A(n1:m, n1:n) = Q2 R2, I - V2 T2 V2^T.
+  householder_qr_panel(A.block(n1, n1, m - n1, n2), tau.segment(n1, n2), T22, W, work);
+  // 4. T12 := -T1 (V1^T V2) T2. V2 is zero above row n1, so V1^T V2 = B^T V2b with
+  //    B = V1(n1:m, :) (all tail entries) and V2b = V2(n1:m, :) (unit lower trapezoidal).
+  const MatrixView<const T> B = A.block(n1, 0, m - n1, n1);
+  const MatrixView<const T> V2b = A.block(n1, n1, m - n1, n2);
+  //    T12 := B(0:n2, :)^T V2b(0:n2, :)        (copy, then trmm with the unit triangle)
+  for (index j = 0; j < n2; ++j) copy(B.row(j), T12.col(j));
+  detail::trmm_kernel(Side::right, Uplo::lower, Op::none, Diag::unit, T(1), V2b.block(0, 0, n2, n2), T12);
+  //    T12 := T12 + B(n2:, :)^T V2b(n2:, :)
+  const index below = m - n1 - n2;
+  if (below > 0)
+    detail::gemm_kernel(Op::transpose, Op::none, T(1), B.row_block(n2, below), V2b.row_block(n2, below), T(1), T12,
+                        work);
+  //    T12 := -T1 T12, then T12 := T12 T2
+  detail::trmm_kernel(Side::left, Uplo::upper, Op::none, Diag::non_unit, T(-1), MatrixView<const T>(T11), T12);
+  detail::trmm_kernel(Side::right, Uplo::upper, Op::none, Diag::non_unit, T(1), MatrixView<const T>(T22), T12);
 }
 
 }  // namespace
@@ -82,8 +137,11 @@ template <class T>
 WorkspaceSize householder_qr_workspace_size(index m, index n, QrBlocking blocking) {
   const index k = std::min(m, n);
   if (!valid(blocking) || k <= 0 || matrix_bytes<T>(m, n) <= blocking.crossover_bytes) return {};
-  // Minimum: none (the unblocked algorithm); optimal: panels of min(block_size, k).
-  return WorkspaceSize::range(WorkspaceSize(), panel_scratch<T>(n, std::min(blocking.block_size, k)));
+  // Minimum: none (the unblocked algorithm); optimal: panels of min(block_size, k), and
+  // beside them the packing buffers of the trailing updates' gemms (at most m x n).
+  const index nb = std::min(blocking.block_size, k);
+  return WorkspaceSize::range(WorkspaceSize(),
+                              panel_scratch<T>(n, nb) + detail::householder_block_apply_packing_size<T>(m, n, nb));
 }
 
 template <class T>
@@ -105,21 +163,21 @@ void detail::householder_qr_kernel(MatrixView<T> A, VectorView<T> tau, Workspace
                        : 0;
   if (nb > 0) {
     MatrixView<T> Tfull = work.matrix<T>(nb, nb);
-    MatrixView<T> Wfull = work.matrix<T>(n - nb, nb);
+    MatrixView<T> Wfull = work.matrix<T>(std::max(n - nb, nb), nb);
     while (j < k && matrix_bytes<T>(m - j, n - j) > blocking.crossover_bytes) {
       const index ib = std::min(nb, k - j);  // reflectors in this panel
-      // 1. Factor the panel A(j:m, j:j+ib) one reflector at a time.
-      householder_qr_unblocked_kernel(A.block(j, j, m - j, ib), tau.segment(j, ib));
+      // 1-2. Factor the panel A(j:m, j:j+ib) by halves (householder_qr_panel), and
+      //      T := the ib x ib triangle with H_j ... H_{j+ib-1} = I - V T V^T,
+      //      V = A(j:m, j:j+ib) unit lower trapezoidal.
+      MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
+      householder_qr_panel(A.block(j, j, m - j, ib), tau.segment(j, ib), Tb, Wfull, work);
       const index rest = n - j - ib;  // trailing columns
       if (rest > 0) {
-        // 2. T := the ib x ib triangle with H_j ... H_{j+ib-1} = I - V T V^T,
-        //    V = A(j:m, j:j+ib) unit lower trapezoidal.
-        MatrixView<const T> V = A.block(j, j, m - j, ib);
-        MatrixView<T> Tb = Tfull.block(0, 0, ib, ib);
-        householder_block_factor_kernel(V, VectorView<const T>(tau.segment(j, ib)), Tb);
         // 3. A(j:m, j+ib:n) := (I - V T V^T)^T A(j:m, j+ib:n)
+        //    (its gemms packed in what is left of the workspace, if it holds them)
+        MatrixView<const T> V = A.block(j, j, m - j, ib);
         householder_block_apply_kernel(Side::left, Op::transpose, V, MatrixView<const T>(Tb),
-                                       A.block(j, j + ib, m - j, rest), Wfull.block(0, 0, rest, ib));
+                                       A.block(j, j + ib, m - j, rest), Wfull.block(0, 0, rest, ib), work);
       }
       j += ib;
     }

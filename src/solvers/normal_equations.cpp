@@ -45,9 +45,12 @@
 namespace stela {
 
 template <class T>
-WorkspaceSize normal_equations_cholesky_workspace_size(index /*m*/, index d, index /*k*/, const CholeskyOptions<T>& opts) {
-  return WorkspaceSize::matrix<T>(d, d) +
-         max(cholesky_workspace_size<T>(d, opts), cholesky_condition_estimate_workspace_size<T>(d));
+WorkspaceSize normal_equations_cholesky_workspace_size(index m, index d, index k, const CholeskyOptions<T>& opts) {
+  // G, and after each other: forming it (packing buffers, optimal only), factoring it,
+  // estimating its condition.
+  return WorkspaceSize::matrix<T>(d, d) + max(detail::form_normal_equations_workspace_size<T>(m, d, k),
+                                              max(cholesky_workspace_size<T>(d, opts),
+                                                  cholesky_condition_estimate_workspace_size<T>(d)));
 }
 
 template <class T>
@@ -65,7 +68,7 @@ Status detail::normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixVie
 
   // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
   MatrixView<T> G = work.matrix<T>(d, d);
-  const T anorm = detail::form_normal_equations(X, Y, G, W);
+  const T anorm = detail::form_normal_equations(X, Y, G, W, work);
   // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
   if (!lower_triangle_finite(MatrixView<const T>(G))) return Status::not_finite;
   // 3. G (+ tau I) =: L L^T.

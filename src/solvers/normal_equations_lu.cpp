@@ -21,9 +21,12 @@
 namespace stela {
 
 template <class T>
-WorkspaceSize normal_equations_lu_workspace_size(index /*m*/, index d, index /*k*/) {
+WorkspaceSize normal_equations_lu_workspace_size(index m, index d, index k) {
+  // G and the pivots, and after each other: forming G (packing buffers, optimal only),
+  // factoring it, estimating its condition.
   return WorkspaceSize::matrix<T>(d, d) + WorkspaceSize::vector<index>(d) +
-         max(lu_workspace_size<T>(d), lu_condition_estimate_workspace_size<T>(d));
+         max(detail::form_normal_equations_workspace_size<T>(m, d, k),
+             max(lu_workspace_size<T>(d), lu_condition_estimate_workspace_size<T>(d)));
 }
 
 template <class T>
@@ -41,12 +44,12 @@ Status detail::normal_equations_lu_kernel(MatrixView<const T> X, MatrixView<cons
   // 1-2. G := X^T X, W := X^T Y, anorm = ||G||_1.
   MatrixView<T> G = work.matrix<T>(d, d);
   VectorView<index> pivots = work.vector<index>(d);
-  const T anorm = detail::form_normal_equations(X, Y, G, W);
+  const T anorm = detail::form_normal_equations(X, Y, G, W, work);
   // X^T X overflowed: finite X, but no G to factor (W holds X^T Y).
   if (!all_finite(MatrixView<const T>(G))) return Status::not_finite;
   // 3. P G =: L U; singular (a zero pivot) or not_finite (the elimination overflowed).
   LuInfo factor_info;
-  const Status factored = lu_blocked_kernel(G, pivots, factor_info);
+  const Status factored = lu_blocked_kernel(G, pivots, factor_info, work);
   info.failed_column = factor_info.failed_column;
   if (factored != Status::ok) return factored;
   // 4. rcond ~ 1 / kappa_1(G).
