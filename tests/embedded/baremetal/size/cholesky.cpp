@@ -10,7 +10,7 @@ alignas(stela::WorkspaceSize::alignment) unsigned char g_work[4096];
 
 int main() {
   using namespace stela;
-  CholeskyInfo info;
+  CholeskyInfo<float> info;
   const MatrixView<float> A(g_a, kOrder, kOrder, kOrder);
   if (cholesky_inplace(A, info, Workspace(g_work, sizeof g_work)) != Status::ok) return 1;
   return cholesky_solve_inplace(MatrixView<const float>(A), MatrixView<float>(g_b, kOrder, 1, kOrder)) == Status::ok ? 0

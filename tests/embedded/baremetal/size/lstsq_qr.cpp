@@ -12,7 +12,7 @@ alignas(stela::WorkspaceSize::alignment) unsigned char g_work[4096];
 
 int main() {
   using namespace stela;
-  const LstsqOptions opts;
+  const LstsqOptions<float> opts;
   LstsqInfo<float> info;
   const Status status =
       lstsq_qr_inplace(MatrixView<const float>(g_x, kRows, kCols, kRows), MatrixView<const float>(g_y, kRows, 1, kRows),

@@ -17,13 +17,13 @@ alignas(stela::WorkspaceSize::alignment) unsigned char g_work[4096];
 int main() {
   using namespace stela;
   const SvdOptions opts;
-  SvdInfo info;
+  SvdInfo<float> info;
   const MatrixView<float> U(g_u, kRows, kCols, kRows), V(g_v, kCols, kCols, kCols);
   if (svd_inplace(MatrixView<float>(g_a, kRows, kCols, kRows), VectorView<float>(g_s, kCols), U, V, opts, info,
                   Workspace(g_work, sizeof g_work)) != Status::ok)
     return 1;
   // V_r := V_r diag(1 / s_i), r the numerical rank
-  const float threshold = rank_threshold(RankTolerance{}, g_s[0], kRows, kCols);
+  const float threshold = rank_threshold(RankTolerance<float>{}, g_s[0], kRows, kCols);
   index r = 0;
   while (r < kCols && g_s[r] > threshold) {
     scal(1.0f / g_s[r], V.col(r));
