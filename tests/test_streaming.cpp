@@ -566,18 +566,11 @@ TYPED_TEST(Streaming, ConditionEstimateBracketsTheTriangleCondition) {
     ASSERT_EQ(s.add_rows(tm.A, Y, 0, n), Status::ok);
     const Result<T> estimate = s.acc.condition_estimate(s.work());
     ASSERT_EQ(estimate.status(), Status::ok);
-    // kappa_1(R11) exactly, from R11^{-1} formed in long double by back substitution.
-    const MatrixView<const T> R11 = s.acc.R().block(0, 0, d, d);
-    LongMatrix inverse(d, d);
-    for (index c = 0; c < d; ++c)
-      for (index i = d - 1; i >= 0; --i) {
-        Long v = i == c ? 1 : 0;
-        for (index q = i + 1; q < d; ++q) v -= static_cast<Long>(R11(i, q)) * inverse(q, c);
-        inverse(i, c) = v / static_cast<Long>(R11(i, i));
-      }
-    const double exact = static_cast<double>(one_norm(LongMatrix(R11)) * one_norm(inverse));
-    EXPECT_LE(static_cast<double>(*estimate), exact * 1.001) << "kappa " << kappa;
-    EXPECT_GE(static_cast<double>(*estimate), exact / 3) << "kappa " << kappa;
+    // kappa_2(R11) = kappa_2(X) = kappa (prescribed singular values; R11 is the R of a
+    // matrix within O(eps) of X). The estimate is a lower bound within a factor of 2
+    // (src/blas/triangular_condition.cpp).
+    EXPECT_LE(static_cast<double>(*estimate), kappa * 1.001) << "kappa " << kappa;
+    EXPECT_GE(static_cast<double>(*estimate), kappa / 2) << "kappa " << kappa;
   }
   // Fewer rows than unknowns: R11's last diagonal entry is zero (+Inf) or rounding
   // (beyond 1 / eps), and solve reports rank_deficient.

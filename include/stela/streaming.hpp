@@ -28,7 +28,7 @@
 //                       lstsq's svd method; O(d^3);
 //   residual_norms      the column norms of R22;
 //   singular_values, rank       those of X (R11 has the singular values of X);
-//   condition_estimate  kappa_1(R11) by the Hager–Higham estimator, O(d^2).
+//   condition_estimate  kappa_2(R11) = kappa_2(X) by power iteration, O(d^2).
 //
 // On rows the accumulator has seen, these agree with lstsq(X, Y) (qr, resp. svd) on the
 // same rows to working accuracy: adding and merging are backward stable (R is the exact
@@ -73,7 +73,7 @@ template <class T>
 struct AccumulatorInfo {
   index rank = 0;     // numerical rank of X used (d after a successful solve)
   T tolerance = 0;    // the threshold the rank rule compared with
-  T condition = 0;    // solve: the kappa_1(R11) estimate; solve_minimum_norm:
+  T condition = 0;    // solve: the kappa_2(R11) estimate; solve_minimum_norm:
                       // sigma_1 / sigma_rank (NaN at rank 0)
 };
 
@@ -192,9 +192,10 @@ class QrAccumulator {
   // no_convergence.
   Result<index> rank(Workspace work, const RankTolerance<T>& tol = {}) const;
 
-  // An estimate of kappa_1(R11) = kappa_1 of X's triangular factor: ||R11||_1 times the
-  // Hager–Higham estimate of ||R11^{-1}||_1 (as lstsq's qr method reports), O(d^2);
-  // +Inf when R11 has a zero on its diagonal, 1 for d = 0.
+  // An estimate of kappa_2(R11) = kappa_2(X) = sigma_1 / sigma_d, the figure lstsq's
+  // methods report: power iteration with R11 and R11^{-1}, a lower bound within a
+  // factor of 2 in practice (src/blas/triangular_condition.cpp), O(d^2); +Inf when
+  // R11 has a zero on its diagonal, 1 for d = 0.
   // Statuses: workspace_too_small.
   Result<T> condition_estimate(Workspace work) const;
 

@@ -115,8 +115,10 @@ Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, 
   return lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve);
 }
 
-// kappa_1 of the r x r upper triangle R: ||R||_1 times the Hager–Higham estimate of
-// ||R^{-1}||_1, both O(r^2) (src/solvers/lstsq_triangular_condition.cpp; qr and qrcp).
+// kappa_2 of the r x r upper triangle R, estimated by power iteration in O(r^2), the
+// figure svd reports (src/solvers/lstsq_triangular_condition.cpp; qr and qrcp).
+// The size stays two vectors of r, one more than the estimator takes, so that the
+// workspace query does not change under callers.
 template <class T>
 WorkspaceSize triangular_condition_workspace_size(index r) {
   return WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r);
