@@ -33,11 +33,11 @@
 // Invariant:    X is read in the caller's units and scaled on the fly: A(:, j) =
 //               2^shift_j X(:, j) exactly, so no copy of A survives the factorization;
 //               x and r stay in T (Demmel et al.'s "single" x), only residuals are wide.
-// Stopping:     per column, with dz = max_i |dx_i| / |x_i| (componentwise; a zero x_i is
-//               measured normwise): converged when dz <= eps; stagnated when
-//               dz > kRefineRhoThreshold times the previous dz (a correction larger than
-//               the previous one is not applied); step_limit after the cap. A NaN
-//               correction is never applied (stagnated).
+// Stopping:     per column, with dx_n = ||dx||_inf / ||x||_inf (caller's units) and
+//               dz = max_i |dx_i| / |x_i| (componentwise; a zero x_i is measured
+//               normwise): converged when dz <= eps; stagnated when neither shrank by
+//               kRefineRhoThreshold over the step before (a correction larger than the
+//               previous one normwise, or NaN, is not applied); step_limit at the cap.
 // Bounds:       c = max(10, sqrt(d)) as xGERFSX; trusted only when the contraction
 //               rho_c = c kappa eps (c kappa^2 eps for the semi-normal equations) < 1/2.
 //               Then error <= c (eps + gamma kappa u_w (1 + kappa tan(theta))) +
@@ -125,7 +125,8 @@ struct RefinedColumn {
   LstsqRefineStop stop = LstsqRefineStop::step_limit;
   T normwise = 0;        // the last correction's size
   T componentwise = 0;
-  T ratio = 0;           // its ratio to the one before (0 after one step)
+  T ratio_normwise = 0;  // their ratios to the ones before (0 after one step)
+  T ratio_componentwise = 0;
   bool applied = true;   // the last correction was applied
   T tan_theta = 0;       // ||r|| / sqrt(||b||^2 - ||r||^2) at the end (augmented)
   // How a normwise error of x's size in A's units grows in the measures of the bounds:
@@ -182,7 +183,7 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
     wide_residual(p, b, none, VectorView<const T>(x), s.fw, VectorView<T>());
     for (index i = 0; i < n; ++i) s.r[i] = rounded<T>(s.fw[i]);
   }
-  T previous = std::numeric_limits<T>::infinity();
+  T previous_n = std::numeric_limits<T>::infinity(), previous_c = previous_n;
   for (index step = 0; step < max_steps; ++step) {
     // 1. f := b - r - A x, g := -A^T r, in the wide type, rounded to T.
     wide_residual(p, b, augmented ? VectorView<const T>(s.r) : none, VectorView<const T>(x), s.fw,
@@ -194,10 +195,12 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
       ops.gram(s.g);
       axpy(T(-1), VectorView<const T>(s.g), s.dx);
     }
-    // 3. Its size; a correction larger than the previous one (or NaN) is not applied.
+    // 3. Its size; a correction larger than the previous one normwise (or NaN) is not
+    //    applied: the iteration diverges.
     correction_size(p, VectorView<const T>(x), VectorView<const T>(s.dx), out.normwise, out.componentwise);
-    out.ratio = step == 0 ? T(0) : out.componentwise / previous;
-    if (!(out.componentwise <= previous)) {
+    out.ratio_normwise = step == 0 ? T(0) : out.normwise / previous_n;
+    out.ratio_componentwise = step == 0 ? T(0) : out.componentwise / previous_c;
+    if (!(out.normwise <= previous_n)) {
       out.applied = false;
       out.stop = LstsqRefineStop::stagnated;
       break;
@@ -209,16 +212,20 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
       for (index i = 0; i < n; ++i) s.r[i] += rounded<T>(s.fw[i]);
     }
     ++out.steps;
-    // 5. Demmel et al.'s tests: converged, or no progress.
+    // 5. Demmel et al.'s tests: converged (componentwise), or no progress in either
+    //    measure (a normwise-stable factorization can shrink the normwise correction
+    //    while the smallest components still settle, and the other way round).
     if (out.componentwise <= eps<T>()) {
       out.stop = LstsqRefineStop::converged;
       break;
     }
-    if (out.componentwise > T(kRefineRhoThreshold) * previous) {
+    const T rho = T(kRefineRhoThreshold);
+    if (out.normwise > rho * previous_n && out.componentwise > rho * previous_c) {
       out.stop = LstsqRefineStop::stagnated;
       break;
     }
-    previous = out.componentwise;
+    previous_n = out.normwise;
+    previous_c = out.componentwise;
   }
   if (augmented) {
     const T r_norm = nrm2(VectorView<const T>(s.r)), b_norm = nrm2(b);
@@ -231,7 +238,7 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
 
 // The error bound of the card for one column; +Inf when untrusted.
 template <class T>
-T refinement_bound(const RefinedColumn<T>& c, T size, T growth, T kappa, index d, bool semi_normal) {
+T refinement_bound(const RefinedColumn<T>& c, T size, T ratio, T growth, T kappa, index d, bool semi_normal) {
   using W = typename Wider<T>::type;
   const T inf = std::numeric_limits<T>::infinity();
   const T cd = std::max(T(10), std::sqrt(static_cast<T>(d)));
@@ -239,7 +246,7 @@ T refinement_bound(const RefinedColumn<T>& c, T size, T growth, T kappa, index d
   if (!(rho_c < T(kRefineRhoThreshold)) || !c.applied) return inf;
   const T uw = static_cast<T>(wide_roundoff<W>());
   const T floor = cd * (eps<T>() + growth * kappa * uw * (T(1) + kappa * c.tan_theta));
-  const T rho = std::min(T(0.9), std::max(rho_c, c.ratio));
+  const T rho = std::min(T(0.9), std::max(rho_c, ratio));
   return floor + size * rho / (T(1) - rho);
 }
 
@@ -261,9 +268,9 @@ LstsqRefinement<T> refine_solution(const RefineProblem<T>& p, MatrixView<const T
     out.steps = std::max(out.steps, c.steps);
     out.stop = worse_stop(out.stop, c.stop);
     out.bound_normwise =
-        std::max(out.bound_normwise, refinement_bound(c, c.normwise, c.growth_normwise, kappa, Ws.rows(), semi_normal));
+        std::max(out.bound_normwise, refinement_bound(c, c.normwise, c.ratio_normwise, c.growth_normwise, kappa, Ws.rows(), semi_normal));
     out.bound_componentwise =
-        std::max(out.bound_componentwise, refinement_bound(c, c.componentwise, c.growth_componentwise, kappa, Ws.rows(), semi_normal));
+        std::max(out.bound_componentwise, refinement_bound(c, c.componentwise, c.ratio_componentwise, c.growth_componentwise, kappa, Ws.rows(), semi_normal));
   }
   return out;
 }
