@@ -21,6 +21,15 @@
 //               deficient: the rank rule sees the singular values of A D, so a change of
 //               units of a column does not change the rank, and the minimum-norm
 //               methods return the solution of least ||D^-1 w||, not of least ||w||.
+// Default:      off. Measured (README, "To the limit of the data"; tools/stela/
+//               refine_digits.py): qr, column-scale invariant, gets the same digits
+//               with and without it (8.0, 7.0, 9.1 on three ill-scaled fits); svd,
+//               jacobi and qrcp go from 0 to qr's digits where the unscaled rank rule
+//               truncates. The gain is the rank rule's, and the price is semantic: the
+//               minimum-norm solution of a rank-deficient problem and the reported
+//               singular values change, against numpy's and LAPACK's conventions. So it
+//               stays a choice (and --refine, which needs it for the SVD methods on
+//               such data, says so in its documentation).
 // Workspace:    none.
 #include <cmath>
 
