@@ -78,9 +78,13 @@ enum class LstsqRefineStop {
   converged,      // the last correction was below eps relative to the solution
   stagnated,      // a correction did not shrink by kRefineRhoThreshold over the one before
   step_limit,     // the cap of steps was reached (1 for the normal equations: CSNE)
+  ill_conditioned,  // the second correction was larger than the first: the method's
+                    // solution is returned as it was (svd, jacobi on badly scaled
+                    // columns: equilibrate)
   not_full_rank,  // a truncated (rank-deficient) solve is left as the method returned it
 };
-// "not_requested", "converged", "stagnated", "step_limit", "not_full_rank".
+// "not_requested", "converged", "stagnated", "step_limit", "ill_conditioned",
+// "not_full_rank".
 const char* to_string(LstsqRefineStop stop);
 
 // What the refinement did (LstsqInfo::refinement, LstsqResult::refinement).

@@ -29,6 +29,7 @@ const char* to_string(LstsqRefineStop stop) {
     case LstsqRefineStop::converged: return "converged";
     case LstsqRefineStop::stagnated: return "stagnated";
     case LstsqRefineStop::step_limit: return "step_limit";
+    case LstsqRefineStop::ill_conditioned: return "ill_conditioned";
     case LstsqRefineStop::not_full_rank: return "not_full_rank";
   }
   return "unknown";

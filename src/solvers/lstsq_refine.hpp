@@ -28,7 +28,7 @@
 // Cost:         per step and column: two passes over X in the wide type (f and g; then
 //               dr = f - A dx), 4 n d wide flops, plus one application of the factors:
 //               O(n d) (qr: Q^T then two triangular solves; svd: U^T, V, V^T).
-// Workspace:    refine_workspace_size: r, f (n, T), the wide residual (n), g, dx (d);
+// Workspace:    refine_workspace_size: r, f (n, T), the wide residual (n), g, dx, x0 (d);
 //               the method's operator keeps its own scratch. No allocation.
 // Invariant:    X is read in the caller's units and scaled on the fly: A(:, j) =
 //               2^shift_j X(:, j) exactly, so no copy of A survives the factorization;
@@ -37,7 +37,10 @@
 //               dz = max_i |dx_i| / |x_i| (componentwise; a zero x_i is measured
 //               normwise): converged when dz <= eps; stagnated when neither shrank by
 //               kRefineRhoThreshold over the step before (a correction larger than the
-//               previous one normwise, or NaN, is not applied); step_limit at the cap.
+//               previous one normwise, or NaN, is not applied); step_limit at the cap;
+//               ill_conditioned, with the method's x restored, when the second
+//               correction is larger than the first (the factorization is too
+//               inaccurate for kappa: the SVDs' normwise error on badly scaled columns).
 // Bounds:       c = max(10, sqrt(d)) as xGERFSX; trusted only when the contraction
 //               rho_c = c kappa eps (c kappa^2 eps for the semi-normal equations) < 1/2.
 //               Then error <= c (eps + gamma kappa u_w (1 + kappa tan(theta))) +
@@ -68,7 +71,7 @@ template <class T>
 WorkspaceSize refine_workspace_size(index n, index d) {
   using W = typename Wider<T>::type;
   return WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<W>(n) +
-         WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d);
+         WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d);
 }
 
 // fw := b - r - A x in the wide type (r empty: b - A x); g := -A^T r rounded to T when
@@ -155,7 +158,7 @@ void floor_growth(const RefineProblem<T>& p, VectorView<const T> x, RefinedColum
 // The scratch of one column's refinement, carved once.
 template <class T>
 struct RefineScratch {
-  VectorView<T> r, f, g, dx;
+  VectorView<T> r, f, g, dx, x0;
   typename Wider<T>::type* fw = nullptr;
 };
 
@@ -167,11 +170,20 @@ RefineScratch<T> carve_refine_scratch(index n, index d, Workspace& work) {
   s.fw = work.take<typename Wider<T>::type>(n);
   s.g = work.vector<T>(d);
   s.dx = work.vector<T>(d);
+  s.x0 = work.vector<T>(d);
   return s;
 }
 
 // Refines x (d) for the column b (n); ops.solve(f, dx): dx := A^+ f; ops.gram(g):
 // g := (A^T A)^{-1} g (augmented only).
+// tan(theta) = ||r|| / sqrt(||b||^2 - ||r||^2)
+template <class T>
+T tangent_of_residual(VectorView<const T> r, VectorView<const T> b) {
+  const T r_norm = nrm2(r), b_norm = nrm2(b);
+  const T fit = std::sqrt(std::max(T(0), (b_norm - r_norm) * (b_norm + r_norm)));
+  return r_norm == T(0) ? T(0) : r_norm / fit;
+}
+
 template <class T, class Ops>
 RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b, VectorView<T> x, bool augmented,
                                index max_steps, Ops& ops, const RefineScratch<T>& s) {
@@ -183,6 +195,7 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
     wide_residual(p, b, none, VectorView<const T>(x), s.fw, VectorView<T>());
     for (index i = 0; i < n; ++i) s.r[i] = rounded<T>(s.fw[i]);
   }
+  copy(VectorView<const T>(x), s.x0);
   T previous_n = std::numeric_limits<T>::infinity(), previous_c = previous_n;
   for (index step = 0; step < max_steps; ++step) {
     // 1. f := b - r - A x, g := -A^T r, in the wide type, rounded to T.
@@ -227,11 +240,17 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
     previous_n = out.normwise;
     previous_c = out.componentwise;
   }
-  if (augmented) {
-    const T r_norm = nrm2(VectorView<const T>(s.r)), b_norm = nrm2(b);
-    const T fit = std::sqrt(std::max(T(0), (b_norm - r_norm) * (b_norm + r_norm)));
-    out.tan_theta = r_norm == T(0) ? T(0) : r_norm / fit;
+  // 6. A second correction larger than the first (rejected) means the first one was
+  //    no correction: the factorization is too inaccurate for this kappa (Demmel et
+  //    al.'s "unstable" state). The method's own solution is returned.
+  if (out.steps == 1 && !out.applied) {
+    copy(VectorView<const T>(s.x0), x);
+    out.steps = 0;
+    out.stop = LstsqRefineStop::ill_conditioned;
+    out.applied = false;
+    return out;
   }
+  if (augmented) out.tan_theta = tangent_of_residual(VectorView<const T>(s.r), b);
   floor_growth(p, VectorView<const T>(x), out);
   return out;
 }
