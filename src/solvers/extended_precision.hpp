@@ -5,9 +5,8 @@
 //               type; the double-double fallback by error-free transformations.
 // Computes:     sums s + a and s + a b carried in more precision than T: float in
 //               double (a product of two floats is exact in double); double in long
-//               double where it is wider (x87 extended: 64-bit significand on x86-64,
-//               binary128 on aarch64 Linux); otherwise in double-double, s = hi + lo
-//               with |lo| <= ulp(hi) / 2.
+//               double where that is the x87 extended format (64-bit significand,
+//               x86-64); otherwise in double-double, s = hi + lo with |lo| <= ulp(hi) / 2.
 // Reference:    T. J. Dekker, "A floating-point technique for extending the available
 //               precision", Numer. Math. 18 (1971) (TwoProduct); D. E. Knuth, TAOCP
 //               vol. 2, section 4.2.2 (TwoSum); Ogita, Rump, Oishi, "Accurate sum and
@@ -18,8 +17,8 @@
 //               two_product: a b = p + e exactly with std::fma (an explicit fused
 //               operation: contraction of other expressions cannot change it), barring
 //               underflow of e.
-// Unit roundoff of the wide type: kWideRoundoff (2^-53, 2^-64 or 2^-113, 2^-104 for
-//               double-double, which Dekker's accumulation keeps to a few units of).
+// Roundoff:     wide_roundoff<W>(): 2^-53, 2^-64, or 2^-104 for double-double (the
+//               accumulation keeps it to a few units).
 #pragma once
 
 #include <cfloat>
@@ -58,9 +57,12 @@ template <class T>
 struct Wider {
   using type = double;  // float
 };
+// long double where it is the x87 format, in hardware; elsewhere double-double, also
+// where long double is a wider format emulated in software (binary128 on aarch64 Linux:
+// about a hundred times slower than double-double with a hardware fma).
 template <>
 struct Wider<double> {
-  using type = std::conditional_t<(LDBL_MANT_DIG > DBL_MANT_DIG), long double, DoubleDouble>;
+  using type = std::conditional_t<(LDBL_MANT_DIG == 64), long double, DoubleDouble>;
 };
 
 // Unit roundoff of W.

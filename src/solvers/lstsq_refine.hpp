@@ -98,6 +98,28 @@ void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<
   }
 }
 
+// r := r + (f - A dx) in T, A(:, j) = X(:, j) 2^shift_j applied as X(:, j) (2^shift_j
+// dx_j); scaled (d, scratch) holds 2^shift_j dx_j. False, r untouched, when a scaled
+// dx_j overflows or underflows to zero (the caller then takes the wide path).
+template <class T>
+bool add_correction_residual(const RefineProblem<T>& p, VectorView<const T> f, VectorView<const T> dx, VectorView<T> r,
+                             VectorView<T> scaled) {
+  const index n = p.X.rows(), d = p.X.cols();
+  for (index j = 0; j < d; ++j) {
+    scaled[j] = std::ldexp(dx[j], static_cast<int>(p.shift[j]));
+    const bool lost = dx[j] != T(0) && (scaled[j] == T(0) || !(std::abs(scaled[j]) < std::numeric_limits<T>::infinity()));
+    if (lost) return false;
+  }
+  // r := r + f, then r := r - X scaled, one column at a time
+  for (index i = 0; i < n; ++i) r[i] += f[i];
+  for (index j = 0; j < d; ++j) {
+    const T* Xj = p.X.data() + j * p.X.ld();
+    const T c = scaled[j];
+    for (index i = 0; i < n; ++i) r[i] -= Xj[i] * c;
+  }
+  return true;
+}
+
 // The size of a correction: normwise max_j |dx_j| 2^s_j / max_j |x_j| 2^s_j (in the
 // caller's units, s = shift) and componentwise max_j |dx_j| / |x_j|.
 template <class T>
@@ -218,9 +240,11 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
       out.stop = LstsqRefineStop::stagnated;
       break;
     }
-    // 4. x := x + dx; r := r + (f - A dx), the last in the wide type.
+    // 4. x := x + dx; r := r + (f - A dx), the correction dr in working precision
+    //    (Björck's dr = Q [z; d2] is as accurate), in the wide type only when the
+    //    scaled dx leaves the range of T.
     axpy(T(1), VectorView<const T>(s.dx), x);
-    if (augmented) {
+    if (augmented && !add_correction_residual(p, VectorView<const T>(s.f), VectorView<const T>(s.dx), s.r, s.g)) {
       wide_residual(p, VectorView<const T>(s.f), none, VectorView<const T>(s.dx), s.fw, VectorView<T>());
       for (index i = 0; i < n; ++i) s.r[i] += rounded<T>(s.fw[i]);
     }
