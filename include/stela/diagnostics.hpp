@@ -27,6 +27,8 @@ Result<T> cond(MatrixView<const T> A);
 struct CompareOptions {
   double condition_warning = 1e8;  // warn when cond(X) is larger
   RankTolerance tolerance{};
+  bool equilibrate = false;  // LstsqOptions::equilibrate for every method (cond stays X's)
+  bool refine = false;       // LstsqOptions::refine for every method
 };
 
 template <class T>

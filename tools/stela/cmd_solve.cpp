@@ -491,6 +491,7 @@ struct CompareReport {
   double cond = 0;
   bool condition_warning = false;
   double warning_threshold = 0;
+  bool equilibrated = false, refined = false;  // --equilibrate, --refine
   std::vector<CompareRow> methods;
 };
 
@@ -504,6 +505,8 @@ CompareReport solve_compare(const Problem<T>& p, const CompareOptions& opts, boo
   r.cond = static_cast<double>(cmp->cond);
   r.condition_warning = cmp->condition_warning;
   r.warning_threshold = static_cast<double>(opts.condition_warning);
+  r.equilibrated = opts.equilibrate;
+  r.refined = opts.refine;
   for (const SolverReport<T>& m : cmp->methods) {
     CompareRow row;
     row.method = choice_name(m.method, kLstsqMethods);
@@ -539,6 +542,8 @@ void print_compare_text(std::ostream& out, const CompareReport& r) {
   print_field(out, "X", shape(r.X));
   print_field(out, "y", std::to_string(r.X.rows) + " entries");
   print_field(out, "cond(X)", format_number(r.cond));
+  print_field(out, "equilibrated", r.equilibrated ? "yes (--equilibrate)" : "no");
+  print_field(out, "refined", r.refined ? "yes (--refine)" : "no");
   if (r.condition_warning)
     out << "warning: cond(X) > " << format_number(r.warning_threshold)
         << ": the normal equations work with cond(X)^2 = " << format_number(r.cond * r.cond)
@@ -558,6 +563,8 @@ void print_compare_json(std::ostream& out, const CompareReport& r) {
   json.begin_object();
   json.key("cond").value(r.cond);
   json.key("condition_warning").value(r.condition_warning);
+  json.key("equilibrated").value(r.equilibrated);
+  json.key("refined").value(r.refined);
   json.key("methods").begin_array();
   for (const CompareRow& m : r.methods) {
     json.begin_object();
@@ -589,6 +596,8 @@ void run_compare(const Invocation& inv) {
   opts.tolerance = rank_tolerance(inv);
   opts.condition_warning = number_option(inv, "warn-cond", opts.condition_warning);
   if (opts.condition_warning < 0) fail_usage("--warn-cond must be non-negative");
+  opts.equilibrate = inv.flag("equilibrate");
+  opts.refine = inv.flag("refine");
   const CompareReport report = solve_compare<T>(p, opts, inv.flag("float"));
   inv.flag("json") ? print_compare_json(std::cout, report) : print_compare_text(std::cout, report);
 }
@@ -691,7 +700,7 @@ CommandSpec ridge_command() {
 CommandSpec compare_command() {
   CommandSpec c;
   c.name = "compare";
-  c.synopsis = "X y [--rcond R] [--warn-cond C] [--json] [--float]";
+  c.synopsis = "X y [--rcond R] [--warn-cond C] [--equilibrate] [--refine] [--json] [--float]";
   c.summary = "every lstsq method side by side: residuals, ||X^T r||, agreement, cond";
   c.description =
       "Runs svd, jacobi, qr, qrcp, normal-cholesky and normal-lu on the same problem and\n"
@@ -701,7 +710,11 @@ CommandSpec compare_command() {
       "\nJSON fields: cond, condition_warning, methods (method, solution, residual_norm,\n"
       "xtr_norm, disagreement, status for each; numbers are null for a failed method), status.\n";
   c.operands = {"X", "y"};
-  c.options = concat({rcond_option(), {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"}}, common_options(false));
+  c.options = concat({rcond_option(),
+                      {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"},
+                      {"equilibrate", "", "every method with lstsq --equilibrate (the output says so)"},
+                      {"refine", "", "every method with lstsq --refine (the output says so)"}},
+                     common_options(false));
   c.run = by_precision<run_compare<float>, run_compare<double>>;
   return c;
 }
