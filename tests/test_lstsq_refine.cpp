@@ -95,7 +95,7 @@ double normwise_error(const Matrix<T>& w, const LongVector& ref) {
 }
 
 // A problem defined exactly in long double: X_true, y_true.
-struct Problem {
+struct RegressionProblem {
   std::string name;
   LongMatrix X;
   LongVector y;
@@ -105,8 +105,8 @@ LongVector as_vector(const LongMatrix& y) { return LongVector(y.a.begin(), y.a.e
 
 // Polynomial regression of degree p on n equispaced x in [a, b] (raw, uncentred):
 // X = [1 x ... x^p], y = cos(x / 3) + x / 7.
-Problem polynomial(Long a, Long b, index p, index n = 40) {
-  Problem q{"poly_deg" + std::to_string(p) + "_x" + std::to_string(static_cast<long>(a)) + "to" +
+RegressionProblem polynomial(Long a, Long b, index p, index n = 40) {
+  RegressionProblem q{"poly_deg" + std::to_string(p) + "_x" + std::to_string(static_cast<long>(a)) + "to" +
                 std::to_string(static_cast<long>(b)),
             LongMatrix(n, p + 1), LongVector(static_cast<std::size_t>(n))};
   for (index i = 0; i < n; ++i) {
@@ -119,8 +119,8 @@ Problem polynomial(Long a, Long b, index p, index n = 40) {
 }
 
 // A quadratic on x near 1e5: X = [1 x x^2], x in [1e5, 1e5 + 100].
-Problem quadratic_near_1e5(index n = 30) {
-  Problem q{"quadratic_x1e5", LongMatrix(n, 3), LongVector(static_cast<std::size_t>(n))};
+RegressionProblem quadratic_near_1e5(index n = 30) {
+  RegressionProblem q{"quadratic_x1e5", LongMatrix(n, 3), LongVector(static_cast<std::size_t>(n))};
   for (index i = 0; i < n; ++i) {
     const Long x = 1.0e5L + 100.0L * static_cast<Long>(i) / static_cast<Long>(n - 1);
     q.X(i, 0) = 1;
@@ -133,10 +133,10 @@ Problem quadratic_near_1e5(index n = 30) {
 }
 
 // Columns of scale 1e4 and 1e-4 (an economic data set's units), Gaussian otherwise.
-Problem mixed_units(index n = 50) {
+RegressionProblem mixed_units(index n = 50) {
   Rng rng(1201);
   const Long scales[] = {1.0e4L, 1.0L, 1.0e-4L, 1.0e4L, 1.0e-4L};
-  Problem q{"mixed_units_1e4_1e-4", LongMatrix(n, 5), LongVector(static_cast<std::size_t>(n))};
+  RegressionProblem q{"mixed_units_1e4_1e-4", LongMatrix(n, 5), LongVector(static_cast<std::size_t>(n))};
   Matrix<double> G(n, 5), e(n, 1);
   fill_gaussian(rng, G.view());
   fill_gaussian(rng, e.view());
@@ -153,13 +153,13 @@ Problem mixed_units(index n = 50) {
 
 // A catalogue matrix (exact in T) with y = X w_true + a small residual, in long double.
 template <class T>
-Problem catalogue(MatrixType type, index m, index n) {
+RegressionProblem catalogue_problem(MatrixType type, index m, index n) {
   const TestMatrix<T> tm = make_test_matrix<T>(type, m, n, 1202);
   Rng rng(1203);
   Matrix<double> w(n, 1), e(m, 1);
   fill_gaussian(rng, w.view());
   fill_gaussian(rng, e.view());
-  Problem q{tm.name, LongMatrix(tm.A), LongVector(static_cast<std::size_t>(m))};
+  RegressionProblem q{tm.name, LongMatrix(tm.A), LongVector(static_cast<std::size_t>(m))};
   for (index i = 0; i < m; ++i) {
     Long s = 0;
     for (index j = 0; j < n; ++j) s += q.X(i, j) * static_cast<Long>(w(j, 0));
@@ -169,16 +169,16 @@ Problem catalogue(MatrixType type, index m, index n) {
 }
 
 template <class T>
-std::vector<Problem> problems() {
-  std::vector<Problem> out;
+std::vector<RegressionProblem> regression_problems() {
+  std::vector<RegressionProblem> out;
   for (index p = 1; p <= 10; ++p) {
     out.push_back(polynomial(-9, -3, p));
     out.push_back(polynomial(0, 20, p));
   }
   out.push_back(quadratic_near_1e5());
   out.push_back(mixed_units());
-  out.push_back(catalogue<T>(MatrixType::graded_columns, 40, 8));
-  out.push_back(catalogue<T>(MatrixType::kahan, 12, 12));
+  out.push_back(catalogue_problem<T>(MatrixType::graded_columns, 40, 8));
+  out.push_back(catalogue_problem<T>(MatrixType::kahan, 12, 12));
   return out;
 }
 
@@ -191,7 +191,7 @@ struct Rounded {
 };
 
 template <class T>
-Rounded<T> round_problem(const Problem& q) {
+Rounded<T> round_problem(const RegressionProblem& q) {
   Rounded<T> r{q.X.rounded<T>(), Vector<T>(q.X.rows)};
   for (index i = 0; i < q.X.rows; ++i) r.y[i] = static_cast<T>(q.y[static_cast<std::size_t>(i)]);
   // kappa by the (Jacobi) SVD in double of the rounded data: a gate, not a reference.
@@ -232,7 +232,7 @@ TYPED_TEST_SUITE(LstsqRefine, test::Scalars, test::ScalarName);
 TYPED_TEST(LstsqRefine, ReachesTheLimitOfTheRoundedData) {
   using T = TypeParam;
   if (LDBL_MANT_DIG <= DBL_MANT_DIG) GTEST_SKIP() << "long double is no wider than double: no reference";
-  for (const Problem& q : problems<T>()) {
+  for (const RegressionProblem& q : regression_problems<T>()) {
     const Rounded<T> r = round_problem<T>(q);
     const LongVector truth = reference_lstsq(q.X, q.y);
     LongVector y_rounded(static_cast<std::size_t>(r.y.size()));
@@ -271,7 +271,7 @@ TYPED_TEST(LstsqRefine, EquilibrationGivesQrDigitsOnTheDegree10Fit) {
   using T = double;
   if (!std::is_same_v<TypeParam, double>) GTEST_SKIP() << "kappa(X D) ~ 5e9 is beyond float";
   if (LDBL_MANT_DIG <= DBL_MANT_DIG) GTEST_SKIP() << "long double is no wider than double: no reference";
-  const Problem q = polynomial(0, 20, 10);
+  const RegressionProblem q = polynomial(0, 20, 10);
   const Rounded<T> r = round_problem<T>(q);
   const LongVector truth = reference_lstsq(q.X, q.y);
   LstsqOptions qr_opts;
