@@ -25,6 +25,8 @@
 //     sin(theta) = ||r|| / ||y||,
 // valid for a full-rank problem solved by a backward-stable method; for the normal
 // equations the bound is eps kappa^2 whatever theta, and that is what is reported.
+// With opts.refine the refinement's own normwise bound replaces it when it gives one
+// (LstsqRefinement below).
 //
 // Scaling: X and Y are scaled by exact powers of two into a safe range before solving
 // and the results unscaled after (as xGELSD does), so problems of size 1e300 or 1e-300

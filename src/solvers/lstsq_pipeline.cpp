@@ -16,11 +16,18 @@
 //                  largest entries in [1/2, 1) (LAPACK's xGELSD scales only outside
 //                  [smlnum, bignum]; scaling always costs two passes and makes the
 //                  residual safe from underflow as well as overflow);
+//               2b. with opts.equilibrate, X_s := X_s D, D = diag(2^e_j), every column
+//                  norm in [1/2, 1) (lstsq_equilibrate.cpp); shift_j = e_j - a records
+//                  X_s(:, j) = 2^shift_j X(:, j) for steps 3b, 4 and 5;
 //               3. the method on (X_s, Y_s), giving W_s, the rank, the threshold, the
 //                  gap and a condition estimate;
+//               3b. with opts.refine, the method refines W_s on its own factors,
+//                  residuals from X in wider precision (lstsq_refine.hpp);
 //               4. residuals r_j = y_j - X w_j recomputed from X itself (not from the
 //                  factors), so they are honest for every method;
-//               5. unscaling: W = 2^(b - a) W_s, ||r_j|| = 2^b ||r_s,j||, s = 2^a s_s;
+//               5. unscaling: W(i, :) = 2^(b + shift_i) W_s(i, :) (2^(b - a) W_s
+//                  unequilibrated), ||r_j|| = 2^b ||r_s,j||, s = 2^a s_s (equilibrated:
+//                  the singular values of X D as they are);
 //               6. W and the residual norms finite, or not_finite: a solution beyond
 //                  the range of T is no answer.
 // Cost:         svd 2 n d^2 + 11 d^3 (GVL 8.6.3, tall, thin U not formed) plus the
