@@ -2,8 +2,8 @@
 // least-squares solution, step 3b of the lstsq pipeline (lstsq_pipeline.cpp), run by each
 // method on the factorization it has just computed.
 //
-// Routine:      refine_solution (no LAPACK driver; the algorithm of xGELS_X in the
-//               XBLAS/LAPACK prototypes of Demmel et al.).
+// Routine:      refine_solution (no LAPACK driver: LAPACK's xGERFSX refines square
+//               systems this way; Demmel et al. 2009 carry it to least squares).
 // Computes:     for each column b of Y_s and its solution x, the solution of the
 //               augmented system (Björck 1967)
 //                   [ I   A ] [ r ]   [ b ]
@@ -25,9 +25,10 @@
 //               problems", ACM TOMS 35(4) (2009), article 28 (the stopping rules and
 //               bounds below); Björck, Numerical Methods for Least Squares Problems,
 //               SIAM 1996, sections 2.9 (refinement) and 6.6.5 (CSNE).
-// Cost:         per step and column: two passes over X in the wide type (f and g; then
-//               dr = f - A dx), 4 n d wide flops, plus one application of the factors:
-//               O(n d) (qr: Q^T then two triangular solves; svd: U^T, V, V^T).
+// Cost:         per step and column: one pass over X in the wide type (f and g together,
+//               4 n d wide flops), one in T (dr = f - A dx, 2 n d), and one application
+//               of the factors, O(n d) (qr: Q^T then two triangular solves; svd: U^T, V,
+//               V^T); plus one wide pass for the starting residual.
 // Workspace:    refine_workspace_size: r, f (n, T), the wide residual (n), g, dx, x0 (d);
 //               the method's operator keeps its own scratch. No allocation.
 // Invariant:    X is read in the caller's units and scaled on the fly: A(:, j) =
