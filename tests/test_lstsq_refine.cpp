@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../src/solvers/extended_precision.hpp"  // the refinement's wide accumulators
 #include "long_double.hpp"
 #include "test_support.hpp"
 #include "stela/diagnostics.hpp"
@@ -405,6 +406,35 @@ TYPED_TEST(LstsqRefine, EquilibrationIsUnitFree) {
   const auto c = lstsq<T>(X, y.col(0), plain);
   ASSERT_TRUE(c);
   EXPECT_LT(c->rank, 4);  // the unscaled rank rule drops the small column
+}
+
+// The double-double accumulator (the wide type of double where long double is not x87)
+// holds a dot product exactly where double cannot: 40 products of 26-bit numbers need
+// up to 56 bits. Its rounding to double must equal the rounding of the exact sum,
+// computed in integers (every term is an integer times 2^-52).
+TEST(ExtendedPrecision, DoubleDoubleDotProductIsExactToItsRoundoff) {
+  using detail::DoubleDouble;
+  Rng rng(1211);
+  for (int trial = 0; trial < 100; ++trial) {
+    // a_i b_i with a_i, b_i of 26 bits: each product exact in 52 bits.
+    DoubleDouble s;
+    long long exact = 0;  // in units of 2^-52
+    for (int i = 0; i < 40; ++i) {
+      const long long a = static_cast<long long>((rng.uniform() - 0.5) * 67108864.0);
+      const long long b = static_cast<long long>((rng.uniform() - 0.5) * 67108864.0);
+      const double sign = i % 2 ? -1.0 : 1.0;
+      detail::accumulate_product(s, std::ldexp(static_cast<double>(a), -26) * sign,
+                                 detail::widen<DoubleDouble>(std::ldexp(static_cast<double>(b), -26)));
+      exact += static_cast<long long>(sign) * a * b;
+    }
+    detail::accumulate(s, 0.0);
+    EXPECT_EQ(detail::rounded<double>(s), std::ldexp(static_cast<double>(exact), -52)) << trial;
+  }
+  // two_sum is exact: 1 + 2^-80 keeps its tail.
+  double hi = 0, lo = 0;
+  detail::two_sum(1.0, 0x1p-80, hi, lo);
+  EXPECT_EQ(hi, 1.0);
+  EXPECT_EQ(lo, 0x1p-80);
 }
 
 }  // namespace
