@@ -75,6 +75,11 @@ WorkspaceSize refine_workspace_size(index n, index d) {
          WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d);
 }
 
+// Columns of X per pass of wide_residual: each fw[i] is loaded and stored once per
+// block instead of once per column, and the block's g_j are independent sums (the wide
+// type is scalar x87 arithmetic on x86-64: memory traffic and latency, not flops, bound it).
+inline constexpr index kWideResidualBlock = 4;
+
 // fw := b - r - A x in the wide type (r empty: b - A x); g := -A^T r rounded to T when
 // g is not empty. A(:, j) = 2^shift_j X(:, j), applied exactly in the wide type.
 template <class T, class W>
@@ -85,17 +90,33 @@ void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<
     fw[i] = widen<W>(b[i]);
     if (!r.empty()) accumulate(fw[i], -r[i]);
   }
-  for (index j = 0; j < d; ++j) {
-    const int e = static_cast<int>(p.shift[j]);
-    const T* Xj = p.X.data() + j * p.X.ld();
-    // fw := fw - X(:, j) (2^e x_j)
-    const W xj = negated(scaled_by_power_of_two(widen<W>(x[j]), e));
-    for (index i = 0; i < n; ++i) accumulate_product(fw[i], Xj[i], xj);
+  for (index j0 = 0; j0 < d; j0 += kWideResidualBlock) {
+    const index nb = std::min(kWideResidualBlock, d - j0);
+    const T* Xc[kWideResidualBlock];
+    W xs[kWideResidualBlock], gs[kWideResidualBlock];
+    // A short last block repeats its first column with x_j = 0 (adding exact zeros),
+    // so that every inner loop has the constant trip count the compiler unrolls.
+    for (index c = 0; c < kWideResidualBlock; ++c) {
+      const bool real = c < nb;
+      Xc[c] = p.X.data() + (j0 + (real ? c : 0)) * p.X.ld();
+      // X(:, j) (2^e x_j), negated: fw := fw - A(:, j) x_j
+      xs[c] = real ? negated(scaled_by_power_of_two(widen<W>(x[j0 + c]), static_cast<int>(p.shift[j0 + c])))
+                   : widen<W>(T(0));
+      gs[c] = widen<W>(T(0));
+    }
+    for (index i = 0; i < n; ++i) {
+      W t = fw[i];
+      for (index c = 0; c < kWideResidualBlock; ++c) accumulate_product(t, Xc[c][i], xs[c]);
+      fw[i] = t;
+    }
     if (g.empty()) continue;
     // g_j := -2^e X(:, j)^T r
-    W gj = widen<W>(T(0));
-    for (index i = 0; i < n; ++i) accumulate_product(gj, Xj[i], widen<W>(r[i]));
-    g[j] = -rounded<T>(scaled_by_power_of_two(gj, e));
+    for (index i = 0; i < n; ++i) {
+      const W ri = widen<W>(r[i]);
+      for (index c = 0; c < kWideResidualBlock; ++c) accumulate_product(gs[c], Xc[c][i], ri);
+    }
+    for (index c = 0; c < nb; ++c)
+      g[j0 + c] = -rounded<T>(scaled_by_power_of_two(gs[c], static_cast<int>(p.shift[j0 + c])));
   }
 }
 
