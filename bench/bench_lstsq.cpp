@@ -10,7 +10,8 @@
 // to the time:
 //   flops       the leading-term flop count of the method (routine card), as a rate;
 //   fwd_error   ||w - w_true|| / ||w_true|| of the last run;
-//   residual    ||y - X w|| / ||y|| of the last run.
+//   residual    ||y - X w|| / ||y|| of the last run;
+//   refine_steps  (the +refine entries) refinement steps of the last run.
 // A method that cannot solve the problem (qr on rank deficiency, the normal equations
 // on a wide X, whose Gram matrix is singular) is reported with SkipWithError and the
 // status it returned.
@@ -76,7 +77,7 @@ Problem<T> make_problem(index n, index d) {
 }
 
 template <class T>
-void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
+void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bool refine = false) {
   const Problem<T> p = make_problem<T>(n, d);
   if (p.status != Status::ok) {
     state.SkipWithError(to_string(p.status));
@@ -84,6 +85,7 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
   }
   LstsqOptions<T> opts;
   opts.method = method;
+  opts.refine = refine;
   WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts));
   Matrix<T> W(d, 1);
   Vector<T> residual(1);
@@ -105,6 +107,23 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d) {
   state.counters["flops"] = flop_rate(method_flops(method, double(n), double(d)));
   state.counters["fwd_error"] = double(nrm2(VectorView<const T>(error)) / nrm2(VectorView<const T>(p.w_true)));
   state.counters["residual"] = double(residual[0] / nrm2(p.Y.col(0)));
+  if (refine) state.counters["refine_steps"] = double(info.refinement.steps);
+}
+
+// The refinement's cost (issue 12): lstsq/<method>+refine/<type>/<shape> next to
+// lstsq/<method>/<type>/<shape>, at the two tall shapes; the overhead is the ratio of
+// the two times minus one.
+template <class T>
+void register_refined() {
+  const index shapes[][2] = {{2000, 200}, {20000, 50}};
+  for (const auto& nd : shapes)
+    for (LstsqMethod method : kAllLstsqMethods) {
+      const index n = nd[0], d = nd[1];
+      const std::string name = std::string("lstsq/") + to_string(method) + "+refine/" + type_name<T>() + "/" +
+                               std::to_string(n) + "x" + std::to_string(d);
+      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& s) { run_lstsq<T>(s, method, n, d, true); })
+          ->Unit(benchmark::kMicrosecond);
+    }
 }
 
 template <class T>
@@ -120,6 +139,7 @@ void register_shape(index n, index d) {
 template <class T>
 void register_all() {
   for (auto [n, d] : solver_shapes()) register_shape<T>(n, d);
+  register_refined<T>();
 }
 
 }  // namespace

@@ -247,6 +247,37 @@ TEST_F(Cli, LstsqSolvesByEveryMethodInTextAndJson) {
   }
 }
 
+// Issue 12: --refine and --equilibrate by every method, double and float, with the
+// report's fields in the JSON.
+TEST_F(Cli, LstsqRefinesAndEquilibratesByEveryMethod) {
+  const std::string X = write_matrix("X.txt", kX), y = write_matrix("y.txt", ky);
+  for (const char* method : kLstsqMethodNames)
+    for (bool single : {false, true})
+      for (bool equilibrate : {false, true}) {
+        SCOPED_TRACE(std::string(method) + (single ? " float" : "") + (equilibrate ? " equilibrated" : ""));
+        std::vector<std::string> args{"lstsq", X, y, "--method", method, "--refine"};
+        if (single) args.push_back("--float");
+        if (equilibrate) args.push_back("--equilibrate");
+        const JsonValue v = run_json(args);
+        const std::vector<double> w = numbers(at(v, "solution"));
+        ASSERT_EQ(w.size(), 2u);
+        const double tol = single ? kFloatTol : kTol;
+        EXPECT_NEAR(w[0], kW[0], tol * 4);
+        EXPECT_NEAR(w[1], kW[1], tol * 4);
+        EXPECT_EQ(at(v, "equilibrated").kind, JsonValue::boolean);
+        EXPECT_EQ(at(v, "equilibrated").flag, equilibrate);
+        const JsonValue& refinement = at(v, "refinement");
+        EXPECT_GE(number(at(refinement, "steps")), 1);
+        const std::string stop = text_of(at(refinement, "stop"));
+        EXPECT_TRUE(stop == "converged" || stop == "stagnated" || stop == "step_limit") << stop;
+        EXPECT_EQ(number(at(v, "forward_error")), number(at(refinement, "bound_normwise")));
+      }
+  const Output text = run({"lstsq", X, y, "--refine", "--equilibrate"});
+  EXPECT_EQ(text.code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "equilibrated          yes"));
+  EXPECT_TRUE(contains(text.out, "refinement            "));
+}
+
 TEST_F(Cli, LstsqTakesSeveralRightHandSidesAndARowVector) {
   const std::string X = write_matrix("X.txt", kX);
   const std::string Y = write_matrix("Y.txt", Matrix<double>{{1, 1}, {2, 0}, {4, 1}});

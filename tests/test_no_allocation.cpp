@@ -447,18 +447,23 @@ TYPED_TEST(NoAllocation, Svd) {
 }
 
 // The whole least-squares pipeline from one buffer, every method, tall and wide (the
-// normal equations on the tall problem only: their Gram matrix is singular when wide).
+// normal equations on the tall problem only: their Gram matrix is singular when wide);
+// and again equilibrated and refined (issue 12: the refinement's wide residuals, float's
+// in double, come from the same buffer).
 TYPED_TEST(NoAllocation, LstsqPipeline) {
   using T = TypeParam;
+  for (bool refined : {false, true})
   for (auto [n, d] : {std::pair<index, index>{40, 7}, {7, 40}})
     for (LstsqMethod method : kAllLstsqMethods) {
       const bool normal = method == LstsqMethod::normal_cholesky || method == LstsqMethod::normal_lu;
       if (normal && n < d) continue;
-      SCOPED_TRACE(std::to_string(n) + "x" + std::to_string(d) + " " + to_string(method));
+      SCOPED_TRACE(std::to_string(n) + "x" + std::to_string(d) + " " + to_string(method) + (refined ? " refined" : ""));
       const index k = 2;
       const Matrix<T> X = random_matrix<T>(n, d, 930), Y = random_matrix<T>(n, k, 931);
       LstsqOptions<T> opts;
       opts.method = method;
+      opts.equilibrate = refined;
+      opts.refine = refined;
       Matrix<T> W(d, k);
       Vector<T> residual(k), s(std::min(n, d));
       WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, k, opts));
@@ -468,6 +473,9 @@ TYPED_TEST(NoAllocation, LstsqPipeline) {
         log(lstsq_inplace<T>(X, Y, opts, W.view(), residual.view(), s.view(), info, buffer.workspace()));
       }));
       EXPECT_EQ(log.first_failure, Status::ok);
+      if (refined) {
+        EXPECT_GE(info.refinement.steps, 1);
+      }
     }
 }
 

@@ -28,6 +28,8 @@ template <class T = double>
 struct CompareOptions {
   T condition_warning = T(1e8);  // warn when cond(X) is larger
   RankTolerance<T> tolerance{};
+  bool equilibrate = false;  // LstsqOptions::equilibrate for every method (cond stays X's)
+  bool refine = false;       // LstsqOptions::refine for every method
 };
 
 template <class T>

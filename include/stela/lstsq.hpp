@@ -25,11 +25,15 @@
 //     sin(theta) = ||r|| / ||y||,
 // valid for a full-rank problem solved by a backward-stable method; for the normal
 // equations the bound is eps kappa^2 whatever theta, and that is what is reported.
+// With opts.refine the refinement's own normwise bound replaces it when it gives one
+// (LstsqRefinement below).
 //
 // Scaling: X and Y are scaled by exact powers of two into a safe range before solving
 // and the results unscaled after (as xGELSD does), so problems of size 1e300 or 1e-300
 // give the right solution and the right residual norms.
 #pragma once
+
+#include <limits>
 
 #include "stela/matrix.hpp"
 #include "stela/normal_equations.hpp"
@@ -61,6 +65,45 @@ struct LstsqOptions {
   // Reaching a cap is Status::no_convergence. The other methods do not iterate.
   index max_iterations = -1;
   index max_sweeps = -1;
+  // Column equilibration (default off): solve with X D, D = diag(2^-e_j) so that every
+  // column of X D has norm in [1/2, 1) (D exact: powers of two), and return W = D W~.
+  // The rank rule then sees the singular values of X D, so a change of units of one
+  // column never changes the rank. Full column rank: the same solution. Rank deficient:
+  // the minimum-||D^-1 w|| solution, not the minimum-||w|| one. src/solvers/lstsq_equilibrate.cpp.
+  bool equilibrate = false;
+  // Extra-precise iterative refinement (default off) of the solution of every method,
+  // residuals in wider precision, reusing the method's factorization (Björck 1967;
+  // Demmel, Hida, Li, Riedy 2009). Full-rank problems only; src/solvers/lstsq_refine.hpp.
+  bool refine = false;
+};
+
+// Why the refinement stopped (the worst over the columns, in this order).
+enum class LstsqRefineStop {
+  not_requested,  // opts.refine was off
+  converged,      // the last correction was below eps relative to the solution
+  stagnated,      // a correction did not shrink by kRefineRhoThreshold over the one before
+  step_limit,     // the cap of steps was reached (1 for the normal equations: CSNE)
+  ill_conditioned,  // the second correction was larger than the first: the method's
+                    // solution is returned as it was (svd, jacobi on badly scaled
+                    // columns: equilibrate)
+  not_full_rank,  // a truncated (rank-deficient) solve is left as the method returned it
+};
+// "not_requested", "converged", "stagnated", "step_limit", "ill_conditioned",
+// "not_full_rank".
+const char* to_string(LstsqRefineStop stop);
+
+// What the refinement did (LstsqInfo::refinement, LstsqResult::refinement).
+template <class T>
+struct LstsqRefinement {
+  index steps = 0;  // corrections applied (the largest over the columns)
+  LstsqRefineStop stop = LstsqRefineStop::not_requested;
+  // Bounds on ||w_hat - w||_inf / ||w||_inf and max_i |w_hat_i - w_i| / |w_i| for the
+  // exact least-squares solution w of the data as given, the largest over the columns
+  // (Demmel et al. 2009, section 4); +Inf when the refinement cannot vouch for one
+  // (c kappa eps >= 1, or it did not run). The componentwise one is an estimate: it
+  // assumes the componentwise condition is at most the normwise kappa.
+  T bound_normwise = std::numeric_limits<T>::infinity();
+  T bound_componentwise = std::numeric_limits<T>::infinity();
 };
 // LstsqOptions{method} and LstsqOptions{method, tolerance} deduce T as the code written
 // before the options were templated expects (C++17 deduces no aggregate by itself).
@@ -82,7 +125,11 @@ struct LstsqResult {
                               // triangular factors (|t_rr| / |r_(r+1)(r+1)|), an estimate;
                               // +inf when r = min(n, d); NaN when the method cannot tell
   T condition = 0;            // estimate of kappa_2(X) restricted to its rank
-  Vector<T> forward_error;    // the Users' Guide estimate for every column (see above)
+  Vector<T> forward_error;    // the Users' Guide estimate for every column (see above);
+                              // after a refinement that gives a finite bound, that bound
+  bool equilibrated = false;  // opts.equilibrate: singular values, tolerance, gap and
+                              // condition are then those of X D
+  LstsqRefinement<T> refinement;
 };
 
 // X is n x d (n observations, d unknowns), Y is n x k; or y a vector of n entries.
@@ -111,6 +158,8 @@ struct LstsqInfo {
   T tolerance = 0;  // in the caller's units
   T gap = 0;        // as LstsqResult::gap
   T condition = 0;  // as LstsqResult::condition
+  bool equilibrated = false;
+  LstsqRefinement<T> refinement;
 };
 
 // Bytes of workspace lstsq_inplace needs for an n x d X and k right-hand sides.

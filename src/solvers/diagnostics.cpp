@@ -76,6 +76,8 @@ Result<SolverComparison<T>> compare_solvers(MatrixView<const T> X, VectorView<co
     LstsqOptions<T> lopts;
     lopts.method = method;
     lopts.tolerance = opts.tolerance;
+    lopts.equilibrate = opts.equilibrate;
+    lopts.refine = opts.refine;
     Result<LstsqResult<T>> fit = lstsq(X, y, lopts);
     report.status = fit.status();
     if (fit.ok()) {

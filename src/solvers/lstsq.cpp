@@ -56,9 +56,17 @@ Result<LstsqResult<T>> lstsq(MatrixView<const T> X, MatrixView<const T> Y, const
   out.tolerance = info.tolerance;
   out.gap = info.gap;
   out.condition = info.condition;
+  out.equilibrated = info.equilibrated;
+  out.refinement = info.refinement;
+  // The refinement's bound, when it gives a finite one, replaces the Users' Guide
+  // estimate (it is a bound for every column: the largest over them).
+  const T bound = info.refinement.bound_normwise;
   out.forward_error = Vector<T>(k);
   for (index j = 0; j < k; ++j)
-    out.forward_error[j] = forward_error_estimate(opts.method, info.condition, out.residual_norm[j], nrm2(Y.col(j)));
+    out.forward_error[j] = bound < std::numeric_limits<T>::infinity()
+                               ? bound
+                               : forward_error_estimate(opts.method, info.condition, out.residual_norm[j],
+                                                        nrm2(Y.col(j)));
   return out;
 }
 

@@ -23,6 +23,18 @@ const char* to_string(LstsqMethod method) {
   return "unknown";
 }
 
+const char* to_string(LstsqRefineStop stop) {
+  switch (stop) {
+    case LstsqRefineStop::not_requested: return "not_requested";
+    case LstsqRefineStop::converged: return "converged";
+    case LstsqRefineStop::stagnated: return "stagnated";
+    case LstsqRefineStop::step_limit: return "step_limit";
+    case LstsqRefineStop::ill_conditioned: return "ill_conditioned";
+    case LstsqRefineStop::not_full_rank: return "not_full_rank";
+  }
+  return "unknown";
+}
+
 template <class T>
 WorkspaceSize lstsq_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts) {
   switch (opts.method) {

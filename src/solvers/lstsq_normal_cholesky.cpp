@@ -8,7 +8,7 @@
 //               lstsq_pipeline.hpp: the rank, the condition estimate, the workspace).
 // Failures:     not_positive_definite (a pivot of X^T X not positive, or rcond < eps);
 //               the pipeline's.
-#include "lstsq_pipeline.hpp"
+#include "lstsq_normal_equations_run.hpp"
 #include "normal_equations_kernels.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/normal_equations.hpp"
@@ -16,9 +16,9 @@
 namespace stela {
 
 template <class T>
-WorkspaceSize lstsq_normal_cholesky_workspace_size(index n, index d, index k, const LstsqOptions<T>& /*opts*/) {
+WorkspaceSize lstsq_normal_cholesky_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts) {
   return detail::lstsq_normal_equations_workspace_size<T>(n, d, k,
-                                                          normal_equations_cholesky_workspace_size<T>(n, d, k));
+                                                          normal_equations_cholesky_workspace_size<T>(n, d, k), opts);
 }
 
 template <class T>
@@ -28,7 +28,7 @@ Status lstsq_normal_cholesky_inplace(MatrixView<const T> X, MatrixView<const T> 
   auto kernel = [](MatrixView<const T> A, MatrixView<const T> Ys, MatrixView<T> Ws, NormalEquationsInfo<T>& ne,
                    Workspace rest) { return detail::normal_equations_cholesky_kernel(A, Ys, Ws, ne, rest); };
   const WorkspaceSize needed = lstsq_normal_cholesky_workspace_size<T>(X.rows(), X.cols(), Y.cols(), opts);
-  return detail::lstsq_normal_equations_run(X, Y, opts, W, residual_norm, info, work, needed, kernel);
+  return detail::lstsq_normal_equations_run(X, Y, opts, W, residual_norm, info, work, needed, kernel, false);
 }
 
 #define STELA_INSTANTIATE(T)                                                                                      \

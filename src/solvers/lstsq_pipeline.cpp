@@ -16,11 +16,18 @@
 //                  largest entries in [1/2, 1) (LAPACK's xGELSD scales only outside
 //                  [smlnum, bignum]; scaling always costs two passes and makes the
 //                  residual safe from underflow as well as overflow);
+//               2b. with opts.equilibrate, X_s := X_s D, D = diag(2^e_j), every column
+//                  norm in [1/2, 1) (lstsq_equilibrate.cpp); shift_j = e_j - a records
+//                  X_s(:, j) = 2^shift_j X(:, j) for steps 3b, 4 and 5;
 //               3. the method on (X_s, Y_s), giving W_s, the rank, the threshold, the
 //                  gap and a condition estimate;
+//               3b. with opts.refine, the method refines W_s on its own factors,
+//                  residuals from X in wider precision (lstsq_refine.hpp);
 //               4. residuals r_j = y_j - X w_j recomputed from X itself (not from the
 //                  factors), so they are honest for every method;
-//               5. unscaling: W = 2^(b - a) W_s, ||r_j|| = 2^b ||r_s,j||, s = 2^a s_s;
+//               5. unscaling: W(i, :) = 2^(b + shift_i) W_s(i, :) (2^(b - a) W_s
+//                  unequilibrated), ||r_j|| = 2^b ||r_s,j||, s = 2^a s_s (equilibrated:
+//                  the singular values of X D as they are);
 //               6. W and the residual norms finite, or not_finite: a solution beyond
 //                  the range of T is no answer.
 // Cost:         svd 2 n d^2 + 11 d^3 (GVL 8.6.3, tall, thin U not formed) plus the
@@ -57,8 +64,9 @@ namespace stela::detail {
 
 template <class T>
 WorkspaceSize lstsq_pipeline_workspace_size(index n, index d, index k) {
-  // The scaled copies of X and Y, one residual vector.
-  return WorkspaceSize::matrix<T>(n, d) + WorkspaceSize::matrix<T>(n, k) + WorkspaceSize::vector<T>(n);
+  // The scaled copies of X and Y, one residual vector, the column shifts.
+  return WorkspaceSize::matrix<T>(n, d) + WorkspaceSize::matrix<T>(n, k) + WorkspaceSize::vector<T>(n) +
+         WorkspaceSize::vector<index>(d);
 }
 
 template <class T>
@@ -93,11 +101,18 @@ Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOpti
   p.A = work.matrix<T>(n, d);
   p.Ys = work.matrix<T>(n, k);
   p.residual = work.vector<T>(n);
+  p.shift = work.vector<index>(d);
   copy(X, p.A);
   p.a = scale_by_max_exponent(p.A);
   copy(Y, p.Ys);
   p.b = scale_by_max_exponent(p.Ys);
-  p.tol = scaled_tolerance(opts.tolerance, p.a);
+  for (index j = 0; j < d; ++j) p.shift[j] = -p.a;
+  // 2b. With opts.equilibrate, A := A D, D = diag(2^e_j), every column norm in [1/2, 1)
+  //     (lstsq_equilibrate.cpp); the rank rule then sees the singular values of A D as
+  //     they are, its absolute part unscaled.
+  p.equilibrated = opts.equilibrate;
+  if (p.equilibrated) equilibrate_columns(p.A, p.shift);
+  p.tol = scaled_tolerance(opts.tolerance, p.equilibrated ? 0 : p.a);
   return Status::ok;
 }
 
@@ -106,9 +121,10 @@ Status lstsq_finish(MatrixView<const T> X, const ScaledLstsq<T>& p, const LstsqM
                     VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info) {
   const index k = W.cols();
   // 4. Residuals from X itself: r_j = Y_s(:, j) - A W_s(:, j), A recopied (svd, jacobi,
-  //    qrcp and the tall qr overwrite it), norms by the overflow-safe nrm2.
+  //    qrcp and the tall qr overwrite it) as A(:, i) = 2^shift_i X(:, i), norms by the
+  //    overflow-safe nrm2.
   copy(X, p.A);
-  scale_by_power_of_two(-p.a, p.A);
+  for (index i = 0; i < X.cols(); ++i) scale_by_power_of_two(static_cast<int>(p.shift[i]), p.A.col(i));
   for (index j = 0; j < k; ++j) {
     copy(MatrixView<const T>(p.Ys).col(j), p.residual);
     // r_j := Y_s(:, j) - A w_j
@@ -116,13 +132,17 @@ Status lstsq_finish(MatrixView<const T> X, const ScaledLstsq<T>& p, const LstsqM
     residual_norm[j] = std::ldexp(nrm2(VectorView<const T>(p.residual)), p.b);
   }
 
-  // 5. Unscale: W = 2^(b - a) W_s; singular values and the tolerance 2^a.
-  scale_by_power_of_two(p.b - p.a, W);
-  scale_by_power_of_two(p.a, singular_values);
+  // 5. Unscale: W(i, :) = 2^(b + shift_i) W_s(i, :) (2^(b - a) W_s unequilibrated);
+  //    singular values and the tolerance 2^a (equilibrated: those of A D as they are).
+  for (index i = 0; i < W.rows(); ++i) scale_by_power_of_two(p.b + static_cast<int>(p.shift[i]), W.row(i));
+  const int unscale = p.equilibrated ? 0 : p.a;
+  scale_by_power_of_two(unscale, singular_values);
   info.rank = m.rank;
-  info.tolerance = std::ldexp(m.tolerance, p.a);
+  info.tolerance = std::ldexp(m.tolerance, unscale);
   info.gap = m.gap;
   info.condition = m.condition;
+  info.equilibrated = p.equilibrated;
+  info.refinement = m.refinement;
   // 6. A solution or residual norm beyond the range of T is no answer: the caller's
   //    solution is not representable (step 5 overflowed), or a tolerance of 0 kept a
   //    triangle so near singular that W_s itself overflowed.

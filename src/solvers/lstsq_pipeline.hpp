@@ -27,13 +27,27 @@ T lstsq_not_available() {
   return std::numeric_limits<T>::quiet_NaN();
 }
 
-// What a method reports besides W_s, in the scaled problem's units.
+// What the refinement reads of the problem (lstsq_refine.hpp): the caller's X and the
+// exact power of two of each column of A, A(:, j) = 2^shift_j X(:, j) (the scaling of
+// step 2 and, with opts.equilibrate, the column equilibration).
+template <class T>
+struct RefineProblem {
+  bool active = false;  // opts.refine
+  MatrixView<const T> X;
+  VectorView<const index> shift;
+};
+
+// What a method reports besides W_s, in the scaled problem's units. refine is the
+// method's input: when active, it refines W_s on its own factors (lstsq_refine.hpp) and
+// reports in refinement.
 template <class T>
 struct LstsqMethodInfo {
   index rank = 0;
   T tolerance = 0;
   T gap = lstsq_not_available<T>();
   T condition = lstsq_not_available<T>();
+  RefineProblem<T> refine;
+  LstsqRefinement<T> refinement;
 };
 
 // The problem as the method sees it: A = 2^-a X (n x d) and Y_s = 2^-b Y (n x k), carved
@@ -43,14 +57,21 @@ struct ScaledLstsq {
   MatrixView<T> A;
   MatrixView<T> Ys;
   VectorView<T> residual;
+  VectorView<index> shift;  // A(:, j) = 2^shift_j X(:, j): -a, plus e_j when equilibrated
   int a = 0;
   int b = 0;
+  bool equilibrated = false;
   RankTolerance<T> tol;
   bool done = false;  // the quick return was taken: the result is complete
 };
 
-// Workspace of the pipeline's own steps: the scaled copies and one residual vector; a
-// method's workspace is added to it.
+// Column equilibration (src/solvers/lstsq_equilibrate.cpp): A := A D with D =
+// diag(2^e_j) exact, every nonzero column norm of A D in [1/2, 1); e_j added to shift[j].
+template <class T>
+void equilibrate_columns(MatrixView<T> A, VectorView<index> shift);
+
+// Workspace of the pipeline's own steps: the scaled copies, one residual vector and the
+// column shifts; a method's workspace is added to it.
 template <class T>
 WorkspaceSize lstsq_pipeline_workspace_size(index n, index d, index k);
 
@@ -82,38 +103,16 @@ Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOption
   if (checked != Status::ok || p.done) return checked;
   // 3. The method; its failure ends the pipeline with W unfinished.
   LstsqMethodInfo<T> m;
+  m.refine.active = opts.refine;
+  m.refine.X = X;
+  m.refine.shift = VectorView<const index>(p.shift);
   const Status status = method(p.A, MatrixView<const T>(p.Ys), W, p.tol, m, work);
   if (status != Status::ok) return status;
   // 4-6. Residuals, unscaling, finiteness.
   return lstsq_finish(X, p, m, W, residual_norm, singular_values, info);
 }
 
-// normal_cholesky and normal_lu: the pipeline around one normal-equations kernel,
-//     kernel(A, Y_s, W_s, NormalEquationsInfo<T>&, workspace) -> Status
-// ((A^T A) W_s = A^T Y_s, normal_equations.cpp). The rank is d whatever happens (the
-// normal equations do not decide it); the condition estimate is kappa_2(X) ~
-// sqrt(1 / rcond), rcond ~ 1 / kappa_1(X^T X) from the factorization. The workspace:
-// the pipeline's copies, a d x k block the method leaves unused (reserved since the
-// first lstsq; kept so that the query does not shrink under callers), the kernel's own.
-template <class T>
-WorkspaceSize lstsq_normal_equations_workspace_size(index n, index d, index k, const WorkspaceSize& kernel_size) {
-  return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::matrix<T>(d, k) + kernel_size;
-}
-template <class T, class Kernel>
-Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
-                                  MatrixView<T> W, VectorView<T> residual_norm, LstsqInfo<T>& info, Workspace work,
-                                  const WorkspaceSize& needed, Kernel kernel) {
-  auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance<T>& /*tol*/,
-                   LstsqMethodInfo<T>& m, Workspace rest) {
-    NormalEquationsInfo<T> ne;
-    const Status status = kernel(MatrixView<const T>(A), Ys, Ws, ne, rest);
-    m.rank = A.cols();
-    // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
-    m.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
-    return status;
-  };
-  return lstsq_run(X, Y, opts, W, residual_norm, VectorView<T>(), needed, info, work, solve);
-}
+// normal_cholesky and normal_lu: lstsq_normal_equations_run (lstsq_normal_equations_run.hpp).
 
 // kappa_2 of the r x r upper triangle R, estimated by power iteration in O(r^2), the
 // figure svd reports (src/solvers/lstsq_triangular_condition.cpp; qr and qrcp).

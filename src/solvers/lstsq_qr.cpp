@@ -9,7 +9,8 @@
 //               and 5.6.2 (wide, minimum norm); Björck 1996, section 1.3.
 // Cost:         2 d^2 (n - d/3) for the factorization (tall; n and d swapped when wide)
 //               + 4 n d k to apply Q + d^2 k for the triangle, plus the pipeline's
-//               residuals (lstsq_pipeline.cpp).
+//               residuals (lstsq_pipeline.cpp); with opts.refine, O(n d) per step
+//               (lstsq_refine.hpp).
 // Workspace:    X_s^T (wide only: a tall X_s is factored in place), tau, a copy of Y_s;
 //               then, in sequence, the factorization, the solve (tall) or the
 //               application of Q (wide), and the condition estimate.
@@ -22,12 +23,26 @@
 #include "../blas/blas_kernels.hpp"
 #include "../qr/qr_kernels.hpp"
 #include "lstsq_pipeline.hpp"
+#include "lstsq_refine_operators.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/qr.hpp"
 
 namespace stela {
 namespace {
+
+// 4. With opts.refine, W_s refined on the factors F, tau (lstsq_refine.hpp): the
+//    augmented form when tall, the plain one when wide.
+template <class T>
+void refine_qr(MatrixView<T> F, VectorView<T> tau, MatrixView<const T> Ys, MatrixView<T> Ws,
+               detail::LstsqMethodInfo<T>& info, Workspace work) {
+  if (!info.refine.active) return;
+  const index n = Ys.rows(), d = Ws.rows();
+  const detail::RefineScratch<T> scratch = detail::carve_refine_scratch<T>(n, d, work);
+  detail::QrRefineOperators<T> ops(MatrixView<const T>(F), VectorView<const T>(tau), work);
+  info.refinement =
+      detail::refine_solution(info.refine, Ys, Ws, info.condition, n >= d, detail::kRefineMaxSteps, ops, scratch);
+}
 
 // tall X_s = Q R, W_s = R^{-1} (Q^T Y_s)(0:d); wide X_s^T = Q R, W_s = Q R^{-T} Y_s.
 template <class T>
@@ -58,6 +73,7 @@ Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const
     const Status status = detail::qr_solve_kernel(MatrixView<const T>(F), VectorView<const T>(tau), B, Ws, tol, work);
     if (status != Status::ok) return status;
     info.condition = detail::triangular_condition(R, work);
+    refine_qr(F, tau, Ys, Ws, info, work);
     return Status::ok;
   }
   if (!detail::diagonal_above_threshold(R.diagonal(), info.tolerance)) return Status::rank_deficient;
@@ -69,20 +85,22 @@ Status solve_qr(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const
   detail::trsm_kernel(Side::left, Uplo::upper, Op::transpose, Diag::non_unit, T(1), R, Ws.row_block(0, n));
   // W_s := Q W_s
   detail::qr_apply_q_kernel(Side::left, Op::none, MatrixView<const T>(F), VectorView<const T>(tau), Ws, work);
+  refine_qr(F, tau, Ys, Ws, info, work);
   return Status::ok;
 }
 
 }  // namespace
 
 template <class T>
-WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions<T>& /*opts*/) {
+WorkspaceSize lstsq_qr_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts) {
   const index r = std::min(n, d);
   const index rows = std::max(n, d);
   return detail::lstsq_pipeline_workspace_size<T>(n, d, k) +
          (n >= d ? WorkspaceSize() : WorkspaceSize::matrix<T>(d, n)) + WorkspaceSize::vector<T>(r) +
          WorkspaceSize::matrix<T>(n, k) +
          max(max(householder_qr_workspace_size<T>(rows, r), detail::triangular_condition_workspace_size<T>(r)),
-             n >= d ? qr_solve_workspace_size<T>(n, d, k) : qr_apply_q_workspace_size<T>(Side::left, d, k, n));
+             max(n >= d ? qr_solve_workspace_size<T>(n, d, k) : qr_apply_q_workspace_size<T>(Side::left, d, k, n),
+                 detail::refine_with_workspace_size<T, detail::QrRefineOperators<T>>(opts, n, d)));
 }
 
 template <class T>

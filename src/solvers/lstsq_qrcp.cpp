@@ -11,7 +11,8 @@
 // Cost:         about twice the qr method's factorization (pivoting and the RZ step)
 //               plus the solve and the pipeline's residuals (lstsq_pipeline.cpp).
 // Workspace:    tau, tau_z, the permutation, a copy of Y_s; then, in sequence, the
-//               decomposition, its solve, the condition estimate.
+//               decomposition, its solve, the condition estimate, the refinement
+//               (opts.refine, full rank only: lstsq_refine.hpp).
 // Stability:    backward stable for the problem of rank r it solves (xGELSY's claim);
 //               the rank is that of pivoted QR, which can overestimate it on rare
 //               matrices (Kahan's), never underestimate.
@@ -23,6 +24,7 @@
 
 #include "../qr/qr_kernels.hpp"
 #include "lstsq_pipeline.hpp"
+#include "lstsq_refine_operators.hpp"
 #include "stela/blas.hpp"
 #include "stela/lstsq.hpp"
 #include "stela/qr.hpp"
@@ -63,18 +65,31 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
   copy(Ys, B);
   detail::cod_solve_kernel(MatrixView<const T>(A), VectorView<const T>(tau), VectorView<const T>(tau_z),
                            VectorView<const index>(perm), rank, B, Ws, work);
+  // 4. With opts.refine and full rank, W_s refined on the decomposition
+  //    (lstsq_refine.hpp); a truncated solve is left alone.
+  if (!info.refine.active) return Status::ok;
+  if (rank < r) {
+    info.refinement = detail::refinement_skipped<T>();
+    return Status::ok;
+  }
+  const detail::RefineScratch<T> scratch = detail::carve_refine_scratch<T>(n, d, work);
+  detail::CodRefineOperators<T> ops(MatrixView<const T>(A), VectorView<const T>(tau), VectorView<const T>(tau_z),
+                                    VectorView<const index>(perm), rank, work);
+  info.refinement =
+      detail::refine_solution(info.refine, Ys, Ws, info.condition, n >= d, detail::kRefineMaxSteps, ops, scratch);
   return Status::ok;
 }
 
 }  // namespace
 
 template <class T>
-WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions<T>& /*opts*/) {
+WorkspaceSize lstsq_qrcp_workspace_size(index n, index d, index k, const LstsqOptions<T>& opts) {
   const index r = std::min(n, d);
   return detail::lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::vector<T>(r) +
          WorkspaceSize::vector<index>(d) + WorkspaceSize::matrix<T>(n, k) +
          max(max(cod_workspace_size<T>(n, d), cod_solve_workspace_size<T>(n, d, k)),
-             detail::triangular_condition_workspace_size<T>(r));
+             max(detail::triangular_condition_workspace_size<T>(r),
+                 detail::refine_with_workspace_size<T, detail::CodRefineOperators<T>>(opts, n, d)));
 }
 
 template <class T>

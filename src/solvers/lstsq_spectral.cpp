@@ -8,7 +8,8 @@
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.5.1 (the SVD
 //               and rank-deficient least squares).
 // Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k.
-// Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch.
+// Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch, then
+//               the refinement's (opts.refine, full rank only: lstsq_refine.hpp).
 // Stability:    backward stable; singular values below the threshold are dropped, not
 //               inverted, so W_s is the solution of a nearby problem of rank r.
 // Failures:     no_convergence when the SVD reaches its cap (W not written).
@@ -18,6 +19,7 @@
 #include "../blas/blas_kernels.hpp"
 #include "../svd/svd_kernels.hpp"
 #include "lstsq_pipeline.hpp"
+#include "lstsq_refine_operators.hpp"
 #include "stela/blas.hpp"
 #include "stela/svd.hpp"
 
@@ -68,6 +70,16 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdM
     gemm_kernel(Op::none, Op::none, T(1), V.col_block(0, rank), Cr, T(0), Ws);
   }
   if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
+  // 4. With opts.refine and full rank, W_s refined on U, s, V (lstsq_refine.hpp); a
+  //    truncated solve is left alone.
+  if (!info.refine.active) return Status::ok;
+  if (rank < r) {
+    info.refinement = refinement_skipped<T>();
+    return Status::ok;
+  }
+  const RefineScratch<T> scratch = carve_refine_scratch<T>(n, d, work);
+  SvdRefineOperators<T> ops(MatrixView<const T>(U), VectorView<const T>(s), MatrixView<const T>(V), work);
+  info.refinement = refine_solution(info.refine, Ys, Ws, info.condition, n >= d, kRefineMaxSteps, ops, scratch);
   return Status::ok;
 }
 
@@ -79,7 +91,8 @@ WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod
   // The pipeline's copies; then s, U, V, C = U^T Y, and the SVD's own scratch.
   return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) +
          WorkspaceSize::matrix<T>(d, r) + WorkspaceSize::matrix<T>(r, k) +
-         svd_workspace_size<T>(n, d, svd_options(method, opts));
+         max(svd_workspace_size<T>(n, d, svd_options(method, opts)),
+             refine_with_workspace_size<T, SvdRefineOperators<T>>(opts, n, d));
 }
 
 template <class T>

@@ -40,7 +40,10 @@ T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView
 // normal_equations_cholesky_inplace's work on finite X (m x d) and Y (m x k), W d x k,
 // valid options and work holding normal_equations_cholesky_workspace_size. Resets info.
 // Returns the entry's numerical statuses: not_finite (X^T X or X^T Y overflowed),
-// not_positive_definite.
+// not_positive_definite. On ok, the first piece carved from work (d x d) holds the
+// Cholesky factor of X^T X (+ jitter): lstsq's refinement reuses it
+// (lstsq_normal_equations_run.hpp); the LU kernel leaves its factors there likewise,
+// followed by its d pivots.
 template <class T>
 Status normal_equations_cholesky_kernel(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> W,
                                         NormalEquationsInfo<T>& info, Workspace work, const CholeskyOptions<T>& opts = {});

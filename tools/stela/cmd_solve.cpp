@@ -113,6 +113,11 @@ struct LstsqReport {
   Matrix<double> W;
   Vector<double> residual_norm, forward_error, singular_values;  // one per column of Y; s when computed
   std::string output_file;  // --output, once written
+  bool equilibrated = false;   // --equilibrate
+  bool refine = false;         // --refine: the fields below
+  index refine_steps = 0;
+  const char* refine_stop = "not_requested";
+  double bound_normwise = 0, bound_componentwise = 0;  // +Inf: no bound (then forward_error is the estimate)
   // --stream: rows went through a block of chunk_rows at a time (chunk_rows 0 otherwise).
   index chunk_rows = 0;
 };
@@ -136,6 +141,12 @@ LstsqReport solve_lstsq(const Problem<T>& p, const LstsqOptions<T>& opts, bool s
   r.residual_norm = widen<T>(fit->residual_norm);
   r.forward_error = widen<T>(fit->forward_error);
   r.singular_values = widen<T>(fit->singular_values);
+  r.equilibrated = fit->equilibrated;
+  r.refine = opts.refine;
+  r.refine_steps = fit->refinement.steps;
+  r.refine_stop = to_string(fit->refinement.stop);
+  r.bound_normwise = static_cast<double>(fit->refinement.bound_normwise);
+  r.bound_componentwise = static_cast<double>(fit->refinement.bound_componentwise);
   return r;
 }
 
@@ -145,10 +156,17 @@ void print_lstsq_text(std::ostream& out, const LstsqReport& r) {
   print_field(out, "Y", shape(r.Y));
   print_field(out, "rank", std::to_string(r.rank) + " of " + std::to_string(std::min(r.X.rows, r.X.cols)) +
                                " (threshold " + format_number(r.tolerance) + ")");
-  print_field(out, "condition number", format_number(r.condition));
+  print_field(out, "condition number", format_number(r.condition) + (r.equilibrated ? " (of X D)" : ""));
+  print_field(out, "equilibrated", r.equilibrated ? "yes: columns scaled to unit norm by powers of two" : "no");
+  const bool bounded = r.refine && r.bound_normwise < INFINITY;
+  if (r.refine)
+    print_field(out, "refinement", std::to_string(r.refine_steps) + " step(s), " + r.refine_stop +
+                                       (bounded ? ", componentwise bound " + format_number(r.bound_componentwise)
+                                                : ", no bound (the estimate below)"));
+  const std::string source = bounded ? " (relative, bound after refinement)" : " (relative, LAPACK Users' Guide 4.5.2)";
   if (r.residual_norm.size() == 1) {
     print_field(out, "residual norm", format_number(r.residual_norm[0]));
-    print_field(out, "error estimate", format_number(r.forward_error[0]) + " (relative, LAPACK Users' Guide 4.5.2)");
+    print_field(out, "error estimate", format_number(r.forward_error[0]) + source);
   } else {
     print_vector(out, "residual norms", r.residual_norm);
     print_vector(out, "error estimates", r.forward_error);
@@ -172,6 +190,21 @@ void print_lstsq_json(std::ostream& out, const LstsqReport& r) {
   json.key("rank").value(r.rank);
   if (r.singular_values.size() > 0) json.key("singular_values").vector<double>(r.singular_values);
   json.key("method").value(r.method);
+  if (r.chunk_rows == 0) {
+    json.key("condition").value(r.condition);
+    json.key("equilibrated").value(r.equilibrated);
+    json.key("forward_error");
+    if (r.forward_error.size() == 1)
+      json.value(r.forward_error[0]);
+    else
+      json.vector<double>(r.forward_error);
+    json.key("refinement").begin_object();
+    json.key("steps").value(r.refine_steps);
+    json.key("stop").value(r.refine_stop);
+    json.key("bound_normwise").value(r.bound_normwise);
+    json.key("bound_componentwise").value(r.bound_componentwise);
+    json.end_object();
+  }
   if (r.chunk_rows > 0) {
     json.key("condition").value(r.condition);
     json.key("rows").value(r.X.rows);
@@ -209,6 +242,8 @@ void run_lstsq(const Invocation& inv) {
   LstsqOptions<T> opts;
   opts.method = choice_option(inv, "method", kLstsqMethods, LstsqMethod::svd);
   opts.tolerance = rank_tolerance_in<T>(inv);
+  opts.equilibrate = inv.flag("equilibrate");
+  opts.refine = inv.flag("refine");
   check_solve_size(inv, "lstsq", p.X.rows(), p.X.cols(), p.Y.cols(),
                    opts.method == LstsqMethod::normal_cholesky || opts.method == LstsqMethod::normal_lu);
   LstsqReport report = solve_lstsq<T>(p, opts, inv.flag("float"));
@@ -458,6 +493,7 @@ struct CompareReport {
   double cond = 0;
   bool condition_warning = false;
   double warning_threshold = 0;
+  bool equilibrated = false, refined = false;  // --equilibrate, --refine
   std::vector<CompareRow> methods;
 };
 
@@ -471,6 +507,8 @@ CompareReport solve_compare(const Problem<T>& p, const CompareOptions<T>& opts, 
   r.cond = static_cast<double>(cmp->cond);
   r.condition_warning = cmp->condition_warning;
   r.warning_threshold = static_cast<double>(opts.condition_warning);
+  r.equilibrated = opts.equilibrate;
+  r.refined = opts.refine;
   for (const SolverReport<T>& m : cmp->methods) {
     CompareRow row;
     row.method = choice_name(m.method, kLstsqMethods);
@@ -506,6 +544,8 @@ void print_compare_text(std::ostream& out, const CompareReport& r) {
   print_field(out, "X", shape(r.X));
   print_field(out, "y", std::to_string(r.X.rows) + " entries");
   print_field(out, "cond(X)", format_number(r.cond));
+  print_field(out, "equilibrated", r.equilibrated ? "yes (--equilibrate)" : "no");
+  print_field(out, "refined", r.refined ? "yes (--refine)" : "no");
   if (r.condition_warning)
     out << "warning: cond(X) > " << format_number(r.warning_threshold)
         << ": the normal equations work with cond(X)^2 = " << format_number(r.cond * r.cond)
@@ -525,6 +565,8 @@ void print_compare_json(std::ostream& out, const CompareReport& r) {
   json.begin_object();
   json.key("cond").value(r.cond);
   json.key("condition_warning").value(r.condition_warning);
+  json.key("equilibrated").value(r.equilibrated);
+  json.key("refined").value(r.refined);
   json.key("methods").begin_array();
   for (const CompareRow& m : r.methods) {
     json.begin_object();
@@ -556,6 +598,8 @@ void run_compare(const Invocation& inv) {
   opts.tolerance = rank_tolerance_in<T>(inv);
   opts.condition_warning = static_cast<T>(number_option(inv, "warn-cond", static_cast<double>(opts.condition_warning)));
   if (opts.condition_warning < 0) fail_usage("--warn-cond must be non-negative");
+  opts.equilibrate = inv.flag("equilibrate");
+  opts.refine = inv.flag("refine");
   const CompareReport report = solve_compare<T>(p, opts, inv.flag("float"));
   inv.flag("json") ? print_compare_json(std::cout, report) : print_compare_text(std::cout, report);
 }
@@ -565,7 +609,9 @@ void run_compare(const Invocation& inv) {
 CommandSpec lstsq_command() {
   CommandSpec c;
   c.name = "lstsq";
-  c.synopsis = "X Y [--method M | --stream [--chunk-rows N] [--quiet]] [--rcond R] [--json] [--float] [--output FILE]";
+  c.synopsis =
+      "X Y [--method M [--equilibrate] [--refine] | --stream [--chunk-rows N] [--quiet]] [--rcond R] [--json] "
+      "[--float] [--output FILE]";
   c.summary = "least-squares solution of X W ~ Y, residual norms, rank, singular values";
   c.description =
       "X is n x d (n observations, d unknowns). Y is n x k (k right-hand sides), or one row\n"
@@ -573,6 +619,14 @@ CommandSpec lstsq_command() {
       "return the one of least norm; qr needs full rank and says rank_deficient otherwise.\n"
       "normal-cholesky and normal-lu solve the normal equations X^T X W = X^T Y, the naive\n"
       "baseline that squares the condition number.\n"
+      "\n--equilibrate solves with X D, D = diag(1/||x_j||) rounded to powers of two, and\n"
+      "returns W = D W~: the rank rule sees the singular values of X D, so the units of a\n"
+      "column never change the rank. Full rank: the same solution. Rank deficient: the one\n"
+      "of least ||D^-1 w||, not of least ||w||. Singular values and condition are X D's.\n"
+      "--refine refines W by extra-precise iterative refinement on the method's own factors\n"
+      "(residuals in long double or double-double; float in double; Demmel et al. 2009):\n"
+      "up to 10 steps (1 for the normal equations: corrected semi-normal equations); full\n"
+      "rank only. The report gives the steps, why it stopped, and its error bounds.\n"
       "\n--stream reads X and Y a block of rows at a time, for files larger than memory:\n"
       ".npy in C order (Fortran order is refused: a row would be scattered over the file),\n"
       "text/CSV (standard input too) and Matrix Market general arrays. Each block goes into\n"
@@ -583,12 +637,16 @@ CommandSpec lstsq_command() {
       "the entries of a block, of the (d+k)^2 factor and of W. A progress line (rows, rows/s,\n"
       "seconds) goes to standard error when it is a terminal, unless --quiet.\n"
       "\nJSON fields: solution (flat for one right-hand side, else rows of W), residual_norm\n"
-      "(number, or one per column), rank, singular_values (svd and jacobi), method, with\n"
-      "--stream also condition, rows and chunk_rows; status.\n"
+      "(number, or one per column), rank, singular_values (svd and jacobi), method,\n"
+      "condition, equilibrated, forward_error (the refinement's bound when it gives one,\n"
+      "else the Users' Guide estimate), refinement {steps, stop, bound_normwise,\n"
+      "bound_componentwise}; with --stream instead condition, rows and chunk_rows; status.\n"
       "--output FILE writes W.\n";
   c.operands = {"X", "Y"};
   c.options = concat({{"method", "M",
                      "svd (default), jacobi, qr, qrcp, normal-cholesky or normal-lu"},
+                    {"equilibrate", "", "scale the columns of X to unit norm (powers of two) before the method"},
+                    {"refine", "", "extra-precise iterative refinement of W on the method's factors"},
                     {"stream", "", "read X and Y a block of rows at a time (files larger than memory)"},
                     {"chunk-rows", "N", "with --stream, rows per block (default: about 1 MiB of doubles)"},
                     {"quiet", "", "with --stream, no progress line on standard error"},
@@ -644,7 +702,7 @@ CommandSpec ridge_command() {
 CommandSpec compare_command() {
   CommandSpec c;
   c.name = "compare";
-  c.synopsis = "X y [--rcond R] [--warn-cond C] [--json] [--float]";
+  c.synopsis = "X y [--rcond R] [--warn-cond C] [--equilibrate] [--refine] [--json] [--float]";
   c.summary = "every lstsq method side by side: residuals, ||X^T r||, agreement, cond";
   c.description =
       "Runs svd, jacobi, qr, qrcp, normal-cholesky and normal-lu on the same problem and\n"
@@ -654,7 +712,11 @@ CommandSpec compare_command() {
       "\nJSON fields: cond, condition_warning, methods (method, solution, residual_norm,\n"
       "xtr_norm, disagreement, status for each; numbers are null for a failed method), status.\n";
   c.operands = {"X", "y"};
-  c.options = concat({rcond_option(), {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"}}, common_options(false));
+  c.options = concat({rcond_option(),
+                      {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"},
+                      {"equilibrate", "", "every method with lstsq --equilibrate (the output says so)"},
+                      {"refine", "", "every method with lstsq --refine (the output says so)"}},
+                     common_options(false));
   c.run = by_precision<run_compare<float>, run_compare<double>>;
   return c;
 }

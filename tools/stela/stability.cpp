@@ -132,6 +132,8 @@ Config read_config(const Invocation& inv) {
   s.type = choice_option(inv, "type", kSweepTypes, MatrixType::geometric);
   read_shape(inv, s);
   s.single = inv.flag("float");
+  s.equilibrate = inv.flag("equilibrate");
+  s.refine = inv.flag("refine");
   s.kappas = read_kappas(inv, s.single);
   s.seeds = static_cast<index>(integer_option(inv, "seeds", kDefaultSeeds, 1, kMaxSeeds));
   s.first_seed = static_cast<std::uint64_t>(integer_option(inv, "seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
@@ -210,7 +212,9 @@ CommandSpec stability_command() {
       "                  (X, y), whatever kappa; the normal equations meet it too\n"
       "  error_estimate  the library's forward-error bound (LAPACK Users' Guide 4.5.2)\n"
       "The output has a table of each of the first three (a row per kappa, a column per\n"
-      "method) for each problem.\n"
+      "method) for each problem. --refine adds every method refined (lstsq --refine) as a\n"
+      "series of its own (qr+refine, ...) to the tables, the CSV and the plots;\n"
+      "--equilibrate runs every solve equilibrated, and the output says whether it did.\n"
       "A method that fails on every seed leaves the point missing (nan in the CSV, a gap in\n"
       "the plot); the output says which status it returned. Errors above 1e2 run off the\n"
       "top of the plot (the CSV has them).\n"
@@ -245,6 +249,8 @@ CommandSpec stability_command() {
       {"no-files", "", "print the table only, write no files"},
       {"json", "", "print the results as one JSON object instead of the table"},
       {"float", "", "run in single precision"},
+      {"equilibrate", "", "every solve with --equilibrate (columns scaled to unit norm; the output says so)"},
+      {"refine", "", "also every method with --refine, as the series svd+refine, qr+refine, ..."},
   };
   c.run = stability_main;
   return c;

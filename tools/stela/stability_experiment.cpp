@@ -183,13 +183,15 @@ struct Samples {
 
 // 4. One method on one problem, and its measurements appended to `out`.
 template <class T>
-void measure(const Trial<T>& trial, VectorView<const T> y, LstsqMethod method, const RankTolerance<>& tolerance,
-             Samples& out) {
+void measure(const Trial<T>& trial, VectorView<const T> y, const SweepSeries& series,
+             const StabilitySettings& settings, Samples& out) {
   const MatrixView<const T> X = trial.tm.A;
   const index m = X.rows(), n = X.cols();
   LstsqOptions<T> opts;
-  opts.method = method;
-  opts.tolerance = RankTolerance<T>{static_cast<T>(tolerance.atol), static_cast<T>(tolerance.rtol)};
+  opts.method = series.method;
+  opts.tolerance = RankTolerance<T>{static_cast<T>(settings.tolerance.atol), static_cast<T>(settings.tolerance.rtol)};
+  opts.equilibrate = settings.equilibrate;
+  opts.refine = series.refine;
   Result<LstsqResult<T>> fit = lstsq<T>(X, y, opts);
   if (!fit.ok()) {
     if (out.failed++ == 0) out.first_failure = fit.status();
@@ -210,9 +212,10 @@ void measure(const Trial<T>& trial, VectorView<const T> y, LstsqMethod method, c
 }
 
 // 5. The medians over the seeds that succeeded.
-MethodResult summarise(LstsqMethod method, const Samples& s) {
+MethodResult summarise(const SweepSeries& series, const Samples& s) {
   MethodResult result;
-  result.method = method;
+  result.method = series.method;
+  result.refine = series.refine;
   result.forward_error = median(s.forward);
   result.residual_error = median(s.residual);
   result.optimality = median(s.optimality);
@@ -226,9 +229,20 @@ MethodResult summarise(LstsqMethod method, const Samples& s) {
 // ---------------------------------------------------------------------------------------
 // The sweep
 
+// The series: every method, then every method refined (settings.refine).
+std::vector<SweepSeries> sweep_series(const StabilitySettings& settings) {
+  std::vector<SweepSeries> out;
+  for (bool refine : {false, true}) {
+    if (refine && !settings.refine) break;
+    for (LstsqMethod method : settings.methods) out.push_back(SweepSeries{method, refine});
+  }
+  return out;
+}
+
 template <class T>
 StabilityTable run_sweep(const StabilitySettings& settings, const SweepProgress& progress) {
-  const std::size_t np = settings.problems.size(), nk = settings.kappas.size(), nm = settings.methods.size();
+  const std::vector<SweepSeries> series = sweep_series(settings);
+  const std::size_t np = settings.problems.size(), nk = settings.kappas.size(), nm = series.size();
   // samples[p][k][q]: problem p, kappa k, method q.
   std::vector<std::vector<std::vector<Samples>>> samples(
       np, std::vector<std::vector<Samples>>(nk, std::vector<Samples>(nm)));
@@ -241,7 +255,7 @@ StabilityTable run_sweep(const StabilitySettings& settings, const SweepProgress&
       for (std::size_t p = 0; p < np; ++p) {
         const Vector<T> y = right_hand_side<T>(trial, settings.problems[p], settings.residual, seed);
         for (std::size_t q = 0; q < nm; ++q)
-          measure<T>(trial, VectorView<const T>(y), settings.methods[q], settings.tolerance, samples[p][k][q]);
+          measure<T>(trial, VectorView<const T>(y), series[q], settings, samples[p][k][q]);
       }
       if (progress) progress(++done, total);
     }
@@ -256,7 +270,7 @@ StabilityTable run_sweep(const StabilitySettings& settings, const SweepProgress&
     for (std::size_t k = 0; k < nk; ++k) {
       StabilityPoint point;
       point.kappa = settings.kappas[k];
-      for (std::size_t q = 0; q < nm; ++q) point.methods.push_back(summarise(settings.methods[q], samples[p][k][q]));
+      for (std::size_t q = 0; q < nm; ++q) point.methods.push_back(summarise(series[q], samples[p][k][q]));
       sweep.points.push_back(std::move(point));
     }
     table.problems.push_back(std::move(sweep));

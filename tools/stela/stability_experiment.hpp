@@ -34,6 +34,12 @@ enum class SweepProblem { consistent, inconsistent };
 // "consistent" or "inconsistent".
 const char* problem_name(SweepProblem problem);
 
+// One series of the sweep: a method, refined or not.
+struct SweepSeries {
+  LstsqMethod method = LstsqMethod::svd;
+  bool refine = false;
+};
+
 // What to sweep.
 struct StabilitySettings {
   MatrixType type = MatrixType::geometric;  // one of kSweepTypes
@@ -45,6 +51,9 @@ struct StabilitySettings {
   std::vector<SweepProblem> problems;
   std::vector<LstsqMethod> methods;
   RankTolerance<> tolerance{};              // the solvers' rank tolerance
+  bool equilibrate = false;                 // LstsqOptions::equilibrate for every run
+  bool refine = false;                      // also every method with LstsqOptions::refine,
+                                            // as the series "qr+refine", ... after them
   bool single = false;                      // float instead of double
 };
 
@@ -52,6 +61,7 @@ struct StabilitySettings {
 // seeds that succeeded, NaN when none did.
 struct MethodResult {
   LstsqMethod method = LstsqMethod::svd;
+  bool refine = false;  // the "+refine" series
   double forward_error = std::numeric_limits<double>::quiet_NaN();   // ||w - w_true|| / ||w_true||
   double residual_error = std::numeric_limits<double>::quiet_NaN();  // ||r - r_true|| / ||y||
   // ||X^T r|| / (||X||_F (||X||_F ||w|| + ||y||) max(m, n) eps)
@@ -61,7 +71,8 @@ struct MethodResult {
   Status status = Status::ok;  // what the first failed seed returned; ok when none failed
 };
 
-// One condition number: the result of every method, in StabilitySettings::methods order.
+// One condition number: the result of every method, in StabilitySettings::methods order,
+// then (StabilitySettings::refine) every method refined, in the same order.
 struct StabilityPoint {
   double kappa = 1;
   std::vector<MethodResult> methods;

@@ -22,6 +22,10 @@ std::string csv_number(double x) {
 // "geometric", "one-large", ...
 const char* type_name(const StabilitySettings& settings) { return choice_name(settings.type, kSweepTypes); }
 const char* method_name(LstsqMethod method) { return choice_name(method, kLstsqMethods); }
+// "qr", "qr+refine"
+std::string series_name(const MethodResult& r) {
+  return std::string(method_name(r.method)) + (r.refine ? "+refine" : "");
+}
 
 // The three measurements of every point, as the text shows them (the CSV and JSON
 // also have the library's error estimate).
@@ -54,11 +58,11 @@ Failures failures(const ProblemSweep& sweep) {
 
 // One measurement's table: a row per kappa, a column per method; "failed" where no
 // seed succeeded, "*" after a median of the seeds that did when some failed.
-void print_measurement(std::ostream& out, const StabilityTable& table, const ProblemSweep& sweep,
+void print_measurement(std::ostream& out, const ProblemSweep& sweep,
                        const Measurement& measurement) {
   out << "\n  " << measurement.title << "\n";
   std::vector<std::string> header{"kappa"};
-  for (LstsqMethod method : table.settings.methods) header.push_back(method_name(method));
+  for (const MethodResult& r : sweep.points.front().methods) header.push_back(series_name(r));
   Table text(header, std::vector<bool>(header.size(), true));
   for (const StabilityPoint& point : sweep.points) {
     std::vector<std::string> row{format_sci(point.kappa)};
@@ -71,9 +75,9 @@ void print_measurement(std::ostream& out, const StabilityTable& table, const Pro
 }
 
 // Which methods failed, how, and over which kappas.
-void print_failures(std::ostream& out, const StabilityTable& table, const ProblemSweep& sweep, bool partial) {
+void print_failures(std::ostream& out, const ProblemSweep& sweep, bool partial) {
   out << '\n';
-  for (std::size_t q = 0; q < table.settings.methods.size(); ++q) {
+  for (std::size_t q = 0; q < sweep.points.front().methods.size(); ++q) {
     double lo = 0, hi = 0;
     Status status = Status::ok;
     index count = 0;
@@ -84,7 +88,7 @@ void print_failures(std::ostream& out, const StabilityTable& table, const Proble
       hi = point.kappa;
     }
     if (count)
-      out << "  " << method_name(table.settings.methods[q]) << " failed (" << to_string(status) << ") at " << count
+      out << "  " << series_name(sweep.points.front().methods[q]) << " failed (" << to_string(status) << ") at " << count
           << " point" << (count == 1 ? "" : "s") << " between kappa " << format_sci(lo) << " and " << format_sci(hi)
           << "\n";
   }
@@ -98,13 +102,13 @@ void print_problem(std::ostream& out, const StabilityTable& table, const Problem
               ? "consistent problem (zero residual)"
               : "inconsistent problem, ||r|| / ||y|| = " + format_number(table.settings.residual))
       << "\n";
-  for (const Measurement& measurement : kTableMeasurements) print_measurement(out, table, sweep, measurement);
+  for (const Measurement& measurement : kTableMeasurements) print_measurement(out, sweep, measurement);
   const Failures f = failures(sweep);
-  if (f.missing || f.partial) print_failures(out, table, sweep, f.partial);
+  if (f.missing || f.partial) print_failures(out, sweep, f.partial);
 }
 
 // The measurements of method q across the kappas, as JSON arrays.
-void json_method(io::JsonWriter& json, const ProblemSweep& sweep, std::size_t q, LstsqMethod method) {
+void json_method(io::JsonWriter& json, const ProblemSweep& sweep, std::size_t q) {
   std::vector<double> fe, re, opt, est;
   for (const StabilityPoint& point : sweep.points) {
     fe.push_back(point.methods[q].forward_error);
@@ -113,7 +117,7 @@ void json_method(io::JsonWriter& json, const ProblemSweep& sweep, std::size_t q,
     est.push_back(point.methods[q].error_estimate);
   }
   json.begin_object();
-  json.key("method").value(method_name(method));
+  json.key("method").value(series_name(sweep.points.front().methods[q]));
   json.key("forward_error").vector<double>(fe);
   json.key("residual_error").vector<double>(re);
   json.key("optimality").vector<double>(opt);
@@ -141,7 +145,7 @@ std::string stability_csv(const StabilityTable& table) {
       for (const MethodResult& r : point.methods) {
         out += std::string(precision_label(s.single)) + "," + type_name(s) + "," + std::to_string(s.rows) + "," +
                std::to_string(s.cols) + "," + problem_name(sweep.problem) + "," + csv_number(sweep.residual_ratio) +
-               "," + csv_number(point.kappa) + "," + method_name(r.method) + "," + csv_number(r.forward_error) + "," +
+               "," + csv_number(point.kappa) + "," + series_name(r) + "," + csv_number(r.forward_error) + "," +
                csv_number(r.residual_error) + "," + csv_number(r.optimality) + "," + csv_number(r.error_estimate) +
                "," + std::to_string(r.seeds_ok) + "," + std::to_string(r.seeds_failed) + "," + to_string(r.status) +
                "\n";
@@ -166,9 +170,9 @@ std::string stability_svg(const StabilityTable& table, std::size_t p) {
   // Errors beyond kPlotErrorMax mean no correct digit; they run off the top rather
   // than stretch the axis over decades of noise.
   plot.y_max = kPlotErrorMax;
-  for (std::size_t q = 0; q < s.methods.size(); ++q) {
+  for (std::size_t q = 0; q < sweep.points.front().methods.size(); ++q) {
     io::PlotSeries series;
-    series.name = method_name(s.methods[q]);
+    series.name = series_name(sweep.points.front().methods[q]);
     for (const StabilityPoint& point : sweep.points) {
       series.x.push_back(point.kappa);
       series.y.push_back(point.methods[q].forward_error);
@@ -185,6 +189,8 @@ void print_stability_text(std::ostream& out, const StabilityTable& table, const 
   out << "stela stability: " << type_name(s) << " " << shape(s.rows, s.cols) << ", " << precision_label(s.single)
       << " (eps = " << format_sci(table.eps) << "), median of " << s.seeds << " seed" << (s.seeds == 1 ? "" : "s")
       << " (from " << s.first_seed << ")\n";
+  out << "equilibrated: " << (s.equilibrate ? "yes (--equilibrate)" : "no") << "; refined series: "
+      << (s.refine ? "yes (+refine)" : "no") << "\n";
   for (const ProblemSweep& sweep : table.problems) print_problem(out, table, sweep);
   out << "\nbackward-stable methods stay near eps * kappa (consistent) or eps * kappa^2 * tan(theta)\n"
          "(inconsistent) in forward error; the normal equations follow eps * kappa^2. An\n"
@@ -201,6 +207,8 @@ void print_stability_json(std::ostream& out, const StabilityTable& table, const 
   json.key("rows").value(s.rows).key("cols").value(s.cols);
   json.key("precision").value(precision_label(s.single));
   json.key("seeds").value(s.seeds);
+  json.key("equilibrated").value(s.equilibrate);
+  json.key("refined_series").value(s.refine);
   json.key("kappas").vector<double>(s.kappas);
   json.key("problems").begin_array();
   for (const ProblemSweep& sweep : table.problems) {
@@ -208,7 +216,8 @@ void print_stability_json(std::ostream& out, const StabilityTable& table, const 
     json.key("problem").value(problem_name(sweep.problem));
     json.key("residual_ratio").value(sweep.residual_ratio);
     json.key("methods").begin_array();
-    for (std::size_t q = 0; q < s.methods.size(); ++q) json_method(json, sweep, q, s.methods[q]);
+    const std::size_t series = sweep.points.empty() ? 0 : sweep.points.front().methods.size();
+    for (std::size_t q = 0; q < series; ++q) json_method(json, sweep, q);
     json.end_array();
     json.end_object();
   }
