@@ -130,7 +130,7 @@ TYPED_TEST(TriangularCondition, LstsqMethodsReportTheSameKappa2) {
           const TestMatrix<T> tm = make_test_matrix<T>(type, m, n, ++seed, copts);
           SCOPED_TRACE(testing::Message() << type_name<T>() << " " << tm.name << " " << m << "x" << n << " seed " << seed);
           const Matrix<T> Y = random_matrix<T>(m, 1, seed);
-          LstsqOptions opts;
+          LstsqOptions<T> opts;
           Result<LstsqResult<T>> reference = lstsq<T>(tm.A, Y, opts);
           ASSERT_EQ(reference.status(), Status::ok);
           if (reference->rank < n) continue;  // numerically rank deficient: not this test
