@@ -8,10 +8,12 @@
 # stdout is this script's stdout, its arguments come from -append (ctest puts them
 # after the program, where QEMU would read them as its own options), and main's return
 # value is QEMU's exit status. A fault ends the program with the status its fault
-# handler passes to exit (tests/embedded/baremetal/startup.c: 99); a program that hangs
-# is killed after QEMU_TIMEOUT seconds (default 300) and the status is timeout's 124.
+# handler passes to exit (tests/embedded/baremetal/startup.cpp: 99); a program that hangs
+# is killed after QEMU_TIMEOUT seconds (default 600: the longest test file, test_svd,
+# takes about 1 minute on an idle 2-core machine and 3.5 on a loaded one) and the status
+# is timeout's 124.
 board=$1
 program=$2
 shift 2
-exec timeout "${QEMU_TIMEOUT:-300}" qemu-system-arm -M "$board" -nographic -monitor none -serial none \
+exec timeout "${QEMU_TIMEOUT:-600}" qemu-system-arm -M "$board" -nographic -monitor none -serial none \
   -semihosting-config enable=on,target=native -kernel "$program" ${1+-append "$*"}
