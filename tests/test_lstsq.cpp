@@ -646,8 +646,7 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
       EXPECT_EQ(st, Status::invalid_argument);
       EXPECT_TRUE(untouched);
     }
-    // Workspace one byte short of the minimum the size query asked for (the optimal size
-    // may add blocking buffers that are optional), from an aligned buffer.
+    // Workspace one byte short of the minimum the size query gave, from an aligned buffer.
     {
       const WorkspaceSize need = lstsq_workspace_size<T>(m, n, k, opts);
       ASSERT_GT(need.minimum_payload(), 0u);
@@ -656,8 +655,7 @@ TYPED_TEST(Lstsq, BadInputIsRejectedAndLeavesEverythingUntouched) {
       Matrix<T> W(n, k, sentinel);
       Vector<T> res(k, sentinel), s(s_size, sentinel);
       LstsqInfo<T> info;
-      EXPECT_EQ(lstsq_inplace<T>(X0, Y0, opts, W.view(), res.view(), s.view(), info,
-                                    Workspace(storage, need.minimum_payload() - 1)),
+      EXPECT_EQ(lstsq_inplace<T>(X0, Y0, opts, W.view(), res.view(), s.view(), info, Workspace(storage, need.minimum_payload() - 1)),
                 Status::workspace_too_small);
       EXPECT_TRUE(same_bits<T>(W, Matrix<T>(n, k, sentinel)));
       EXPECT_TRUE(same_bits<T>(res, Vector<T>(k, sentinel)));

@@ -20,11 +20,11 @@ bool normal_equations_shapes_fit(MatrixView<const T> X, MatrixView<const T> Y, M
   return Y.rows() == X.rows() && W.rows() == X.cols() && W.cols() == Y.cols();
 }
 
-// The packing buffers with which form_normal_equations runs its syrk and gemm packed,
-// for X m x d and Y m x k: optimal only (minimum 0, the unpacked gemm).
+// The packing buffers with which form_normal_equations runs its syrk packed, for X
+// m x d: optimal only (minimum 0, the unpacked gemm).
 template <class T>
-WorkspaceSize form_normal_equations_workspace_size(index m, index d, index k) {
-  return max(syrk_workspace_size<T>(d, m), gemm_workspace_size<T>(d, k, m));
+WorkspaceSize form_normal_equations_workspace_size(index m, index d, index /*k*/) {
+  return syrk_workspace_size<T>(d, m);
 }
 
 // 1. G := X^T X (whole, see form_gram), and 2. W := X^T Y. Returns ||G||_1.
@@ -32,8 +32,9 @@ template <class T>
 T form_normal_equations(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<T> G, MatrixView<T> W,
                         Workspace work) {
   const T anorm = form_gram(Op::transpose, X, T(0), G, work);
-  // W := X^T Y
-  gemm_kernel(Op::transpose, Op::none, T(1), X, Y, T(0), W, work);
+  // W := X^T Y (unpacked: k is a few right-hand sides, and W is documented to hold
+  // exactly what gemm without workspace gives when the factorization fails)
+  gemm_kernel(Op::transpose, Op::none, T(1), X, Y, T(0), W);
   return anorm;
 }
 
