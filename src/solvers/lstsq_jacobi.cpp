@@ -18,7 +18,7 @@ template <class T>
 Status lstsq_jacobi_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                             VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
                             Workspace work) {
-  return detail::lstsq_spectral_inplace(X, Y, SvdMethod::jacobi, opts, W, residual_norm, singular_values, info, work);
+  return detail::lstsq_spectral_inplace<T, SvdMethod::jacobi>(X, Y, opts, W, residual_norm, singular_values, info, work);
 }
 
 #define STELA_INSTANTIATE(T)                                                                             \

@@ -126,11 +126,12 @@ template <class T>
 T triangular_condition(MatrixView<const T> R, Workspace work);
 
 // svd and jacobi: W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s by the given SVD method,
-// with opts' caps (src/solvers/lstsq_spectral.cpp).
+// with opts' caps (src/solvers/lstsq_spectral.cpp). The method is a template argument so
+// that each instance links its own SVD only.
 template <class T>
 WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions<T>& opts);
-template <class T>
-Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions<T>& opts,
+template <class T, SvdMethod method>
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                               MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
                               LstsqInfo<T>& info, Workspace work);
 

@@ -38,8 +38,8 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions<T>& lstsq_opts) {
 }
 
 // W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
-template <class T>
-Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdMethod method, const LstsqOptions<T>& opts,
+template <class T, SvdMethod method>
+Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
                  const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
   VectorView<T> s = work.vector<T>(r);
@@ -49,7 +49,9 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, SvdM
   SvdInfo<T> svd_info;
   // 1. X_s = U diag(s) V^T; no_convergence (a cap reached) ends the method here, with
   //    W_s not yet written.
-  const Status status = svd_kernel(A, s, U, V, svd_options(method, opts), svd_info, work);
+  constexpr SvdMethodKernel<T> kernel =
+      method == SvdMethod::jacobi ? &jacobi_svd_kernel<T> : &golub_kahan_svd_kernel<T>;
+  const Status status = svd_kernel_by(kernel, A, s, U, V, svd_options(method, opts), svd_info, work);
   if (status != Status::ok) return status;
   // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
   info.tolerance = rank_threshold(tol, s[0], n, d);
@@ -95,22 +97,26 @@ WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod
              refine_with_workspace_size<T, SvdRefineOperators<T>>(opts, n, d));
 }
 
-template <class T>
-Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, const LstsqOptions<T>& opts,
+template <class T, SvdMethod method>
+Status lstsq_spectral_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                               MatrixView<T> W, VectorView<T> residual_norm, VectorView<T> singular_values,
                               LstsqInfo<T>& info, Workspace work) {
   const WorkspaceSize needed = lstsq_spectral_workspace_size<T>(X.rows(), X.cols(), Y.cols(), method, opts);
   // The SVD's method and caps are this call's; the singular values go to the caller.
   auto solve = [&](MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const RankTolerance<T>& tol,
                    LstsqMethodInfo<T>& m,
-                   Workspace rest) { return solve_svd(A, Ys, Ws, method, opts, tol, singular_values, m, rest); };
+                   Workspace rest) { return solve_svd<T, method>(A, Ys, Ws, opts, tol, singular_values, m, rest); };
   return lstsq_run(X, Y, opts, W, residual_norm, singular_values, needed, info, work, solve);
 }
 
 #define STELA_INSTANTIATE(T)                                                                                          \
   template WorkspaceSize lstsq_spectral_workspace_size<T>(index, index, index, SvdMethod, const LstsqOptions<T>&);       \
-  template Status lstsq_spectral_inplace<T>(MatrixView<const T>, MatrixView<const T>, SvdMethod, const LstsqOptions<T>&, \
-                                            MatrixView<T>, VectorView<T>, VectorView<T>, LstsqInfo<T>&, Workspace);
+  template Status lstsq_spectral_inplace<T, SvdMethod::golub_kahan>(                                                  \
+      MatrixView<const T>, MatrixView<const T>, const LstsqOptions<T>&, MatrixView<T>, VectorView<T>, VectorView<T>,  \
+      LstsqInfo<T>&, Workspace);                                                                                      \
+  template Status lstsq_spectral_inplace<T, SvdMethod::jacobi>(MatrixView<const T>, MatrixView<const T>,              \
+                                                               const LstsqOptions<T>&, MatrixView<T>, VectorView<T>,  \
+                                                               VectorView<T>, LstsqInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

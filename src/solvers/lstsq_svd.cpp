@@ -17,7 +17,7 @@ template <class T>
 Status lstsq_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts, MatrixView<T> W,
                          VectorView<T> residual_norm, VectorView<T> singular_values, LstsqInfo<T>& info,
                          Workspace work) {
-  return detail::lstsq_spectral_inplace(X, Y, SvdMethod::golub_kahan, opts, W, residual_norm, singular_values, info,
+  return detail::lstsq_spectral_inplace<T, SvdMethod::golub_kahan>(X, Y, opts, W, residual_norm, singular_values, info,
                                         work);
 }
 

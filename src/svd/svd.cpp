@@ -71,6 +71,13 @@ WorkspaceSize svd_workspace_size(index m, index n, const SvdOptions& opts) {
 template <class T>
 Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
                           SvdInfo<T>& info, Workspace work) {
+  const SvdMethodKernel<T> method = opts.method == SvdMethod::jacobi ? &jacobi_svd_kernel<T> : &golub_kahan_svd_kernel<T>;
+  return svd_kernel_by(method, A, s, U, V, opts, info, work);
+}
+
+template <class T>
+Status detail::svd_kernel_by(SvdMethodKernel<T> method, MatrixView<T> A, VectorView<T> s, MatrixView<T> U,
+                             MatrixView<T> V, const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
   const index k = std::min(m, n);
@@ -102,13 +109,11 @@ Status detail::svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   //      unscale and sign as a result; the status is returned last.
   Status status;
   if (m >= n) {
-    status = opts.method == SvdMethod::jacobi ? jacobi_svd_kernel(A, s, U, V, opts, info, work)
-                                              : golub_kahan_svd_kernel(A, s, U, V, opts, info, work);
+    status = method(A, s, U, V, opts, info, work);
   } else {
     MatrixView<T> At = work.matrix<T>(n, m);
     for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j)), At.row(j));  // At := A^T
-    status = opts.method == SvdMethod::jacobi ? jacobi_svd_kernel(At, s, V, U, opts, info, work)
-                                              : golub_kahan_svd_kernel(At, s, V, U, opts, info, work);
+    status = method(At, s, V, U, opts, info, work);
   }
   // Any other status (not_finite from an overflow, which A in the safe range does not
   // meet) leaves nothing to finish.
@@ -154,6 +159,8 @@ Status svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView
 #define STELA_INSTANTIATE(T)                                                                                  \
   template Status detail::svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,          \
                                         const SvdOptions&, SvdInfo<T>&, Workspace);                             \
+  template Status detail::svd_kernel_by<T>(SvdMethodKernel<T>, MatrixView<T>, VectorView<T>, MatrixView<T>,  \
+                                           MatrixView<T>, const SvdOptions&, SvdInfo<T>&, Workspace);           \
   template WorkspaceSize svd_workspace_size<T>(index, index, const SvdOptions&);                             \
   template Status svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, const SvdOptions&, \
                                  SvdInfo<T>&, Workspace);

@@ -16,8 +16,21 @@
 
 namespace stela::detail {
 
+// A method's kernel: the SVD of an m >= n A in the safe range (golub_kahan_svd_kernel,
+// jacobi_svd_kernel below).
+template <class T>
+using SvdMethodKernel = Status (*)(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                                   const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
+
 // The SVD of any m x n A, scaled into the safe range, wide input through its transpose,
-// signs fixed (src/svd/svd.cpp). Resets info first.
+// signs fixed (src/svd/svd.cpp), by the method kernel given. A caller that names one
+// method (lstsq_svd_inplace, lstsq_jacobi_inplace) links that method only; opts.method
+// must name the same method (it sizes the workspace). Resets info first.
+template <class T>
+Status svd_kernel_by(SvdMethodKernel<T> method, MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                     const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
+
+// svd_kernel_by with the method opts.method names, chosen at run time.
 template <class T>
 Status svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
                   SvdInfo<T>& info, Workspace work);
