@@ -1,7 +1,7 @@
 // A float-only program that calls every low-level entry of stela once (each lstsq
 // method, Cholesky with the adaptive jitter, the pivoted Cholesky, both SVD methods,
 // pinv, rank, null space, ridge by the SVD), as a Cortex-M4F user writes it: static
-// buffers, caller workspace. check_no_software_double.sh links it for the Cortex-M4
+// buffers, caller workspace. The cortex-m4 preset links it for the Cortex-M4
 // (single-precision FPU) with --gc-sections and fails when the program holds a
 // software-double helper (__aeabi_d*, __aeabi_f2d, ...) or double libm (ldexp, sqrt):
 // a float build of stela must not compute in double (issue 13). Its exit status says
