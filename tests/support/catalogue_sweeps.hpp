@@ -27,6 +27,16 @@ inline constexpr bool kSanitizedBuild = false;
 inline constexpr bool kSanitizedBuild = false;
 #endif
 
+// Whether the widest sweeps take the lighter subset below: under the sanitizers, and under
+// emulation (the aarch64 preset runs every test in qemu-aarch64, 20 to 30 times slower
+// than native; tests/support/CMakeLists.txt defines STELA_TEST_LIGHT_SWEEPS for a cross
+// build with an emulator). The native release run of the slow set covers everything.
+#if defined(STELA_TEST_LIGHT_SWEEPS)
+inline constexpr bool kLightSweeps = true;
+#else
+inline constexpr bool kLightSweeps = kSanitizedBuild;
+#endif
+
 // The sizes that break code, swept as m and as n: empty, one, two, odd, and sizes past
 // the smallest special cases.
 std::vector<index> small_sizes();
@@ -51,7 +61,8 @@ std::vector<Shape> shapes_of(index s);
 
 // Calls body(tm, shape, seed) for every catalogue type at every size s of `sizes`, in
 // the three shapes of shapes_of(s), tm made with seed = seed_base + s and `opts`. Under
-// the sanitizers the sizes past 100 take every tenth (type, size, shape) case only.
+// light sweeps (sanitizers, emulation) the sizes past 100 take every tenth (type, size,
+// shape) case only.
 template <class T, class Body>
 void for_each_catalogue_case(const std::vector<index>& sizes, std::uint64_t seed_base, const CatalogueOptions& opts,
                              Body body) {
@@ -59,7 +70,7 @@ void for_each_catalogue_case(const std::vector<index>& sizes, std::uint64_t seed
   for (MatrixType type : all_matrix_types())
     for (index s : sizes)
       for (const Shape& shape : shapes_of(s)) {
-        if (kSanitizedBuild && s > 100 && big_case++ % 10 != 0) continue;
+        if (kLightSweeps && s > 100 && big_case++ % 10 != 0) continue;
         const std::uint64_t seed = seed_base + static_cast<std::uint64_t>(s);
         const TestMatrix<T> tm = make_test_matrix<T>(type, shape.m, shape.n, seed, opts);
         body(tm, shape, seed);

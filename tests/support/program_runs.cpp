@@ -6,6 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+// The build's default prefix (tests/support/CMakeLists.txt): the cross build's emulator.
+#ifndef STELA_TEST_PROGRAM_PREFIX
+#define STELA_TEST_PROGRAM_PREFIX ""
+#endif
+
 namespace stela::test {
 
 std::string slurp(const std::string& path) {
@@ -23,6 +28,16 @@ std::string shell_quote(const std::string& s) {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+std::string program_prefix() {
+  const char* from_environment = std::getenv("STELA_TEST_PROGRAM_PREFIX");
+  return from_environment ? from_environment : STELA_TEST_PROGRAM_PREFIX;
+}
+
+std::string program_command(const std::string& program) {
+  const std::string prefix = program_prefix();
+  return prefix.empty() ? shell_quote(program) : prefix + " " + shell_quote(program);
+}
+
 Output run_shell(const std::string& command, const std::string& base) {
   const std::string redirected =
       "(" + command + ") >" + shell_quote(base + ".out") + " 2>" + shell_quote(base + ".err");
@@ -36,7 +51,7 @@ Output run_shell(const std::string& command, const std::string& base) {
 
 Output run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_path,
                    const std::string& base) {
-  std::string command = shell_quote(program);
+  std::string command = program_command(program);
   for (const auto& a : args) command += " " + shell_quote(a);
   command += " <" + shell_quote(stdin_path.empty() ? "/dev/null" : stdin_path);
   return run_shell(command, base);

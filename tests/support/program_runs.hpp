@@ -1,6 +1,12 @@
 // Running the `stela` program (or any command) from a test: the shell command, its exit
 // status and both output streams, and the bytes of small input files. Used by the
-// end-to-end tests of the program (test_cli, test_hostile_input).
+// end-to-end tests of the program (test_cli, test_stream_cli, test_hostile_input).
+//
+// Every run of the program goes through program_command(), which puts a prefix before
+// it: the emulator in a cross build (the aarch64 preset runs the aarch64 `stela` under
+// qemu-aarch64), or a checker such as valgrind (the valgrind test preset). One variable
+// decides it, STELA_TEST_PROGRAM_PREFIX: read from the environment when set there, else
+// the build's default (CMAKE_CROSSCOMPILING_EMULATOR; empty in a native build).
 #pragma once
 
 #include <string>
@@ -22,11 +28,18 @@ std::string shell_quote(const std::string& s);
 
 bool contains(const std::string& text, const std::string& part);
 
+// The prefix every run of the program gets (shell words, used unquoted): the
+// environment's STELA_TEST_PROGRAM_PREFIX when set, else the build's default.
+std::string program_prefix();
+
+// The shell words that start `program`: the prefix, then the program's path quoted.
+std::string program_command(const std::string& program);
+
 // Runs `command` through the shell with standard output and standard error sent to
 // `base`.out and `base`.err, and returns the exit status and both streams.
 Output run_shell(const std::string& command, const std::string& base);
 
-// Runs `program` with `args` (each quoted), standard input from `stdin_path` (empty:
+// Runs `program` (through program_command) with `args` (each quoted), standard input from `stdin_path` (empty:
 // /dev/null), its output streams kept in `base`.out and `base`.err.
 Output run_program(const std::string& program, const std::vector<std::string>& args, const std::string& stdin_path,
                    const std::string& base);
