@@ -75,5 +75,75 @@ TYPED_TEST(FuzzRegressions, RidgeCvOfNoColumnsReadsNoRowThroughANullPointer) {
   }
 }
 
+// fuzz_solvers, a float problem (input 2258f6ed...): a 6 x 6 X with kappa near 1/eps
+// and Y with entries near 2^125, whose solution at lambda = 0 is beyond the float range.
+// ridge returned ok with +-Inf in W (W_s unscaled from the safe range without a check),
+// and ridge_cv, whose scores had all overflowed to +inf in the caller's units, took the
+// first, lambda = 0, and returned that W. Now ridge says not_finite, as lstsq does, and
+// ridge_cv ranks the scores in the scaled units, where they are finite.
+// The class, in both types: X = diag(1, 2^-e) kept at rank 2, y = (1, 2^(max - 10)); at
+// lambda = 0 its second weight 2^(max - 10 + e) overflows.
+template <class T>
+Matrix<T> overflowing_ridge_x() {
+  return Matrix<T>{{1, 0}, {0, std::ldexp(T(1), std::is_same<T, float>::value ? -20 : -40)}};
+}
+template <class T>
+Matrix<T> overflowing_ridge_y() {
+  return Matrix<T>{{1}, {std::ldexp(T(1), std::numeric_limits<T>::max_exponent - 10)}};
+}
+
+TYPED_TEST(FuzzRegressions, RidgeSaysNotFiniteWhenItsSolutionOverflows) {
+  using T = TypeParam;
+  const Matrix<T> X = overflowing_ridge_x<T>(), Y = overflowing_ridge_y<T>();
+  RidgeOptions opts;
+  for (const RidgeMethod method : {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr}) {
+    opts.method = method;
+    // (cholesky refuses the Gram matrix diag(1, 2^-2e) first: not_positive_definite.)
+    const Status at_zero = ridge<T>(X, Y, T(0), opts).status();
+    if (method == RidgeMethod::cholesky) {
+      EXPECT_NE(at_zero, Status::ok);
+    } else {
+      EXPECT_EQ(at_zero, Status::not_finite) << to_string(method);
+    }
+    const Result<RidgeResult<T>> R = ridge<T>(X, Y, T(1), opts);  // in range: w_2 ~ 2^(max - 10 - e)
+    EXPECT_EQ(R.status(), Status::ok) << to_string(method);
+    EXPECT_TRUE(all_finite(MatrixView<const T>(R->solution))) << to_string(method);
+  }
+  const T path_lambdas[] = {T(1), T(0)};
+  EXPECT_EQ(ridge_path<T>(X, Y, VectorView<const T>(path_lambdas, 2)).status(), Status::not_finite);
+}
+
+TYPED_TEST(FuzzRegressions, RidgeCvRanksScoresThatOverflowInTheCallersUnits) {
+  using T = TypeParam;
+  const Matrix<T> X = overflowing_ridge_x<T>(), Y = overflowing_ridge_y<T>();
+  const T lambdas[] = {T(0), T(1), T(1024)};
+  for (const CvCriterion criterion : {CvCriterion::gcv, CvCriterion::loo}) {
+    SCOPED_TRACE(to_string(criterion));
+    const Result<RidgeCvResult<T>> cv = ridge_cv<T>(X, Y, VectorView<const T>(lambdas, 3), criterion);
+    ASSERT_EQ(cv.status(), Status::ok);
+    EXPECT_GT(cv->best_lambda, T(0)) << "lambda = 0 interpolates (score +inf) and its W overflows";
+    EXPECT_TRUE(all_finite(MatrixView<const T>(cv->best.solution)));
+  }
+}
+
+// The input the fuzzer found, in float.
+TEST(FuzzRegressions, RidgeCvOfTheFoundFloatProblemChoosesAFiniteFit) {
+  const float third = 1.0f / 3.0f, big = std::ldexp(1.0f, 123), eps = std::numeric_limits<float>::epsilon();
+  const Matrix<float> X{{1, 0.6875f, 2, 8, 2, 1},  {1, 2, 3, 9, 1, 1},      {1, 6, 4, 10, 1, 1},
+                        {1, 1e-8f, 5, 11, 1, 0}, {1, 0, 6, 12, 1, -third}, {1, 1, 7, 1, 0.0625f, 2}};
+  const Matrix<float> Y{{-(1 + 14 * eps)}, {3}, {2}, {1}, {-3 * big}, {2 * big}};
+  const float lambdas[] = {0, 1, 1, 1024};
+  for (const CvCriterion criterion : {CvCriterion::gcv, CvCriterion::loo}) {
+    const Result<RidgeCvResult<float>> cv = ridge_cv<float>(X, Y, VectorView<const float>(lambdas, 4), criterion);
+    if (cv.ok()) {
+      EXPECT_TRUE(all_finite(MatrixView<const float>(cv->best.solution))) << to_string(criterion);
+    }
+  }
+  const Result<RidgeResult<float>> R = ridge<float>(X, Y, 0.0f);
+  if (R.ok()) {
+    EXPECT_TRUE(all_finite(MatrixView<const float>(R->solution)));
+  }
+}
+
 }  // namespace
 }  // namespace stela::test
