@@ -145,5 +145,30 @@ TEST(FuzzRegressions, RidgeCvOfTheFoundFloatProblemChoosesAFiniteFit) {
   }
 }
 
+// fuzz_solvers, a float problem (input 0e8c36f4...): ridge with an intercept, Y's column
+// holding -1.786e38 twice. Its mean, -8.9e37, is in range, but the sum that formed it
+// overflowed, and the intercept came back NaN with status ok (every method; X 4 x 0
+// took the quick return). The means are now summed on Y scaled by a power of two.
+TYPED_TEST(FuzzRegressions, RidgeInterceptOfColumnsWhoseSumOverflows) {
+  using T = TypeParam;
+  const T big = T(0.525) * std::numeric_limits<T>::max();
+  const Matrix<T> Y{{-big}, {-big}, {0}, {T(1e-30)}};
+  for (const index d : {index{0}, index{1}})
+    for (const RidgeMethod method : {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr}) {
+      SCOPED_TRACE(std::string(to_string(method)) + ", d = " + std::to_string(d));
+      Matrix<T> X(4, d);
+      for (index i = 0; i < X.rows() * d; ++i) X(i, 0) = T(i + 1);
+      RidgeOptions opts;
+      opts.method = method;
+      opts.fit_intercept = true;
+      const Result<RidgeResult<T>> R = ridge<T>(X, Y, T(1), opts);
+      ASSERT_EQ(R.status(), Status::ok);
+      ASSERT_TRUE(std::isfinite(R->intercept[0]));
+      if (d == 0) {
+        EXPECT_NEAR(R->intercept[0] / (-big / 2), T(1), 4 * std::numeric_limits<T>::epsilon());
+      }
+    }
+}
+
 }  // namespace
 }  // namespace stela::test
