@@ -283,6 +283,16 @@ void check_ridge(MatrixView<const T> X, MatrixView<const T> Y, T lambda, const R
   // The dual Cholesky form solves (X X^T + lambda I) Z = Y, W = X^T Z: its rounding in Z
   // is not in the range of X, so the normal equations' residual has no bound in W.
   if (R.dual) return;
+  // When sqrt(lambda) dwarfs X, ridge scales X toward lambda' ~ 1 and X's entries fall
+  // into the subnormal range, losing digits (documented in src/solvers/ridge.cpp): the
+  // bound holds while the largest scaled entry keeps all of its digits, i.e. max |x_ij|
+  // / sqrt(lambda) >= smallest normal / eps. (A 4 x 1 X of entries near 1e-43 at lambda
+  // = 3, in float, gave a W 2% off.)
+  long double x_max = 0;
+  for (index j = 0; j < X.cols(); ++j)
+    for (index i = 0; i < X.rows(); ++i) x_max = std::max(x_max, std::fabs(static_cast<long double>(X(i, j))));
+  const long double min_normal = std::numeric_limits<T>::min(), eps_t = std::numeric_limits<T>::epsilon();
+  if (lambda > 0 && x_max / std::sqrt(static_cast<long double>(lambda)) < min_normal / eps_t) return;
   const index n = X.rows(), d = X.cols(), k = Y.cols();
   const long double x = frobenius(X), y = frobenius(Y), w = frobenius(cview(R.solution));
   const long double eps = std::numeric_limits<T>::epsilon(), l = lambda;
