@@ -6,6 +6,7 @@
 #include <string>
 #include <type_traits>
 
+#include "stela/lstsq.hpp"
 #include "stela/matrix.hpp"
 #include "stela/ridge.hpp"
 #include "test_support.hpp"
@@ -168,6 +169,23 @@ TYPED_TEST(FuzzRegressions, RidgeInterceptOfColumnsWhoseSumOverflows) {
         EXPECT_NEAR(R->intercept[0] / (-big / 2), T(1), 4 * std::numeric_limits<T>::epsilon());
       }
     }
+}
+
+// fuzz_solvers, input 3bd67a43...: lstsq of a 3 x 0 X (no unknowns) with Y's entries at
+// -max returned ok with residual norms +Inf: the quick return did not check what step
+// 6 of the pipeline checks. ||y|| beyond the range is not_finite, for every method.
+TYPED_TEST(FuzzRegressions, LstsqWithoutUnknownsSaysNotFiniteWhenTheResidualOverflows) {
+  using T = TypeParam;
+  const T max = std::numeric_limits<T>::max();
+  const Matrix<T> X(3, 0), Y(3, 1, -max), y_small(3, 1, T(2));
+  for (const LstsqMethod method : kAllLstsqMethods) {
+    LstsqOptions opts;
+    opts.method = method;
+    EXPECT_EQ(lstsq<T>(X, Y, opts).status(), Status::not_finite) << to_string(method);
+    const Result<LstsqResult<T>> R = lstsq<T>(X, y_small, opts);
+    ASSERT_EQ(R.status(), Status::ok) << to_string(method);
+    EXPECT_NEAR(R->residual_norm[0], T(2) * std::sqrt(T(3)), 4 * std::numeric_limits<T>::epsilon());
+  }
 }
 
 }  // namespace
