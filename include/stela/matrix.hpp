@@ -59,6 +59,17 @@ class VectorView;
 template <class T>
 class MatrixView;
 
+namespace detail {
+// p + k for the sub-views below, except that a null p stays null: an empty Matrix (0 x n
+// or m x 0) has no storage, yet its columns, rows and blocks are valid empty views, and
+// offsetting a null pointer by anything but 0 is undefined behaviour (found by
+// tools/fuzz/fuzz_solvers under UBSan: a ridge of a 0 x 3 X).
+template <class P>
+constexpr P* offset(P* p, index k) {
+  return p == nullptr ? p : p + k;
+}
+}  // namespace detail
+
 // ---------------------------------------------------------------------------------------
 // Vectors
 
@@ -86,7 +97,7 @@ class VectorView<const T> {
   // Entries start, start + 1, ..., start + count - 1.
   VectorView<const T> segment(index start, index count) const {
     STELA_ASSERT(start >= 0 && count >= 0 && start + count <= size_);
-    return VectorView<const T>(data_ + start * stride_, count, stride_);
+    return VectorView<const T>(detail::offset(data_, start * stride_), count, stride_);
   }
 
  protected:
@@ -116,7 +127,7 @@ class VectorView : public VectorView<const T> {
 
   VectorView<T> segment(index start, index count) const {
     STELA_ASSERT(start >= 0 && count >= 0 && start + count <= this->size_);
-    return VectorView<T>(data() + start * this->stride_, count, this->stride_);
+    return VectorView<T>(detail::offset(data(), start * this->stride_), count, this->stride_);
   }
 };
 
@@ -202,7 +213,7 @@ class MatrixView<const T> {
   // The r x c block whose top-left entry is (i, j).
   MatrixView<const T> block(index i, index j, index r, index c) const {
     STELA_ASSERT(i >= 0 && j >= 0 && r >= 0 && c >= 0 && i + r <= rows_ && j + c <= cols_);
-    return MatrixView<const T>(data_ + i + j * ld_, r, c, ld_);
+    return MatrixView<const T>(detail::offset(data_, i + j * ld_), r, c, ld_);
   }
   // Columns j, ..., j + c - 1, and rows i, ..., i + r - 1.
   MatrixView<const T> col_block(index j, index c) const { return block(0, j, rows_, c); }
@@ -210,11 +221,11 @@ class MatrixView<const T> {
 
   VectorView<const T> col(index j) const {
     STELA_ASSERT(j >= 0 && j < cols_);
-    return VectorView<const T>(data_ + j * ld_, rows_, 1);
+    return VectorView<const T>(detail::offset(data_, j * ld_), rows_, 1);
   }
   VectorView<const T> row(index i) const {
     STELA_ASSERT(i >= 0 && i < rows_);
-    return VectorView<const T>(data_ + i, cols_, ld_);
+    return VectorView<const T>(detail::offset(data_, i), cols_, ld_);
   }
   // Entries (0,0), (1,1), ..., min(rows, cols) of them.
   VectorView<const T> diagonal() const { return VectorView<const T>(data_, std::min(rows_, cols_), ld_ + 1); }
@@ -246,18 +257,18 @@ class MatrixView : public MatrixView<const T> {
 
   MatrixView<T> block(index i, index j, index r, index c) const {
     STELA_ASSERT(i >= 0 && j >= 0 && r >= 0 && c >= 0 && i + r <= this->rows_ && j + c <= this->cols_);
-    return MatrixView<T>(data() + i + j * this->ld_, r, c, this->ld_);
+    return MatrixView<T>(detail::offset(data(), i + j * this->ld_), r, c, this->ld_);
   }
   MatrixView<T> col_block(index j, index c) const { return block(0, j, this->rows_, c); }
   MatrixView<T> row_block(index i, index r) const { return block(i, 0, r, this->cols_); }
 
   VectorView<T> col(index j) const {
     STELA_ASSERT(j >= 0 && j < this->cols_);
-    return VectorView<T>(data() + j * this->ld_, this->rows_, 1);
+    return VectorView<T>(detail::offset(data(), j * this->ld_), this->rows_, 1);
   }
   VectorView<T> row(index i) const {
     STELA_ASSERT(i >= 0 && i < this->rows_);
-    return VectorView<T>(data() + i, this->cols_, this->ld_);
+    return VectorView<T>(detail::offset(data(), i), this->cols_, this->ld_);
   }
   VectorView<T> diagonal() const {
     return VectorView<T>(data(), std::min(this->rows_, this->cols_), this->ld_ + 1);

@@ -9,6 +9,8 @@
 // factors of Hansen, "Rank-Deficient and Discrete Ill-Posed Problems", SIAM 1998, ch. 4).
 // lambda = 0 gives the minimum-norm least-squares solution (singular values at or below
 // the rank tolerance are then dropped, as in lstsq); lambda < 0 is invalid_argument.
+// not_finite: NaN or Inf in X or Y, or a solution or intercept beyond the range of T
+// (there is no representable answer; as lstsq).
 //
 // fit_intercept centres the columns of X and of Y, solves the centred problem, and
 // returns the intercept b = mean(Y) - mean(X) W, which is not penalised.

@@ -92,7 +92,8 @@ Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOpti
     info.gap = std::numeric_limits<T>::infinity();
     info.condition = T(1);
     p.done = true;
-    return Status::ok;
+    // As step 6: ||y_j|| itself may overflow (found by tools/fuzz/fuzz_solvers).
+    return all_finite(VectorView<const T>(residual_norm)) ? Status::ok : Status::not_finite;
   }
 
   // 2. Scaled copies: A = 2^-a X, Ys = 2^-b Y, exactly. The rank rule sees the scaled

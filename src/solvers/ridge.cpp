@@ -160,6 +160,15 @@ RidgeResult<T> finish(const Prepared<T>& P, Matrix<T> W, T lambda, RidgeMethod m
   return R;
 }
 
+// Whether the unscaled solution and intercept are in range. W_s 2^(b - a - c) overflows
+// when the answer itself is beyond the range of T (a near-singular X at lambda = 0 with
+// Y near overflow, found by tools/fuzz/fuzz_solvers in float): that is not_finite, as in
+// lstsq, never ok over Inf.
+template <class T>
+bool representable(const RidgeResult<T>& R) {
+  return all_finite(MatrixView<const T>(R.solution)) && all_finite(VectorView<const T>(R.intercept));
+}
+
 // The SVD of the prepared X and the projections c = U^T Y, shared by every lambda.
 template <class T>
 struct Spectral {
@@ -315,6 +324,7 @@ Result<RidgeResult<T>> ridge_by_svd(MatrixView<const T> X, MatrixView<const T> Y
       ridge_svd_inplace(X, Y, lambda, opts, R.solution.view(), R.intercept.view(), info, buffer.workspace());
   if (status != Status::ok) return status;
   R.effective_dof = info.effective_dof;
+  if (!representable(R)) return Status::not_finite;
   return R;
 }
 
@@ -334,6 +344,7 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
   if (X.empty() || k == 0) {
     RidgeResult<T> R = finish(P, Matrix<T>(d, k), lambda, opts.method);
     R.effective_dof = opts.fit_intercept && n > 0 ? T(1) : T(0);
+    if (!representable(R)) return Status::not_finite;
     return R;
   }
   // 3. Solve by the chosen method.
@@ -346,13 +357,16 @@ Result<RidgeResult<T>> ridge(MatrixView<const T> X, MatrixView<const T> Y, T lam
       if (!W.ok()) return W.status();
       RidgeResult<T> R = finish(P, std::move(W.value()), lambda, opts.method);
       R.dual = dual;
+      if (!representable(R)) return Status::not_finite;
       return R;
     }
     case RidgeMethod::augmented_qr: {
       absorb_lambda_scale(P, L);
       Result<Matrix<T>> W = solve_augmented_qr(P, L.lambda, scaled_tolerance(P, opts.tolerance));
       if (!W.ok()) return W.status();
-      return finish(P, std::move(W.value()), lambda, opts.method);
+      RidgeResult<T> R = finish(P, std::move(W.value()), lambda, opts.method);
+      if (!representable(R)) return Status::not_finite;
+      return R;
     }
   }
   return Status::invalid_argument;
@@ -384,6 +398,7 @@ Result<std::vector<RidgeResult<T>>> ridge_path(MatrixView<const T> X, MatrixView
     Matrix<T> W = spectral_solution(*S, L, dof);
     path.push_back(finish(P, std::move(W), lambdas[i], RidgeMethod::svd, L.c));
     path.back().effective_dof = dof + (opts.fit_intercept ? T(1) : T(0));
+    if (!representable(path.back())) return Status::not_finite;
   }
   return path;
 }
@@ -477,7 +492,7 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
   out.lambdas = Vector<T>(lambdas);
   out.scores = Vector<T>(lambdas.size());
   out.effective_dof = Vector<T>(lambdas.size());
-  Vector<T> f(r), g(r);
+  Vector<T> f(r), g(r), scaled_scores(lambdas.size());
   Matrix<T> E(n, k), GC(r, k);
   for (index l = 0; l < lambdas.size(); ++l) {
     // 2. f_j, g_j for this lambda; dof = sum f_j (+1 for the intercept).
@@ -492,18 +507,21 @@ Result<RidgeCvResult<T>> ridge_cv(MatrixView<const T> X, MatrixView<const T> Y, 
     out.effective_dof[l] = dof;
     // 3. The criterion, averaged over the k columns, in the caller's units (2^2b).
     const T score = cv_score(*S, base, VectorView<const T>(g), dof, criterion, E.view(), GC.view());
+    scaled_scores[l] = score;
     out.scores[l] = std::ldexp(score, 2 * P.y_exp);
   }
-  // 4. The first minimiser, and the fit there.
+  // 4. The first minimiser, and the fit there. Compared in the scaled units: the same
+  //    order, where the caller's (2^2b) may all overflow to +inf or underflow to 0.
   out.best_index = 0;
   for (index l = 1; l < lambdas.size(); ++l)
-    if (out.scores[l] < out.scores[out.best_index]) out.best_index = l;
+    if (scaled_scores[l] < scaled_scores[out.best_index]) out.best_index = l;
   out.best_lambda = lambdas[out.best_index];
   T dof = 0;
   const ScaledLambda<T> L = scaled_lambda(P, out.best_lambda);
   Matrix<T> W = spectral_solution(*S, L, dof);
   out.best = finish(P, std::move(W), out.best_lambda, RidgeMethod::svd, L.c);
   out.best.effective_dof = out.effective_dof[out.best_index];
+  if (!representable(out.best)) return Status::not_finite;
   return out;
 }
 

@@ -26,8 +26,9 @@
 // Statuses:     in this order, each with W and intercept untouched: dimension_mismatch
 //               (Y's rows, W not d x k, intercept not k), invalid_argument (tolerance, or
 //               lambda negative or not finite), workspace_too_small, not_finite (NaN or
-//               Inf in X or Y); then ok, or no_convergence (opts.max_iterations reached;
-//               W not written).
+//               Inf in X or Y); then ok, no_convergence (opts.max_iterations reached;
+//               W not written), or not_finite when the solution or intercept overflows
+//               (W and intercept then hold the overflowed values).
 #include <algorithm>
 
 #include "../blas/blas_kernels.hpp"
@@ -123,6 +124,9 @@ Status ridge_svd_inplace(MatrixView<const T> X, MatrixView<const T> Y, T lambda,
   ridge_detail::unscale_with_intercept(b - a - L.c, opts.fit_intercept, VectorView<const T>(x_mean),
                                        VectorView<const T>(y_mean), W, intercept);
   info.effective_dof = dof + intercept_dof;
+  // 7. A solution beyond the range of T (a near-singular X at lambda = 0 with Y near
+  //    overflow) is not_finite, never ok over Inf.
+  if (!all_finite(MatrixView<const T>(W)) || !all_finite(VectorView<const T>(intercept))) return Status::not_finite;
   return Status::ok;
 }
 
