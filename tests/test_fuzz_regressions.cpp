@@ -49,7 +49,7 @@ TYPED_TEST(FuzzRegressions, RidgeOfZeroRowsRefusesOrReturnsZero) {
   for (const RidgeMethod method : {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr})
     for (const bool intercept : {false, true}) {
       SCOPED_TRACE(std::string(to_string(method)) + (intercept ? " with intercept" : ""));
-      RidgeOptions opts;
+      RidgeOptions<T> opts;
       opts.method = method;
       opts.fit_intercept = intercept;
       const Result<RidgeResult<T>> R = ridge<T>(X, Y, T(1), opts);
@@ -96,7 +96,7 @@ Matrix<T> overflowing_ridge_y() {
 TYPED_TEST(FuzzRegressions, RidgeSaysNotFiniteWhenItsSolutionOverflows) {
   using T = TypeParam;
   const Matrix<T> X = overflowing_ridge_x<T>(), Y = overflowing_ridge_y<T>();
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   for (const RidgeMethod method : {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr}) {
     opts.method = method;
     // (cholesky refuses the Gram matrix diag(1, 2^-2e) first: not_positive_definite.)
@@ -159,7 +159,7 @@ TYPED_TEST(FuzzRegressions, RidgeInterceptOfColumnsWhoseSumOverflows) {
       SCOPED_TRACE(std::string(to_string(method)) + ", d = " + std::to_string(d));
       Matrix<T> X(4, d);
       for (index i = 0; i < X.rows() * d; ++i) X(i, 0) = T(i + 1);
-      RidgeOptions opts;
+      RidgeOptions<T> opts;
       opts.method = method;
       opts.fit_intercept = true;
       const Result<RidgeResult<T>> R = ridge<T>(X, Y, T(1), opts);
@@ -179,7 +179,7 @@ TYPED_TEST(FuzzRegressions, LstsqWithoutUnknownsSaysNotFiniteWhenTheResidualOver
   const T max = std::numeric_limits<T>::max();
   const Matrix<T> X(3, 0), Y(3, 1, -max), y_small(3, 1, T(2));
   for (const LstsqMethod method : kAllLstsqMethods) {
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
     EXPECT_EQ(lstsq<T>(X, Y, opts).status(), Status::not_finite) << to_string(method);
     const Result<LstsqResult<T>> R = lstsq<T>(X, y_small, opts);

@@ -142,7 +142,7 @@ TYPED_TEST(IterationCaps, BidiagonalQrStopsAtItsCapWithThePartialValues) {
       d[i] = T(1) + static_cast<T>(i % 3);
       e[i] = i + 1 < n ? T(1) / static_cast<T>(i + 2) : T(0);
     }
-    SvdInfo info;
+    SvdInfo<T> info;
     const Status status = bidiagonal_svd_inplace(d.view(), e.view(), MatrixView<T>(), MatrixView<T>(), cap, info);
     EXPECT_EQ(status, Status::no_convergence);
     EXPECT_LE(info.iterations, cap + n);
@@ -158,7 +158,7 @@ TYPED_TEST(IterationCaps, BidiagonalQrStopsAtItsCapWithThePartialValues) {
 // lstsq at both levels and through the method's own entry, outputs NaN-poisoned.
 template <class T>
 std::vector<Status> lstsq_statuses(MatrixView<const T> X, MatrixView<const T> Y, SvdMethod method, index cap) {
-  LstsqOptions opts;
+  LstsqOptions<T> opts;
   opts.method = method == SvdMethod::jacobi ? LstsqMethod::jacobi : LstsqMethod::svd;
   (method == SvdMethod::jacobi ? opts.max_sweeps : opts.max_iterations) = cap;
   const index n = X.rows(), d = X.cols(), k = Y.cols();
@@ -184,23 +184,23 @@ std::vector<Status> lstsq_statuses(MatrixView<const T> X, MatrixView<const T> Y,
 template <class T>
 std::vector<Status> subspace_statuses(MatrixView<const T> X, VectorView<const T> y, SvdMethod method, index cap) {
   const SvdOptions opts = svd_capped_at(method, cap);
-  const Result<Matrix<T>> P = pinv(X, RankTolerance{}, opts);
+  const Result<Matrix<T>> P = pinv(X, RankTolerance<T>{}, opts);
   if (!P.ok()) {
     EXPECT_EQ(P->rows() * P->cols(), 0) << "pinv returned a matrix with " << to_string(P.status());
   }
   return {P.status(),
-          rank(X, RankTolerance{}, opts).status(),
-          null_space(X, RankTolerance{}, SubspaceMethod::svd, opts).status(),
-          range(X, RankTolerance{}, opts).status(),
-          projector(X, RankTolerance{}, opts).status(),
-          leverage(X, RankTolerance{}, opts).status(),
-          general_solution(X, y, RankTolerance{}, opts).status()};
+          rank(X, RankTolerance<T>{}, opts).status(),
+          null_space(X, RankTolerance<T>{}, SubspaceMethod::svd, opts).status(),
+          range(X, RankTolerance<T>{}, opts).status(),
+          projector(X, RankTolerance<T>{}, opts).status(),
+          leverage(X, RankTolerance<T>{}, opts).status(),
+          general_solution(X, y, RankTolerance<T>{}, opts).status()};
 }
 
 // ridge, ridge_path and ridge_cv (Golub–Kahan only); no solution on no_convergence.
 template <class T>
 std::vector<Status> ridge_statuses(MatrixView<const T> X, MatrixView<const T> Y, index cap) {
-  RidgeOptions opts;
+  RidgeOptions<T> opts;
   opts.max_iterations = cap;
   const T lambdas_data[] = {T(0), T(0.5), T(2)};
   const VectorView<const T> lambdas(lambdas_data, 3);
@@ -282,7 +282,7 @@ TYPED_TEST(IterationCaps, JitterRetriesStopAtTheDocumentedCountWithTheLastTry) {
 
       // High level: the info of the last try; the caller's A is untouched.
       const Matrix<T> before = A;
-      const Result<Cholesky<T>> C = cholesky<T>(A, CholeskyOptions{Jitter::adaptive()});
+      const Result<Cholesky<T>> C = cholesky<T>(A, CholeskyOptions<T>{Jitter<T>::adaptive()});
       EXPECT_EQ(C.status(), Status::not_positive_definite);
       EXPECT_EQ(C->info.tries, documented_tries<T>(n));
       EXPECT_GT(C->info.jitter, mean / 10);
@@ -293,9 +293,9 @@ TYPED_TEST(IterationCaps, JitterRetriesStopAtTheDocumentedCountWithTheLastTry) {
       // Low level, workspace NaN-poisoned: the same info, A holding the partial factor of
       // A + jitter I (its first column), the strict upper triangle never written.
       Matrix<T> L = A;
-      CholeskyInfo info;
-      NanWorkspace work(cholesky_workspace_size<T>(n, CholeskyOptions{Jitter::adaptive()}));
-      EXPECT_EQ(cholesky_inplace(L.view(), info, work.workspace(), CholeskyOptions{Jitter::adaptive()}),
+      CholeskyInfo<T> info;
+      NanWorkspace work(cholesky_workspace_size<T>(n, CholeskyOptions<T>{Jitter<T>::adaptive()}));
+      EXPECT_EQ(cholesky_inplace(L.view(), info, work.workspace(), CholeskyOptions<T>{Jitter<T>::adaptive()}),
                 Status::not_positive_definite);
       EXPECT_EQ(info.tries, C->info.tries);
       EXPECT_EQ(info.jitter, C->info.jitter);
@@ -315,7 +315,7 @@ TYPED_TEST(IterationCaps, JitterStopsAfterOneTryWithoutAPositiveMean) {
   for (const index n : {index{1}, index{4}}) {
     Matrix<T> A(n, n, T(0));
     for (index i = 0; i < n; ++i) A(i, i) = i == 0 ? T(-1) : T(0);
-    const Result<Cholesky<T>> C = cholesky<T>(A, CholeskyOptions{Jitter::adaptive()});
+    const Result<Cholesky<T>> C = cholesky<T>(A, CholeskyOptions<T>{Jitter<T>::adaptive()});
     EXPECT_EQ(C.status(), Status::not_positive_definite) << "n " << n;
     EXPECT_EQ(C->info.tries, 1) << "n " << n;
   }

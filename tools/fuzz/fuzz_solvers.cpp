@@ -63,7 +63,7 @@ void require_small(long double value, long double unit, long double absolute, co
 
 // The per-method entries, in the order of kAllLstsqMethods.
 template <class T>
-Status lstsq_by_entry(LstsqMethod method, MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts,
+Status lstsq_by_entry(LstsqMethod method, MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts,
                       MatrixView<T> W, VectorView<T> res, VectorView<T> s, LstsqInfo<T>& info, Workspace work) {
   switch (method) {
     case LstsqMethod::svd: return lstsq_svd_inplace(X, Y, opts, W, res, s, info, work);
@@ -85,7 +85,7 @@ struct LowRun {
 };
 
 template <class T>
-LowRun<T> run_low(bool by_entry, MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions& opts) {
+LowRun<T> run_low(bool by_entry, MatrixView<const T> X, MatrixView<const T> Y, const LstsqOptions<T>& opts) {
   const index n = X.rows(), d = X.cols(), k = Y.cols();
   const bool spectral = opts.method == LstsqMethod::svd || opts.method == LstsqMethod::jacobi;
   LowRun<T> run{Status::ok, Matrix<T>(d, k, poison<T>()), Vector<T>(k, poison<T>()),
@@ -143,9 +143,9 @@ template <class T>
 void fuzz_lstsq(const Problem<T>& P) {
   const MatrixView<const T> X = P.X, Y = P.Y;
   for (const LstsqMethod method : kAllLstsqMethods) {
-    LstsqOptions opts;
+    LstsqOptions<T> opts;
     opts.method = method;
-    if (P.zero_rtol) opts.tolerance = RankTolerance::relative(0);
+    if (P.zero_rtol) opts.tolerance = RankTolerance<T>::relative(0);
     const Result<LstsqResult<T>> high = lstsq(X, Y, opts);
     const LowRun<T> low = run_low(false, X, Y, opts);
     const LowRun<T> entry = run_low(true, X, Y, opts);
@@ -221,7 +221,7 @@ void fuzz_pinv(const Problem<T>& P) {
   for (const SvdMethod method : {SvdMethod::golub_kahan, SvdMethod::jacobi}) {
     SvdOptions opts;
     opts.method = method;
-    const Result<Matrix<T>> Ap = pinv(A, RankTolerance{}, opts);
+    const Result<Matrix<T>> Ap = pinv(A, RankTolerance<T>{}, opts);
     if (!P.x_finite) require(Ap.status() != Status::ok, "pinv: ok on a non-finite input");
     if (!Ap.ok()) continue;
     require(Ap->rows() == n && Ap->cols() == m && finite(cview(*Ap)), "pinv: ok with a wrong or non-finite output");
@@ -308,7 +308,7 @@ template <class T>
 void fuzz_ridge(const Problem<T>& P) {
   const MatrixView<const T> X = P.X, Y = P.Y;
   for (const RidgeMethod method : {RidgeMethod::svd, RidgeMethod::cholesky, RidgeMethod::augmented_qr}) {
-    RidgeOptions opts;
+    RidgeOptions<T> opts;
     opts.method = method;
     opts.fit_intercept = P.intercept;
     const Result<RidgeResult<T>> R = ridge(X, Y, P.lambda, opts);
@@ -319,7 +319,7 @@ void fuzz_ridge(const Problem<T>& P) {
   const T lambdas_data[] = {T(0), P.lambda, T(1), T(1024)};
   const VectorView<const T> lambdas(lambdas_data, 4);
   for (const CvCriterion criterion : {CvCriterion::gcv, CvCriterion::loo}) {
-    RidgeOptions opts;
+    RidgeOptions<T> opts;
     opts.fit_intercept = P.intercept;
     const Result<RidgeCvResult<T>> cv = ridge_cv(X, Y, lambdas, criterion, opts);
     if (!P.finite) require(cv.status() != Status::ok, "ridge_cv: ok on a non-finite input");
