@@ -259,8 +259,8 @@ void check_cholesky(MatrixView<const T> A, const Cholesky<T>& C) {
 template <class T>
 void fuzz_cholesky_of(MatrixView<const T> A, bool finite_lower, T tau) {
   const index p = A.rows();
-  for (const Jitter jitter : {Jitter::none(), Jitter::adaptive(), Jitter::fixed(static_cast<double>(tau))}) {
-    const Result<Cholesky<T>> C = cholesky(A, CholeskyOptions{jitter});
+  for (const Jitter<T> jitter : {Jitter<T>::none(), Jitter<T>::adaptive(), Jitter<T>::fixed(tau)}) {
+    const Result<Cholesky<T>> C = cholesky(A, CholeskyOptions<T>{jitter});
     if (!finite_lower) require(C.status() != Status::ok, "cholesky: ok on a non-finite lower triangle");
     if (C.status() == Status::not_positive_definite)
       require(C->info.failed_column >= 0 && C->info.failed_column < p, "cholesky: failed_column out of range");
