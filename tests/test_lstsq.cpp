@@ -499,7 +499,16 @@ TYPED_TEST(Lstsq, FullRankMethodsReportRankDeficiency) {
     if (in.qr_deficient) {
       EXPECT_EQ(solve<T>(in.X, Y, LstsqMethod::qr).status(), Status::rank_deficient);
     }
-    EXPECT_EQ(solve<T>(in.X, Y, LstsqMethod::normal_cholesky).status(), Status::not_positive_definite);
+    // X^T X is singular: the factorization meets a pivot that is not positive, or the
+    // rcond < eps rule sees it (normal_equations.hpp). Rounding can leave the last pivot
+    // of an exactly repeated column tiny but positive and rcond just above eps (float on
+    // Cortex-M, FMA and the blocked Gram matrix): then the report must still show a
+    // condition number of X beyond 1 / sqrt(10 eps).
+    const Result<LstsqResult<T>> nc = solve<T>(in.X, Y, LstsqMethod::normal_cholesky);
+    if (nc.ok())
+      EXPECT_GT(nc->condition, T(1) / std::sqrt(10 * eps<T>()));
+    else
+      EXPECT_EQ(nc.status(), Status::not_positive_definite);
     EXPECT_EQ(solve<T>(in.X, Y, LstsqMethod::normal_lu).status(), Status::singular);
     // The rank-revealing methods answer, with the exact rank.
     for (LstsqMethod method : {LstsqMethod::svd, LstsqMethod::jacobi, LstsqMethod::qrcp}) {

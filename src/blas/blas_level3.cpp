@@ -202,22 +202,30 @@ void scale(T alpha, MatrixView<T> B) {
 }
 
 // The `uplo` triangle of a small diagonal block (n <= kBase):
-// C := alpha op(A) op(A)^T + beta C there. The whole square is formed by one gemm into a
-// local block P (twice the triangle's flops, but at the packed kernel's speed, where a
-// loop over the k columns of A would make k short axpys), then merged into the triangle;
-// beta = 0 overwrites C without reading it.
+// C := alpha op(A) op(A)^T + beta C there. The whole square is formed by gemms into a
+// local panel P, four columns at a time (twice the triangle's flops, but at the packed
+// kernel's speed, where a loop over the k columns of A would make k short axpys), then
+// merged into the triangle; beta = 0 overwrites C without reading it.
 template <class T>
 void syrk_small(Uplo uplo, Op trans, T alpha, MatrixView<const T> A, T beta, MatrixView<T> C, Workspace work) {
   const index n = C.rows();
-  T local[kBase * kBase];
-  MatrixView<T> P(local, n, n, std::max<index>(n, 1));
-  // P := alpha op(A) op(A)^T
-  detail::gemm_kernel(trans, flip(trans), alpha, A, A, T(0), P, work);
-  // C(i, j) := P(i, j) + beta C(i, j) on the triangle
-  for (index j = 0; j < n; ++j) {
-    const index i_first = uplo == Uplo::lower ? j : 0;
-    const index i_last = uplo == Uplo::lower ? n : j + 1;
-    for (index i = i_first; i < i_last; ++i) C(i, j) = beta == T(0) ? P(i, j) : P(i, j) + beta * C(i, j);
+  // P, kPanel columns of the product at a time: a kBase x kBase buffer would be a 2 KiB
+  // stack frame in double, above the embedded stack aim of 1 KiB (issue 13).
+  constexpr index kPanel = 4;
+  T local[kBase * kPanel];
+  for (index j0 = 0; j0 < n; j0 += kPanel) {
+    const index w = std::min(kPanel, n - j0);
+    MatrixView<T> P(local, n, w, std::max<index>(n, 1));
+    // P := alpha op(A) op(A)(j0 : j0 + w, :)^T, columns j0 .. j0 + w of alpha op(A) op(A)^T
+    MatrixView<const T> Aj = trans == Op::none ? A.row_block(j0, w) : A.col_block(j0, w);
+    detail::gemm_kernel(trans, flip(trans), alpha, A, Aj, T(0), P, work);
+    // C(i, j) := P(i, j - j0) + beta C(i, j) on the triangle
+    for (index j = j0; j < j0 + w; ++j) {
+      const index i_first = uplo == Uplo::lower ? j : 0;
+      const index i_last = uplo == Uplo::lower ? n : j + 1;
+      for (index i = i_first; i < i_last; ++i)
+        C(i, j) = beta == T(0) ? P(i, j - j0) : P(i, j - j0) + beta * C(i, j);
+    }
   }
 }
 

@@ -37,6 +37,16 @@ inline constexpr bool kLightSweeps = true;
 inline constexpr bool kLightSweeps = kSanitizedBuild;
 #endif
 
+// Whether the tests run on a board with a few MiB of RAM (the bare-metal runner of
+// tests/embedded/baremetal, which defines STELA_RUNNER_DOUBLE; QEMU's MPS2 boards have
+// 4 MiB): a test whose size list reaches past 129 leaves those sizes out there, since
+// its matrices, their long-double references and the packing buffers do not fit.
+#if defined(STELA_RUNNER_DOUBLE)
+inline constexpr bool kSmallMemory = true;
+#else
+inline constexpr bool kSmallMemory = false;
+#endif
+
 // The sizes that break code, swept as m and as n: empty, one, two, odd, and sizes past
 // the smallest special cases.
 std::vector<index> small_sizes();

@@ -4,7 +4,8 @@
 //   long_double.hpp       the long-double matrix type, its product and norms
 //   ratios.hpp            LAPACK's scaled ratios (STYLE.md rule 17) and kThreshold
 //   nan_storage.hpp       NaN-poisoned padded matrices and workspaces, same_bits
-//   catalogue_sweeps.hpp  sizes, shapes, for_each_catalogue_case, kSanitizedBuild
+//   catalogue_sweeps.hpp  sizes, shapes, for_each_catalogue_case, kSanitizedBuild,
+//                         kLightSweeps, kSmallMemory
 //   factors.hpp           triangles and permutations of factored matrices as dense matrices
 //   names.hpp             names of types and options for failure messages
 // The topic headers a few tests need include this one: qr_checks.hpp (QR, pivoted QR,

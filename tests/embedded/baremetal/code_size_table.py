@@ -18,7 +18,7 @@ ENTRIES = {
     "size_lstsq_qr": "lstsq by QR: `lstsq_qr_inplace`",
     "size_lstsq_svd": "lstsq by SVD: `lstsq_svd_inplace`",
     "size_cholesky": "Cholesky: `cholesky_inplace` + `cholesky_solve_inplace`",
-    "size_pinv": "pinv: `svd_inplace` + `scal` + `gemm`",
+    "size_pinv": "pinv: `pinv_inplace`",
     "size_accumulator": "streaming: `QrAccumulator` create, `add_rows`, `solve`",
 }
 
