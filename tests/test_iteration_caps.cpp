@@ -18,8 +18,9 @@
 //       not tested here. Its cap is not an error (the estimate stands, a lower bound of
 //       ||A^-1||_1 at any step), so there is no status to see, and no entry reports
 //       the number of steps;
-//   iterative refinement: being added separately (lstsq's `refine`); its cap is tested
-//       with it.
+//   iterative refinement (lstsq_refine.hpp, cap LstsqOptions::max_refine_steps, default
+//       10 steps per column; one step for the normal equations)
+//       RefinementStopsAtItsCap, through lstsq by every method.
 // Loops that are not iterations (pivoted Cholesky and pivoted QR stop at n, ridge_cv
 // loops over the caller's lambdas) need no cap.
 //
@@ -318,6 +319,43 @@ TYPED_TEST(IterationCaps, JitterStopsAfterOneTryWithoutAPositiveMean) {
     const Result<Cholesky<T>> C = cholesky<T>(A, CholeskyOptions<T>{Jitter<T>::adaptive()});
     EXPECT_EQ(C.status(), Status::not_positive_definite) << "n " << n;
     EXPECT_EQ(C->info.tries, 1) << "n " << n;
+  }
+}
+
+// Iterative refinement: with the cap c below the steps s the uncapped refinement takes,
+// every method stops after c steps, says step_limit, and still answers (ok, finite W);
+// a cap of 0 with refine set is invalid_argument; the normal equations take their one
+// step whatever the cap.
+TYPED_TEST(IterationCaps, RefinementStopsAtItsCap) {
+  using T = TypeParam;
+  CatalogueOptions cat;
+  cat.kappa = 1e3;
+  const TestMatrix<T> tm = make_test_matrix<T>(MatrixType::geometric, 30, 6, 1306, cat);
+  const Matrix<T> y = random_matrix<T>(30, 1, 1307);
+  for (LstsqMethod method : kAllLstsqMethods) {
+    SCOPED_TRACE(to_string(method));
+    LstsqOptions<T> opts;
+    opts.method = method;
+    opts.refine = true;
+    const auto uncapped = lstsq<T>(tm.A, MatrixView<const T>(y), opts);
+    ASSERT_TRUE(uncapped);
+    const bool normal = method == LstsqMethod::normal_cholesky || method == LstsqMethod::normal_lu;
+    if (normal) {
+      EXPECT_EQ(uncapped->refinement.steps, 1);
+      EXPECT_EQ(uncapped->refinement.stop, LstsqRefineStop::step_limit);
+    } else {
+      ASSERT_GE(uncapped->refinement.steps, 2);  // the second step tells convergence
+    }
+    for (index cap = 1; cap < std::max<index>(uncapped->refinement.steps, 2); ++cap) {
+      opts.max_refine_steps = cap;
+      const auto capped = lstsq<T>(tm.A, MatrixView<const T>(y), opts);
+      ASSERT_TRUE(capped) << "cap " << cap;
+      EXPECT_EQ(capped->refinement.steps, normal ? 1 : cap);
+      EXPECT_EQ(capped->refinement.stop, LstsqRefineStop::step_limit);
+      EXPECT_TRUE(all_finite(MatrixView<const T>(capped->solution)));
+    }
+    opts.max_refine_steps = 0;
+    EXPECT_EQ(lstsq<T>(tm.A, MatrixView<const T>(y), opts).status(), Status::invalid_argument);
   }
 }
 

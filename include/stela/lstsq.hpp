@@ -75,6 +75,10 @@ struct LstsqOptions {
   // residuals in wider precision, reusing the method's factorization (Björck 1967;
   // Demmel, Hida, Li, Riedy 2009). Full-rank problems only; src/solvers/lstsq_refine.hpp.
   bool refine = false;
+  // The cap of refinement steps per column (negative: the default 10, ITHRESH of Demmel
+  // et al.; 0 is invalid_argument when refine is set). Reaching it is not a failure: the
+  // report's stop says step_limit. The normal equations take one step whatever the cap.
+  index max_refine_steps = -1;
 };
 
 // Why the refinement stopped (the worst over the columns, in this order).

@@ -81,6 +81,7 @@ Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOpti
       (!singular_values.empty() && singular_values.size() != r))
     return Status::dimension_mismatch;
   if (!valid(opts.tolerance)) return Status::invalid_argument;
+  if (opts.refine && opts.max_refine_steps == 0) return Status::invalid_argument;
   if (!all_finite(X) || !all_finite(Y)) return Status::not_finite;
   if (!work.holds(needed)) return Status::workspace_too_small;
 

@@ -30,9 +30,12 @@ T lstsq_not_available() {
 // What the refinement reads of the problem (lstsq_refine.hpp): the caller's X and the
 // exact power of two of each column of A, A(:, j) = 2^shift_j X(:, j) (the scaling of
 // step 2 and, with opts.equilibrate, the column equilibration).
+inline constexpr index kRefineMaxSteps = 10;  // ITHRESH of Demmel et al. 2009
+
 template <class T>
 struct RefineProblem {
   bool active = false;  // opts.refine
+  index max_steps = 0;  // opts.max_refine_steps, or the default kRefineMaxSteps when negative
   MatrixView<const T> X;
   VectorView<const index> shift;
 };
@@ -104,6 +107,7 @@ Status lstsq_run(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOption
   // 3. The method; its failure ends the pipeline with W unfinished.
   LstsqMethodInfo<T> m;
   m.refine.active = opts.refine;
+  m.refine.max_steps = opts.max_refine_steps < 0 ? kRefineMaxSteps : opts.max_refine_steps;
   m.refine.X = X;
   m.refine.shift = VectorView<const index>(p.shift);
   const Status status = method(p.A, MatrixView<const T>(p.Ys), W, p.tol, m, work);

@@ -41,7 +41,7 @@ void refine_qr(MatrixView<T> F, VectorView<T> tau, MatrixView<const T> Ys, Matri
   const detail::RefineScratch<T> scratch = detail::carve_refine_scratch<T>(n, d, work);
   detail::QrRefineOperators<T> ops(MatrixView<const T>(F), VectorView<const T>(tau), work);
   info.refinement =
-      detail::refine_solution(info.refine, Ys, Ws, info.condition, n >= d, detail::kRefineMaxSteps, ops, scratch);
+      detail::refine_solution(info.refine, Ys, Ws, info.condition, n >= d, info.refine.max_steps, ops, scratch);
 }
 
 // tall X_s = Q R, W_s = R^{-1} (Q^T Y_s)(0:d); wide X_s^T = Q R, W_s = Q R^{-T} Y_s.

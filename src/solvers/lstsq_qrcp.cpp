@@ -76,7 +76,7 @@ Status solve_qrcp(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, con
   detail::CodRefineOperators<T> ops(MatrixView<const T>(A), VectorView<const T>(tau), VectorView<const T>(tau_z),
                                     VectorView<const index>(perm), rank, work);
   info.refinement =
-      detail::refine_solution(info.refine, Ys, Ws, info.condition, n >= d, detail::kRefineMaxSteps, ops, scratch);
+      detail::refine_solution(info.refine, Ys, Ws, info.condition, n >= d, info.refine.max_steps, ops, scratch);
   return Status::ok;
 }
 

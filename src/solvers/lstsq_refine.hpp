@@ -63,8 +63,7 @@
 
 namespace stela::detail {
 
-inline constexpr index kRefineMaxSteps = 10;        // ITHRESH of Demmel et al. 2009
-inline constexpr double kRefineRhoThreshold = 0.5;  // rho_thresh, ibid.
+inline constexpr double kRefineRhoThreshold = 0.5;  // rho_thresh of Demmel et al. 2009
 inline constexpr index kSemiNormalSteps = 1;        // CSNE: one correction (Björck 1996, 6.6.5)
 
 // Workspace of refine_solution (the operator's own scratch comes on top).

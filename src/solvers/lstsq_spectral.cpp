@@ -81,7 +81,7 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, cons
   }
   const RefineScratch<T> scratch = carve_refine_scratch<T>(n, d, work);
   SvdRefineOperators<T> ops(MatrixView<const T>(U), VectorView<const T>(s), MatrixView<const T>(V), work);
-  info.refinement = refine_solution(info.refine, Ys, Ws, info.condition, n >= d, kRefineMaxSteps, ops, scratch);
+  info.refinement = refine_solution(info.refine, Ys, Ws, info.condition, n >= d, info.refine.max_steps, ops, scratch);
   return Status::ok;
 }
 
