@@ -198,7 +198,7 @@ Header reduce_tree(MPI_Comm comm, int me, int p, QrAccumulator<T>& local, int& m
 
 // Rank 0: W and rho from the reduced R; the rank when the qr rule refuses.
 template <class T>
-void solve_on_root(const QrAccumulator<T>& R, const RankTolerance& tol, Header& h, TsqrResult<T>& out) {
+void solve_on_root(const QrAccumulator<T>& R, const RankTolerance<T>& tol, Header& h, TsqrResult<T>& out) {
   const index d = R.unknowns(), k = R.rhs();
   WorkspaceBuffer buffer(max(QrAccumulator<T>::solve_workspace_size(d, k), QrAccumulator<T>::spectrum_workspace_size(d)));
   AccumulatorInfo<T> info;
@@ -248,7 +248,7 @@ Result<TsqrResult<T>> mpi_failure(int error) {
 
 template <class T>
 Result<TsqrResult<T>> reduce_and_solve(MPI_Comm user_comm, QrAccumulator<T>& local, Status local_status,
-                                       const RankTolerance& tol) {
+                                       const RankTolerance<T>& tol) {
   // 0. A communicator of our own, so the tree's messages never meet the caller's.
   MPI_Comm comm = MPI_COMM_NULL;
   int e = MPI_Comm_dup(user_comm, &comm);
@@ -291,7 +291,7 @@ Result<TsqrResult<T>> reduce_and_solve(MPI_Comm user_comm, QrAccumulator<T>& loc
 
 template <class T>
 Result<TsqrResult<T>> lstsq(MPI_Comm comm, MatrixView<const T> X_local, MatrixView<const T> Y_local,
-                            const RankTolerance& tol) {
+                            const RankTolerance<T>& tol) {
   const index d = X_local.cols(), k = Y_local.cols();
   Matrix<T> storage(d + k, d + k);
   Result<QrAccumulator<T>> acc = QrAccumulator<T>::create(storage.view(), d, k);
@@ -306,8 +306,8 @@ Result<TsqrResult<T>> lstsq(MPI_Comm comm, MatrixView<const T> X_local, MatrixVi
 }
 
 #define STELA_INSTANTIATE(T)                                                                                        \
-  template Result<TsqrResult<T>> reduce_and_solve<T>(MPI_Comm, QrAccumulator<T>&, Status, const RankTolerance&);  \
-  template Result<TsqrResult<T>> lstsq<T>(MPI_Comm, MatrixView<const T>, MatrixView<const T>, const RankTolerance&);
+  template Result<TsqrResult<T>> reduce_and_solve<T>(MPI_Comm, QrAccumulator<T>&, Status, const RankTolerance<T>&);  \
+  template Result<TsqrResult<T>> lstsq<T>(MPI_Comm, MatrixView<const T>, MatrixView<const T>, const RankTolerance<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
 #undef STELA_INSTANTIATE

@@ -65,7 +65,7 @@ void agrees_with_in_memory_qr(index n, index d, index k, bool skewed, std::uint6
   check(r.ok(), name + ": status " + stela::to_string(r.status()));
   if (!r.ok()) return;
   check(r->rows == n && r->rank == d, name + ": rows or rank");
-  const auto ref = stela::lstsq<T>(X, Y, stela::LstsqOptions{stela::LstsqMethod::qr});
+  const auto ref = stela::lstsq<T>(X, Y, stela::LstsqOptions<T>{stela::LstsqMethod::qr});
   check(ref.ok(), name + ": in-memory qr failed");
   if (!ref.ok()) return;
   const double forward = stela::mpi_test::forward_ratio<T>(X, Y, r->solution, ref->solution);

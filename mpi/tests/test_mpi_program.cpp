@@ -137,7 +137,7 @@ void solves_like_in_memory_qr(index n, index d, index k, const std::string& extr
   Matrix<T> W(d, k);
   for (index j = 0; j < k; ++j)
     for (index i = 0; i < d; ++i) W(i, j) = static_cast<T>(W_double(i, j));  // exact: printed with 17 digits
-  const auto ref = stela::lstsq<T>(X, Y, stela::LstsqOptions{stela::LstsqMethod::qr});
+  const auto ref = stela::lstsq<T>(X, Y, stela::LstsqOptions<T>{stela::LstsqMethod::qr});
   ASSERT_TRUE(ref.ok());
   const double forward = stela::mpi_test::forward_ratio<T>(X, Y, W, ref->solution);
   const double optimality = stela::mpi_test::optimality_ratio<T>(X, Y, W);

@@ -70,7 +70,7 @@ struct TsqrResult {
 // accumulator is consumed: on return its R holds partial merges.
 template <class T>
 Result<TsqrResult<T>> reduce_and_solve(MPI_Comm comm, QrAccumulator<T>& local, Status local_status,
-                                       const RankTolerance& tol = {});
+                                       const RankTolerance<T>& tol = {});
 
 // Collective over comm: each process passes its own rows, X_local (n_i x d) and Y_local
 // (n_i x k; n_i may be 0), the same d and k everywhere. Returns on every process the
@@ -78,6 +78,6 @@ Result<TsqrResult<T>> reduce_and_solve(MPI_Comm comm, QrAccumulator<T>& local, S
 // on the stacked rows would, with its residual norms, rank and condition estimate.
 template <class T>
 Result<TsqrResult<T>> lstsq(MPI_Comm comm, MatrixView<const T> X_local, MatrixView<const T> Y_local,
-                            const RankTolerance& tol = {});
+                            const RankTolerance<T>& tol = {});
 
 }  // namespace stela::mpi
