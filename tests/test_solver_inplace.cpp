@@ -93,7 +93,12 @@ TYPED_TEST(SolverInplace, PinvSatisfiesThePenroseConditions) {
 // N = the first d - r columns of null_space_inplace's output: ||A N||_F / (||A||_F
 // max(m, n) eps sqrt(d)) (the dropped singular values are at most max(m, n) eps s_1, and
 // there are at most d of them) and ||I - N^T N|| / (d eps); the other columns zero; the
-// rank that of rank_inplace; N bit for bit null_space(A)'s. Every catalogue type.
+// rank that of rank_inplace; N bit for bit null_space(A)'s without FMA. Every catalogue
+// type. With FMA (kMayContract) the bits may differ: null_space's V has ld = d, the
+// test's N a wider one, and the bits then depend on ld (seen on aarch64: rank-1 3 x 3
+// and 5 x 3 in float; with ld = d here they agree). The likely mechanism: the compiler
+// versions a loop on the addresses it touches (vector or scalar) and contracts the two
+// versions differently. Then both are checked as bases above.
 TYPED_TEST(SolverInplace, NullSpaceIsOrthonormalAndAnnihilatedByA) {
   using T = TypeParam;
   const std::vector<MatrixType> types = all_matrix_types();
@@ -119,7 +124,8 @@ TYPED_TEST(SolverInplace, NullSpaceIsOrthonormalAndAnnihilatedByA) {
           for (index i = 0; i < d; ++i) EXPECT_EQ(N.view()(i, j), T(0));
         Result<Matrix<T>> reference = null_space<T>(tm.A);
         ASSERT_TRUE(reference.ok());
-        EXPECT_TRUE(same_bits<T>(basis, *reference));
+        EXPECT_EQ(reference->cols(), basis.cols());
+        if (!kMayContract) { EXPECT_TRUE(same_bits<T>(basis, *reference)); }
         const LongMatrix A{MatrixView<const T>(tm.A)};
         const Long a_norm = frobenius(A);
         const double annihilated =
