@@ -87,7 +87,7 @@ enum class LstsqRefineStop {
   converged,      // the last correction was below eps relative to the solution
   stagnated,      // a correction did not shrink by kRefineRhoThreshold over the one before
   step_limit,     // the cap of steps was reached (1 for the normal equations: CSNE)
-  ill_conditioned,  // the second correction was larger than the first: the method's
+  ill_conditioned,  // the second correction was larger than a first one above eps: the method's
                     // solution is returned as it was (svd, jacobi on badly scaled
                     // columns: equilibrate)
   not_full_rank,  // a truncated (rank-deficient) solve is left as the method returned it

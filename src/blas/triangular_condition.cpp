@@ -6,9 +6,11 @@
 //               estimation). This file estimates the 2-norm condition itself, so that
 //               a figure read off a triangular factor (qr, qrcp, the streaming
 //               accumulator) means what svd and jacobi report: kappa_2 = s_1 / s_r.
-// Computes:     est ~ kappa_2(R) = ||R||_2 ||R^{-1}||_2 for R r x r upper triangular,
-//               from products with R and R^T (x := R x, x := R^T x) and solves with R
-//               and R^T (x := R^{-1} x, x := R^{-T} x); R is only read.
+// Computes:     est ~ kappa_2(R) = ||R||_2 ||R^{-1}||_2 for R r x r upper triangular
+//               (or R = L^T for a lower triangle L, as Cholesky leaves it: the
+//               normal equations' kappa_2(X) = kappa_2(L)), from products with R
+//               and R^T (x := R x, x := R^T x) and solves with R and R^T
+//               (x := R^{-1} x, x := R^{-T} x); R is only read.
 // Method:       1. beta ~ ||R||_2: power iteration on R^T R from e_j, j the column of
 //                  largest norm (so the first estimate, that norm, is already within
 //                  sqrt(r) of ||R||_2). Each half step x := R x / ||x|| or
@@ -95,22 +97,30 @@ T power_iteration(VectorView<T> x, T start, Step step) {
 }  // namespace
 
 template <class T>
-T triangular_condition_2norm(MatrixView<const T> R, Workspace work) {
-  const index r = R.rows();
-  STELA_ASSERT(R.cols() >= r && work.holds(triangular_condition_2norm_workspace_size<T>(r)));
+T triangular_condition_2norm(Uplo uplo, MatrixView<const T> A, Workspace work) {
+  const index r = A.rows();
+  STELA_ASSERT(A.cols() >= r && work.holds(triangular_condition_2norm_workspace_size<T>(r)));
   if (r == 0) return T(1);
-  const MatrixView<const T> Rr = R.block(0, 0, r, r);
+  const MatrixView<const T> Rr = A.block(0, 0, r, r);
   for (index i = 0; i < r; ++i)
     if (!(std::abs(Rr(i, i)) > T(0) && std::abs(Rr(i, i)) <= std::numeric_limits<T>::max()))
       return std::numeric_limits<T>::infinity();
   VectorView<T> x = work.vector<T>(r);
+  // R is the upper triangle of A, or the transpose of its lower one (kappa_2(L^T) =
+  // kappa_2(L)): column j of R above the diagonal is then row j of L, and R x, R^{-1} x
+  // are L^T x, L^{-T} x.
+  const bool upper = uplo == Uplo::upper;
+  auto r_column = [&](index j, index length) {
+    return upper ? VectorView<const T>(Rr.col(j).segment(0, length)) : VectorView<const T>(Rr.row(j).segment(0, length));
+  };
+  auto r_op = [&](bool transpose) { return transpose == upper ? Op::transpose : Op::none; };
 
   // 1. beta ~ ||R||_2. Start: x := e_j, j the column of largest norm; ||R e_j|| is the
   //    first candidate.
   index j_max = 0;
   T col_max = 0;
   for (index j = 0; j < r; ++j) {
-    const T norm = nrm2(VectorView<const T>(Rr.col(j).segment(0, j + 1)));
+    const T norm = nrm2(r_column(j, j + 1));
     if (norm > col_max) {
       col_max = norm;
       j_max = j;
@@ -120,7 +130,7 @@ T triangular_condition_2norm(MatrixView<const T> R, Workspace work) {
   x[j_max] = T(1);
   // Half steps: x := R x (even), x := R^T x (odd), each followed by x := x / ||x||.
   const T beta = power_iteration<T>(x, T(0), [&](bool transpose, VectorView<T> v) {
-    trmv_kernel(Uplo::upper, transpose ? Op::transpose : Op::none, Diag::non_unit, Rr, v);
+    trmv_kernel(uplo, r_op(transpose), Diag::non_unit, Rr, v);
     return normalize(v);
   });
   if (!(beta <= std::numeric_limits<T>::max())) return std::numeric_limits<T>::infinity();
@@ -130,8 +140,8 @@ T triangular_condition_2norm(MatrixView<const T> R, Workspace work) {
   //    (LINPACK's choice, without its look-ahead). x := y.
   const T e_size = beta / std::sqrt(static_cast<T>(r));
   for (index i = 0; i < r; ++i) {
-    // s = sum_{k<i} r_ki y_k (column i of R above the diagonal, contiguous)
-    const T s = dot(VectorView<const T>(Rr.col(i).segment(0, i)), VectorView<const T>(x.segment(0, i)));
+    // s = sum_{k<i} r_ki y_k (column i of R above the diagonal)
+    const T s = dot(r_column(i, i), VectorView<const T>(x.segment(0, i)));
     const T e = s > T(0) ? -e_size : e_size;
     x[i] = (e - s) / Rr(i, i);
   }
@@ -140,11 +150,18 @@ T triangular_condition_2norm(MatrixView<const T> R, Workspace work) {
   // Half steps: x := R^{-1} (beta x) (even), x := R^{-T} (beta x) (odd), normalised.
   return power_iteration<T>(x, start, [&](bool transpose, VectorView<T> v) {
     scal(beta, v);
-    trsv_kernel(Uplo::upper, transpose ? Op::transpose : Op::none, Diag::non_unit, Rr, v);
+    trsv_kernel(uplo, r_op(transpose), Diag::non_unit, Rr, v);
     return normalize(v);
   });
 }
 
+template <class T>
+T triangular_condition_2norm(MatrixView<const T> R, Workspace work) {
+  return triangular_condition_2norm<T>(Uplo::upper, R, work);
+}
+
+template float triangular_condition_2norm<float>(Uplo, MatrixView<const float>, Workspace);
+template double triangular_condition_2norm<double>(Uplo, MatrixView<const double>, Workspace);
 template float triangular_condition_2norm<float>(MatrixView<const float>, Workspace);
 template double triangular_condition_2norm<double>(MatrixView<const double>, Workspace);
 

@@ -2,6 +2,7 @@
 // triangular factor (src/blas/triangular_condition.cpp).
 #pragma once
 
+#include "stela/blas.hpp"
 #include "stela/matrix.hpp"
 #include "stela/workspace.hpp"
 
@@ -19,5 +20,10 @@ WorkspaceSize triangular_condition_2norm_workspace_size(index r) {
 // solves overflow (kappa beyond the range of T).
 template <class T>
 T triangular_condition_2norm(MatrixView<const T> R, Workspace work);
+
+// The same of the upper triangle of A (uplo = upper) or of its lower triangle (the part
+// above the diagonal then not read).
+template <class T>
+T triangular_condition_2norm(Uplo uplo, MatrixView<const T> A, Workspace work);
 
 }  // namespace stela::detail

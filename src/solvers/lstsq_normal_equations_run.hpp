@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "../blas/triangular_condition.hpp"
 #include "lstsq_pipeline.hpp"
 #include "lstsq_refine_operators.hpp"
 #include "stela/normal_equations.hpp"
@@ -15,8 +16,9 @@ namespace stela::detail {
 // normal_cholesky and normal_lu: the pipeline around one normal-equations kernel,
 //     kernel(A, Y_s, W_s, NormalEquationsInfo<T>&, workspace) -> Status
 // ((A^T A) W_s = A^T Y_s, normal_equations.cpp). The rank is d whatever happens (the
-// normal equations do not decide it); the condition estimate is kappa_2(X) ~
-// sqrt(1 / rcond), rcond ~ 1 / kappa_1(X^T X) from the factorization. The workspace:
+// normal equations do not decide it); the condition estimate is kappa_2(X) =
+// kappa_2(L) estimated on Cholesky's factor, or ~ sqrt(1 / rcond) with LU's, rcond ~
+// 1 / kappa_1(X^T X) from the factorization. The workspace:
 // the pipeline's copies, a d x k block the method leaves unused (reserved since the
 // first lstsq; kept so that the query does not shrink under callers), the kernel's own
 // or, with opts.refine, the factor the kernel leaves at the start of its workspace
@@ -39,13 +41,19 @@ Status lstsq_normal_equations_run(MatrixView<const T> X, MatrixView<const T> Y, 
     NormalEquationsInfo<T> ne;
     const Status status = kernel(MatrixView<const T>(A), Ys, Ws, ne, rest);
     m.rank = A.cols();
-    // kappa_1(X^T X) estimated by the factorization; kappa_2(X) ~ sqrt of it.
-    m.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
+    const index d = A.cols();
+    const MatrixView<const T> G = rest.matrix<T>(d, d);
+    // kappa_2(X): from Cholesky's X^T X (+ tau I) = L L^T it is kappa_2(L), estimated
+    // on L as qr estimates it on R (triangular_condition.hpp); LU's factors give only
+    // kappa_1(X^T X) ~ 1 / rcond, so there kappa_2(X) ~ sqrt(1 / rcond), within
+    // sqrt(d) of it either way (and so also when Cholesky did not finish).
+    if (status == Status::ok && !pivoted)
+      m.condition = triangular_condition_2norm<T>(Uplo::lower, G, rest);
+    else
+      m.condition = ne.rcond > 0 ? std::sqrt(T(1) / static_cast<T>(ne.rcond)) : std::numeric_limits<T>::infinity();
     if (status != Status::ok || !m.refine.active) return status;
     // With opts.refine: one step of the corrected semi-normal equations on the factor
     // the kernel left at the start of rest (lstsq_refine.hpp).
-    const index d = A.cols();
-    const MatrixView<const T> G = rest.matrix<T>(d, d);
     const VectorView<const index> pivots = pivoted ? rest.vector<index>(d) : VectorView<index>();
     const RefineScratch<T> scratch = carve_refine_scratch<T>(A.rows(), d, rest);
     NormalRefineOperators<T> ops(MatrixView<const T>(A), G, pivots);
