@@ -87,9 +87,9 @@ enum class LstsqRefineStop {
   converged,      // the last correction was below eps relative to the solution
   stagnated,      // a correction did not shrink by kRefineRhoThreshold over the one before
   step_limit,     // the cap of steps was reached (1 for the normal equations: CSNE)
-  ill_conditioned,  // the second correction was larger than a first one above eps: the method's
-                    // solution is returned as it was (svd, jacobi on badly scaled
-                    // columns: equilibrate)
+  ill_conditioned,  // the second correction was larger (normwise and componentwise) than a
+                    // first one above eps normwise: the method's solution is returned
+                    // as it was (svd, jacobi on badly scaled columns: equilibrate)
   not_full_rank,  // a truncated (rank-deficient) solve is left as the method returned it
 };
 // "not_requested", "converged", "stagnated", "step_limit", "ill_conditioned",
