@@ -4,12 +4,19 @@
 // Counterpart:  LAPACK xGELSS (Golub–Kahan; xGELSD reaches the same W by divide and
 //               conquer), numpy.linalg.lstsq; with the one-sided Jacobi SVD (xGESVJ).
 // Computes:     A = U diag(s) V^T (thin), r = #{s_i > threshold}, and the minimum-norm
-//               W_s = V_r diag(1 / s_r) U_r^T Y_s, any shape and rank.
+//               W_s = V_r diag(1 / s_r) U_r^T Y_s, any shape and rank. By Golub–Kahan
+//               on a tall or square A without refinement, U is never formed: U^T Y_s
+//               comes out of the SVD itself (the bidiagonalization's reflectors and
+//               the QR iteration's left rotations applied to Y_s, as xGELSS does).
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.5.1 (the SVD
 //               and rank-deficient least squares).
-// Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k.
+// Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k;
+//               without U, the SVD with V only plus its reflectors and rotations on
+//               Y_s (GVL 8.6.3's table: 4 n d^2 + 8 d^3 against 14 n d^2 + 8 d^3;
+//               measured in bench_lstsq).
 // Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch, then
-//               the refinement's (opts.refine, full rank only: lstsq_refine.hpp).
+//               the refinement's (opts.refine, full rank only: lstsq_refine.hpp);
+//               without U: s, V (d x d), Z (n x k) and the SVD's scratch.
 // Stability:    backward stable; singular values below the threshold are dropped, not
 //               inverted, so W_s is the solution of a nearby problem of rank r.
 // Failures:     no_convergence when the SVD reaches its cap (W not written).
@@ -37,11 +44,66 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions<T>& lstsq_opts) {
   return opts;
 }
 
+// Whether lstsq by svd applies U^T to Y_s during the SVD instead of forming U
+// (golub_kahan_svd_applying_kernel, xGELSS's way): Golub–Kahan on a tall or square A,
+// and no refinement (which works on U itself).
+template <class T>
+bool applies_u_transpose(index n, index d, SvdMethod method, const LstsqOptions<T>& opts) {
+  return method == SvdMethod::golub_kahan && n >= d && !opts.refine;
+}
+
+// The rank, its threshold, the gap and the condition of the kept part, from s.
+template <class T>
+void rank_from_singular_values(VectorView<const T> s, const RankTolerance<T>& tol, index n, index d,
+                               LstsqMethodInfo<T>& info) {
+  const index r = s.size();
+  info.tolerance = rank_threshold(tol, s[0], n, d);
+  info.rank = numerical_rank<T>(s, info.tolerance);
+  const index rank = info.rank;
+  info.gap =
+      rank == r ? std::numeric_limits<T>::infinity() : (rank == 0 ? lstsq_not_available<T>() : s[rank - 1] / s[rank]);
+  info.condition = rank == 0 ? lstsq_not_available<T>() : s[0] / s[rank - 1];
+}
+
+// W_s := V_r diag(1 / s_r) C_r, C_r the first r rows of U^T Y_s (overwritten).
+template <class T>
+void apply_inverse(MatrixView<const T> V, VectorView<const T> s, index rank, MatrixView<T> C, MatrixView<T> Ws) {
+  fill(Ws, T(0));
+  if (rank == 0) return;
+  MatrixView<T> Cr = C.row_block(0, rank);
+  for (index i = 0; i < rank; ++i) scal(T(1) / s[i], Cr.row(i));
+  gemm_kernel(Op::none, Op::none, T(1), V.col_block(0, rank), MatrixView<const T>(Cr), T(0), Ws);
+}
+
+// The same without U (n >= d): Z := Y_s, then the SVD leaves U^T Y_s in Z's first d rows.
+template <class T>
+Status solve_golub_kahan_applying(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws,
+                                  const LstsqOptions<T>& opts, const RankTolerance<T>& tol, VectorView<T> s_out,
+                                  LstsqMethodInfo<T>& info, Workspace work) {
+  const index n = A.rows(), d = A.cols();
+  VectorView<T> s = work.vector<T>(d);
+  MatrixView<T> V = work.matrix<T>(d, d);
+  MatrixView<T> Z = work.matrix<T>(n, Ys.cols());
+  copy(Ys, Z);
+  SvdInfo<T> svd_info;
+  const Status status =
+      golub_kahan_svd_applying_kernel(A, s, Z, V, svd_options(SvdMethod::golub_kahan, opts), svd_info, work);
+  if (status != Status::ok) return status;
+  rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
+  apply_inverse(MatrixView<const T>(V), VectorView<const T>(s), info.rank, Z.row_block(0, d), Ws);
+  if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
+  return Status::ok;
+}
+
 // W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
 template <class T, SvdMethod method>
 Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
                  const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
+  if constexpr (method == SvdMethod::golub_kahan) {
+    if (applies_u_transpose(n, d, method, opts))
+      return solve_golub_kahan_applying(A, Ys, Ws, opts, tol, s_out, info, work);
+  }
   VectorView<T> s = work.vector<T>(r);
   MatrixView<T> U = work.matrix<T>(n, r);
   MatrixView<T> V = work.matrix<T>(d, r);
@@ -54,23 +116,11 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, cons
   const Status status = svd_kernel_by(kernel, A, s, U, V, svd_options(method, opts), svd_info, work);
   if (status != Status::ok) return status;
   // 2. The numerical rank, its threshold, the gap and the condition of the kept part.
-  info.tolerance = rank_threshold(tol, s[0], n, d);
-  info.rank = numerical_rank<T>(s, info.tolerance);
+  rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
   const index rank = info.rank;
-  info.gap =
-      rank == r ? std::numeric_limits<T>::infinity() : (rank == 0 ? lstsq_not_available<T>() : s[rank - 1] / s[rank]);
-  info.condition = rank == 0 ? lstsq_not_available<T>() : s[0] / s[rank - 1];
-  // 3. C = diag(1 / s_r) U_r^T Y_s, W_s = V_r C.
-  fill(Ws, T(0));
-  if (rank > 0) {
-    MatrixView<T> Cr = C.row_block(0, rank);
-    // C_r := U_r^T Y_s
-    gemm_kernel(Op::transpose, Op::none, T(1), U.col_block(0, rank), Ys, T(0), Cr);
-    // C_r := diag(1 / s_r) C_r
-    for (index i = 0; i < rank; ++i) scal(T(1) / s[i], Cr.row(i));
-    // W_s := V_r C_r
-    gemm_kernel(Op::none, Op::none, T(1), V.col_block(0, rank), Cr, T(0), Ws);
-  }
+  // 3. C_r = U_r^T Y_s, W_s = V_r diag(1 / s_r) C_r.
+  if (rank > 0) gemm_kernel(Op::transpose, Op::none, T(1), U.col_block(0, rank), Ys, T(0), C.row_block(0, rank));
+  apply_inverse(MatrixView<const T>(V), VectorView<const T>(s), rank, C, Ws);
   if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
   // 4. With opts.refine and full rank, W_s refined on U, s, V (lstsq_refine.hpp); a
   //    truncated solve is left alone.
@@ -90,6 +140,11 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, cons
 template <class T>
 WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions<T>& opts) {
   const index r = std::min(n, d);
+  // Without U: the pipeline's copies, s, V, Z = Y_s and the SVD's scratch.
+  if (applies_u_transpose(n, d, method, opts))
+    return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(d) + WorkspaceSize::matrix<T>(d, d) +
+           WorkspaceSize::matrix<T>(n, k) +
+           golub_kahan_svd_applying_workspace_size<T>(n, d, k, svd_options(method, opts));
   // The pipeline's copies; then s, U, V, C = U^T Y, and the SVD's own scratch.
   return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) +
          WorkspaceSize::matrix<T>(d, r) + WorkspaceSize::matrix<T>(r, k) +

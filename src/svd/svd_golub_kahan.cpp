@@ -135,6 +135,63 @@ Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixVi
   return status;
 }
 
+// U^T applied, U never formed (xGELSS's way, for lstsq): QR first as above when it
+// pays, then the bidiagonalization's Q_b^T applied to C too, and the bidiagonal QR
+// iteration given C's first n rows, transposed, in U's place, so its left rotations
+// update them as they would update U's columns: U^T C = W_l^T Q_b^T Q_r^T C. Saves
+// forming Q (and Q_r [W; 0]) and the left rotations of n-long columns of U.
+template <class T>
+WorkspaceSize detail::golub_kahan_svd_applying_workspace_size(index m, index n, index k, const SvdOptions& opts) {
+  if (m <= 0 || n <= 0) return WorkspaceSize();
+  const bool qr_first = use_qr_first(m, n, opts);
+  const index rows = qr_first ? n : m;  // of the matrix bidiagonalized
+  WorkspaceSize steps = max(max(bidiagonalize_workspace_size<T>(rows, n),
+                                qr_apply_q_workspace_size<T>(Side::left, rows, k, n)),
+                            bidiagonal_form_p_workspace_size<T>(n));
+  if (qr_first)
+    steps = max(steps, max(householder_qr_workspace_size<T>(m, n), qr_apply_q_workspace_size<T>(Side::left, m, k, n)));
+  const WorkspaceSize first = qr_first ? WorkspaceSize::vector<T>(n) + WorkspaceSize::matrix<T>(n, n) : WorkspaceSize();
+  return first + WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<T>(n) +
+         WorkspaceSize::matrix<T>(k, n) + steps;
+}
+
+template <class T>
+Status detail::golub_kahan_svd_applying_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> C, MatrixView<T> V,
+                                               const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
+  const index m = A.rows(), n = A.cols(), k = C.cols();
+  STELA_ASSERT(m >= n && s.size() == n && C.rows() == m && V.rows() == n && V.cols() == n &&
+               work.holds(detail::golub_kahan_svd_applying_workspace_size<T>(m, n, k, opts)));
+  info = SvdInfo<T>{};
+  if (n == 0) return Status::ok;
+  // 1. QR first: A = Q_r R, C := Q_r^T C; the rest works on R and C's first n rows.
+  MatrixView<T> B = A;
+  MatrixView<T> Cb = C;
+  if (use_qr_first(m, n, opts)) {
+    info.qr_first = true;
+    VectorView<T> tau = work.vector<T>(n);
+    MatrixView<T> R = work.matrix<T>(n, n);
+    householder_qr_kernel(A, tau, work);
+    qr_apply_q_kernel(Side::left, Op::transpose, MatrixView<const T>(A), VectorView<const T>(tau), C, work);
+    fill(R, T(0));
+    for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
+    B = R;
+    Cb = C.row_block(0, n);
+  }
+  // 2. B = Q_b B_d P^T; C_b := Q_b^T C_b; V := P.
+  VectorView<T> e = work.vector<T>(n);
+  VectorView<T> tauq = work.vector<T>(n);
+  VectorView<T> taup = work.vector<T>(n);
+  MatrixView<T> M = work.matrix<T>(k, n);
+  detail::bidiagonalize_kernel(B, s, e, tauq, taup, work);
+  qr_apply_q_kernel(Side::left, Op::transpose, MatrixView<const T>(B), VectorView<const T>(tauq), Cb, work);
+  detail::bidiagonal_form_p_kernel(MatrixView<const T>(B), VectorView<const T>(taup), V, work);
+  // 3. M := C_b(0:n, :)^T in U's place: M := M W_l, V := V W_r; then C_b(0:n, :) := M^T.
+  for (index i = 0; i < n; ++i) copy(VectorView<const T>(Cb.row(i)), M.col(i));
+  const Status status = bidiagonal_svd_inplace(s, e, M, V, opts.max_iterations, info);
+  for (index i = 0; i < n; ++i) copy(VectorView<const T>(M.col(i)), Cb.row(i));
+  return status;
+}
+
 // The checked entry: shapes, options, workspace, finiteness, then the kernel.
 template <class T>
 Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
@@ -152,6 +209,9 @@ Status golub_kahan_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U
   template Status detail::golub_kahan_svd_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>,  \
                                                     MatrixView<T>, const SvdOptions&, SvdInfo<T>&, Workspace); \
   template WorkspaceSize golub_kahan_svd_workspace_size<T>(index, index, const SvdOptions&);      \
+  template WorkspaceSize detail::golub_kahan_svd_applying_workspace_size<T>(index, index, index, const SvdOptions&); \
+  template Status detail::golub_kahan_svd_applying_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, \
+                                                             MatrixView<T>, const SvdOptions&, SvdInfo<T>&, Workspace); \
   template Status golub_kahan_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, \
                                              const SvdOptions&, SvdInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)

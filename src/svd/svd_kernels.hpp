@@ -43,6 +43,17 @@ template <class T>
 Status jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V, const SvdOptions& opts,
                          SvdInfo<T>& info, Workspace work);
 
+// The Golub–Kahan SVD of A (m >= n, in the safe range) with U^T applied to C (m x k)
+// instead of U formed, as xGELSS does (lstsq by svd): on exit C(0:n, :) = U^T C for the
+// thin U, s and V as golub_kahan_svd_kernel leaves them (signs not fixed: lstsq's
+// V diag(1/s) U^T C does not depend on them); ok or no_convergence (C and V then hold
+// the rotations applied so far).
+template <class T>
+WorkspaceSize golub_kahan_svd_applying_workspace_size(index m, index n, index k, const SvdOptions& opts);
+template <class T>
+Status golub_kahan_svd_applying_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> C, MatrixView<T> V,
+                                       const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
+
 // One-sided Jacobi on the columns of G (src/svd/svd_jacobi.cpp).
 template <class T>
 Status jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
