@@ -181,9 +181,17 @@ TYPED_TEST(WorkspaceQueries, MinimumIsAtMostOptimal) {
       EXPECT_LT(lstsq.minimum_payload(), lstsq.payload());
     }
   }
-  // Routines without blocking: minimum = optimal.
-  for (index n : {0, 1, 7, 64, 130, 3000}) {
-    EXPECT_EQ(qr_pivoted_workspace_size<T>(2 * n, n).minimum(), qr_pivoted_workspace_size<T>(2 * n, n));
+  // The pivoted QR: minimum the two norm vectors (the level-2 form); with more than 64
+  // columns (src/qr/qr_pivoted.cpp) above the blocked crossover the optimal adds its
+  // panels' scratch.
+  for (index n : {0, 1, 7, 64, 65, 130, 3000}) {
+    const WorkspaceSize qp3 = qr_pivoted_workspace_size<T>(2 * n, n);
+    EXPECT_EQ(qp3.minimum_payload(), (WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<T>(n)).payload());
+    if (n > 64 && matrix_bytes<T>(2 * n, n) > QrBlocking::kBlockedCrossover) {
+      EXPECT_LT(qp3.minimum_payload(), qp3.payload());
+    } else {
+      EXPECT_EQ(qp3.minimum_payload(), qp3.payload());
+    }
   }
   // LU and Cholesky: minimum none (the unpacked gemm), optimal the packing buffers; the
   // adaptive jitter's restart copy is in both.
@@ -316,6 +324,69 @@ TYPED_TEST(BlockedWorkspace, HouseholderQrRunsFromMinimumToOptimal) {
                                    kAlwaysBlocked),
                 Status::workspace_too_small);
       EXPECT_TRUE(same_bits<T>(D_short, D));
+    }
+  }
+}
+
+// The pivoted QR blocks (xLAQPS panels of 32) above QrBlocking's crossover and 64
+// columns when the workspace holds a panel's scratch: shapes above both in both types, a random matrix,
+// one of rank 10, and one whose columns 30.. are columns 0.. plus a tiny multiple of
+// others, so that their partial norms collapse and must be recomputed (the panel then
+// ends early). At every level: ||A P - Q R|| / (max(m, n) ||A|| eps) and
+// ||I - Q^T Q|| / (m eps) below 30, the pivoting property |r_jj| >= ||R(j:i+1, i)||
+// (to rounding), and the rank by the default rule the same as at the minimum (the
+// level-2 form); at the optimal the random matrix's R is not the level-2 one bit for bit
+// (the blocked form ran).
+TYPED_TEST(BlockedWorkspace, PivotedQrRunsFromMinimumToOptimal) {
+  using T = TypeParam;
+  const T tiny = std::sqrt(eps<T>()) / T(16);
+  for (const auto& [m, n] : std::vector<std::pair<index, index>>{{150, 150}, {300, 100}, {70, 300}, {400, 80}}) {
+    const std::uint64_t seed = 5300 + static_cast<std::uint64_t>(m * 1000 + n);
+    ASSERT_GT(matrix_bytes<T>(m, n), QrBlocking::kBlockedCrossover);
+    const Matrix<T> G = random_matrix<T>(m, n, seed);
+    Matrix<T> low_rank = product(LongMatrix(random_matrix<T>(m, 10, seed + 1)),
+                                 LongMatrix(random_matrix<T>(10, n, seed + 2))).template rounded<T>();
+    Matrix<T> near = G;
+    for (index j = 30; j < n; ++j)
+      for (index i = 0; i < m; ++i) near(i, j) = G(i, j - 30) + tiny * G(i, (j * 7) % n);
+    const WorkspaceSize need = qr_pivoted_workspace_size<T>(m, n);
+    EXPECT_LT(need.minimum_payload(), need.payload());
+    const std::pair<const char*, const Matrix<T>*> inputs[] = {{"random", &G}, {"rank 10", &low_rank}, {"near", &near}};
+    for (const auto& [name, A] : inputs) {
+      const index k = std::min(m, n);
+      Matrix<T> R_minimum;
+      index rank_minimum = -1;
+      for (Level level : kLevels) {
+        SCOPED_TRACE(case_name<T>(std::string(name) + ", workspace " + level_name(level), m, n, seed));
+        Matrix<T> F = *A;
+        Vector<T> tau(k, nan<T>());
+        Vector<index> perm(n);
+        ASSERT_EQ(qr_pivoted_inplace(F.view(), tau.view(), perm.view(), at_level(need, level).workspace()), Status::ok);
+        const Matrix<T> R = upper_part<T>(F, k);
+        Matrix<T> Q(m, k);
+        copy(MatrixView<const T>(F.col_block(0, k)), Q.view());
+        NanWorkspace q_work(qr_form_q_workspace_size<T>(m, k));
+        ASSERT_EQ(qr_form_q_inplace(Q.view(), VectorView<const T>(tau), q_work.workspace()), Status::ok);
+        const Matrix<T> AP = permute_columns<T>(*A, VectorView<const index>(perm));
+        EXPECT_RATIO("||A P - Q R||", factorization_ratio<T>(AP, Q, R));
+        EXPECT_RATIO("||I - Q^T Q||", orthogonality_ratio<T>(Q));
+        for (index j = 0; j < k; ++j)
+          for (index i = j + 1; i < n; ++i) {
+            const double below = static_cast<double>(nrm2(VectorView<const T>(R.col(i).segment(j, std::min(i, k - 1) - j + 1))));
+            EXPECT_GE(std::abs(static_cast<double>(R(j, j))) * (1 + 1e-3), below - 30 * static_cast<double>(eps<T>()) *
+                      std::abs(static_cast<double>(R(0, 0)))) << "column " << i << " row " << j;
+          }
+        const Result<index> rank = qr_pivoted_rank<T>(R, RankTolerance<T>{});
+        ASSERT_TRUE(rank.ok());
+        if (level == Level::minimum) {
+          R_minimum = R;
+          rank_minimum = *rank;
+          if (std::string(name) == "rank 10") { EXPECT_EQ(*rank, 10); }
+        } else {
+          EXPECT_EQ(*rank, rank_minimum);
+        }
+        if (level == Level::optimal && std::string(name) == "random") { EXPECT_FALSE(same_bits<T>(R, R_minimum)); }
+      }
     }
   }
 }
