@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "test_support.hpp"
@@ -40,6 +41,36 @@ TYPED_TEST(Blas, Nrm2NeitherOverflowsNorUnderflows) {
   EXPECT_NEAR(nrm2(VectorView<const T>(small_and_medium)), T(5), 4 * eps<T>() * 5);
   Vector<T> tiny_pair{T(3) * std::numeric_limits<T>::min(), T(4) * std::numeric_limits<T>::min()};
   EXPECT_NEAR(nrm2(VectorView<const T>(tiny_pair)) / std::numeric_limits<T>::min(), T(5), 20 * eps<T>());
+}
+
+// scale_by_power_of_two rounds each entry once, subnormal results included, for shifts
+// beyond the normal factors (entry by entry): against x 2^e formed exactly in a wider
+// type and rounded once by the conversion (double for float; for double, long double
+// where it is wider). On Cortex-M, newlib's ldexpf rounded -1.06e-7 * 2^-126 to -0
+// instead of -2^-149, which stela's own rounding now avoids.
+TYPED_TEST(Blas, ScaleByPowerOfTwoRoundsSubnormalResultsOnce) {
+  using T = TypeParam;
+  using Wide = std::conditional_t<std::is_same_v<T, float>, double, long double>;
+  if (sizeof(Wide) == sizeof(T) || std::numeric_limits<Wide>::digits <= std::numeric_limits<T>::digits)
+    GTEST_SKIP() << "no wider type for the reference";
+  const int lowest = std::numeric_limits<T>::min_exponent - std::numeric_limits<T>::digits;
+  Rng rng(7100);
+  int checked = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    Vector<T> x(3);
+    for (index i = 0; i < 3; ++i) x[i] = static_cast<T>(rng.gaussian()) * static_cast<T>(1 + trial % 7);
+    // e beyond the normal factors, landing the results around the subnormal range.
+    const int e = lowest - 2 + trial % (std::numeric_limits<T>::digits + 6) - (trial % 3 == 0 ? 0 : 3);
+    Vector<T> y = x;
+    scale_by_power_of_two(e, y.view());
+    for (index i = 0; i < 3; ++i) {
+      const T expected = static_cast<T>(std::ldexp(static_cast<Wide>(x[i]), e));
+      EXPECT_TRUE(y[i] == expected && std::signbit(y[i]) == std::signbit(expected))
+          << x[i] << " 2^" << e << ": " << y[i] << " expected " << expected;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 6000);
 }
 
 TYPED_TEST(Blas, Nrm2PropagatesNanAndInf) {

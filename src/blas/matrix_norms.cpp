@@ -87,12 +87,32 @@ int binary_exponent(T x) {
   return e;
 }
 
-// Multiplying by 2^e is exact for normal results; the factor itself must be a normal
-// number, which holds for |e| up to the exponent range (about 1021 in double, 125 in
-// float). Larger shifts (subnormal or huge data) go entry by entry through ldexp.
+// Multiplying by 2^e is exact for normal results and rounds once otherwise; the factor
+// itself must be a normal number, which holds for |e| up to the exponent range (about
+// 1021 in double, 125 in float). Larger shifts (subnormal or huge data) go entry by
+// entry through times_power_of_two.
 template <class T>
 bool factor_is_normal(int e) {
   return e > std::numeric_limits<T>::min_exponent && e < std::numeric_limits<T>::max_exponent;
+}
+
+// x 2^e rounded once to nearest, for any e. The C library's ldexp is not trusted with
+// results below the normal range: newlib's ldexpf (Cortex-M) returned -0 for
+// -1.06e-7 * 2^-126, whose nearest float is -2^-149. With x = f 2^t, f in [1/2, 1): a
+// normal result f 2^(t+e) is exact; below the normal range f 2^(t+e+p) (p = digits) is
+// normal and exact, and one multiplication by the normal 2^-p rounds it as IEEE
+// multiplication does; below half the smallest subnormal the result is 0.
+template <class T>
+T times_power_of_two(T x, int e) {
+  if (x == T(0) || !(x - x == T(0))) return x;  // zero, Inf, NaN
+  int t = 0;
+  const T f = std::frexp(x, &t);
+  t += e;
+  constexpr int kMinExponent = std::numeric_limits<T>::min_exponent;  // 2^(kMinExponent-1): smallest normal
+  constexpr int kDigits = std::numeric_limits<T>::digits;
+  if (t >= kMinExponent) return std::ldexp(f, t);  // normal (or beyond the range: Inf)
+  if (t + kDigits < kMinExponent) return std::copysign(T(0), x);
+  return std::ldexp(f, t + kDigits) * std::ldexp(T(1), -kDigits);
 }
 
 template <class T>
@@ -102,7 +122,7 @@ void scale_by_power_of_two(int e, VectorView<T> x) {
     scal(std::ldexp(T(1), e), x);
     return;
   }
-  for (index i = 0; i < x.size(); ++i) x[i] = std::ldexp(x[i], e);
+  for (index i = 0; i < x.size(); ++i) x[i] = times_power_of_two(x[i], e);
 }
 
 template <class T>
