@@ -81,6 +81,15 @@ WorkspaceSize bidiagonal_svd_of_workspace_size(index m, index n) {
              max(bidiagonal_form_q_workspace_size<T>(m, n, m), bidiagonal_form_p_workspace_size<T>(n)));
 }
 
+// QR first's reduction: A = Q_r R (R on and above A's diagonal, Q_r's reflectors
+// below it), and R (n x n) copied out with zeros below its diagonal.
+template <class T>
+void reduce_by_qr(MatrixView<T> A, VectorView<T> tau, MatrixView<T> R, Workspace work) {
+  detail::householder_qr_kernel(A, tau, work);
+  fill(R, T(0));
+  for (index j = 0; j < R.cols(); ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
+}
+
 }  // namespace
 
 template <class T>
@@ -116,11 +125,8 @@ Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixVi
   VectorView<T> tau = work.vector<T>(n);
   MatrixView<T> R = work.matrix<T>(n, n);
   MatrixView<T> W = want_vectors ? work.matrix<T>(n, n) : MatrixView<T>();
-  // 1. A = Q_r R: R on and above A's diagonal, Q_r's reflectors below.
-  householder_qr_kernel(A, tau, work);
-  // 2. R (n x n) copied out, zeros below its diagonal.
-  fill(R, T(0));
-  for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
+  // 1-2. A = Q_r R (Q_r's reflectors stay below A's diagonal), R copied out.
+  reduce_by_qr(A, tau, R, work);
   // 3. R = (Q W_l) diag(s) (P W_r)^T, with W := Q W_l and V := P W_r. On
   //    no_convergence W and V hold the rotations applied so far, and U is still formed
   //    from them: the partial result svd.hpp documents.
@@ -170,10 +176,8 @@ Status detail::golub_kahan_svd_applying_kernel(MatrixView<T> A, VectorView<T> s,
     info.qr_first = true;
     VectorView<T> tau = work.vector<T>(n);
     MatrixView<T> R = work.matrix<T>(n, n);
-    householder_qr_kernel(A, tau, work);
+    reduce_by_qr(A, tau, R, work);
     qr_apply_q_kernel(Side::left, Op::transpose, MatrixView<const T>(A), VectorView<const T>(tau), C, work);
-    fill(R, T(0));
-    for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
     B = R;
     Cb = C.row_block(0, n);
   }
