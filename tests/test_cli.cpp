@@ -248,16 +248,17 @@ TEST_F(Cli, LstsqSolvesByEveryMethodInTextAndJson) {
 }
 
 // Issue 12: --refine and --equilibrate by every method, double and float, with the
-// report's fields in the JSON.
+// report's fields in the JSON. --refine equilibrates unless --no-equilibrate.
 TEST_F(Cli, LstsqRefinesAndEquilibratesByEveryMethod) {
   const std::string X = write_matrix("X.txt", kX), y = write_matrix("y.txt", ky);
   for (const char* method : kLstsqMethodNames)
     for (bool single : {false, true})
-      for (bool equilibrate : {false, true}) {
-        SCOPED_TRACE(std::string(method) + (single ? " float" : "") + (equilibrate ? " equilibrated" : ""));
+      for (std::string flag : {"", "--equilibrate", "--no-equilibrate"}) {
+        SCOPED_TRACE(std::string(method) + (single ? " float " : " ") + flag);
+        const bool equilibrate = flag != "--no-equilibrate";
         std::vector<std::string> args{"lstsq", X, y, "--method", method, "--refine"};
         if (single) args.push_back("--float");
-        if (equilibrate) args.push_back("--equilibrate");
+        if (!flag.empty()) args.push_back(flag);
         const JsonValue v = run_json(args);
         const std::vector<double> w = numbers(at(v, "solution"));
         ASSERT_EQ(w.size(), 2u);
@@ -276,6 +277,11 @@ TEST_F(Cli, LstsqRefinesAndEquilibratesByEveryMethod) {
   EXPECT_EQ(text.code, 0) << text.err;
   EXPECT_TRUE(contains(text.out, "equilibrated          yes"));
   EXPECT_TRUE(contains(text.out, "refinement            "));
+  EXPECT_FALSE(at(run_json({"lstsq", X, y}), "equilibrated").flag);
+  EXPECT_TRUE(at(run_json({"lstsq", X, y, "--equilibrate"}), "equilibrated").flag);
+  const Output both = run({"lstsq", X, y, "--equilibrate", "--no-equilibrate"});
+  EXPECT_EQ(both.code, 2);  // usage
+  EXPECT_TRUE(contains(both.err, "contradict")) << both.err;
 }
 
 TEST_F(Cli, LstsqTakesSeveralRightHandSidesAndARowVector) {

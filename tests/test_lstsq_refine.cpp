@@ -14,6 +14,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -241,10 +242,10 @@ template <class T>
 class LstsqRefine : public ::testing::Test {};
 TYPED_TEST_SUITE(LstsqRefine, test::Scalars, test::ScalarName);
 
-// Issue 12, point 4: with refine (and equilibrate), every stable method reaches the limit
-// of the rounded data within half a digit wherever kappa eps < 0.1 — kappa(X D) with
-// equilibration; kappa(X) without it, where the SVD methods' rank rule and normwise
-// backward error see the unscaled matrix.
+// Issue 12, point 4: with refine, every stable method reaches the limit of the rounded
+// data within half a digit wherever kappa eps < 0.1 — kappa(X D) with equilibration,
+// which refine alone implies; kappa(X) eps < 1e-3 with equilibrate = false, where the
+// SVD methods' rank rule and normwise backward error see the unscaled matrix.
 TYPED_TEST(LstsqRefine, ReachesTheLimitOfTheRoundedData) {
   using T = TypeParam;
   if (LDBL_MANT_DIG <= DBL_MANT_DIG) GTEST_SKIP() << "long double is no wider than double: no reference";
@@ -252,9 +253,10 @@ TYPED_TEST(LstsqRefine, ReachesTheLimitOfTheRoundedData) {
     const Rounded<T> r = round_problem<T>(q);
     const LongVector truth = reference_lstsq(q.X, q.y);
     const double limit = limit_digits(r, truth);
-    for (bool equilibrate : {false, true})
+    // Unset is what refine alone does: equilibrate.
+    for (std::optional<bool> equilibrate : {std::optional<bool>(false), std::optional<bool>(), std::optional<bool>(true)})
       for (LstsqMethod method : kStableMethods) {
-        const bool normwise_rank_rule = !equilibrate;
+        const bool normwise_rank_rule = equilibrate == false;
         const double kappa = normwise_rank_rule ? r.kappa : r.kappa_equilibrated;
         // ... and the default rank rule (sigma_min > max(n, d) eps sigma_max) must keep
         // every column: a truncated answer is another problem's.
@@ -265,10 +267,11 @@ TYPED_TEST(LstsqRefine, ReachesTheLimitOfTheRoundedData) {
         opts.refine = true;
         opts.equilibrate = equilibrate;
         const auto res = lstsq<T>(r.X, VectorView<const T>(r.y), opts);
-        ASSERT_TRUE(res.ok()) << q.name << " " << to_string(method) << (equilibrate ? " equilibrated" : "") << ": "
-                              << to_string(res.status());
+        const char* how = !equilibrate ? " (refine alone)" : *equilibrate ? " equilibrated" : " unequilibrated";
+        ASSERT_TRUE(res.ok()) << q.name << " " << to_string(method) << how << ": " << to_string(res.status());
+        EXPECT_EQ(res->equilibrated, !normwise_rank_rule) << q.name << " " << to_string(method) << how;
         const double got = digits(res->solution.col(0), truth);
-        EXPECT_GE(got, limit - 0.5) << q.name << " " << to_string(method) << (equilibrate ? " equilibrated" : "")
+        EXPECT_GE(got, limit - 0.5) << q.name << " " << to_string(method) << how
                                     << ": kappa " << kappa << ", limit " << limit << ", steps "
                                     << res->refinement.steps << ", " << to_string(res->refinement.stop);
       }
@@ -342,6 +345,19 @@ TEST(LstsqEquilibrate, GivesQrDigitsOnTheDegree10Fit) {
     EXPECT_GE(got, target - 0.5) << to_string(method) << " equilibrated; unequilibrated: rank "
                                      << plain->rank << ", digits " << digits(plain->solution.col(0), truth);
   }
+  // Issue 12's "done when": refine alone (which equilibrates) brings every stable method
+  // to within half a digit of the limit on this fit, where qr alone is 3 to 5 short.
+  for (LstsqMethod method : kStableMethods) {
+    LstsqOptions<T> opts;
+    opts.method = method;
+    opts.refine = true;
+    const auto refined = lstsq<T>(r.X, VectorView<const T>(r.y), opts);
+    ASSERT_TRUE(refined) << to_string(method);
+    EXPECT_TRUE(refined->equilibrated) << to_string(method);
+    EXPECT_EQ(refined->rank, 11) << to_string(method);
+    EXPECT_GE(digits(refined->solution.col(0), truth), limit - 0.5)
+        << to_string(method) << ": " << refined->refinement.steps << " steps, " << to_string(refined->refinement.stop);
+  }
 }
 
 // Issue 12, point 3: the refinement's normwise bound is never below the true error
@@ -379,7 +395,7 @@ TYPED_TEST(LstsqRefine, BoundIsNeverBelowTheTrueError) {
 }
 
 // The report: refinement off says not_requested and infinite bounds; on, the steps and
-// the stop; the semi-normal equations take one step.
+// the stop; the semi-normal equations take one step; equilibrated as the options say.
 TYPED_TEST(LstsqRefine, ReportsStepsAndStop) {
   using T = TypeParam;
   CatalogueOptions cat;
@@ -407,6 +423,18 @@ TYPED_TEST(LstsqRefine, ReportsStepsAndStop) {
     EXPECT_NE(res->refinement.stop, LstsqRefineStop::not_requested) << to_string(method);
     EXPECT_LE(res->refinement.steps, 10);
   }
+  // refine equilibrates unless told not to; equilibrate alone does not refine.
+  for (std::optional<bool> equilibrate : {std::optional<bool>(), std::optional<bool>(false), std::optional<bool>(true)})
+    for (bool refine : {false, true}) {
+      LstsqOptions<T> opts;
+      opts.equilibrate = equilibrate;
+      opts.refine = refine;
+      const auto res = lstsq<T>(tm.A, MatrixView<const T>(y), opts);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->equilibrated, equilibrate ? *equilibrate : refine) << refine;
+      EXPECT_EQ(res->equilibrated, equilibrates(opts));
+      EXPECT_EQ(res->refinement.stop == LstsqRefineStop::not_requested, !refine);
+    }
   // Rank deficient: the truncated solve is left alone, and says so.
   const TestMatrix<T> rd = make_test_matrix<T>(MatrixType::rank_deficient, 30, 6, 1208);
   LstsqOptions<T> opts;

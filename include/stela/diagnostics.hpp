@@ -13,6 +13,7 @@
 //                            1 / eps in double, so their answer is noise).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "stela/lstsq.hpp"
@@ -28,7 +29,7 @@ template <class T = double>
 struct CompareOptions {
   T condition_warning = T(1e8);  // warn when cond(X) is larger
   RankTolerance<T> tolerance{};
-  bool equilibrate = false;  // LstsqOptions::equilibrate for every method (cond stays X's)
+  std::optional<bool> equilibrate = std::nullopt;  // LstsqOptions::equilibrate for every method (cond stays X's)
   bool refine = false;       // LstsqOptions::refine for every method
 };
 

@@ -34,6 +34,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 
 #include "stela/matrix.hpp"
 #include "stela/normal_equations.hpp"
@@ -65,12 +66,15 @@ struct LstsqOptions {
   // Reaching a cap is Status::no_convergence. The other methods do not iterate.
   index max_iterations = -1;
   index max_sweeps = -1;
-  // Column equilibration (default off): solve with X D, D = diag(2^-e_j) so that every
-  // column of X D has norm in [1/2, 1) (D exact: powers of two), and return W = D W~.
-  // The rank rule then sees the singular values of X D, so a change of units of one
-  // column never changes the rank. Full column rank: the same solution. Rank deficient:
-  // the minimum-||D^-1 w|| solution, not the minimum-||w|| one. src/solvers/lstsq_equilibrate.cpp.
-  bool equilibrate = false;
+  // Column equilibration: solve with X D, D = diag(2^-e_j) so that every column of X D
+  // has norm in [1/2, 1) (D exact: powers of two), and return W = D W~. The rank rule
+  // then sees the singular values of X D, so a change of units of one column never
+  // changes the rank. Full column rank: the same solution. Rank deficient: the
+  // minimum-||D^-1 w|| solution, not the minimum-||w|| one. Unset (the default): on
+  // exactly when refine is set (equilibrates(opts)), since the refinement reaches the
+  // limit of the data only with a unit-free rank rule; false or true overrides.
+  // src/solvers/lstsq_equilibrate.cpp.
+  std::optional<bool> equilibrate = std::nullopt;
   // Extra-precise iterative refinement (default off) of the solution of every method,
   // residuals in wider precision, reusing the method's factorization (Björck 1967;
   // Demmel, Hida, Li, Riedy 2009). Full-rank problems only; src/solvers/lstsq_refine.hpp.
@@ -81,6 +85,12 @@ struct LstsqOptions {
   index max_refine_steps = -1;
 };
 
+// Whether lstsq equilibrates under opts: opts.equilibrate when set, else opts.refine.
+template <class T>
+bool equilibrates(const LstsqOptions<T>& opts) {
+  return opts.equilibrate.value_or(opts.refine);
+}
+
 // Why the refinement stopped (the worst over the columns, in this order).
 enum class LstsqRefineStop {
   not_requested,  // opts.refine was off
@@ -89,7 +99,8 @@ enum class LstsqRefineStop {
   step_limit,     // the cap of steps was reached (1 for the normal equations: CSNE)
   ill_conditioned,  // the second correction was larger (normwise and componentwise) than a
                     // first one above eps normwise: the method's solution is returned
-                    // as it was (svd, jacobi on badly scaled columns: equilibrate)
+                    // as it was (svd, jacobi on badly scaled columns when
+                    // equilibrate is false)
   not_full_rank,  // a truncated (rank-deficient) solve is left as the method returned it
 };
 // "not_requested", "converged", "stagnated", "step_limit", "ill_conditioned",
@@ -131,7 +142,7 @@ struct LstsqResult {
   T condition = 0;            // estimate of kappa_2(X) restricted to its rank
   Vector<T> forward_error;    // the Users' Guide estimate for every column (see above);
                               // after a refinement that gives a finite bound, that bound
-  bool equilibrated = false;  // opts.equilibrate: singular values, tolerance, gap and
+  bool equilibrated = false;  // equilibrates(opts): singular values, tolerance, gap and
                               // condition are then those of X D
   LstsqRefinement<T> refinement;
 };

@@ -16,7 +16,7 @@
 //                  largest entries in [1/2, 1) (LAPACK's xGELSD scales only outside
 //                  [smlnum, bignum]; scaling always costs two passes and makes the
 //                  residual safe from underflow as well as overflow);
-//               2b. with opts.equilibrate, X_s := X_s D, D = diag(2^e_j), every column
+//               2b. with equilibrates(opts), X_s := X_s D, D = diag(2^e_j), every column
 //                  norm in [1/2, 1) (lstsq_equilibrate.cpp); shift_j = e_j - a records
 //                  X_s(:, j) = 2^shift_j X(:, j) for steps 3b, 4 and 5;
 //               3. the method on (X_s, Y_s), giving W_s, the rank, the threshold, the
@@ -109,10 +109,10 @@ Status lstsq_begin(MatrixView<const T> X, MatrixView<const T> Y, const LstsqOpti
   copy(Y, p.Ys);
   p.b = scale_by_max_exponent(p.Ys);
   for (index j = 0; j < d; ++j) p.shift[j] = -p.a;
-  // 2b. With opts.equilibrate, A := A D, D = diag(2^e_j), every column norm in [1/2, 1)
+  // 2b. With equilibrates(opts) (opts.equilibrate, unset: opts.refine), A := A D, D = diag(2^e_j), every column norm in [1/2, 1)
   //     (lstsq_equilibrate.cpp); the rank rule then sees the singular values of A D as
   //     they are, its absolute part unscaled.
-  p.equilibrated = opts.equilibrate;
+  p.equilibrated = equilibrates(opts);
   if (p.equilibrated) equilibrate_columns(p.A, p.shift);
   p.tol = scaled_tolerance(opts.tolerance, p.equilibrated ? 0 : p.a);
   return Status::ok;

@@ -29,7 +29,7 @@ T lstsq_not_available() {
 
 // What the refinement reads of the problem (lstsq_refine.hpp): the caller's X and the
 // exact power of two of each column of A, A(:, j) = 2^shift_j X(:, j) (the scaling of
-// step 2 and, with opts.equilibrate, the column equilibration).
+// step 2 and, with equilibrates(opts), the column equilibration).
 inline constexpr index kRefineMaxSteps = 10;  // ITHRESH of Demmel et al. 2009
 
 template <class T>

@@ -242,7 +242,7 @@ void run_lstsq(const Invocation& inv) {
   LstsqOptions<T> opts;
   opts.method = choice_option(inv, "method", kLstsqMethods, LstsqMethod::svd);
   opts.tolerance = rank_tolerance_in<T>(inv);
-  opts.equilibrate = inv.flag("equilibrate");
+  opts.equilibrate = equilibrate_option(inv);
   opts.refine = inv.flag("refine");
   check_solve_size(inv, "lstsq", p.X.rows(), p.X.cols(), p.Y.cols(),
                    opts.method == LstsqMethod::normal_cholesky || opts.method == LstsqMethod::normal_lu);
@@ -507,7 +507,7 @@ CompareReport solve_compare(const Problem<T>& p, const CompareOptions<T>& opts, 
   r.cond = static_cast<double>(cmp->cond);
   r.condition_warning = cmp->condition_warning;
   r.warning_threshold = static_cast<double>(opts.condition_warning);
-  r.equilibrated = opts.equilibrate;
+  r.equilibrated = opts.equilibrate.value_or(opts.refine);
   r.refined = opts.refine;
   for (const SolverReport<T>& m : cmp->methods) {
     CompareRow row;
@@ -544,7 +544,7 @@ void print_compare_text(std::ostream& out, const CompareReport& r) {
   print_field(out, "X", shape(r.X));
   print_field(out, "y", std::to_string(r.X.rows) + " entries");
   print_field(out, "cond(X)", format_number(r.cond));
-  print_field(out, "equilibrated", r.equilibrated ? "yes (--equilibrate)" : "no");
+  print_field(out, "equilibrated", r.equilibrated ? "yes: columns scaled to unit norm by powers of two" : "no");
   print_field(out, "refined", r.refined ? "yes (--refine)" : "no");
   if (r.condition_warning)
     out << "warning: cond(X) > " << format_number(r.warning_threshold)
@@ -598,7 +598,7 @@ void run_compare(const Invocation& inv) {
   opts.tolerance = rank_tolerance_in<T>(inv);
   opts.condition_warning = static_cast<T>(number_option(inv, "warn-cond", static_cast<double>(opts.condition_warning)));
   if (opts.condition_warning < 0) fail_usage("--warn-cond must be non-negative");
-  opts.equilibrate = inv.flag("equilibrate");
+  opts.equilibrate = equilibrate_option(inv);
   opts.refine = inv.flag("refine");
   const CompareReport report = solve_compare<T>(p, opts, inv.flag("float"));
   inv.flag("json") ? print_compare_json(std::cout, report) : print_compare_text(std::cout, report);
@@ -610,7 +610,7 @@ CommandSpec lstsq_command() {
   CommandSpec c;
   c.name = "lstsq";
   c.synopsis =
-      "X Y [--method M [--equilibrate] [--refine] | --stream [--chunk-rows N] [--quiet]] [--rcond R] [--json] "
+      "X Y [--method M [--[no-]equilibrate] [--refine] | --stream [--chunk-rows N] [--quiet]] [--rcond R] [--json] "
       "[--float] [--output FILE]";
   c.summary = "least-squares solution of X W ~ Y, residual norms, rank, singular values";
   c.description =
@@ -627,6 +627,8 @@ CommandSpec lstsq_command() {
       "(residuals in long double or double-double; float in double; Demmel et al. 2009):\n"
       "up to 10 steps (1 for the normal equations: corrected semi-normal equations); full\n"
       "rank only. The report gives the steps, why it stopped, and its error bounds.\n"
+      "--refine equilibrates too (the rank rule must be unit-free for the refinement to\n"
+      "reach the limit of the data) unless --no-equilibrate is given.\n"
       "\n--stream reads X and Y a block of rows at a time, for files larger than memory:\n"
       ".npy in C order (Fortran order is refused: a row would be scattered over the file),\n"
       "text/CSV (standard input too) and Matrix Market general arrays. Each block goes into\n"
@@ -646,6 +648,7 @@ CommandSpec lstsq_command() {
   c.options = concat({{"method", "M",
                      "svd (default), jacobi, qr, qrcp, normal-cholesky or normal-lu"},
                     {"equilibrate", "", "scale the columns of X to unit norm (powers of two) before the method"},
+                    {"no-equilibrate", "", "do not, also with --refine (which equilibrates unless told not to)"},
                     {"refine", "", "extra-precise iterative refinement of W on the method's factors"},
                     {"stream", "", "read X and Y a block of rows at a time (files larger than memory)"},
                     {"chunk-rows", "N", "with --stream, rows per block (default: about 1 MiB of doubles)"},
@@ -702,7 +705,7 @@ CommandSpec ridge_command() {
 CommandSpec compare_command() {
   CommandSpec c;
   c.name = "compare";
-  c.synopsis = "X y [--rcond R] [--warn-cond C] [--equilibrate] [--refine] [--json] [--float]";
+  c.synopsis = "X y [--rcond R] [--warn-cond C] [--[no-]equilibrate] [--refine] [--json] [--float]";
   c.summary = "every lstsq method side by side: residuals, ||X^T r||, agreement, cond";
   c.description =
       "Runs svd, jacobi, qr, qrcp, normal-cholesky and normal-lu on the same problem and\n"
@@ -715,6 +718,7 @@ CommandSpec compare_command() {
   c.options = concat({rcond_option(),
                       {"warn-cond", "C", "warn when cond(X) exceeds C (default 1e8)"},
                       {"equilibrate", "", "every method with lstsq --equilibrate (the output says so)"},
+                      {"no-equilibrate", "", "every method with lstsq --no-equilibrate"},
                       {"refine", "", "every method with lstsq --refine (the output says so)"}},
                      common_options(false));
   c.run = by_precision<run_compare<float>, run_compare<double>>;

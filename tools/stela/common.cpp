@@ -99,6 +99,13 @@ RankTolerance<> rank_tolerance(const Invocation& inv) {
   return RankTolerance<>{0, r};
 }
 
+std::optional<bool> equilibrate_option(const Invocation& inv) {
+  const bool on = inv.flag("equilibrate"), off = inv.flag("no-equilibrate");
+  if (on && off) fail_usage("--equilibrate and --no-equilibrate contradict each other: give one");
+  if (on || off) return on;
+  return std::nullopt;
+}
+
 std::optional<io::Format> input_format(const Invocation& inv) {
   if (!inv.has("format")) return std::nullopt;
   std::optional<io::Format> f = io::parse_format(inv.value("format"));

@@ -98,6 +98,10 @@ RankTolerance<T> rank_tolerance_in(const Invocation& inv) {
   return RankTolerance<T>{static_cast<T>(tol.atol), static_cast<T>(tol.rtol)};
 }
 
+// --equilibrate (true), --no-equilibrate (false), or neither (unset: lstsq then
+// equilibrates exactly when it refines); both is a usage error.
+std::optional<bool> equilibrate_option(const Invocation& inv);
+
 // --format F for the input files, when given.
 std::optional<io::Format> input_format(const Invocation& inv);
 

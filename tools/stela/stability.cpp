@@ -132,7 +132,7 @@ Config read_config(const Invocation& inv) {
   s.type = choice_option(inv, "type", kSweepTypes, MatrixType::geometric);
   read_shape(inv, s);
   s.single = inv.flag("float");
-  s.equilibrate = inv.flag("equilibrate");
+  s.equilibrate = equilibrate_option(inv);
   s.refine = inv.flag("refine");
   s.kappas = read_kappas(inv, s.single);
   s.seeds = static_cast<index>(integer_option(inv, "seeds", kDefaultSeeds, 1, kMaxSeeds));
@@ -214,7 +214,8 @@ CommandSpec stability_command() {
       "The output has a table of each of the first three (a row per kappa, a column per\n"
       "method) for each problem. --refine adds every method refined (lstsq --refine) as a\n"
       "series of its own (qr+refine, ...) to the tables, the CSV and the plots;\n"
-      "--equilibrate runs every solve equilibrated, and the output says whether it did.\n"
+      "--equilibrate runs every solve equilibrated; the refined series are equilibrated\n"
+      "unless --no-equilibrate (as lstsq --refine); the output says which were.\n"
       "A method that fails on every seed leaves the point missing (nan in the CSV, a gap in\n"
       "the plot); the output says which status it returned. Errors above 1e2 run off the\n"
       "top of the plot (the CSV has them).\n"
@@ -250,6 +251,8 @@ CommandSpec stability_command() {
       {"json", "", "print the results as one JSON object instead of the table"},
       {"float", "", "run in single precision"},
       {"equilibrate", "", "every solve with --equilibrate (columns scaled to unit norm; the output says so)"},
+      {"no-equilibrate", "", "no solve equilibrated, the refined series included (--refine equilibrates them\n"
+                             "otherwise)"},
       {"refine", "", "also every method with --refine, as the series svd+refine, qr+refine, ..."},
   };
   c.run = stability_main;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "common.hpp"
@@ -51,7 +52,7 @@ struct StabilitySettings {
   std::vector<SweepProblem> problems;
   std::vector<LstsqMethod> methods;
   RankTolerance<> tolerance{};              // the solvers' rank tolerance
-  bool equilibrate = false;                 // LstsqOptions::equilibrate for every run
+  std::optional<bool> equilibrate = {};     // LstsqOptions::equilibrate for every run
   bool refine = false;                      // also every method with LstsqOptions::refine,
                                             // as the series "qr+refine", ... after them
   bool single = false;                      // float instead of double

@@ -189,8 +189,14 @@ void print_stability_text(std::ostream& out, const StabilityTable& table, const 
   out << "stela stability: " << type_name(s) << " " << shape(s.rows, s.cols) << ", " << precision_label(s.single)
       << " (eps = " << format_sci(table.eps) << "), median of " << s.seeds << " seed" << (s.seeds == 1 ? "" : "s")
       << " (from " << s.first_seed << ")\n";
-  out << "equilibrated: " << (s.equilibrate ? "yes (--equilibrate)" : "no") << "; refined series: "
-      << (s.refine ? "yes (+refine)" : "no") << "\n";
+  out << "equilibrated: " << (s.equilibrate.value_or(false) ? "yes (--equilibrate)" : "no") << "; refined series: ";
+  if (!s.refine)
+    out << "no\n";
+  else
+    out << "yes (+refine), "
+        << (!s.equilibrate ? "equilibrated (as --refine does unless --no-equilibrate)"
+                           : *s.equilibrate ? "equilibrated" : "not equilibrated (--no-equilibrate)")
+        << "\n";
   for (const ProblemSweep& sweep : table.problems) print_problem(out, table, sweep);
   out << "\nbackward-stable methods stay near eps * kappa (consistent) or eps * kappa^2 * tan(theta)\n"
          "(inconsistent) in forward error; the normal equations follow eps * kappa^2. An\n"
@@ -207,8 +213,9 @@ void print_stability_json(std::ostream& out, const StabilityTable& table, const 
   json.key("rows").value(s.rows).key("cols").value(s.cols);
   json.key("precision").value(precision_label(s.single));
   json.key("seeds").value(s.seeds);
-  json.key("equilibrated").value(s.equilibrate);
+  json.key("equilibrated").value(s.equilibrate.value_or(false));
   json.key("refined_series").value(s.refine);
+  json.key("refined_series_equilibrated").value(s.refine && s.equilibrate.value_or(true));
   json.key("kappas").vector<double>(s.kappas);
   json.key("problems").begin_array();
   for (const ProblemSweep& sweep : table.problems) {

@@ -182,8 +182,8 @@ void check_stream_options(const Invocation& inv) {
   if (!stream && inv.has("chunk-rows")) fail_usage("--chunk-rows applies to --stream only");
   if (!stream && inv.flag("quiet")) fail_usage("--quiet applies to --stream only");
   if (!stream) return;
-  if (inv.flag("equilibrate") || inv.flag("refine"))
-    fail_usage("--equilibrate and --refine do not apply to --stream (the streamed R keeps no copy of X)");
+  if (inv.flag("equilibrate") || inv.flag("no-equilibrate") || inv.flag("refine"))
+    fail_usage("--equilibrate, --no-equilibrate and --refine do not apply to --stream (the streamed R keeps no copy of X)");
   if (inv.has("method"))
     fail_usage("--method does not apply to --stream, which always uses tsqr (the R factor of [X | Y] a block at a "
                "time; the rank rule of --method qr)");
