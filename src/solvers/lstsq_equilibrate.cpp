@@ -1,5 +1,6 @@
 // Column equilibration for least squares: equilibrate_columns, step 2b of the lstsq
-// pipeline (lstsq_pipeline.cpp), run when LstsqOptions::equilibrate is set.
+// pipeline (lstsq_pipeline.cpp), run when equilibrates(opts): LstsqOptions::equilibrate
+// when set, else LstsqOptions::refine.
 //
 // Counterpart:  LAPACK xGEEQU's column half with xLAQGE's power-of-two rule (xGEEQUB),
 //               applied as xGELSD's users do by hand; numpy has none.
@@ -21,15 +22,19 @@
 //               deficient: the rank rule sees the singular values of A D, so a change of
 //               units of a column does not change the rank, and the minimum-norm
 //               methods return the solution of least ||D^-1 w||, not of least ||w||.
-// Default:      off. Measured (README, "To the limit of the data"; tools/stela/
-//               refine_digits.py): qr, column-scale invariant, gets the same digits
-//               with and without it (8.0, 7.0, 9.1 on three ill-scaled fits); svd,
-//               jacobi and qrcp go from 0 to qr's digits where the unscaled rank rule
-//               truncates. The gain is the rank rule's, and the price is semantic: the
-//               minimum-norm solution of a rank-deficient problem and the reported
-//               singular values change, against numpy's and LAPACK's conventions. So it
-//               stays a choice (and --refine, which needs it for the SVD methods on
-//               such data, says so in its documentation).
+// Default:      off for a plain solve, on under refine. Measured (README, "To the limit
+//               of the data"; tools/stela/refine_digits.py): qr, column-scale invariant,
+//               gets the same digits with and without it (8.0, 7.0, 9.1 on three
+//               ill-scaled fits); svd, jacobi and qrcp go from 0 to qr's digits where
+//               the unscaled rank rule truncates. The gain is the rank rule's, and the
+//               price is semantic: the minimum-norm solution of a rank-deficient problem
+//               and the reported singular values change, against numpy's and LAPACK's
+//               conventions, so a plain solve keeps them. A refined solve asks for the
+//               limit of the data: refinement runs on full-rank problems only (where
+//               equilibration changes nothing but the rank decision and the rounding),
+//               and without equilibration svd, jacobi and qrcp stay at 0 digits on three
+//               of the four problems (--no-equilibrate --refine rows). So refine turns it
+//               on unless equilibrate is set to false.
 // Workspace:    none.
 #include <cmath>
 

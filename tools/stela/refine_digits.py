@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Correct digits of `stela lstsq` per method, with and without --refine/--equilibrate,
+"""Correct digits of `stela lstsq` per method, with and without --refine/--[no-]equilibrate,
 and of numpy.linalg.lstsq, on classic ill-conditioned regressions (README, issue 12).
 
     python3 tools/stela/refine_digits.py path/to/stela [--markdown]
@@ -50,8 +50,9 @@ PROBLEMS = [
     ("columns of 1e4 and 1e-4", mixed_units()),
 ]
 METHODS = ["svd", "jacobi", "qr", "qrcp", "normal-cholesky"]
-VARIANTS = [("", []), ("refine", ["--refine"]), ("equilibrate", ["--equilibrate"]),
-            ("both", ["--equilibrate", "--refine"])]
+# The label is the flags as typed. --refine equilibrates unless --no-equilibrate, so
+# "--no-equilibrate --refine" is refinement on the unscaled matrix.
+VARIANTS = [[], ["--equilibrate"], ["--no-equilibrate", "--refine"], ["--refine"]]
 
 
 def exact_lstsq(X, y):
@@ -98,7 +99,8 @@ def main():
             ref = exact_lstsq(X, y)
             row = {"problem": name}
             for m in METHODS:
-                for tag, flags in VARIANTS:
+                for flags in VARIANTS:
+                    tag = " ".join(flags)
                     out = subprocess.run([stela, "lstsq", xp, yp, "--method", m, "--json"] + flags,
                                          capture_output=True, text=True)
                     w = json.loads(out.stdout).get("solution") if out.stdout else None
@@ -113,8 +115,9 @@ def main():
     print("| method | " + " | ".join(r["problem"] for r in results) + " |")
     print("| --- |" + " --- |" * len(results))
     for m in METHODS:
-        for tag, _ in VARIANTS:
-            label = m + ("" if not tag else " --" + tag if tag != "both" else " --equilibrate --refine")
+        for flags in VARIANTS:
+            tag = " ".join(flags)
+            label = m + (" " + tag if tag else "")
             print("| " + label + " | " + " | ".join("%.1f" % r[(m, tag)] for r in results) + " |")
     print("| numpy.linalg.lstsq | " + " | ".join("-" if r["numpy"] is None else "%.1f" % r["numpy"]
                                                   for r in results) + " |")
