@@ -13,12 +13,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "../src/blas/triangular_condition.hpp"
+#include "../src/lu/lu_kernels.hpp"
 #include "catalogue_sweeps.hpp"
 #include "stela/lstsq.hpp"
+#include "stela/lu.hpp"
 #include "stela/qr.hpp"
 #include "stela/svd.hpp"
 #include "test_support.hpp"
@@ -108,13 +111,80 @@ TYPED_TEST(TriangularCondition, SingularTrianglesAreInfinite) {
   EXPECT_GT(static_cast<double>(estimate<T>(kahan.A)), 1 / static_cast<double>(eps<T>()));
 }
 
+// The LU-based estimate of kappa_2 of a symmetric G (src/lu/lu_symmetric_condition.cpp):
+// G = U diag(+-s) U^T from the SVD of each catalogue matrix, so G has the singular values
+// of A, definite (all +) or indefinite (alternating signs: power iteration with G itself
+// must still find max |lambda|). The reference is s_1 / s_n of G as rounded to T,
+// computed in double; the estimate must be a lower bound within kFactor.
+TYPED_TEST(TriangularCondition, EstimatesKappa2OfSymmetricMatricesFromLuFactors) {
+  using T = TypeParam;
+  const double e = static_cast<double>(eps<T>());
+  double worst_low = 1, worst_high = 1;
+  index cases = 0;
+  std::uint64_t seed = 14000;
+  for (MatrixType type : all_matrix_types())
+    for (index n : {1, 2, 7, 30, 65})
+      for (bool definite : {true, false})
+        for (double kappa : {0.0, 1e-2 / (static_cast<double>(n) * e)}) {
+          CatalogueOptions copts;
+          copts.kappa = kappa;
+          const TestMatrix<T> tm = make_test_matrix<T>(type, n, n, ++seed, copts);
+          SCOPED_TRACE(testing::Message() << type_name<T>() << " " << tm.name << " n " << n << " seed " << seed
+                                          << (definite ? " definite" : " indefinite"));
+          Matrix<double> A(n, n);
+          for (index j = 0; j < n; ++j)
+            for (index i = 0; i < n; ++i) A(i, j) = static_cast<double>(tm.A(i, j));
+          Result<SVD<double>> f = svd<double>(A);
+          ASSERT_EQ(f.status(), Status::ok);
+          Matrix<T> G(n, n);
+          for (index j = 0; j < n; ++j)
+            for (index i = 0; i < n; ++i) {
+              double g = 0;
+              for (index k = 0; k < n; ++k) g += f->U(i, k) * ((definite || k % 2 == 0) ? 1 : -1) * f->s[k] * f->U(j, k);
+              G(i, j) = static_cast<T>(g);
+            }
+          Matrix<double> Gd(n, n);
+          for (index j = 0; j < n; ++j)
+            for (index i = 0; i < n; ++i) Gd(i, j) = static_cast<double>(G(i, j));
+          SvdOptions sopts;
+          sopts.vectors = SvdVectors::none;
+          Result<SVD<double>> sg = svd<double>(Gd, sopts);
+          ASSERT_EQ(sg.status(), Status::ok);
+          if (!(sg->s[n - 1] > 0)) continue;
+          const double exact = sg->s[0] / sg->s[n - 1];
+          if (exact * n * e > 1e-2) continue;  // G as rounded to T is too close to singular
+          Result<LU<T>> lu_g = lu<T>(G);
+          ASSERT_EQ(lu_g.status(), Status::ok);
+          NanWorkspace work(WorkspaceSize::vector<T>(n));
+          const double est = static_cast<double>(detail::lu_symmetric_condition_2norm_kernel<T>(
+              lu_g->factors, lu_g->pivots, work.workspace()));
+          const double ratio = est / exact;
+          worst_low = std::min(worst_low, ratio);
+          worst_high = std::max(worst_high, ratio);
+          ++cases;
+          EXPECT_GE(ratio, 1 / kFactor) << "est " << est << " kappa " << exact;
+          EXPECT_LE(ratio, 1 + kFactor * n * e * exact + kRounding) << "est " << est << " kappa " << exact;
+        }
+  std::printf("[ %s ] %ld symmetric matrices: est / kappa_2 in [%.3f, %.6f]\n", type_name<T>(),
+              static_cast<long>(cases), worst_low, worst_high);
+  EXPECT_GT(cases, 150);
+  // A zero pivot (G singular): +Inf.
+  Matrix<T> singular{{T(1), T(1)}, {T(1), T(1)}};
+  Result<LU<T>> lu_s = lu<T>(singular);
+  NanWorkspace work(WorkspaceSize::vector<T>(2));
+  EXPECT_EQ(detail::lu_symmetric_condition_2norm_kernel<T>(lu_s->factors, lu_s->pivots, work.workspace()),
+            std::numeric_limits<T>::infinity());
+}
+
 // Issue 12: the condition number in lstsq's report means kappa_2 for every method. qr,
-// qrcp (from their triangles R) and normal_cholesky (from its L, where X^T X = L L^T
-// holds kappa(X)^2 eps < 1e-2 so that L is L's of X^T X to a few digits) against
-// svd's exact s_1 / s_r, on full-rank problems square and tall, up to kappa = 1e-2 /
-// (n eps): within kFactor. Before, qr read 5.67e6 where svd read 6.3e3 (3000 x 3000
-// Gaussian), a 1-norm estimate against the 2-norm, and normal_cholesky sqrt(1 / rcond)
-// of X^T X's 1-norm rcond (up to 4.5 times kappa_2 on this catalogue).
+// qrcp (from their triangles R), normal_cholesky (from its L) and normal_lu (sqrt of
+// kappa_2(X^T X) from its LU factors, src/lu/lu_symmetric_condition.cpp), the normal
+// equations where kappa(X)^2 eps < 1e-2 so that their factors are X^T X's to a few
+// digits, against svd's exact s_1 / s_r, on full-rank problems square and tall, up to
+// kappa = 1e-2 / (n eps): within kFactor. Before, qr read 5.67e6 where svd read 6.3e3
+// (3000 x 3000 Gaussian), a 1-norm estimate against the 2-norm, and the normal
+// equations sqrt(1 / rcond) of X^T X's 1-norm rcond (up to 4.5 times kappa_2 on this
+// catalogue).
 TYPED_TEST(TriangularCondition, LstsqMethodsReportTheSameKappa2) {
   using T = TypeParam;
   const double e = static_cast<double>(eps<T>());
@@ -138,8 +208,10 @@ TYPED_TEST(TriangularCondition, LstsqMethodsReportTheSameKappa2) {
           if (reference->rank < n) continue;  // numerically rank deficient: not this test
           const double kappa_svd = static_cast<double>(reference->condition);
           if (kappa_svd * n * e > 1e-2) continue;  // too close to singular in T to compare
-          for (LstsqMethod method : {LstsqMethod::qr, LstsqMethod::qrcp, LstsqMethod::normal_cholesky}) {
-            if (method == LstsqMethod::normal_cholesky && kappa_svd * kappa_svd * e > 1e-2) continue;
+          for (LstsqMethod method :
+               {LstsqMethod::qr, LstsqMethod::qrcp, LstsqMethod::normal_cholesky, LstsqMethod::normal_lu}) {
+            const bool normal = method == LstsqMethod::normal_cholesky || method == LstsqMethod::normal_lu;
+            if (normal && kappa_svd * kappa_svd * e > 1e-2) continue;
             opts.method = method;
             Result<LstsqResult<T>> out = lstsq<T>(tm.A, Y, opts);
             ASSERT_EQ(out.status(), Status::ok) << lstsq_method_name(method);
@@ -150,7 +222,7 @@ TYPED_TEST(TriangularCondition, LstsqMethodsReportTheSameKappa2) {
             EXPECT_LE(ratio, kFactor) << lstsq_method_name(method) << " " << out->condition << " svd " << kappa_svd;
           }
         }
-  std::printf("[ %s ] qr, qrcp, normal_cholesky against svd: worst ratio %.3f\n", type_name<T>(), worst);
+  std::printf("[ %s ] qr, qrcp, normal_cholesky, normal_lu against svd: worst ratio %.3f\n", type_name<T>(), worst);
 }
 
 }  // namespace

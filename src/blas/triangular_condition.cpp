@@ -24,7 +24,8 @@
 //                  e_i = +-1 chosen during the forward substitution so that |y_i|
 //                  grows, which puts weight on the direction R^{-T} stretches most.
 //               Both loops stop when a half step gains less than the factor
-//               1 + kSettled, or after kMaxHalfSteps half steps.
+//               1 + kPowerSettled, or after kMaxPowerHalfSteps half steps
+//               (power_iteration.hpp).
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., 3.5.4 (condition
 //               estimation) and 8.2.1 (the power method); A. K. Cline, C. B. Moler,
 //               G. W. Stewart and J. H. Wilkinson, "An estimate for the condition
@@ -33,7 +34,7 @@
 //               SIAM J. Numer. Anal. 20(4), 1983 (power iteration as a condition
 //               estimator); Higham, Accuracy and Stability of Numerical Algorithms,
 //               2nd ed., chapter 15.
-// Cost:         r^2 flops per half step (one trmv or trsv): at most 2 kMaxHalfSteps r^2
+// Cost:         r^2 flops per half step (one trmv or trsv): at most 2 kMaxPowerHalfSteps r^2
 //               plus r^2 for the start; typically 6 to 10 r^2. No O(r^3) work.
 // Workspace:    one vector of r (the iterate; every step transforms it in place).
 // Invariant:    every candidate is the norm of R (or R^T, R^{-1}, R^{-T}) applied to a
@@ -54,47 +55,11 @@
 #include <limits>
 
 #include "blas_kernels.hpp"
+#include "power_iteration.hpp"
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
 
 namespace stela::detail {
-namespace {
-
-// At most this many half steps (products or solves) per power iteration: with the
-// starts above, two or three settle on the random, graded and Kahan triangles of the
-// catalogue; the cap bounds the cost at 2 kMaxHalfSteps r^2 flops for slow cases
-// (clustered extreme singular values, where the estimate is good anyway).
-constexpr int kMaxHalfSteps = 8;
-
-// A half step that raises the estimate by less than this relative amount ends the
-// iteration: the estimate is then within a few per cent of its limit in practice.
-template <class T>
-constexpr T kSettled = T(1) / T(64);
-
-// x := x / ||x||, returning ||x|| (0 leaves x unchanged).
-template <class T>
-T normalize(VectorView<T> x) {
-  const T norm = nrm2(VectorView<const T>(x));
-  if (norm > T(0) && norm <= std::numeric_limits<T>::max()) scal(T(1) / norm, x);
-  return norm;
-}
-
-// Power iteration on op^T op by alternating half steps step(false), step(true) on the
-// unit vector x; each returns the norm of the image of a unit vector, a lower bound.
-template <class T, class Step>
-T power_iteration(VectorView<T> x, T start, Step step) {
-  T est = start;
-  for (int k = 0; k < kMaxHalfSteps; ++k) {
-    const T norm = step(k % 2 == 1, x);
-    if (!(norm <= std::numeric_limits<T>::max())) return std::numeric_limits<T>::infinity();  // NaN too
-    const T previous = est;
-    est = std::max(est, norm);
-    if (est <= previous * (T(1) + kSettled<T>)) break;
-  }
-  return est;
-}
-
-}  // namespace
 
 template <class T>
 T triangular_condition_2norm(Uplo uplo, MatrixView<const T> A, Workspace work) {
@@ -129,9 +94,9 @@ T triangular_condition_2norm(Uplo uplo, MatrixView<const T> A, Workspace work) {
   fill(x, T(0));
   x[j_max] = T(1);
   // Half steps: x := R x (even), x := R^T x (odd), each followed by x := x / ||x||.
-  const T beta = power_iteration<T>(x, T(0), [&](bool transpose, VectorView<T> v) {
+  const T beta = power_iteration_norm<T>(x, T(0), [&](bool transpose, VectorView<T> v) {
     trmv_kernel(uplo, r_op(transpose), Diag::non_unit, Rr, v);
-    return normalize(v);
+    return normalize_in_place(v);
   });
   if (!(beta <= std::numeric_limits<T>::max())) return std::numeric_limits<T>::infinity();
 
@@ -145,13 +110,13 @@ T triangular_condition_2norm(Uplo uplo, MatrixView<const T> A, Workspace work) {
     const T e = s > T(0) ? -e_size : e_size;
     x[i] = (e - s) / Rr(i, i);
   }
-  const T start = normalize(x);
+  const T start = normalize_in_place(x);
   if (!(start <= std::numeric_limits<T>::max())) return std::numeric_limits<T>::infinity();
   // Half steps: x := R^{-1} (beta x) (even), x := R^{-T} (beta x) (odd), normalised.
-  return power_iteration<T>(x, start, [&](bool transpose, VectorView<T> v) {
+  return power_iteration_norm<T>(x, start, [&](bool transpose, VectorView<T> v) {
     scal(beta, v);
     trsv_kernel(uplo, r_op(transpose), Diag::non_unit, Rr, v);
-    return normalize(v);
+    return normalize_in_place(v);
   });
 }
 

@@ -31,6 +31,13 @@ Status lu_blocked_kernel(MatrixView<T> A, VectorView<index> pivots, LuInfo& info
 template <class T>
 T lu_rcond_kernel(MatrixView<const T> factors, VectorView<const index> pivots, T anorm, Workspace work);
 
+// est ~ kappa_2(G) = ||G||_2 ||G^{-1}||_2 for a symmetric G given its P G = L U
+// (src/lu/lu_symmetric_condition.cpp): a lower bound by power iteration, +Inf when U has
+// a zero or non-finite diagonal entry or kappa is beyond the range of T. work holds one
+// vector of n.
+template <class T>
+T lu_symmetric_condition_2norm_kernel(MatrixView<const T> factors, VectorView<const index> pivots, Workspace work);
+
 // Whether U (the upper factor of an LU) has an exact zero on its diagonal.
 template <class T>
 bool zero_on_diagonal(MatrixView<const T> U) {
