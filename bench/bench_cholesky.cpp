@@ -69,10 +69,12 @@ void cholesky_square(benchmark::State& state, Variant variant, index n) {
   const Matrix<T> A = spd<T>(n);
   Matrix<T> F(n, n);
   CholeskyInfo<T> info;
+  // The blocked form with its packing buffers, as cholesky_inplace runs it.
+  WorkspaceBuffer buffer(cholesky_blocked_workspace_size<T>(n));
   for (auto _ : state) {
     copy(MatrixView<const T>(A), F.view());
-    const Status status =
-        variant == Variant::unblocked ? cholesky_unblocked_inplace(F.view(), info) : cholesky_blocked_inplace(F.view(), info);
+    const Status status = variant == Variant::unblocked ? cholesky_unblocked_inplace(F.view(), info)
+                                                        : cholesky_blocked_inplace(F.view(), info, buffer.workspace());
     if (status != Status::ok) state.SkipWithError(to_string(status));
     benchmark::DoNotOptimize(F.data());
     benchmark::ClobberMemory();

@@ -26,7 +26,6 @@
 //               negative or NaN; info.failed_column = its column).
 #include <cmath>
 
-#include "../blas/blas_kernels.hpp"
 #include "cholesky_kernels.hpp"
 #include "stela/cholesky.hpp"
 
@@ -36,24 +35,35 @@ namespace detail {
 
 template <class T>
 index cholesky_unblocked_kernel(MatrixView<T> A) {
+  // Written as plain loops over the columns (contiguous in memory), not as calls of dot,
+  // gemv and scal: at the orders this kernel serves (n <= 16 here and as the recursion
+  // base of the blocked form) the calls cost more than the arithmetic (0.66 us at n = 8
+  // before, against dpotrf's 0.21 us).
   const index n = A.rows();
+  const index ld = A.ld();
+  T* a = A.data();
   for (index j = 0; j < n; ++j) {
-    VectorView<const T> lj = A.row(j).segment(0, j);  // L(j, 0:j)
-    // 1. The pivot: d = a_jj - L(j, 0:j) L(j, 0:j)^T.
-    const T d = A(j, j) - dot(lj, lj);
-    // 2. It must be positive; NaN fails this test as well.
+    T* aj = a + j * ld;  // column j
+    // 1. The pivot: d = a_jj - L(j, 0:j) L(j, 0:j)^T. It must be positive; NaN fails
+    //    this test as well (A(j, j) := d, column j below the diagonal still A's).
+    T d = aj[j];
+    for (index k = 0; k < j; ++k) d -= a[j + k * ld] * a[j + k * ld];
     if (!(d > T(0))) {
-      A(j, j) = d;
+      aj[j] = d;
       return j;
     }
     const T ljj = std::sqrt(d);
-    A(j, j) = ljj;
-    if (j + 1 == n) break;
-    // 3. A(j+1:n, j) := A(j+1:n, j) - L(j+1:n, 0:j) L(j, 0:j)^T
-    VectorView<T> below = A.col(j).segment(j + 1, n - j - 1);
-    detail::gemv_kernel(Op::none, T(-1), MatrixView<const T>(A.block(j + 1, 0, n - j - 1, j)), lj, T(1), below);
-    // 4. L(j+1:n, j) := A(j+1:n, j) / l_jj
-    scal(T(1) / ljj, below);
+    aj[j] = ljj;
+    // 2. A(j+1:n, j) := A(j+1:n, j) - L(j+1:n, 0:j) L(j, 0:j)^T, one column of L at a
+    //    time (gaxpy form).
+    for (index k = 0; k < j; ++k) {
+      const T* ak = a + k * ld;
+      const T ljk = ak[j];
+      for (index i = j + 1; i < n; ++i) aj[i] -= ljk * ak[i];
+    }
+    // 3. L(j+1:n, j) := A(j+1:n, j) / l_jj
+    const T inv = T(1) / ljj;
+    for (index i = j + 1; i < n; ++i) aj[i] *= inv;
   }
   return -1;
 }

@@ -29,8 +29,8 @@
 //               info.failed_column). Also dimension_mismatch, not_finite (NaN/Inf in
 //               A, A untouched; or the elimination overflowed, A holding its result).
 #include <cmath>
+#include <utility>
 
-#include "../blas/blas_kernels.hpp"
 #include "lu_kernels.hpp"
 #include "stela/lu.hpp"
 #include "stela/scalar.hpp"
@@ -41,32 +41,42 @@ namespace detail {
 
 template <class T>
 index lu_panel_kernel(MatrixView<T> A, VectorView<index> pivots) {
+  // Written as plain loops over the columns (contiguous in memory), not as calls of
+  // swap, scal and ger: on the panels this kernel serves (at most 16 columns
+  // under lu_blocked, and small matrices) the calls cost more than the arithmetic.
   const index m = A.rows();
   const index n = A.cols();
+  const index ld = A.ld();
+  T* a = A.data();
   index first_zero = -1;
   for (index j = 0; j < std::min(m, n); ++j) {
-    // 1. Pivot: p = argmax_{i >= j} |a_ij|.
+    T* aj = a + j * ld;  // column j
+    // 1. Pivot: p = argmax_{i >= j} |a_ij| (the first of equals; a NaN, should the
+    //    elimination have made one, wins).
     const index p = j + iamax(VectorView<const T>(A.col(j).segment(j, m - j)));
     pivots[j] = p;
-    const T pivot = A(p, j);
+    const T pivot = aj[p];
     if (pivot != T(0)) {
       // 2. Swap rows j and p across the panel.
-      if (p != j) swap(A.row(j), A.row(p));
+      if (p != j)
+        for (index k = 0; k < n; ++k) std::swap(a[j + k * ld], a[p + k * ld]);
       // 3. L(j+1:m, j) := A(j+1:m, j) / u_jj; by the reciprocal unless it would
       //    overflow (|u_jj| < safe_min), as xGETF2.
-      VectorView<T> below = A.col(j).segment(j + 1, m - j - 1);
       if (std::abs(pivot) >= safe_min<T>()) {
-        scal(T(1) / pivot, below);
+        const T inv = T(1) / pivot;
+        for (index i = j + 1; i < m; ++i) aj[i] *= inv;
       } else {
-        for (index i = 0; i < below.size(); ++i) below[i] /= pivot;
+        for (index i = j + 1; i < m; ++i) aj[i] /= pivot;
       }
     } else if (first_zero < 0) {
       first_zero = j;  // column j is zero from the diagonal down: nothing to eliminate
     }
-    // 4. A(j+1:m, j+1:n) := A(j+1:m, j+1:n) - L(j+1:m, j) U(j, j+1:n)
-    if (j + 1 < n)
-      detail::ger_kernel(T(-1), VectorView<const T>(A.col(j).segment(j + 1, m - j - 1)),
-          VectorView<const T>(A.row(j).segment(j + 1, n - j - 1)), A.block(j + 1, j + 1, m - j - 1, n - j - 1));
+    // 4. A(j+1:m, j+1:n) := A(j+1:m, j+1:n) - L(j+1:m, j) U(j, j+1:n), column by column.
+    for (index k = j + 1; k < n; ++k) {
+      T* ak = a + k * ld;
+      const T ujk = ak[j];
+      for (index i = j + 1; i < m; ++i) ak[i] -= aj[i] * ujk;
+    }
   }
   return first_zero;
 }
