@@ -53,6 +53,32 @@ bool triangular_matrix_shapes_fit(Side side, MatrixView<const T> A, index b_rows
 }
 
 // ---------------------------------------------------------------------------------------
+// Inline level-1 loops for contiguous vectors, for kernels that call them once per
+// column of a small matrix, where the call would cost more than the arithmetic (the
+// unblocked Householder steps). dot (blas_level1.cpp) is dot_contiguous when both
+// strides are 1, so the results are the same bits.
+
+// x^T y over n contiguous entries: eight partial sums, so that the compiler can keep
+// them in SIMD registers without reassociating anything it was not told to.
+template <class T>
+inline T dot_contiguous(const T* x, const T* y, index n) {
+  T partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  index i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (index l = 0; l < 8; ++l) partial[l] += x[i + l] * y[i + l];
+  T sum = 0;
+  for (; i < n; ++i) sum += x[i] * y[i];
+  return sum + (((partial[0] + partial[4]) + (partial[1] + partial[5])) +
+                ((partial[2] + partial[6]) + (partial[3] + partial[7])));
+}
+
+// y := y + alpha x over n contiguous entries.
+template <class T>
+inline void axpy_contiguous(T alpha, const T* x, T* y, index n) {
+  for (index i = 0; i < n; ++i) y[i] += alpha * x[i];
+}
+
+// ---------------------------------------------------------------------------------------
 // The kernels: the semantics of the entry of the same name in stela/blas.hpp.
 
 // y := alpha op(A) x + beta y (src/blas/blas_level2.cpp).

@@ -18,6 +18,7 @@
 // plain loop.
 #include <cmath>
 
+#include "blas_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
 
@@ -27,21 +28,8 @@ template <class T>
 T dot(VectorView<const T> x, VectorView<const T> y) {
   STELA_ASSERT(x.size() == y.size());
   const index n = x.size();
+  if (x.stride() == 1 && y.stride() == 1) return detail::dot_contiguous(x.data(), y.data(), n);
   T sum = 0;
-  if (x.stride() == 1 && y.stride() == 1) {
-    // Eight partial sums: independent accumulators let the compiler keep them in SIMD
-    // registers without reassociating anything it was not told to.
-    const T* px = x.data();
-    const T* py = y.data();
-    T partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    index i = 0;
-    for (; i + 8 <= n; i += 8)
-      for (index l = 0; l < 8; ++l) partial[l] += px[i + l] * py[i + l];
-    for (; i < n; ++i) sum += px[i] * py[i];
-    sum += ((partial[0] + partial[4]) + (partial[1] + partial[5])) +
-           ((partial[2] + partial[6]) + (partial[3] + partial[7]));
-    return sum;
-  }
   for (index i = 0; i < n; ++i) sum += x[i] * y[i];
   return sum;
 }
@@ -130,9 +118,7 @@ void axpy(T alpha, VectorView<const T> x, VectorView<T> y) {
   const index n = x.size();
   if (alpha == T(0)) return;
   if (x.stride() == 1 && y.stride() == 1) {
-    const T* px = x.data();
-    T* py = y.data();
-    for (index i = 0; i < n; ++i) py[i] += alpha * px[i];
+    detail::axpy_contiguous(alpha, x.data(), y.data(), n);
     return;
   }
   for (index i = 0; i < n; ++i) y[i] += alpha * x[i];

@@ -79,6 +79,18 @@ void detail::householder_apply_left_kernel(VectorView<const T> v_tail, T tau, Ma
   STELA_ASSERT(C.rows() == v_tail.size() + 1);
   if (tau == T(0)) return;
   const index m = C.rows();
+  if (v_tail.stride() == 1) {
+    // The same with the level-1 loops inline (QR's case: v_tail is a column): at the
+    // small orders where this runs most, the calls cost more than the arithmetic.
+    const T* v = v_tail.data();
+    for (index j = 0; j < C.cols(); ++j) {
+      T* c = C.data() + j * C.ld();
+      const T s = c[0] + dot_contiguous(v, c + 1, m - 1);
+      c[0] -= tau * s;
+      axpy_contiguous(-tau * s, v, c + 1, m - 1);
+    }
+    return;
+  }
   for (index j = 0; j < C.cols(); ++j) {
     // s = v^T C(:, j);  C(:, j) := C(:, j) - tau s v
     VectorView<T> c_tail = C.col(j).segment(1, m - 1);
