@@ -43,6 +43,47 @@ TYPED_TEST(Blas, Nrm2NeitherOverflowsNorUnderflows) {
   EXPECT_NEAR(nrm2(VectorView<const T>(tiny_pair)) / std::numeric_limits<T>::min(), T(5), 20 * eps<T>());
 }
 
+// nrm2 takes the plain sum of squares for contiguous vectors when that cannot have lost
+// anything to overflow or underflow, and Blue's accumulators otherwise. Across the whole
+// exponent range (Gaussian entries times 2^k, and one entry 2^k among n - 1 entries whose
+// squares underflow), both paths and the boundary between them: against the norm
+// computed in a wider type from the same entries, within 2 n eps (and the rounding of a
+// subnormal result).
+TYPED_TEST(Blas, Nrm2IsAccurateAcrossTheExponentRange) {
+  using T = TypeParam;
+  using Wide = std::conditional_t<std::is_same_v<T, float>, double, long double>;
+  if (std::numeric_limits<Wide>::digits <= std::numeric_limits<T>::digits ||
+      std::numeric_limits<Wide>::max_exponent <= std::numeric_limits<T>::max_exponent)
+    GTEST_SKIP() << "no wider type for the reference";
+  auto reference = [](const Vector<T>& x) {
+    Wide sum = 0;
+    for (index i = 0; i < x.size(); ++i) sum += static_cast<Wide>(x[i]) * static_cast<Wide>(x[i]);
+    return std::sqrt(sum);
+  };
+  Rng rng(7200);
+  int checked = 0;
+  const int lowest = std::numeric_limits<T>::min_exponent - std::numeric_limits<T>::digits;
+  for (index n : {1, 2, 9, 100, 1000})
+    for (int k = lowest + 4; k < std::numeric_limits<T>::max_exponent - 12; k += 3) {
+      Vector<T> x(n), y(n);
+      for (index i = 0; i < n; ++i) {
+        x[i] = std::ldexp(static_cast<T>(rng.gaussian()), k);
+        // y: 2^k at one place, the rest 2^(lowest + 2) (their squares underflow to 0)
+        y[i] = i == n / 2 ? std::ldexp(T(1), k) : std::ldexp(T(1), lowest + 2);
+      }
+      for (const Vector<T>* v : {&x, &y}) {
+        const Wide want = reference(*v);
+        const Wide got = static_cast<Wide>(nrm2(VectorView<const T>(*v)));
+        // (+ half the smallest subnormal: a norm below the normal range rounds absolutely)
+        const Wide tol =
+            2 * n * static_cast<Wide>(eps<T>()) * want + static_cast<Wide>(std::numeric_limits<T>::denorm_min()) / 2;
+        EXPECT_LE(std::abs(got - want), tol) << "n " << n << " 2^" << k;
+        ++checked;
+      }
+    }
+  EXPECT_GT(checked, 800);
+}
+
 // scale_by_power_of_two rounds each entry once, subnormal results included, for shifts
 // beyond the normal factors (entry by entry): against x 2^e formed exactly in a wider
 // type and rounded once by the conversion (double for float; for double, long double
