@@ -14,23 +14,57 @@
 //               outside [tsml, tbig] are scaled by a power of two before squaring, so
 //               no square overflows or underflows.
 // Workspace:    none.
-// Contiguous vectors take a unit-stride loop the compiler vectorises; strided ones a
-// plain loop. nrm2 of a contiguous vector first tries the plain sum of squares and keeps
+// Contiguous vectors take a unit-stride loop the compiler vectorises (dot and axpy in
+// their AVX2 + FMA copy where the CPU runs it: isa_dispatch.hpp); strided ones a plain
+// loop. nrm2 of a contiguous vector first tries the plain sum of squares and keeps
 // it when no square can have overflowed or underflowed enough to matter (see nrm2).
 #include <cmath>
 #include <limits>
 
 #include "blas_kernels.hpp"
+#include "isa_dispatch.hpp"
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
 
 namespace stela {
+namespace {
+
+// The contiguous loops of dot and axpy, in their AVX2 + FMA copies (isa_dispatch.hpp)
+// when the CPU runs them and the vectors are long enough to pay for the call.
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+template <class T>
+STELA_AVX2_FMA T dot_contiguous_avx2(const T* x, const T* y, index n) {
+  return detail::dot_contiguous(x, y, n);
+}
+template <class T>
+STELA_AVX2_FMA void axpy_contiguous_avx2(T alpha, const T* x, T* y, index n) {
+  detail::axpy_contiguous(alpha, x, y, n);
+}
+#endif
+
+template <class T>
+T dot_unit_stride(const T* x, const T* y, index n) {
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+  if (n >= detail::kAvx2MinLength && detail::use_avx2_fma()) return dot_contiguous_avx2(x, y, n);
+#endif
+  return detail::dot_contiguous(x, y, n);
+}
+
+template <class T>
+void axpy_unit_stride(T alpha, const T* x, T* y, index n) {
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+  if (n >= detail::kAvx2MinLength && detail::use_avx2_fma()) return axpy_contiguous_avx2(alpha, x, y, n);
+#endif
+  detail::axpy_contiguous(alpha, x, y, n);
+}
+
+}  // namespace
 
 template <class T>
 T dot(VectorView<const T> x, VectorView<const T> y) {
   STELA_ASSERT(x.size() == y.size());
   const index n = x.size();
-  if (x.stride() == 1 && y.stride() == 1) return detail::dot_contiguous(x.data(), y.data(), n);
+  if (x.stride() == 1 && y.stride() == 1) return dot_unit_stride(x.data(), y.data(), n);
   T sum = 0;
   for (index i = 0; i < n; ++i) sum += x[i] * y[i];
   return sum;
@@ -92,7 +126,7 @@ T nrm2(VectorView<const T> x) {
   // Otherwise Blue's three accumulators below, which never overflow or underflow.
   const index n = x.size();
   if (x.stride() == 1 && n > 0) {
-    const T sum = detail::dot_contiguous(x.data(), x.data(), n);
+    const T sum = dot_unit_stride(x.data(), x.data(), n);
     if (sum <= std::numeric_limits<T>::max() &&
         sum >= static_cast<T>(n) * (std::numeric_limits<T>::min() / eps<T>()))
       return std::sqrt(sum);
@@ -132,7 +166,7 @@ void axpy(T alpha, VectorView<const T> x, VectorView<T> y) {
   const index n = x.size();
   if (alpha == T(0)) return;
   if (x.stride() == 1 && y.stride() == 1) {
-    detail::axpy_contiguous(alpha, x.data(), y.data(), n);
+    axpy_unit_stride(alpha, x.data(), y.data(), n);
     return;
   }
   for (index i = 0; i < n; ++i) y[i] += alpha * x[i];

@@ -38,7 +38,8 @@
 //               entries in the triangle; n^2 k flops plus O(n (mr + nr) k) on the
 //               diagonal tiles.
 // Dispatch:     the micro-kernel is chosen once per process: AVX2 + FMA when this build
-//               has it and the CPU runs it, the portable kernel otherwise.
+//               has it and the CPU runs it (and STELA_KERNELS is not "generic":
+//               isa_dispatch.hpp), the portable kernel otherwise.
 // Stability:    every entry of C is alpha times an inner product of length k computed in
 //               some order plus beta C: |error| <= k eps |alpha| |op(A)| |op(B)| +
 //               eps |beta C| (Higham, Accuracy and Stability, 2nd ed., section 3.5).
@@ -46,6 +47,7 @@
 
 #include "blas_kernels.hpp"
 #include "gemm_microkernel.hpp"
+#include "isa_dispatch.hpp"
 #include "stela/blas.hpp"
 
 namespace stela {
@@ -293,7 +295,7 @@ bool detail::gemm_kernel_available(GemmKernel kernel) {
 }
 
 detail::GemmKernel detail::gemm_kernel_selected() {
-  return cpu_runs_avx2_fma() ? GemmKernel::avx2_fma : GemmKernel::generic;
+  return use_avx2_fma() ? GemmKernel::avx2_fma : GemmKernel::generic;
 }
 
 template <class T>

@@ -16,6 +16,7 @@
 // Workspace:    none.
 #include <cmath>
 
+#include "isa_dispatch.hpp"
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
 
@@ -61,21 +62,41 @@ Givens<T> givens(T f, T g) {
   return G;
 }
 
+namespace {
+
+// [x_i; y_i] := [c s; -s c] [x_i; y_i] on contiguous x, y: plain pointers, so the
+// compiler vectorises the loop.
+template <class T>
+void rot_unit_stride(T* x, T* y, index n, T c, T s) {
+  for (index i = 0; i < n; ++i) {
+    const T xi = x[i];
+    const T yi = y[i];
+    x[i] = c * xi + s * yi;
+    y[i] = c * yi - s * xi;
+  }
+}
+
+// The same compiled for AVX2 + FMA (isa_dispatch.hpp).
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+template <class T>
+STELA_AVX2_FMA void rot_unit_stride_avx2(T* x, T* y, index n, T c, T s) {
+  rot_unit_stride(x, y, n, c, s);
+}
+#endif
+
+}  // namespace
+
 template <class T>
 void rot(VectorView<T> x, VectorView<T> y, T c, T s) {
   STELA_ASSERT(x.size() == y.size());
   const index n = x.size();
   if (x.stride() == 1 && y.stride() == 1) {
-    // Unit stride (columns): plain pointers, so the compiler vectorises the loop. The
-    // SVD's rotations of columns of U, V and of Jacobi's G run here.
-    T* px = x.data();
-    T* py = y.data();
-    for (index i = 0; i < n; ++i) {
-      const T xi = px[i];
-      const T yi = py[i];
-      px[i] = c * xi + s * yi;
-      py[i] = c * yi - s * xi;
-    }
+    // Unit stride (columns): the SVD's rotations of columns of U, V and of Jacobi's G
+    // run here, in the AVX2 + FMA copy where the CPU runs it.
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+    if (n >= detail::kAvx2MinLength && detail::use_avx2_fma()) return rot_unit_stride_avx2(x.data(), y.data(), n, c, s);
+#endif
+    rot_unit_stride(x.data(), y.data(), n, c, s);
     return;
   }
   for (index i = 0; i < n; ++i) {

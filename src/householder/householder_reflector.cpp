@@ -30,6 +30,7 @@
 #include <cmath>
 
 #include "../blas/blas_kernels.hpp"
+#include "../blas/isa_dispatch.hpp"
 #include "householder_kernels.hpp"
 #include "stela/householder.hpp"
 #include "stela/scalar.hpp"
@@ -74,21 +75,46 @@ T householder_generate(T& alpha, VectorView<T> x) {
   return tau;
 }
 
+namespace detail {
+namespace {
+
+// householder_apply_left_kernel for a contiguous v_tail (C.rows() - 1 entries at v),
+// with the level-1 loops inline: at the small orders where this runs most, calls to dot
+// and axpy would cost more than the arithmetic.
+template <class T>
+void apply_left_unit_stride(const T* v, T tau, MatrixView<T> C) {
+  const index m = C.rows();
+  for (index j = 0; j < C.cols(); ++j) {
+    // s = v^T C(:, j);  C(:, j) := C(:, j) - tau s v
+    T* c = C.data() + j * C.ld();
+    const T s = c[0] + dot_contiguous(v, c + 1, m - 1);
+    c[0] -= tau * s;
+    axpy_contiguous(-tau * s, v, c + 1, m - 1);
+  }
+}
+
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+template <class T>
+STELA_AVX2_FMA void apply_left_unit_stride_avx2(const T* v, T tau, MatrixView<T> C) {
+  apply_left_unit_stride(v, tau, C);
+}
+#endif
+
+}  // namespace
+}  // namespace detail
+
 template <class T>
 void detail::householder_apply_left_kernel(VectorView<const T> v_tail, T tau, MatrixView<T> C) {
   STELA_ASSERT(C.rows() == v_tail.size() + 1);
   if (tau == T(0)) return;
   const index m = C.rows();
   if (v_tail.stride() == 1) {
-    // The same with the level-1 loops inline (QR's case: v_tail is a column): at the
-    // small orders where this runs most, the calls cost more than the arithmetic.
-    const T* v = v_tail.data();
-    for (index j = 0; j < C.cols(); ++j) {
-      T* c = C.data() + j * C.ld();
-      const T s = c[0] + dot_contiguous(v, c + 1, m - 1);
-      c[0] -= tau * s;
-      axpy_contiguous(-tau * s, v, c + 1, m - 1);
-    }
+    // QR's case (v_tail is a column): the loops inline, in the AVX2 + FMA copy where
+    // the CPU runs it (isa_dispatch.hpp).
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+    if (m > kAvx2MinLength && use_avx2_fma()) return apply_left_unit_stride_avx2(v_tail.data(), tau, C);
+#endif
+    apply_left_unit_stride(v_tail.data(), tau, C);
     return;
   }
   for (index j = 0; j < C.cols(); ++j) {
