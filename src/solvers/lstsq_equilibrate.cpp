@@ -24,7 +24,7 @@
 //               methods return the solution of least ||D^-1 w||, not of least ||w||.
 // Default:      off for a plain solve, on under refine. Measured (README, "To the limit
 //               of the data"; tools/stela/refine_digits.py): qr, column-scale invariant,
-//               gets the same digits with and without it (8.0, 7.0, 9.1 on three
+//               gets the same digits with and without it (8.4, 7.0, 9.6 on three
 //               ill-scaled fits); svd, jacobi and qrcp go from 0 to qr's digits where
 //               the unscaled rank rule truncates. The gain is the rank rule's, and the
 //               price is semantic: the minimum-norm solution of a rank-deficient problem
