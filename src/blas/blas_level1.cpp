@@ -16,8 +16,7 @@
 // Workspace:    none.
 // Contiguous vectors take a unit-stride loop the compiler vectorises (dot and axpy in
 // their AVX2 + FMA copy where the CPU runs it: isa_dispatch.hpp); strided ones a plain
-// loop. nrm2 of a contiguous vector first tries the plain sum of squares and keeps
-// it when no square can have overflowed or underflowed enough to matter (see nrm2).
+// loop.
 #include <cmath>
 #include <limits>
 
@@ -119,18 +118,6 @@ T SumOfSquares<T>::norm() const {
 
 template <class T>
 T nrm2(VectorView<const T> x) {
-  // Fast path (contiguous x): the plain sum of squares, vectorised as dot is. It is
-  // the norm to O(n eps) whenever it is finite (no square or partial sum overflowed;
-  // NaN fails the test too) and at least n tiny / eps, tiny the smallest normal number:
-  // a square that underflowed lost at most tiny, so n of them at most eps of the sum.
-  // Otherwise Blue's three accumulators below, which never overflow or underflow.
-  const index n = x.size();
-  if (x.stride() == 1 && n > 0) {
-    const T sum = dot_unit_stride(x.data(), x.data(), n);
-    if (sum <= std::numeric_limits<T>::max() &&
-        sum >= static_cast<T>(n) * (std::numeric_limits<T>::min() / eps<T>()))
-      return std::sqrt(sum);
-  }
   SumOfSquares<T> ssq;
   ssq.add(x);
   return ssq.norm();
