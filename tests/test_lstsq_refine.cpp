@@ -329,8 +329,8 @@ TEST(LstsqEquilibrate, GivesQrDigitsOnTheDegree10Fit) {
   // by design, so the target is the smaller of the two. Within a digit: each method is
   // backward stable with its own constant, and on this one problem their errors differ
   // by up to an order of magnitude (qrcp 8.32 digits and qr 9.49 against a limit of
-  // 8.79; after nrm2's fast path, a different rounding of the same column norms, qrcp
-  // 7.90: half a digit below the target was luck either way).
+  // 8.79; with another rounding of the same column norms, a plain sum of squares in
+  // nrm2, qrcp 7.90: half a digit below the target was luck either way).
   // Unequilibrated, svd and jacobi get none, which is what this test tells apart.
   const double target = std::min(qr_digits, limit);
   for (LstsqMethod method : {LstsqMethod::svd, LstsqMethod::jacobi, LstsqMethod::qrcp}) {
