@@ -48,4 +48,22 @@ T power_iteration_norm(VectorView<T> x, T start, Step step) {
   return est;
 }
 
+// The start of the inverse iteration (LINPACK's, xTRCO; Cline, Moler, Stewart and
+// Wilkinson 1979, without the look-ahead): x := the solution of R^T x = e by forward
+// substitution, each e_i = +-e_size chosen as it comes, opposite in sign to
+// s = sum_{k<i} r_ki x_k, so that |x_i| = (e_size + |s|) / |r_ii| grows, which puts weight
+// on the direction R^{-T} stretches most. R is the upper triangle of the leading
+// x.size() square of A (uplo = upper) or the transpose of its lower one (uplo = lower);
+// its diagonal must be nonzero.
+template <class T>
+void growing_transposed_solve(Uplo uplo, MatrixView<const T> A, T e_size, VectorView<T> x) {
+  for (index i = 0; i < x.size(); ++i) {
+    // column i of R above the diagonal: A's column (upper) or row (lower)
+    const VectorView<const T> r_i = uplo == Uplo::upper ? VectorView<const T>(A.col(i).segment(0, i))
+                                                        : VectorView<const T>(A.row(i).segment(0, i));
+    const T s = dot(r_i, VectorView<const T>(x.segment(0, i)));
+    x[i] = ((s > T(0) ? -e_size : e_size) - s) / A(i, i);
+  }
+}
+
 }  // namespace stela::detail

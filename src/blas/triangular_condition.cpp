@@ -103,13 +103,7 @@ T triangular_condition_2norm(Uplo uplo, MatrixView<const T> A, Workspace work) {
   // 2. The start for R^{-T} R^{-1}: forward substitution R^T y = beta e / sqrt(r),
   //    e_i = -sign(sum_{k<i} r_ki y_k), so that |y_i| = (beta / sqrt(r) + |sum|) / |r_ii|
   //    (LINPACK's choice, without its look-ahead). x := y.
-  const T e_size = beta / std::sqrt(static_cast<T>(r));
-  for (index i = 0; i < r; ++i) {
-    // s = sum_{k<i} r_ki y_k (column i of R above the diagonal)
-    const T s = dot(r_column(i, i), VectorView<const T>(x.segment(0, i)));
-    const T e = s > T(0) ? -e_size : e_size;
-    x[i] = (e - s) / Rr(i, i);
-  }
+  growing_transposed_solve(uplo, Rr, beta / std::sqrt(static_cast<T>(r)), x);
   const T start = normalize_in_place(x);
   if (!(start <= std::numeric_limits<T>::max())) return std::numeric_limits<T>::infinity();
   // Half steps: x := R^{-1} (beta x) (even), x := R^{-T} (beta x) (odd), normalised.

@@ -38,12 +38,20 @@
 //               that is not finite, is +Inf (G singular, or kappa beyond the range of T).
 #include <cmath>
 #include <limits>
-#include <utility>
 
 #include "../blas/power_iteration.hpp"
 #include "lu_kernels.hpp"
 
 namespace stela::detail {
+namespace {
+
+// v := P^T v, P the row interchanges of the factorization (as lu_solve_vector's last step).
+template <class T>
+void apply_interchanges_backward(VectorView<const index> pivots, VectorView<T> v) {
+  apply_row_interchanges(MatrixView<T>(v.data(), v.size(), 1), pivots, 0, v.size(), false);
+}
+
+}  // namespace
 
 template <class T>
 T lu_symmetric_condition_2norm_kernel(MatrixView<const T> factors, VectorView<const index> pivots, Workspace work) {
@@ -58,7 +66,7 @@ T lu_symmetric_condition_2norm_kernel(MatrixView<const T> factors, VectorView<co
   auto multiply = [&](VectorView<T> v) {
     trmv_kernel(Uplo::upper, Op::none, Diag::non_unit, factors, v);
     trmv_kernel(Uplo::lower, Op::none, Diag::unit, factors, v);
-    for (index i = n - 1; i >= 0; --i) std::swap(v[i], v[pivots[i]]);
+    apply_interchanges_backward(pivots, v);
   };
   const T sqrt_n = std::sqrt(static_cast<T>(n));
 
@@ -80,13 +88,9 @@ T lu_symmetric_condition_2norm_kernel(MatrixView<const T> factors, VectorView<co
 
   // 2. The start for G^{-1}: U^T z = (beta / sqrt(n)) e with e_i = -sign(sum_{k<i} u_ki
   //    z_k), so that |z_i| grows (xTRCO), then x := P^T L^{-T} z = G^{-1} (beta e / sqrt n).
-  const T e_size = beta / sqrt_n;
-  for (index i = 0; i < n; ++i) {
-    const T s = dot(VectorView<const T>(factors.col(i).segment(0, i)), VectorView<const T>(x.segment(0, i)));
-    x[i] = ((s > T(0) ? -e_size : e_size) - s) / factors(i, i);
-  }
+  growing_transposed_solve(Uplo::upper, factors, beta / sqrt_n, x);
   trsv_kernel(Uplo::lower, Op::transpose, Diag::unit, factors, x);
-  for (index i = n - 1; i >= 0; --i) std::swap(x[i], x[pivots[i]]);
+  apply_interchanges_backward(pivots, x);
   const T start = normalize_in_place(x);
   if (!(start <= std::numeric_limits<T>::max())) return std::numeric_limits<T>::infinity();
   // Half steps: x := G^{-1} (beta x), normalised.
