@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../src/solvers/extended_precision.hpp"  // the refinement's wide accumulators
+#include "../src/solvers/lstsq_refine.hpp"        // wide_residual
 #include "long_double.hpp"
 #include "test_support.hpp"
 #include "stela/diagnostics.hpp"
@@ -530,6 +531,111 @@ TEST(ExtendedPrecision, DoubleDoubleDotProductIsExactToItsRoundoff) {
   EXPECT_EQ(hi, 1.0);
   EXPECT_EQ(lo, 0x1p-80);
 }
+
+#if defined(__SIZEOF_INT128__)
+// The refinement's residuals f = b - r - A x and g = -A^T r (wide_residual in double:
+// the AVX2 + FMA double-double kernel where the CPU runs it, the x87 or double-double
+// loop otherwise, STELA_KERNELS=generic) against exact integer arithmetic. Entries of
+// 30 bits make products of 60 bits, which double rounds; b is the rounded sum of the
+// products plus a little, so f is small next to its terms and only an extended
+// computation gets it: plain double would miss by about 2^-53 sum |terms|. Odd sizes
+// cover the kernel's last rows and its one-column block; shifts cover A = 2^s X.
+TEST(WideResidual, MatchesExactIntegerArithmetic) {
+  __extension__ typedef __int128 I;  // a GCC/Clang type: -Wpedantic asks for the marker
+  Rng rng(1213);
+  const bool dot2 = detail::use_avx2_fma();
+  const double uw = detail::wide_roundoff<double, detail::Wider<double>::type>();
+  auto draw = [&rng] { return static_cast<long long>((rng.uniform() - 0.5) * 0x1p31); };  // |.| < 2^30
+  int plain_misses = 0;
+  for (const index n : {3, 37, 64}) {
+    for (const index d : {1, 5, 8}) {
+      Matrix<double> X(n, d);
+      std::vector<long long> a(static_cast<size_t>(n * d)), c(static_cast<size_t>(d)), rr(static_cast<size_t>(n));
+      std::vector<index> shift(static_cast<size_t>(d));
+      Vector<double> x(d), b(n), r(n), f(n), g(d);
+      for (index j = 0; j < d; ++j) {
+        c[j] = draw();
+        shift[j] = static_cast<index>(rng.uniform() * 7) - 3;
+        x[j] = std::ldexp(static_cast<double>(c[j]), -30 - static_cast<int>(shift[j]));  // 2^s x = c 2^-30
+        for (index i = 0; i < n; ++i) {
+          a[i + n * j] = draw();
+          X(i, j) = std::ldexp(static_cast<double>(a[i + n * j]), -30);
+        }
+      }
+      std::vector<I> exact_f(static_cast<size_t>(n)), exact_g(static_cast<size_t>(d), 0);  // units 2^-60
+      std::vector<I> terms_f(static_cast<size_t>(n)), terms_g(static_cast<size_t>(d), 0);
+      for (index i = 0; i < n; ++i) {
+        rr[i] = draw();
+        r[i] = std::ldexp(static_cast<double>(rr[i]), -30);
+        I sum = 0, mag = 0;
+        for (index j = 0; j < d; ++j) {
+          const I t = static_cast<I>(a[i + n * j]) * c[j];
+          sum += t;
+          mag += t < 0 ? -t : t;
+          const I u = static_cast<I>(a[i + n * j]) * rr[i];
+          exact_g[j] -= u;
+          terms_g[j] += u < 0 ? -u : u;
+        }
+        // b: the sum rounded to double, plus r and a few units of 2^-60
+        const I extra = static_cast<I>(rng.uniform() * 1000);
+        b[i] = std::ldexp(static_cast<double>(sum), -60) + r[i] + std::ldexp(static_cast<double>(extra), -60);
+        const I b_units = static_cast<I>(std::ldexp(b[i], 60));  // b is an integer in units of 2^-60
+        exact_f[i] = b_units - (static_cast<I>(rr[i]) << 30) - sum;
+        terms_f[i] = mag + (b_units < 0 ? -b_units : b_units);
+      }
+      detail::RefineProblem<double> p;
+      p.X = MatrixView<const double>(X.view());
+      p.shift = VectorView<const index>(shift.data(), d);
+      WorkspaceBuffer buffer(detail::refine_workspace_size<double>(n, d));
+      Workspace work = buffer.workspace();
+      const detail::RefineScratch<double> scratch = detail::carve_refine_scratch<double>(n, d, work);
+      detail::wide_residual<double>(p, VectorView<const double>(b.view()), VectorView<const double>(r.view()),
+                                    VectorView<const double>(x.view()), f.view(), g.view(), scratch);
+      // Dot2's bound for the AVX2 kernel; the wide type's accumulated roundoff otherwise.
+      auto bound = [&](I exact, I terms, index count) {
+        const double e = std::abs(std::ldexp(static_cast<double>(exact), -60));
+        const double t = std::ldexp(static_cast<double>(terms), -60);
+        const double k = static_cast<double>(count);
+        return 0x1p-53 * e + (dot2 ? k * k * 0x1p-104 : 4 * k * uw) * t;
+      };
+      for (index i = 0; i < n; ++i) {
+        const double want = std::ldexp(static_cast<double>(exact_f[i]), -60);
+        EXPECT_LE(std::abs(f[i] - want), bound(exact_f[i], terms_f[i], d + 2)) << n << "x" << d << " f row " << i;
+        // The same in plain double, to show the test can fail: it must miss the bound somewhere.
+        double plain = b[i] - r[i];
+        for (index j = 0; j < d; ++j) plain -= X(i, j) * std::ldexp(x[j], static_cast<int>(shift[j]));
+        plain_misses += std::abs(plain - want) > bound(exact_f[i], terms_f[i], d + 2);
+      }
+      for (index j = 0; j < d; ++j) {
+        const double want = std::ldexp(static_cast<double>(exact_g[j]), -60 + static_cast<int>(shift[j]));
+        const double tol = std::ldexp(bound(exact_g[j], terms_g[j], n), static_cast<int>(shift[j]));
+        EXPECT_LE(std::abs(g[j] - want), tol) << n << "x" << d << " g column " << j;
+      }
+    }
+  }
+  EXPECT_GT(plain_misses, 20);
+}
+#endif
+
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+// The AVX2 kernel leaves the problem to the portable path when a scaled x_j is not a
+// double exactly (here 2^-1000 2^-100 is below the subnormal range's resolution).
+TEST(WideResidual, Avx2KernelDeclinesInexactScaling) {
+  if (!detail::use_avx2_fma()) GTEST_SKIP() << "no AVX2 + FMA on this CPU, or STELA_KERNELS=generic";
+  Matrix<double> X(8, 1);
+  fill(X.view(), 1.0);
+  const index shift[] = {-100};
+  Vector<double> x(1), b(8), f(8);
+  x[0] = 0x1.8p-1000;
+  fill(b.view(), 2.0);
+  fill(f.view(), -7.0);
+  double hi[8], lo[8];
+  EXPECT_FALSE(detail::wide_residual_avx2(MatrixView<const double>(X.view()), VectorView<const index>(shift, 1),
+                                          VectorView<const double>(b.view()), VectorView<const double>(),
+                                          VectorView<const double>(x.view()), f.view(), VectorView<double>(), hi, lo));
+  EXPECT_EQ(f[0], -7.0);  // nothing written
+}
+#endif
 
 }  // namespace
 }  // namespace stela

@@ -29,7 +29,8 @@
 //               4 n d wide flops), one in T (dr = f - A dx, 2 n d), and one application
 //               of the factors, O(n d) (qr: Q^T then two triangular solves; svd: U^T, V,
 //               V^T); plus one wide pass for the starting residual.
-// Workspace:    refine_workspace_size: r, f (n, T), the wide residual (n), g, dx, x0 (d);
+// Workspace:    refine_workspace_size: r, f (n, T), the wide residual (n; in double on
+//               x86-64 also 2 n doubles for the AVX2 path), g, dx, x0 (d);
 //               the method's operator keeps its own scratch. No allocation.
 // Invariant:    X is read in the caller's units and scaled on the fly: A(:, j) =
 //               2^shift_j X(:, j) exactly, so no copy of A survives the factorization;
@@ -56,8 +57,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "extended_precision.hpp"
+#include "wide_residual_avx2.hpp"
 #include "lstsq_pipeline.hpp"
 #include "stela/blas.hpp"
 #include "stela/scalar.hpp"
@@ -67,12 +70,48 @@ namespace stela::detail {
 inline constexpr double kRefineRhoThreshold = 0.5;  // rho_thresh of Demmel et al. 2009
 inline constexpr index kSemiNormalSteps = 1;        // CSNE: one correction (Björck 1996, 6.6.5)
 
+// Whether the refinement of T carries the AVX2 + FMA path's scratch.
+template <class T>
+constexpr bool kRefineHasAvx2Path =
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+    std::is_same_v<T, double>;
+#else
+    false;
+#endif
+
 // Workspace of refine_solution (the operator's own scratch comes on top).
 template <class T>
 WorkspaceSize refine_workspace_size(index n, index d) {
   using W = typename Wider<T>::type;
   return WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<W>(n) +
-         WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d);
+         WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d) +
+         (kRefineHasAvx2Path<T> ? WorkspaceSize::vector<double>(n) + WorkspaceSize::vector<double>(n) : WorkspaceSize());
+}
+
+// The scratch of one column's refinement, carved once. hi, lo: the double-double
+// running residual of the AVX2 + FMA path (double only, x86-64 builds only).
+template <class T>
+struct RefineScratch {
+  VectorView<T> r, f, g, dx, x0;
+  typename Wider<T>::type* fw = nullptr;
+  double* hi = nullptr;
+  double* lo = nullptr;
+};
+
+template <class T>
+RefineScratch<T> carve_refine_scratch(index n, index d, Workspace& work) {
+  RefineScratch<T> s;
+  s.r = work.vector<T>(n);
+  s.f = work.vector<T>(n);
+  s.fw = work.take<typename Wider<T>::type>(n);
+  s.g = work.vector<T>(d);
+  s.dx = work.vector<T>(d);
+  s.x0 = work.vector<T>(d);
+  if constexpr (kRefineHasAvx2Path<T>) {
+    s.hi = work.take<double>(n);
+    s.lo = work.take<double>(n);
+  }
+  return s;
 }
 
 // Columns of X per pass of wide_residual: each fw[i] is loaded and stored once per
@@ -80,11 +119,21 @@ WorkspaceSize refine_workspace_size(index n, index d) {
 // type is scalar x87 arithmetic on x86-64: memory traffic and latency, not flops, bound it).
 inline constexpr index kWideResidualBlock = 4;
 
-// fw := b - r - A x in the wide type (r empty: b - A x); g := -A^T r rounded to T when
-// g is not empty. A(:, j) = 2^shift_j X(:, j), applied exactly in the wide type.
-template <class T, class W>
+// f := b - r - A x in the wide type (r empty: b - A x), rounded to T once; g := -A^T r
+// likewise when g is not empty. A(:, j) = 2^shift_j X(:, j), applied exactly in the wide
+// type. f may be b itself. In double on a CPU with AVX2 + FMA: double-double, four rows
+// at a time (wide_residual_avx2.cpp), at least as accurate as x87 and several times
+// faster; otherwise in Wider<T>::type, s.fw holding the running sums.
+template <class T>
 void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<const T> r, VectorView<const T> x,
-                   W* fw, VectorView<T> g) {
+                   VectorView<T> f, VectorView<T> g, const RefineScratch<T>& s) {
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+  if constexpr (kRefineHasAvx2Path<T>) {
+    if (use_avx2_fma() && wide_residual_avx2(p.X, p.shift, b, r, x, f, g, s.hi, s.lo)) return;
+  }
+#endif
+  using W = typename Wider<T>::type;
+  W* const fw = s.fw;
   const index n = p.X.rows(), d = p.X.cols();
   for (index i = 0; i < n; ++i) {
     fw[i] = widen<W>(b[i]);
@@ -118,6 +167,7 @@ void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<
     for (index c = 0; c < nb; ++c)
       g[j0 + c] = -rounded<T>(scaled_by_power_of_two(gs[c], static_cast<int>(p.shift[j0 + c])));
   }
+  for (index i = 0; i < n; ++i) f[i] = rounded<T>(fw[i]);
 }
 
 // r := r + (f - A dx) in T, A(:, j) = X(:, j) 2^shift_j applied as X(:, j) (2^shift_j
@@ -199,25 +249,6 @@ void floor_growth(const RefineProblem<T>& p, VectorView<const T> x, RefinedColum
   out.growth_componentwise = x_min > 0 ? x_max / x_min : std::numeric_limits<T>::infinity();
 }
 
-// The scratch of one column's refinement, carved once.
-template <class T>
-struct RefineScratch {
-  VectorView<T> r, f, g, dx, x0;
-  typename Wider<T>::type* fw = nullptr;
-};
-
-template <class T>
-RefineScratch<T> carve_refine_scratch(index n, index d, Workspace& work) {
-  RefineScratch<T> s;
-  s.r = work.vector<T>(n);
-  s.f = work.vector<T>(n);
-  s.fw = work.take<typename Wider<T>::type>(n);
-  s.g = work.vector<T>(d);
-  s.dx = work.vector<T>(d);
-  s.x0 = work.vector<T>(d);
-  return s;
-}
-
 // Refines x (d) for the column b (n); ops.solve(f, dx): dx := A^+ f; ops.gram(g):
 // g := (A^T A)^{-1} g (augmented only).
 // tan(theta) = ||r|| / sqrt(||b||^2 - ||r||^2)
@@ -236,16 +267,14 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
   RefinedColumn<T> out;
   // 0. r := b - A x (the method's residual, in the wide type, rounded).
   if (augmented) {
-    wide_residual(p, b, none, VectorView<const T>(x), s.fw, VectorView<T>());
-    for (index i = 0; i < n; ++i) s.r[i] = rounded<T>(s.fw[i]);
+    wide_residual(p, b, none, VectorView<const T>(x), s.r, VectorView<T>(), s);
   }
   copy(VectorView<const T>(x), s.x0);
   T previous_n = std::numeric_limits<T>::infinity(), previous_c = previous_n;
   for (index step = 0; step < max_steps; ++step) {
     // 1. f := b - r - A x, g := -A^T r, in the wide type, rounded to T.
-    wide_residual(p, b, augmented ? VectorView<const T>(s.r) : none, VectorView<const T>(x), s.fw,
-                  augmented ? s.g : VectorView<T>());
-    for (index i = 0; i < n; ++i) s.f[i] = rounded<T>(s.fw[i]);
+    wide_residual(p, b, augmented ? VectorView<const T>(s.r) : none, VectorView<const T>(x), s.f,
+                  augmented ? s.g : VectorView<T>(), s);
     // 2. dx := A^+ f - (A^T A)^{-1} g
     ops.solve(VectorView<const T>(s.f), s.dx);
     if (augmented) {
@@ -272,8 +301,8 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
     //    scaled dx leaves the range of T.
     axpy(T(1), VectorView<const T>(s.dx), x);
     if (augmented && !add_correction_residual(p, VectorView<const T>(s.f), VectorView<const T>(s.dx), s.r, s.g)) {
-      wide_residual(p, VectorView<const T>(s.f), none, VectorView<const T>(s.dx), s.fw, VectorView<T>());
-      for (index i = 0; i < n; ++i) s.r[i] += rounded<T>(s.fw[i]);
+      wide_residual(p, VectorView<const T>(s.f), none, VectorView<const T>(s.dx), s.f, VectorView<T>(), s);
+      for (index i = 0; i < n; ++i) s.r[i] += s.f[i];
     }
     ++out.steps;
     // 5. Demmel et al.'s tests: converged (componentwise), or no progress in either
