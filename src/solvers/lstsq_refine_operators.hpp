@@ -24,6 +24,16 @@ MatrixView<T> as_column(VectorView<T> v) {
   return MatrixView<T>(v.data(), v.size(), 1, std::max<index>(1, v.size()));
 }
 
+// (Q^T f)(0:d) for a tall Householder QR F (n x d) and its tau: f copied into buffer
+// (n), Q^T applied there by its reflectors; the view is buffer's first d entries.
+template <class T>
+VectorView<const T> q_transpose_top(MatrixView<const T> F, VectorView<const T> tau, VectorView<const T> f,
+                                    VectorView<T> buffer, Workspace work) {
+  copy(f, buffer);
+  qr_apply_q_kernel(Side::left, Op::transpose, F, tau, as_column(buffer), work);
+  return VectorView<const T>(buffer.segment(0, F.cols()));
+}
+
 // Householder QR. Tall: A = Q [R; 0], A^+ f = R^{-1} (Q^T f)(0:d), (A^T A)^{-1} g =
 // R^{-1} R^{-T} g. Wide: A^T = Q [R; 0], A^+ f = Q [R^{-T} f; 0].
 template <class T>
@@ -45,10 +55,8 @@ struct QrRefineOperators {
   void solve(VectorView<const T> f, VectorView<T> dx) {
     const index r = F.cols();
     if (!buffer.empty()) {  // tall
-      copy(f, buffer);
-      // buffer := Q^T f; dx := R^{-1} buffer(0:d)
-      qr_apply_q_kernel(Side::left, Op::transpose, F, tau, as_column(buffer), work);
-      copy(VectorView<const T>(buffer.segment(0, r)), dx);
+      // dx := R^{-1} (Q^T f)(0:d)
+      copy(q_transpose_top(F, tau, f, buffer, work), dx);
       trsv_kernel(Uplo::upper, Op::none, Diag::non_unit, R(), dx);
       return;
     }
@@ -131,6 +139,31 @@ struct SvdRefineOperators {
     for (index i = 0; i < c.size(); ++i) c[i] = (c[i] / s[i]) / s[i];
     gemv_kernel(Op::none, T(1), V, VectorView<const T>(c), T(0), g);
   }
+};
+
+// The R-SVD of a tall A (Chan 1982): A = Q_r R, R = U_R S V^T, so U = Q_r [U_R; 0] is
+// never formed: A^+ f = V S^{-1} U_R^T (Q_r^T f)(0:d), Q_r^T by its reflectors (4 n d
+// flops instead of U^T's 2 n d, but no n x d U to form), and (A^T A)^{-1} g as the SVD's.
+template <class T>
+struct RSvdRefineOperators {
+  MatrixView<const T> F;  // Q_r's reflectors below the diagonal, n x d
+  VectorView<const T> tau;
+  SvdRefineOperators<T> svd;  // of R: U_R, s, V
+  VectorView<T> buffer;       // n
+  Workspace work;             // for Q_r's application
+
+  static WorkspaceSize workspace_size(index n, index d) {
+    return SvdRefineOperators<T>::workspace_size(d, d) + WorkspaceSize::vector<T>(n) +
+           qr_apply_q_workspace_size<T>(Side::left, n, 1, d);
+  }
+  RSvdRefineOperators(MatrixView<const T> F_, VectorView<const T> tau_, MatrixView<const T> Ur,
+                      VectorView<const T> s, MatrixView<const T> V, Workspace& w)
+      : F(F_), tau(tau_), svd(Ur, s, V, w) {
+    buffer = w.vector<T>(F.rows());
+    work = w;
+  }
+  void solve(VectorView<const T> f, VectorView<T> dx) { svd.solve(q_transpose_top(F, tau, f, buffer, work), dx); }
+  void gram(VectorView<T> g) { svd.gram(g); }
 };
 
 // The normal equations' factor of G = A^T A (Cholesky L L^T, or P G = L U): the

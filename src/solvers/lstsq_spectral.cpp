@@ -8,15 +8,21 @@
 //               on a tall or square A without refinement, U is never formed: U^T Y_s
 //               comes out of the SVD itself (the bidiagonalization's reflectors and
 //               the QR iteration's left rotations applied to Y_s, as xGELSS does).
+//               With refinement, Golub–Kahan on A with n >= 2d takes the R-SVD
+//               (Chan 1982): A = Q_r R, R = U_R diag(s) V^T, U_R d x d, so that the
+//               refinement's U^T f = U_R^T (Q_r^T f)(0:d) never needs the n x d U.
 // Reference:    Golub & Van Loan, Matrix Computations, 4th ed., section 5.5.1 (the SVD
-//               and rank-deficient least squares).
+//               and rank-deficient least squares); T. F. Chan, "An improved algorithm
+//               for computing the singular value decomposition", ACM TOMS 8(1), 1982.
 // Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k;
 //               without U, the SVD with V only plus its reflectors and rotations on
 //               Y_s (GVL 8.6.3's table: 4 n d^2 + 8 d^3 against 14 n d^2 + 8 d^3;
 //               measured in bench_lstsq).
 // Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch, then
 //               the refinement's (opts.refine, full rank only: lstsq_refine.hpp);
-//               without U: s, V (d x d), Z (n x k) and the SVD's scratch.
+//               without U: s, V (d x d), Z (n x k) and the SVD's scratch; the
+//               R-SVD: tau, s (d), R, U_R, V (d x d), Q_r^T Y_s (n x k), its top
+//               after U_R^T (d x k), then the refinement's.
 // Stability:    backward stable; singular values below the threshold are dropped, not
 //               inverted, so W_s is the solution of a nearby problem of rank r.
 // Failures:     no_convergence when the SVD reaches its cap (W not written).
@@ -24,6 +30,7 @@
 #include <limits>
 
 #include "../blas/blas_kernels.hpp"
+#include "../qr/qr_kernels.hpp"
 #include "../svd/svd_kernels.hpp"
 #include "lstsq_pipeline.hpp"
 #include "lstsq_refine_operators.hpp"
@@ -50,6 +57,16 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions<T>& lstsq_opts) {
 template <class T>
 bool applies_u_transpose(index n, index d, SvdMethod method, const LstsqOptions<T>& opts) {
   return method == SvdMethod::golub_kahan && n >= d && !opts.refine;
+}
+
+// Whether lstsq by svd with refinement goes through the R-SVD (solve_golub_kahan_on_r):
+// Golub–Kahan on a tall A, n >= 2d (SvdOptions::kQrFirstRatio, where the SVD itself
+// would reduce by QR first). The refinement then applies U^T as U_R^T Q_r^T instead of
+// forming the n x d U. Below that ratio, and for jacobi, U is formed.
+template <class T>
+bool refines_on_r(index n, index d, SvdMethod method, const LstsqOptions<T>& opts) {
+  return method == SvdMethod::golub_kahan && opts.refine && d > 0 &&
+         static_cast<float>(n) >= SvdOptions::kQrFirstRatio * static_cast<float>(d);
 }
 
 // The rank, its threshold, the gap and the condition of the kept part, from s.
@@ -95,6 +112,61 @@ Status solve_golub_kahan_applying(MatrixView<T> A, MatrixView<const T> Ys, Matri
   return Status::ok;
 }
 
+// Refines W_s on the factors (ops over U, s, V or their R-SVD form) when opts.refine
+// asked for it and the rank is full; a truncated solve is left alone.
+template <class T, class Ops>
+void refine_if_full_rank(MatrixView<const T> Ys, MatrixView<T> Ws, index r, LstsqMethodInfo<T>& info,
+                         const RefineScratch<T>& scratch, Ops& ops) {
+  if (info.rank < r) {
+    info.refinement = refinement_skipped<T>();
+    return;
+  }
+  info.refinement =
+      refine_solution(info.refine, Ys, Ws, info.condition, Ys.rows() >= Ws.rows(), info.refine.max_steps, ops, scratch);
+}
+
+// The same by the R-SVD (refines_on_r): A = Q_r R (Q_r's reflectors stay in A), R =
+// U_R diag(s) V^T with the d x d U_R formed, C := Q_r^T Y_s, W_s = V_r diag(1 / s_r)
+// U_R,r^T C(0:d, :), then the refinement on Q_r, U_R, s, V. R's singular values are A's
+// to the same backward error (Chan 1982; the SVD of a tall A does this itself).
+template <class T>
+Status solve_golub_kahan_on_r(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
+                              const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info,
+                              Workspace work) {
+  const index n = A.rows(), d = A.cols(), k = Ys.cols();
+  VectorView<T> tau = work.vector<T>(d);
+  VectorView<T> s = work.vector<T>(d);
+  MatrixView<T> R = work.matrix<T>(d, d);
+  MatrixView<T> Ur = work.matrix<T>(d, d);
+  MatrixView<T> V = work.matrix<T>(d, d);
+  MatrixView<T> C = work.matrix<T>(n, k);
+  MatrixView<T> Ctop = work.matrix<T>(d, k);
+  // 1. A = Q_r R; R copied out with zeros below its diagonal.
+  householder_qr_kernel(A, tau, work);
+  fill(R, T(0));
+  for (index j = 0; j < d; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), R.col(j).segment(0, j + 1));
+  // 2. R = U_R diag(s) V^T (square: no second QR).
+  SvdInfo<T> svd_info;
+  const Status status =
+      golub_kahan_svd_kernel(R, s, Ur, V, svd_options(SvdMethod::golub_kahan, opts), svd_info, work);
+  if (status != Status::ok) return status;
+  rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
+  // 3. C := Q_r^T Y_s; Ctop_r = U_R,r^T C(0:d, :); W_s = V_r diag(1 / s_r) Ctop_r.
+  copy(Ys, C);
+  qr_apply_q_kernel(Side::left, Op::transpose, MatrixView<const T>(A), VectorView<const T>(tau), C, work);
+  if (info.rank > 0)
+    gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(Ur.col_block(0, info.rank)),
+                MatrixView<const T>(C.row_block(0, d)), T(0), Ctop.row_block(0, info.rank));
+  apply_inverse(MatrixView<const T>(V), VectorView<const T>(s), info.rank, Ctop, Ws);
+  if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
+  // 4. The refinement on Q_r, U_R, s, V.
+  const RefineScratch<T> scratch = carve_refine_scratch<T>(n, d, work);
+  RSvdRefineOperators<T> ops(MatrixView<const T>(A), VectorView<const T>(tau), MatrixView<const T>(Ur),
+                             VectorView<const T>(s), MatrixView<const T>(V), work);
+  refine_if_full_rank(Ys, Ws, d, info, scratch, ops);
+  return Status::ok;
+}
+
 // W_s = V diag(1 / s_i, s_i > threshold) U^T Y_s.
 template <class T, SvdMethod method>
 Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
@@ -103,6 +175,7 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, cons
   if constexpr (method == SvdMethod::golub_kahan) {
     if (applies_u_transpose(n, d, method, opts))
       return solve_golub_kahan_applying(A, Ys, Ws, opts, tol, s_out, info, work);
+    if (refines_on_r(n, d, method, opts)) return solve_golub_kahan_on_r(A, Ys, Ws, opts, tol, s_out, info, work);
   }
   VectorView<T> s = work.vector<T>(r);
   MatrixView<T> U = work.matrix<T>(n, r);
@@ -125,13 +198,9 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, cons
   // 4. With opts.refine and full rank, W_s refined on U, s, V (lstsq_refine.hpp); a
   //    truncated solve is left alone.
   if (!info.refine.active) return Status::ok;
-  if (rank < r) {
-    info.refinement = refinement_skipped<T>();
-    return Status::ok;
-  }
   const RefineScratch<T> scratch = carve_refine_scratch<T>(n, d, work);
   SvdRefineOperators<T> ops(MatrixView<const T>(U), VectorView<const T>(s), MatrixView<const T>(V), work);
-  info.refinement = refine_solution(info.refine, Ys, Ws, info.condition, n >= d, info.refine.max_steps, ops, scratch);
+  refine_if_full_rank(Ys, Ws, r, info, scratch, ops);
   return Status::ok;
 }
 
@@ -145,6 +214,17 @@ WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod
     return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(d) + WorkspaceSize::matrix<T>(d, d) +
            WorkspaceSize::matrix<T>(n, k) +
            golub_kahan_svd_applying_workspace_size<T>(n, d, k, svd_options(method, opts));
+  // The R-SVD: tau, s, R, U_R, V, C = Q_r^T Y_s, its top d rows after U_R^T, and the
+  // largest of the QR's, the SVD's, Q_r^T's and the refinement's scratch.
+  if (refines_on_r(n, d, method, opts)) {
+    const WorkspaceSize steps =
+        max(max(householder_qr_workspace_size<T>(n, d), svd_workspace_size<T>(d, d, svd_options(method, opts))),
+            max(qr_apply_q_workspace_size<T>(Side::left, n, k, d),
+                refine_with_workspace_size<T, RSvdRefineOperators<T>>(opts, n, d)));
+    return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(d) + WorkspaceSize::vector<T>(d) +
+           WorkspaceSize::matrix<T>(d, d) + WorkspaceSize::matrix<T>(d, d) + WorkspaceSize::matrix<T>(d, d) +
+           WorkspaceSize::matrix<T>(n, k) + WorkspaceSize::matrix<T>(d, k) + steps;
+  }
   // The pipeline's copies; then s, U, V, C = U^T Y, and the SVD's own scratch.
   return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(r) + WorkspaceSize::matrix<T>(n, r) +
          WorkspaceSize::matrix<T>(d, r) + WorkspaceSize::matrix<T>(r, k) +
