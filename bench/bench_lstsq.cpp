@@ -77,7 +77,8 @@ Problem<T> make_problem(index n, index d) {
 }
 
 template <class T>
-void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bool refine = false) {
+void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bool refine = false,
+               bool equilibrate = false) {
   const Problem<T> p = make_problem<T>(n, d);
   if (p.status != Status::ok) {
     state.SkipWithError(to_string(p.status));
@@ -86,6 +87,7 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bo
   LstsqOptions<T> opts;
   opts.method = method;
   opts.refine = refine;
+  if (equilibrate) opts.equilibrate = true;
   WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts));
   Matrix<T> W(d, 1);
   Vector<T> residual(1);
@@ -110,20 +112,25 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bo
   if (refine) state.counters["refine_steps"] = double(info.refinement.steps);
 }
 
-// The refinement's cost (issue 12): lstsq/<method>+refine/<type>/<shape> next to
-// lstsq/<method>/<type>/<shape>, at the two tall shapes; the overhead is the ratio of
-// the two times minus one.
+// The refinement's cost (issue 12): lstsq/<method>+refine/<type>/<shape> (which
+// equilibrates, as --refine does) next to lstsq/<method>+equilibrate/... and
+// lstsq/<method>/..., at the two tall shapes. The refinement's own overhead is the ratio
+// of +refine to +equilibrate minus one; the whole cost of asking for --refine is the
+// ratio of +refine to the plain solve minus one.
 template <class T>
 void register_refined() {
   const index shapes[][2] = {{2000, 200}, {20000, 50}};
-  for (const auto& nd : shapes)
-    for (LstsqMethod method : kAllLstsqMethods) {
-      const index n = nd[0], d = nd[1];
-      const std::string name = std::string("lstsq/") + to_string(method) + "+refine/" + type_name<T>() + "/" +
-                               std::to_string(n) + "x" + std::to_string(d);
-      benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& s) { run_lstsq<T>(s, method, n, d, true); })
-          ->Unit(benchmark::kMicrosecond);
-    }
+  for (const char* variant : {"+equilibrate", "+refine"})
+    for (const auto& nd : shapes)
+      for (LstsqMethod method : kAllLstsqMethods) {
+        const index n = nd[0], d = nd[1];
+        const bool refine = variant[1] == 'r';
+        const std::string name = std::string("lstsq/") + to_string(method) + variant + "/" + type_name<T>() + "/" +
+                                 std::to_string(n) + "x" + std::to_string(d);
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [=](benchmark::State& s) { run_lstsq<T>(s, method, n, d, refine, !refine); })
+            ->Unit(benchmark::kMicrosecond);
+      }
 }
 
 template <class T>
