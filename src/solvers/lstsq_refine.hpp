@@ -176,19 +176,16 @@ void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<
 template <class T>
 bool add_correction_residual(const RefineProblem<T>& p, VectorView<const T> f, VectorView<const T> dx, VectorView<T> r,
                              VectorView<T> scaled) {
-  const index n = p.X.rows(), d = p.X.cols();
+  const index d = p.X.cols();
   for (index j = 0; j < d; ++j) {
     scaled[j] = std::ldexp(dx[j], static_cast<int>(p.shift[j]));
     const bool lost = dx[j] != T(0) && (scaled[j] == T(0) || !(std::abs(scaled[j]) < std::numeric_limits<T>::infinity()));
     if (lost) return false;
   }
-  // r := r + f, then r := r - X scaled, one column at a time
-  for (index i = 0; i < n; ++i) r[i] += f[i];
-  for (index j = 0; j < d; ++j) {
-    const T* Xj = p.X.data() + j * p.X.ld();
-    const T c = scaled[j];
-    for (index i = 0; i < n; ++i) r[i] -= Xj[i] * c;
-  }
+  // r := r + f, then r := r - X scaled, one column at a time (axpy: its AVX2 copy
+  // where the CPU runs it)
+  axpy(T(1), f, r);
+  for (index j = 0; j < d; ++j) axpy(-scaled[j], p.X.col(j), r);
   return true;
 }
 
@@ -296,14 +293,8 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
       out.stop = LstsqRefineStop::stagnated;
       break;
     }
-    // 4. x := x + dx; r := r + (f - A dx), the correction dr in working precision
-    //    (Björck's dr = Q [z; d2] is as accurate), in the wide type only when the
-    //    scaled dx leaves the range of T.
+    // 4. x := x + dx.
     axpy(T(1), VectorView<const T>(s.dx), x);
-    if (augmented && !add_correction_residual(p, VectorView<const T>(s.f), VectorView<const T>(s.dx), s.r, s.g)) {
-      wide_residual(p, VectorView<const T>(s.f), none, VectorView<const T>(s.dx), s.f, VectorView<T>(), s);
-      for (index i = 0; i < n; ++i) s.r[i] += s.f[i];
-    }
     ++out.steps;
     // 5. Demmel et al.'s tests: converged (componentwise), or no progress in either
     //    measure (a normwise-stable factorization can shrink the normwise correction
@@ -319,8 +310,19 @@ RefinedColumn<T> refine_column(const RefineProblem<T>& p, VectorView<const T> b,
     }
     previous_n = out.normwise;
     previous_c = out.componentwise;
+    // 6. r := r + (f - A dx) for the next step, the correction dr in working precision
+    //    (Björck's dr = Q [z; d2] is as accurate), in the wide type only when the
+    //    scaled dx leaves the range of T. Not after the last step: r's only later use
+    //    is tan(theta) in the bound, which a correction of x below the stopping
+    //    thresholds moves in its last digits, and the pass over X costs as much as a
+    //    residual.
+    if (augmented && step + 1 < max_steps &&
+        !add_correction_residual(p, VectorView<const T>(s.f), VectorView<const T>(s.dx), s.r, s.g)) {
+      wide_residual(p, VectorView<const T>(s.f), none, VectorView<const T>(s.dx), s.f, VectorView<T>(), s);
+      for (index i = 0; i < n; ++i) s.r[i] += s.f[i];
+    }
   }
-  // 6. A second correction larger than the first (rejected) means the first one was
+  // 7. A second correction larger than the first (rejected) means the first one was
   //    no correction: the factorization is too inaccurate for this kappa (Demmel et
   //    al.'s "unstable" state). The method's own solution is returned. Not so when the
   //    first was already below eps normwise: then the second is rounding noise, and
