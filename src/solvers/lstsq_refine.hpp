@@ -119,21 +119,10 @@ RefineScratch<T> carve_refine_scratch(index n, index d, Workspace& work) {
 // type is scalar x87 arithmetic on x86-64: memory traffic and latency, not flops, bound it).
 inline constexpr index kWideResidualBlock = 4;
 
-// f := b - r - A x in the wide type (r empty: b - A x), rounded to T once; g := -A^T r
-// likewise when g is not empty. A(:, j) = 2^shift_j X(:, j), applied exactly in the wide
-// type. f may be b itself. In double on a CPU with AVX2 + FMA: double-double, four rows
-// at a time (wide_residual_avx2.cpp), at least as accurate as x87 and several times
-// faster; otherwise in Wider<T>::type, s.fw holding the running sums.
-template <class T>
-void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<const T> r, VectorView<const T> x,
-                   VectorView<T> f, VectorView<T> g, const RefineScratch<T>& s) {
-#if defined(STELA_HAVE_AVX2_FMA_CODE)
-  if constexpr (kRefineHasAvx2Path<T>) {
-    if (use_avx2_fma() && wide_residual_avx2(p.X, p.shift, b, r, x, f, g, s.hi, s.lo)) return;
-  }
-#endif
-  using W = typename Wider<T>::type;
-  W* const fw = s.fw;
+// wide_residual (below) in Wider<T>::type, fw (n) holding the running sums.
+template <class T, class W>
+void wide_residual_portable(const RefineProblem<T>& p, VectorView<const T> b, VectorView<const T> r,
+                            VectorView<const T> x, VectorView<T> f, VectorView<T> g, W* fw) {
   const index n = p.X.rows(), d = p.X.cols();
   for (index i = 0; i < n; ++i) {
     fw[i] = widen<W>(b[i]);
@@ -168,6 +157,28 @@ void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<
       g[j0 + c] = -rounded<T>(scaled_by_power_of_two(gs[c], static_cast<int>(p.shift[j0 + c])));
   }
   for (index i = 0; i < n; ++i) f[i] = rounded<T>(fw[i]);
+}
+
+// f := b - r - A x in the wide type (r empty: b - A x), rounded to T once; g := -A^T r
+// likewise when g is not empty. A(:, j) = 2^shift_j X(:, j), applied exactly in the wide
+// type. f may be b itself. On a CPU with AVX2 + FMA: in double, double-double four rows
+// at a time (wide_residual_avx2.cpp), at least as accurate as x87 and several times
+// faster; in float, the portable loops in double compiled for AVX2 + FMA (a product of
+// two floats is exact in double, fused or not). Otherwise the portable loops.
+template <class T>
+void wide_residual(const RefineProblem<T>& p, VectorView<const T> b, VectorView<const T> r, VectorView<const T> x,
+                   VectorView<T> f, VectorView<T> g, const RefineScratch<T>& s) {
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+  if constexpr (kRefineHasAvx2Path<T>) {
+    if (use_avx2_fma() && wide_residual_avx2(p.X, p.shift, b, r, x, f, g, s.hi, s.lo)) return;
+  } else if constexpr (std::is_same_v<T, float>) {
+    if (use_avx2_fma()) {
+      wide_residual_float_avx2(p, b, r, x, f, g, s.fw);
+      return;
+    }
+  }
+#endif
+  wide_residual_portable(p, b, r, x, f, g, s.fw);
 }
 
 // r := r + (f - A dx) in T, A(:, j) = X(:, j) 2^shift_j applied as X(:, j) (2^shift_j

@@ -15,6 +15,13 @@ namespace stela::detail {
 bool wide_residual_avx2(MatrixView<const double> X, VectorView<const index> shift, VectorView<const double> b,
                         VectorView<const double> r, VectorView<const double> x, VectorView<double> f,
                         VectorView<double> g, double* hi, double* lo);
+
+// The same for float, in double: lstsq_refine.hpp's portable loops compiled for AVX2 +
+// FMA; fw: n doubles of scratch.
+template <class T>
+struct RefineProblem;
+void wide_residual_float_avx2(const RefineProblem<float>& p, VectorView<const float> b, VectorView<const float> r,
+                              VectorView<const float> x, VectorView<float> f, VectorView<float> g, double* fw);
 #endif
 
 }  // namespace stela::detail
