@@ -12,6 +12,7 @@
 //   fwd_error   ||w - w_true|| / ||w_true|| of the last run;
 //   residual    ||y - X w|| / ||y|| of the last run;
 //   refine_steps  (the +refine entries) refinement steps of the last run.
+// The +refine_cost entries time three solves per iteration (see register_refined).
 // A method that cannot solve the problem (qr on rank deficiency, the normal equations
 // on a wide X, whose Gram matrix is singular) is reported with SkipWithError and the
 // status it returned.
@@ -22,6 +23,8 @@
 //   bench_lstsq --benchmark_filter='lstsq/.*/double/2000x200'
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -77,8 +80,7 @@ Problem<T> make_problem(index n, index d) {
 }
 
 template <class T>
-void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bool refine = false,
-               bool equilibrate = false) {
+void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bool refine = false) {
   const Problem<T> p = make_problem<T>(n, d);
   if (p.status != Status::ok) {
     state.SkipWithError(to_string(p.status));
@@ -87,7 +89,6 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bo
   LstsqOptions<T> opts;
   opts.method = method;
   opts.refine = refine;
-  if (equilibrate) opts.equilibrate = true;
   WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts));
   Matrix<T> W(d, 1);
   Vector<T> residual(1);
@@ -112,25 +113,83 @@ void run_lstsq(benchmark::State& state, LstsqMethod method, index n, index d, bo
   if (refine) state.counters["refine_steps"] = double(info.refinement.steps);
 }
 
-// The refinement's cost (issue 12): lstsq/<method>+refine/<type>/<shape> (which
-// equilibrates, as --refine does) next to lstsq/<method>+equilibrate/... and
-// lstsq/<method>/..., at the two tall shapes. The refinement's own overhead is the ratio
-// of +refine to +equilibrate minus one; the whole cost of asking for --refine is the
-// ratio of +refine to the plain solve minus one.
+// The refinement's cost (issue 12), two ways, at the two tall shapes:
+//   lstsq/<method>+refine/<type>/<shape>   the refined solve (which equilibrates, as
+//                                          --refine does), next to lstsq/<method>/...;
+//   lstsq/<method>+refine_cost/<type>/<shape>  each iteration runs the plain, the
+//                                          equilibrated and the refined solve in turn,
+//                                          timed one by one, so that the drift of a
+//                                          shared machine falls on all three alike.
+//                                          Counters: the medians plain_ms,
+//                                          equilibrated_ms, refined_ms; refine_cost =
+//                                          refined / equilibrated - 1 (the refinement's
+//                                          own cost) and refine_vs_plain = refined /
+//                                          plain - 1 (what asking for --refine costs).
+template <class T>
+void run_refine_cost(benchmark::State& state, LstsqMethod method, index n, index d) {
+  const Problem<T> p = make_problem<T>(n, d);
+  if (p.status != Status::ok) {
+    state.SkipWithError(to_string(p.status));
+    return;
+  }
+  LstsqOptions<T> opts[3];
+  for (LstsqOptions<T>& o : opts) o.method = method;
+  opts[1].equilibrate = true;
+  opts[2].refine = true;
+  WorkspaceBuffer buffer(lstsq_workspace_size<T>(n, d, 1, opts[2]));
+  Matrix<T> W(d, 1);
+  Vector<T> residual(1);
+  LstsqInfo<T> info;
+  std::vector<double> ms[3];
+  Status status = Status::ok;
+  for (auto _ : state) {
+    double total = 0;
+    for (int v = 0; v < 3 && status == Status::ok; ++v) {
+      const auto start = std::chrono::steady_clock::now();
+      status = lstsq_inplace(MatrixView<const T>(p.X), MatrixView<const T>(p.Y), opts[v], W.view(), residual.view(),
+                             VectorView<T>(), info, buffer.workspace());
+      benchmark::DoNotOptimize(W.data());
+      benchmark::ClobberMemory();
+      const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ms[v].push_back(took * 1e3);
+      total += took;
+    }
+    state.SetIterationTime(total);
+    if (status != Status::ok) break;
+  }
+  if (status != Status::ok) {
+    state.SkipWithError(to_string(status));
+    return;
+  }
+  double median[3];
+  for (int v = 0; v < 3; ++v) {
+    std::sort(ms[v].begin(), ms[v].end());
+    median[v] = ms[v][ms[v].size() / 2];
+  }
+  state.counters["plain_ms"] = median[0];
+  state.counters["equilibrated_ms"] = median[1];
+  state.counters["refined_ms"] = median[2];
+  state.counters["refine_cost"] = median[2] / median[1] - 1;
+  state.counters["refine_vs_plain"] = median[2] / median[0] - 1;
+  state.counters["refine_steps"] = double(info.refinement.steps);
+}
+
 template <class T>
 void register_refined() {
   const index shapes[][2] = {{2000, 200}, {20000, 50}};
-  for (const char* variant : {"+equilibrate", "+refine"})
-    for (const auto& nd : shapes)
-      for (LstsqMethod method : kAllLstsqMethods) {
-        const index n = nd[0], d = nd[1];
-        const bool refine = variant[1] == 'r';
-        const std::string name = std::string("lstsq/") + to_string(method) + variant + "/" + type_name<T>() + "/" +
-                                 std::to_string(n) + "x" + std::to_string(d);
-        benchmark::RegisterBenchmark(name.c_str(),
-                                     [=](benchmark::State& s) { run_lstsq<T>(s, method, n, d, refine, !refine); })
-            ->Unit(benchmark::kMicrosecond);
-      }
+  for (const auto& nd : shapes)
+    for (LstsqMethod method : kAllLstsqMethods) {
+      const index n = nd[0], d = nd[1];
+      const std::string tail = std::string("/") + type_name<T>() + "/" + std::to_string(n) + "x" + std::to_string(d);
+      const std::string prefix = std::string("lstsq/") + to_string(method);
+      benchmark::RegisterBenchmark((prefix + "+refine" + tail).c_str(),
+                                   [=](benchmark::State& s) { run_lstsq<T>(s, method, n, d, true); })
+          ->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark((prefix + "+refine_cost" + tail).c_str(),
+                                   [=](benchmark::State& s) { run_refine_cost<T>(s, method, n, d); })
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+    }
 }
 
 template <class T>
