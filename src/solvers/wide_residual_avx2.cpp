@@ -24,7 +24,7 @@
 //               addition, so a compiler that contracts a * b + c (GCC's default in GNU
 //               mode, -ffp-contract=fast) cannot fuse p into the sum that follows: it
 //               fuses a product only when every use of it is an addition. TwoSum has no
-//               product to fuse. The test (test_lstsq_refine, WideResidualAvx2*) holds
+//               product to fuse. The test (test_lstsq_refine, WideResidual.*) holds
 //               the result to Dot2's bound in the build with -ffp-contract=fast too.
 // Range:        returns false, having written nothing, when some 2^shift_j x_j is not a
 //               double exactly (over- or underflow): the caller then takes the portable
