@@ -580,7 +580,7 @@ TEST(WideResidual, MatchesExactIntegerArithmetic) {
         const I extra = static_cast<I>(rng.uniform() * 1000);
         b[i] = std::ldexp(static_cast<double>(sum), -60) + r[i] + std::ldexp(static_cast<double>(extra), -60);
         const I b_units = static_cast<I>(std::ldexp(b[i], 60));  // b is an integer in units of 2^-60
-        exact_f[i] = b_units - (static_cast<I>(rr[i]) << 30) - sum;
+        exact_f[i] = b_units - static_cast<I>(rr[i]) * (static_cast<I>(1) << 30) - sum;  // r in units of 2^-60
         terms_f[i] = mag + (b_units < 0 ? -b_units : b_units);
       }
       detail::RefineProblem<double> p;

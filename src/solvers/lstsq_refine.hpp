@@ -28,7 +28,8 @@
 // Cost:         per step and column: one pass over X in the wide type (f and g together,
 //               4 n d wide flops), one in T (dr = f - A dx, 2 n d), and one application
 //               of the factors, O(n d) (qr: Q^T then two triangular solves; svd: U^T, V,
-//               V^T); plus one wide pass for the starting residual.
+//               V^T); plus one wide pass for the starting residual, less the pass in
+//               T after the last step (r is not updated then).
 // Workspace:    refine_workspace_size: r, f (n, T), the wide residual (n; in double on
 //               x86-64 also 2 n doubles for the AVX2 path), g, dx, x0 (d);
 //               the method's operator keeps its own scratch. No allocation.
@@ -48,7 +49,10 @@
 //               rho_c = c kappa eps (c kappa^2 eps for the semi-normal equations) < 1/2.
 //               Then error <= c (eps + gamma kappa u_w (1 + kappa tan(theta))) +
 //               dz_last rho / (1 - rho), rho = min(0.9, max(rho_c, observed ratio)):
-//               the rounding of x, the wide residual's floor (u_w its unit roundoff: a
+//               the rounding of x, the wide residual's floor (u_w its unit roundoff,
+//               x87's 2^-64 on x86-64 whichever path ran: the double-double kernel's
+//               is far smaller, but the tests' long-double references could not check
+//               a bound that tight; a
 //               normwise error in A's units, which gamma carries into the measure —
 //               ||x||_inf over the weighted ||D x||_inf normwise, over min |x_j|
 //               componentwise), and the tail of the remaining corrections. Otherwise +Inf.
