@@ -129,8 +129,11 @@ T nrm2(VectorView<const T> x) {
   // failure not yet understood, so the path stays where it was measured to pay (QR's
   // reflectors, equilibration) and that fault cannot reach.
   const index n = x.size();
-  if (x.stride() == 1 && n >= detail::kAvx2MinLength && detail::use_avx2_fma()) {
-    const T sum = dot_contiguous_avx2(x.data(), x.data(), n);
+  // Short vectors (QR's reflectors at n = 8, the condition estimates' iterates) take
+  // the portable loop inline: Blue's branches cost more there than the call saves.
+  if (x.stride() == 1 && n > 0 && detail::use_avx2_fma()) {
+    const T sum = n >= detail::kAvx2MinLength ? dot_contiguous_avx2(x.data(), x.data(), n)
+                                              : detail::dot_contiguous(x.data(), x.data(), n);
     if (sum <= std::numeric_limits<T>::max() &&
         sum >= static_cast<T>(n) * (std::numeric_limits<T>::min() / eps<T>()))
       return std::sqrt(sum);
