@@ -109,7 +109,7 @@ bool strict_upper_is_nan(MatrixView<const T> A) {
 TYPED_TEST(Cholesky, FactorsAcrossSizesAndMatrixTypes) {
   using T = TypeParam;
   double worst = 0;
-  // Every case at the small sizes; both sides of the recursion base (16), of the
+  // Every case at the small sizes; both sides of the recursion base (64), of the
   // recursive halves and of one and two blocks (the block size is 128) with four of
   // them, to keep the run short under the sanitizers.
   for (index n : {0, 1, 2, 3, 5, 7, 8, 9, 10, 15, 16, 17, 33, 50, 63, 64, 65, 127, 128, 129, 257}) {

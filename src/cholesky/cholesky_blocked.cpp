@@ -47,7 +47,13 @@ namespace stela {
 namespace {
 
 constexpr index kBlock = 128;          // block width, measured (see Block size)
-constexpr index kRecursionBase = 16;   // xPOTF2 below this order: the trsm base of blas_level3
+// xPOTF2 at and below this order. Measured with bench_cholesky
+// 'cholesky/blocked/double/(32|64|128|256|1024)$', medians of 3, two alternations on a
+// quiet 2-core Zen 4 (2026-12-03), base 16 / 32 / 64: n = 32 3.07 / 1.70 / 1.70 us,
+// 64 13.0 / 10.8 / 8.9 us, 128 54.8 / 49.7 / 45.7 us, 1024 flat within the noise. The
+// unblocked kernel's four-column gaxpy (cholesky_unblocked.cpp) runs in L1 at these
+// orders and costs less than the trsm and syrk calls it would be split into.
+constexpr index kRecursionBase = 64;
 
 // A =: L L^T by halves (xPOTRF2); returns the column of the first pivot that is not
 // positive, or -1. work holds the packing buffers of an n x n syrk (or less).
