@@ -4,10 +4,11 @@
 // Counterpart:  LAPACK xGELSS (Golub–Kahan; xGELSD reaches the same W by divide and
 //               conquer), numpy.linalg.lstsq; with the one-sided Jacobi SVD (xGESVJ).
 // Computes:     A = U diag(s) V^T (thin), r = #{s_i > threshold}, and the minimum-norm
-//               W_s = V_r diag(1 / s_r) U_r^T Y_s, any shape and rank. By Golub–Kahan
-//               on a tall or square A without refinement, U is never formed: U^T Y_s
-//               comes out of the SVD itself (the bidiagonalization's reflectors and
-//               the QR iteration's left rotations applied to Y_s, as xGELSS does).
+//               W_s = V_r diag(1 / s_r) U_r^T Y_s, any shape and rank. On a tall or
+//               square A without refinement, U is never formed: U^T Y_s comes out of
+//               the SVD itself (Golub–Kahan: the bidiagonalization's reflectors and the
+//               QR iteration's left rotations applied to Y_s, as xGELSS does; Jacobi:
+//               the preconditioner's row order and Q^T, then the core's rotations).
 //               With refinement, Golub–Kahan on A with n >= 2d takes the R-SVD
 //               (Chan 1982): A = Q_r R, R = U_R diag(s) V^T, U_R d x d, so that the
 //               refinement's U^T f = U_R^T (Q_r^T f)(0:d) never needs the n x d U.
@@ -17,7 +18,9 @@
 // Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k;
 //               without U, the SVD with V only plus its reflectors and rotations on
 //               Y_s (GVL 8.6.3's table: 4 n d^2 + 8 d^3 against 14 n d^2 + 8 d^3;
-//               measured in bench_lstsq).
+//               measured in bench_lstsq); for Jacobi, the 4 n d^2 - 2 d^3 of forming
+//               U from Q saved (bench_lstsq jacobi, 2026-12-03, double: 2000x200
+//               58 and 46 ms -> 39 and 37 ms, 20000x50 33 and 24 ms -> 17 and 13 ms).
 // Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch, then
 //               the refinement's (opts.refine, full rank only: lstsq_refine.hpp);
 //               without U: s, V (d x d), Z (n x k) and the SVD's scratch; the
@@ -51,12 +54,13 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions<T>& lstsq_opts) {
   return opts;
 }
 
-// Whether lstsq by svd applies U^T to Y_s during the SVD instead of forming U
-// (golub_kahan_svd_applying_kernel, xGELSS's way): Golub–Kahan on a tall or square A,
-// and no refinement (which works on U itself).
+// Whether lstsq applies U^T to Y_s during the SVD instead of forming U: Golub–Kahan
+// (golub_kahan_svd_applying_kernel, xGELSS's way) and Jacobi (jacobi_svd_applying_kernel,
+// U^T as the preconditioner's Q^T and the core's rotations) on a tall or square A, and
+// no refinement (which works on U itself).
 template <class T>
-bool applies_u_transpose(index n, index d, SvdMethod method, const LstsqOptions<T>& opts) {
-  return method == SvdMethod::golub_kahan && n >= d && !opts.refine;
+bool applies_u_transpose(index n, index d, const LstsqOptions<T>& opts) {
+  return n >= d && !opts.refine;
 }
 
 // Whether lstsq by svd with refinement goes through the R-SVD (solve_golub_kahan_on_r):
@@ -93,23 +97,30 @@ void apply_inverse(MatrixView<const T> V, VectorView<const T> s, index rank, Mat
 }
 
 // The same without U (n >= d): Z := Y_s, then the SVD leaves U^T Y_s in Z's first d rows.
-template <class T>
-Status solve_golub_kahan_applying(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws,
-                                  const LstsqOptions<T>& opts, const RankTolerance<T>& tol, VectorView<T> s_out,
-                                  LstsqMethodInfo<T>& info, Workspace work) {
+template <class T, SvdMethod method>
+Status solve_applying(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
+                      const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols();
   VectorView<T> s = work.vector<T>(d);
   MatrixView<T> V = work.matrix<T>(d, d);
   MatrixView<T> Z = work.matrix<T>(n, Ys.cols());
   copy(Ys, Z);
   SvdInfo<T> svd_info;
-  const Status status =
-      golub_kahan_svd_applying_kernel(A, s, Z, V, svd_options(SvdMethod::golub_kahan, opts), svd_info, work);
+  constexpr SvdMethodKernel<T> kernel =
+      method == SvdMethod::jacobi ? &jacobi_svd_applying_kernel<T> : &golub_kahan_svd_applying_kernel<T>;
+  const Status status = kernel(A, s, Z, V, svd_options(method, opts), svd_info, work);
   if (status != Status::ok) return status;
   rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
   apply_inverse(MatrixView<const T>(V), VectorView<const T>(s), info.rank, Z.row_block(0, d), Ws);
   if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
   return Status::ok;
+}
+
+// The workspace of the kernel solve_applying calls.
+template <class T>
+WorkspaceSize applying_workspace_size(index n, index d, index k, SvdMethod method, const SvdOptions& opts) {
+  return method == SvdMethod::jacobi ? jacobi_svd_applying_workspace_size<T>(n, d, k)
+                                     : golub_kahan_svd_applying_workspace_size<T>(n, d, k, opts);
 }
 
 // Refines W_s on the factors (ops over U, s, V or their R-SVD form) when opts.refine
@@ -172,9 +183,8 @@ template <class T, SvdMethod method>
 Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
                  const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols(), k = Ys.cols(), r = std::min(n, d);
+  if (applies_u_transpose(n, d, opts)) return solve_applying<T, method>(A, Ys, Ws, opts, tol, s_out, info, work);
   if constexpr (method == SvdMethod::golub_kahan) {
-    if (applies_u_transpose(n, d, method, opts))
-      return solve_golub_kahan_applying(A, Ys, Ws, opts, tol, s_out, info, work);
     if (refines_on_r(n, d, method, opts)) return solve_golub_kahan_on_r(A, Ys, Ws, opts, tol, s_out, info, work);
   }
   VectorView<T> s = work.vector<T>(r);
@@ -210,10 +220,9 @@ template <class T>
 WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions<T>& opts) {
   const index r = std::min(n, d);
   // Without U: the pipeline's copies, s, V, Z = Y_s and the SVD's scratch.
-  if (applies_u_transpose(n, d, method, opts))
+  if (applies_u_transpose(n, d, opts))
     return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(d) + WorkspaceSize::matrix<T>(d, d) +
-           WorkspaceSize::matrix<T>(n, k) +
-           golub_kahan_svd_applying_workspace_size<T>(n, d, k, svd_options(method, opts));
+           WorkspaceSize::matrix<T>(n, k) + applying_workspace_size<T>(n, d, k, method, svd_options(method, opts));
   // The R-SVD: tau, s, R, U_R, V, C = Q_r^T Y_s, its top d rows after U_R^T, and the
   // largest of the QR's, the SVD's, Q_r^T's and the refinement's scratch.
   if (refines_on_r(n, d, method, opts)) {

@@ -49,7 +49,9 @@
 //               column norms sorted non-increasing; with vectors, G := U (orthonormal
 //               columns) and V := J; without, G holds U diag(s).
 //               jacobi_svd: A (m x n, m >= n) destroyed (Q's reflectors and R);
-//               s; U (m x n or m x m); V (n x n).
+//               s; U (m x n or m x m); V (n x n). jacobi_svd_applying_kernel (lstsq):
+//               the same with U^T C = [Z^T 0] Q^T Pi C in C's first n rows instead
+//               of U.
 // Reference:    M. R. Hestenes, "Inversion of matrices by biorthogonalization and
 //               related results", J. SIAM 6, 1958; H. Rutishauser, "The Jacobi method
 //               for real symmetric matrices", Numer. Math. 9, 1966 (the rotation);
@@ -130,6 +132,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../blas/blas_kernels.hpp"
 #include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
@@ -481,39 +484,22 @@ void permute_rows(MatrixView<T> X, VectorView<const index> perm, bool gather, Ve
 
 }  // namespace
 
-template <class T>
-WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts) {
-  if (m <= 0 || n <= 0) return WorkspaceSize();
-  const bool want_vectors = opts.vectors != SvdVectors::none;
-  const index u_cols = opts.vectors == SvdVectors::full ? m : n;
-  // Row norms and order, tau, column order and X = R^T alive throughout; then the steps.
-  const WorkspaceSize kept = WorkspaceSize::vector<T>(m) + WorkspaceSize::vector<index>(m) +
-                             WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<index>(n) +
-                             WorkspaceSize::matrix<T>(n, n);
-  WorkspaceSize steps = max(WorkspaceSize::vector<T>(m), qr_pivoted_workspace_size<T>(m, n));
-  steps = max(steps, jacobi_svd_one_sided_workspace_size<T>(n, n, opts.vectors));
-  if (want_vectors) {
-    steps = max(steps, qr_apply_q_workspace_size<T>(Side::left, m, u_cols, n));
-  }
-  return kept + steps;
-}
+namespace {
 
+// Steps 1-5 of the driver, shared by jacobi_svd_kernel (which forms U) and
+// jacobi_svd_applying_kernel (which applies U^T): Pi A Pc = Q R (A := Q's reflectors and
+// R, row_order := Pi, tau := Q's scalars), the core on R^T (R^T Z = W diag(s)), and
+// V := Pc W. With Z empty, values only (V not touched). Returns the QR's status
+// (not_finite only when a column norm overflowed) or the core's (ok or no_convergence:
+// s, Z and V then hold the partial result).
 template <class T>
-Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
-                                 const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
+Status preconditioned_core(MatrixView<T> A, VectorView<T> s, MatrixView<T> Z, MatrixView<T> V,
+                           VectorView<index> row_order, VectorView<T> tau, const SvdOptions& opts, SvdInfo<T>& info,
+                           Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
-               work.holds(jacobi_svd_workspace_size<T>(m, n, opts)));
-  const bool want_vectors = opts.vectors != SvdVectors::none;
-  if (n == 0) {
-    if (opts.vectors == SvdVectors::full) set_identity(U);
-    return Status::ok;
-  }
   info.qr_first = true;
   VectorView<T> row_norm = work.vector<T>(m);
-  VectorView<index> row_order = work.vector<index>(m);
-  VectorView<T> tau = work.vector<T>(n);
   VectorView<index> col_order = work.vector<index>(n);
   MatrixView<T> X = work.matrix<T>(n, n);
 
@@ -532,23 +518,67 @@ Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T>
     Workspace scratch = work;
     permute_rows(A, VectorView<const index>(row_order), /*gather=*/true, scratch.vector<T>(m));
   }
-  // 2. A Pc = Q R with column pivoting (xGEQP3); not_finite only when a column norm
-  //    overflowed, which A in the safe range cannot do (s, U, V are still untouched).
-  if (const Status status = qr_pivoted_kernel(A, tau, col_order, work); status != Status::ok) return status;
+  // 2. A Pc = Q R with column pivoting (xGEQP3).
+  if (const Status status = detail::qr_pivoted_kernel(A, tau, col_order, work); status != Status::ok)
+    return status;
   // 3. X := R^T (n x n lower triangular).
   fill(X, T(0));
   for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), X.row(j).segment(0, j + 1));
-  if (!want_vectors) {
-    // 4. Values only: Jacobi on the columns of R^T.
-    return jacobi_svd_one_sided_kernel(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
-  }
-  // 4. R^T Z = W diag(s): X := W, Z (the rotations) in U's top n x n block. On
-  //    no_convergence X and Z hold the partial result, from which V and U are still
-  //    formed below (the documented partial output), and the status is returned last.
-  MatrixView<T> Z = U.block(0, 0, n, n);
-  const Status status = jacobi_svd_one_sided_kernel(X, s, Z, SvdVectors::thin, opts.max_sweeps, info, work);
+  // 4. Values only: Jacobi on the columns of R^T. With vectors, R^T Z = W diag(s): X := W,
+  //    Z the rotations.
+  if (Z.empty())
+    return detail::jacobi_svd_one_sided_kernel(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
+  const Status status = detail::jacobi_svd_one_sided_kernel(X, s, Z, SvdVectors::thin, opts.max_sweeps, info, work);
   // 5. V := Pc W: row col_order[i] of V is row i of W.
   for (index i = 0; i < n; ++i) copy(VectorView<const T>(X.row(i)), V.row(col_order[i]));
+  return status;
+}
+
+// What the driver keeps beside its steps: Pi and tau, then the core's own (row norms,
+// column order, X = R^T) and the largest of its steps.
+template <class T>
+WorkspaceSize preconditioned_core_workspace_size(index m, index n, SvdVectors vectors) {
+  const WorkspaceSize core = WorkspaceSize::vector<T>(m) + WorkspaceSize::vector<index>(n) +
+                             WorkspaceSize::matrix<T>(n, n) +
+                             max(max(WorkspaceSize::vector<T>(m), qr_pivoted_workspace_size<T>(m, n)),
+                                 jacobi_svd_one_sided_workspace_size<T>(n, n, vectors));
+  return WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + core;
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts) {
+  if (m <= 0 || n <= 0) return WorkspaceSize();
+  const index u_cols = opts.vectors == SvdVectors::full ? m : n;
+  // Pi and tau alive throughout; the core, then (with vectors) U := Pi^T Q [Z 0; 0 I].
+  WorkspaceSize after = WorkspaceSize();
+  if (opts.vectors != SvdVectors::none)
+    after = max(WorkspaceSize::vector<T>(m), qr_apply_q_workspace_size<T>(Side::left, m, u_cols, n));
+  return max(preconditioned_core_workspace_size<T>(m, n, opts.vectors),
+             WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + after);
+}
+
+template <class T>
+Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, MatrixView<T> V,
+                                 const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
+  const index m = A.rows();
+  const index n = A.cols();
+  STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
+               work.holds(jacobi_svd_workspace_size<T>(m, n, opts)));
+  const bool want_vectors = opts.vectors != SvdVectors::none;
+  if (n == 0) {
+    if (opts.vectors == SvdVectors::full) set_identity(U);
+    return Status::ok;
+  }
+  VectorView<index> row_order = work.vector<index>(m);
+  VectorView<T> tau = work.vector<T>(n);
+  // 1-5. Pi A Pc = Q R, R^T Z = W diag(s), V = Pc W; Z in U's top n x n block. On
+  //      no_convergence Z and V hold the partial result, from which U is still formed
+  //      below (the documented partial output), and the status is returned last.
+  const MatrixView<T> Z = want_vectors ? U.block(0, 0, n, n) : MatrixView<T>();
+  const Status status = preconditioned_core(A, s, Z, V, row_order, tau, opts, info, work);
+  if (!want_vectors || status == Status::not_finite) return status;
   // 6. U := Pi^T Q [Z 0; 0 I] (R = Z diag(s) W^T, so A = Pi^T Q Z diag(s) (Pc W)^T).
   fill(U.block(n, 0, m - n, n), T(0));
   if (opts.vectors == SvdVectors::full) {
@@ -560,6 +590,48 @@ Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T>
     Workspace scratch = work;
     permute_rows(U, VectorView<const index>(row_order), /*gather=*/false, scratch.vector<T>(m));
   }
+  return status;
+}
+
+template <class T>
+WorkspaceSize detail::jacobi_svd_applying_workspace_size(index m, index n, index k) {
+  if (m <= 0 || n <= 0) return WorkspaceSize();
+  // Z (n x n) beside the core; then C := Pi C, Q^T C and Z^T C(0:n, :) through an n x k
+  // copy.
+  const WorkspaceSize after =
+      max(max(WorkspaceSize::vector<T>(m), qr_apply_q_workspace_size<T>(Side::left, m, k, n)),
+          WorkspaceSize::matrix<T>(n, k));
+  return WorkspaceSize::matrix<T>(n, n) +
+         max(preconditioned_core_workspace_size<T>(m, n, SvdVectors::thin),
+             WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + after);
+}
+
+template <class T>
+Status detail::jacobi_svd_applying_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> C, MatrixView<T> V,
+                                          const SvdOptions& opts, SvdInfo<T>& info, Workspace work) {
+  const index m = A.rows(), n = A.cols(), k = C.cols();
+  STELA_ASSERT(m >= n && s.size() == n && C.rows() == m && V.rows() == n && V.cols() == n &&
+               work.holds(jacobi_svd_applying_workspace_size<T>(m, n, k)));
+  info = SvdInfo<T>{};
+  if (n == 0) return Status::ok;
+  MatrixView<T> Z = work.matrix<T>(n, n);
+  VectorView<index> row_order = work.vector<index>(m);
+  VectorView<T> tau = work.vector<T>(n);
+  // 1-5. Pi A Pc = Q R, R^T Z = W diag(s), V = Pc W (as jacobi_svd_kernel).
+  const Status status = preconditioned_core(A, s, Z, V, row_order, tau, opts, info, work);
+  if (status == Status::not_finite) return status;
+  // 6. U^T C = [Z^T 0] Q^T Pi C: C := Pi C, C := Q^T C, C(0:n, :) := Z^T C(0:n, :).
+  {
+    Workspace scratch = work;
+    permute_rows(C, VectorView<const index>(row_order), /*gather=*/true, scratch.vector<T>(m));
+  }
+  qr_apply_q_kernel(Side::left, Op::transpose, MatrixView<const T>(A), VectorView<const T>(tau), C, work);
+  MatrixView<T> top = work.matrix<T>(n, k);
+  copy(MatrixView<const T>(C.row_block(0, n)), top);
+  // (The unpacked product, as lstsq's other n x k products: k is the number of right-hand
+  // sides, usually 1, and the result must not depend on how much workspace is left.)
+  gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(Z), MatrixView<const T>(top), T(0), C.row_block(0, n),
+              Workspace());
   return status;
 }
 
@@ -585,6 +657,9 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
   template Status jacobi_svd_one_sided_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, SvdVectors, index, \
                                                   SvdInfo<T>&, Workspace);                                         \
   template WorkspaceSize jacobi_svd_workspace_size<T>(index, index, const SvdOptions&);                                \
+  template WorkspaceSize detail::jacobi_svd_applying_workspace_size<T>(index, index, index);                          \
+  template Status detail::jacobi_svd_applying_kernel<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, \
+                                                        const SvdOptions&, SvdInfo<T>&, Workspace);                  \
   template Status jacobi_svd_inplace<T>(MatrixView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>,              \
                                         const SvdOptions&, SvdInfo<T>&, Workspace);
 STELA_INSTANTIATE(float)

@@ -54,6 +54,17 @@ template <class T>
 Status golub_kahan_svd_applying_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> C, MatrixView<T> V,
                                        const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
 
+// The Jacobi SVD of A (m >= n, in the safe range) with U^T applied to C (m x k) instead
+// of U formed (lstsq by jacobi): on exit C(0:n, :) = U^T C for the thin U, s and V as
+// jacobi_svd_kernel leaves them (the preconditioner's Pi, Q and the core's rotations Z,
+// as U^T C = [Z^T 0] Q^T Pi C); ok or no_convergence (C and V then from the partial
+// result), not_finite as jacobi_svd_kernel.
+template <class T>
+WorkspaceSize jacobi_svd_applying_workspace_size(index m, index n, index k);
+template <class T>
+Status jacobi_svd_applying_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T> C, MatrixView<T> V,
+                                  const SvdOptions& opts, SvdInfo<T>& info, Workspace work);
+
 // One-sided Jacobi on the columns of G (src/svd/svd_jacobi.cpp).
 template <class T>
 Status jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
