@@ -133,6 +133,7 @@
 #include <cmath>
 
 #include "../blas/blas_kernels.hpp"
+#include "../blas/isa_dispatch.hpp"
 #include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
 #include "stela/qr.hpp"
@@ -343,7 +344,7 @@ struct SweepOutcome {
 // column norms afresh (underflowed columns zeroed), then every pair whose |cosine|
 // exceeds tol is rotated (only measured, and nothing changed, when may_rotate is false).
 template <class T>
-SweepOutcome<T> sweep(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, bool may_rotate) {
+SweepOutcome<T> sweep_portable(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, bool may_rotate) {
   const index n = G.cols();
   SweepOutcome<T> out;
   // 1. s_j := ||a_j||, afresh, so updates never drift for more than a sweep.
@@ -380,6 +381,24 @@ SweepOutcome<T> sweep(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, 
     }
   }
   return out;
+}
+
+// The sweep compiled a second time for AVX2 + FMA (src/blas/isa_dispatch.hpp), the small
+// rotations' loop, the projections and the cosines' scaled loop included; the portable
+// copy elsewhere.
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+template <class T>
+STELA_AVX2_FMA SweepOutcome<T> sweep_avx2(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, bool may_rotate) {
+  return sweep_portable(G, V, s, tol, may_rotate);
+}
+#endif
+
+template <class T>
+SweepOutcome<T> sweep(MatrixView<T> G, MatrixView<T> V, VectorView<T> s, T tol, bool may_rotate) {
+#if defined(STELA_HAVE_AVX2_FMA_CODE)
+  if (detail::use_avx2_fma()) return sweep_avx2(G, V, s, tol, may_rotate);
+#endif
+  return sweep_portable(G, V, s, tol, may_rotate);
 }
 
 // The columns of G sorted by their norms s (recomputed), non-increasing, V's columns
