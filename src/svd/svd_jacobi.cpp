@@ -428,28 +428,17 @@ bool one_sided_shapes_fit(MatrixView<const T> G, index s_size, MatrixView<const 
   return G.rows() >= n && s_size == n && (vectors == SvdVectors::none || (V.rows() == n && V.cols() == n));
 }
 
-}  // namespace
-
+// The core's sweeps and its ending on G, the rotations applied to J's columns from the
+// right from the start the caller gave J: the identity makes J the product of the
+// rotations; a k x n C^T makes it C^T J = (J^T C)^T, which is what lstsq needs, at
+// O(k) per rotation instead of O(n) (jacobi_svd_applying_kernel). J with no columns
+// takes nothing. With normalize, G ends as U (sort_and_normalize).
 template <class T>
-WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors vectors) {
-  if (vectors == SvdVectors::none || m <= 0 || n <= 0) return WorkspaceSize();
-  return completion_workspace_size<T>(m, n);
-}
-
-template <class T>
-Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
-                                           index max_sweeps, SvdInfo<T>& info, Workspace work) {
-  const index m = G.rows();
+Status one_sided_core(MatrixView<T> G, VectorView<T> s, MatrixView<T> J, bool normalize, index max_sweeps,
+                      SvdInfo<T>& info, Workspace work) {
   const index n = G.cols();
-  STELA_ASSERT(one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors) &&
-               svd_detail::valid(vectors) && work.holds(jacobi_svd_one_sided_workspace_size<T>(m, n, vectors)));
-  if (n == 0) return Status::ok;
-  const bool want_vectors = vectors != SvdVectors::none;
-  const MatrixView<T> J = want_vectors ? V : MatrixView<T>();  // the rotations, or nothing
-  const T tol = cosine_tolerance<T>(m);
+  const T tol = cosine_tolerance<T>(G.rows());
   const index cap = max_sweeps >= 0 ? max_sweeps : kMaxSweeps;
-  if (want_vectors) set_identity(J);  // J := I
-
   // 1. Sweeps until one sweep rotates nothing. Once `cap` sweeps have run, one more pass
   //    only measures the cosines: the cap is spent only on sweeps that rotate, so columns
   //    that are already orthogonal converge with a cap of 0, and a run stopped by the
@@ -464,10 +453,30 @@ Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, Mat
     info.sweeps += 1;
     info.iterations += outcome.rotations;
   }
-
-  // 2. Sorted norms, and U normalised and completed (with vectors).
-  sort_and_normalize(G, J, s, want_vectors, work);
+  // 2. Sorted norms, and U normalised and completed (normalize).
+  sort_and_normalize(G, J, s, normalize, work);
   return converged ? Status::ok : Status::no_convergence;
+}
+
+}  // namespace
+
+template <class T>
+WorkspaceSize jacobi_svd_one_sided_workspace_size(index m, index n, SvdVectors vectors) {
+  if (vectors == SvdVectors::none || m <= 0 || n <= 0) return WorkspaceSize();
+  return completion_workspace_size<T>(m, n);
+}
+
+template <class T>
+Status detail::jacobi_svd_one_sided_kernel(MatrixView<T> G, VectorView<T> s, MatrixView<T> V, SvdVectors vectors,
+                                           index max_sweeps, SvdInfo<T>& info, Workspace work) {
+  const index n = G.cols();
+  STELA_ASSERT(one_sided_shapes_fit(MatrixView<const T>(G), s.size(), MatrixView<const T>(V), vectors) &&
+               svd_detail::valid(vectors) && work.holds(jacobi_svd_one_sided_workspace_size<T>(G.rows(), n, vectors)));
+  if (n == 0) return Status::ok;
+  const bool want_vectors = vectors != SvdVectors::none;
+  const MatrixView<T> J = want_vectors ? V : MatrixView<T>();  // the rotations, or nothing
+  if (want_vectors) set_identity(J);                             // J := I
+  return one_sided_core(G, s, J, want_vectors, max_sweeps, info, work);
 }
 
 // The checked entry: shapes, options, workspace, finiteness, then the kernel.
@@ -505,23 +514,17 @@ void permute_rows(MatrixView<T> X, VectorView<const index> perm, bool gather, Ve
 
 namespace {
 
-// Steps 1-5 of the driver, shared by jacobi_svd_kernel (which forms U) and
-// jacobi_svd_applying_kernel (which applies U^T): Pi A Pc = Q R (A := Q's reflectors and
-// R, row_order := Pi, tau := Q's scalars), the core on R^T (R^T Z = W diag(s)), and
-// V := Pc W. With Z empty, values only (V not touched). Returns the QR's status
-// (not_finite only when a column norm overflowed) or the core's (ok or no_convergence:
-// s, Z and V then hold the partial result).
+// Steps 1-3 of the driver, shared by jacobi_svd_kernel (which forms U) and
+// jacobi_svd_applying_kernel (which applies U^T): A := Pi A (row_order := Pi), then
+// A Pc = Q R (A := Q's reflectors and R, tau, col_order := Pc) and X := R^T. The QR's
+// status: not_finite only when a column norm overflowed, which A in the safe range
+// cannot do.
 template <class T>
-Status preconditioned_core(MatrixView<T> A, VectorView<T> s, MatrixView<T> Z, MatrixView<T> V,
-                           VectorView<index> row_order, VectorView<T> tau, const SvdOptions& opts, SvdInfo<T>& info,
-                           Workspace work) {
+Status precondition(MatrixView<T> A, VectorView<index> row_order, VectorView<T> tau, VectorView<index> col_order,
+                    MatrixView<T> X, Workspace work) {
   const index m = A.rows();
   const index n = A.cols();
-  info.qr_first = true;
   VectorView<T> row_norm = work.vector<T>(m);
-  VectorView<index> col_order = work.vector<index>(n);
-  MatrixView<T> X = work.matrix<T>(n, n);
-
   // 1. Rows sorted by decreasing max-norm (ties by index, so the order is reproducible):
   //    A := Pi A. Householder QR is then row-wise backward stable (Cox & Higham), so row
   //    grading survives the factorization. The max-norms are exact and are gathered
@@ -543,25 +546,32 @@ Status preconditioned_core(MatrixView<T> A, VectorView<T> s, MatrixView<T> Z, Ma
   // 3. X := R^T (n x n lower triangular).
   fill(X, T(0));
   for (index j = 0; j < n; ++j) copy(VectorView<const T>(A.col(j).segment(0, j + 1)), X.row(j).segment(0, j + 1));
-  // 4. Values only: Jacobi on the columns of R^T. With vectors, R^T Z = W diag(s): X := W,
-  //    Z the rotations.
-  if (Z.empty())
-    return detail::jacobi_svd_one_sided_kernel(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
-  const Status status = detail::jacobi_svd_one_sided_kernel(X, s, Z, SvdVectors::thin, opts.max_sweeps, info, work);
-  // 5. V := Pc W: row col_order[i] of V is row i of W.
-  for (index i = 0; i < n; ++i) copy(VectorView<const T>(X.row(i)), V.row(col_order[i]));
+  return Status::ok;
+}
+
+// Steps 4-5: the core on the columns of X = R^T, X J = W diag(s) (X := W), the
+// rotations applied to J from the start the caller gave it (one_sided_core), then
+// V := Pc W (row col_order[i] of V is row i of W). ok or no_convergence (s, J and V
+// then hold the partial result).
+template <class T>
+Status rotate_and_form_v(MatrixView<T> X, VectorView<T> s, MatrixView<T> J, MatrixView<T> V,
+                         VectorView<const index> col_order, index max_sweeps, SvdInfo<T>& info, Workspace work) {
+  const Status status = one_sided_core(X, s, J, /*normalize=*/true, max_sweeps, info, work);
+  for (index i = 0; i < X.rows(); ++i) copy(VectorView<const T>(X.row(i)), V.row(col_order[i]));
   return status;
 }
 
-// What the driver keeps beside its steps: Pi and tau, then the core's own (row norms,
-// column order, X = R^T) and the largest of its steps.
+// Pi, tau, Pc and X = R^T, alive from step 1 to the end.
 template <class T>
-WorkspaceSize preconditioned_core_workspace_size(index m, index n, SvdVectors vectors) {
-  const WorkspaceSize core = WorkspaceSize::vector<T>(m) + WorkspaceSize::vector<index>(n) +
-                             WorkspaceSize::matrix<T>(n, n) +
-                             max(max(WorkspaceSize::vector<T>(m), qr_pivoted_workspace_size<T>(m, n)),
-                                 jacobi_svd_one_sided_workspace_size<T>(n, n, vectors));
-  return WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + core;
+WorkspaceSize kept_workspace_size(index m, index n) {
+  return WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + WorkspaceSize::vector<index>(n) +
+         WorkspaceSize::matrix<T>(n, n);
+}
+
+// precondition's own: the row norms and a spare column, or the QR's scratch.
+template <class T>
+WorkspaceSize precondition_workspace_size(index m, index n) {
+  return WorkspaceSize::vector<T>(m) + max(WorkspaceSize::vector<T>(m), qr_pivoted_workspace_size<T>(m, n));
 }
 
 }  // namespace
@@ -570,12 +580,12 @@ template <class T>
 WorkspaceSize jacobi_svd_workspace_size(index m, index n, const SvdOptions& opts) {
   if (m <= 0 || n <= 0) return WorkspaceSize();
   const index u_cols = opts.vectors == SvdVectors::full ? m : n;
-  // Pi and tau alive throughout; the core, then (with vectors) U := Pi^T Q [Z 0; 0 I].
-  WorkspaceSize after = WorkspaceSize();
+  // What is kept, then the largest step: the preconditioning, the core, U := Pi^T Q [Z 0; 0 I].
+  WorkspaceSize steps =
+      max(precondition_workspace_size<T>(m, n), jacobi_svd_one_sided_workspace_size<T>(n, n, opts.vectors));
   if (opts.vectors != SvdVectors::none)
-    after = max(WorkspaceSize::vector<T>(m), qr_apply_q_workspace_size<T>(Side::left, m, u_cols, n));
-  return max(preconditioned_core_workspace_size<T>(m, n, opts.vectors),
-             WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + after);
+    steps = max(steps, max(WorkspaceSize::vector<T>(m), qr_apply_q_workspace_size<T>(Side::left, m, u_cols, n)));
+  return kept_workspace_size<T>(m, n) + steps;
 }
 
 template <class T>
@@ -585,19 +595,27 @@ Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T>
   const index n = A.cols();
   STELA_ASSERT(m >= n && svd_detail::shapes_fit<T>(m, n, s, U, V, opts.vectors) && svd_detail::valid(opts.vectors) &&
                work.holds(jacobi_svd_workspace_size<T>(m, n, opts)));
-  const bool want_vectors = opts.vectors != SvdVectors::none;
   if (n == 0) {
     if (opts.vectors == SvdVectors::full) set_identity(U);
     return Status::ok;
   }
+  info.qr_first = true;
   VectorView<index> row_order = work.vector<index>(m);
   VectorView<T> tau = work.vector<T>(n);
-  // 1-5. Pi A Pc = Q R, R^T Z = W diag(s), V = Pc W; Z in U's top n x n block. On
-  //      no_convergence Z and V hold the partial result, from which U is still formed
-  //      below (the documented partial output), and the status is returned last.
-  const MatrixView<T> Z = want_vectors ? U.block(0, 0, n, n) : MatrixView<T>();
-  const Status status = preconditioned_core(A, s, Z, V, row_order, tau, opts, info, work);
-  if (!want_vectors || status == Status::not_finite) return status;
+  VectorView<index> col_order = work.vector<index>(n);
+  MatrixView<T> X = work.matrix<T>(n, n);
+  // 1-3. Pi A Pc = Q R, X := R^T.
+  if (const Status status = precondition(A, row_order, tau, col_order, X, work); status != Status::ok) return status;
+  // 4. Values only: Jacobi on the columns of R^T.
+  if (opts.vectors == SvdVectors::none)
+    return jacobi_svd_one_sided_kernel(X, s, MatrixView<T>(), SvdVectors::none, opts.max_sweeps, info, work);
+  // 4-5. R^T Z = W diag(s), V := Pc W, the rotations Z accumulated from the identity in
+  //      U's top n x n block. On no_convergence Z and V hold the partial result, from
+  //      which U is still formed below (the documented partial output), and the status
+  //      is returned last.
+  MatrixView<T> Z = U.block(0, 0, n, n);
+  set_identity(Z);
+  const Status status = rotate_and_form_v(X, s, Z, V, VectorView<const index>(col_order), opts.max_sweeps, info, work);
   // 6. U := Pi^T Q [Z 0; 0 I] (R = Z diag(s) W^T, so A = Pi^T Q Z diag(s) (Pc W)^T).
   fill(U.block(n, 0, m - n, n), T(0));
   if (opts.vectors == SvdVectors::full) {
@@ -615,14 +633,12 @@ Status detail::jacobi_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixView<T>
 template <class T>
 WorkspaceSize detail::jacobi_svd_applying_workspace_size(index m, index n, index k) {
   if (m <= 0 || n <= 0) return WorkspaceSize();
-  // Z (n x n) beside the core; then C := Pi C, Q^T C and Z^T C(0:n, :) through an n x k
-  // copy.
-  const WorkspaceSize after =
-      max(max(WorkspaceSize::vector<T>(m), qr_apply_q_workspace_size<T>(Side::left, m, k, n)),
-          WorkspaceSize::matrix<T>(n, k));
-  return WorkspaceSize::matrix<T>(n, n) +
-         max(preconditioned_core_workspace_size<T>(m, n, SvdVectors::thin),
-             WorkspaceSize::vector<index>(m) + WorkspaceSize::vector<T>(n) + after);
+  // (Z^T C)^T (k x n) and what is kept, then the largest step: the preconditioning,
+  // C := Pi C (a spare column), C := Q^T C, the core.
+  const WorkspaceSize steps =
+      max(max(precondition_workspace_size<T>(m, n), jacobi_svd_one_sided_workspace_size<T>(n, n, SvdVectors::thin)),
+          max(WorkspaceSize::vector<T>(m), qr_apply_q_workspace_size<T>(Side::left, m, k, n)));
+  return WorkspaceSize::matrix<T>(k, n) + kept_workspace_size<T>(m, n) + steps;
 }
 
 template <class T>
@@ -633,24 +649,27 @@ Status detail::jacobi_svd_applying_kernel(MatrixView<T> A, VectorView<T> s, Matr
                work.holds(jacobi_svd_applying_workspace_size<T>(m, n, k)));
   info = SvdInfo<T>{};
   if (n == 0) return Status::ok;
-  MatrixView<T> Z = work.matrix<T>(n, n);
+  info.qr_first = true;
+  MatrixView<T> Ct = work.matrix<T>(k, n);
   VectorView<index> row_order = work.vector<index>(m);
   VectorView<T> tau = work.vector<T>(n);
-  // 1-5. Pi A Pc = Q R, R^T Z = W diag(s), V = Pc W (as jacobi_svd_kernel).
-  const Status status = preconditioned_core(A, s, Z, V, row_order, tau, opts, info, work);
-  if (status == Status::not_finite) return status;
-  // 6. U^T C = [Z^T 0] Q^T Pi C: C := Pi C, C := Q^T C, C(0:n, :) := Z^T C(0:n, :).
+  VectorView<index> col_order = work.vector<index>(n);
+  MatrixView<T> X = work.matrix<T>(n, n);
+  // 1-3. Pi A Pc = Q R, X := R^T.
+  if (const Status status = precondition(A, row_order, tau, col_order, X, work); status != Status::ok) return status;
+  // U^T C = [Z^T 0] Q^T Pi C (U = Pi^T Q [Z; 0], jacobi_svd_kernel's step 6):
+  // 4. C := Q^T Pi C, and Ct := C(0:n, :)^T, the start of the rotations.
   {
     Workspace scratch = work;
     permute_rows(C, VectorView<const index>(row_order), /*gather=*/true, scratch.vector<T>(m));
   }
   qr_apply_q_kernel(Side::left, Op::transpose, MatrixView<const T>(A), VectorView<const T>(tau), C, work);
-  MatrixView<T> top = work.matrix<T>(n, k);
-  copy(MatrixView<const T>(C.row_block(0, n)), top);
-  // (The unpacked product, as lstsq's other n x k products: k is the number of right-hand
-  // sides, usually 1, and the result must not depend on how much workspace is left.)
-  gemm_kernel(Op::transpose, Op::none, T(1), MatrixView<const T>(Z), MatrixView<const T>(top), T(0), C.row_block(0, n),
-              Workspace());
+  for (index i = 0; i < n; ++i) copy(VectorView<const T>(C.row(i)), Ct.col(i));
+  // 5. R^T Z = W diag(s), V := Pc W, with Ct := Ct Z = (Z^T C(0:n, :))^T as the rotations
+  //    come (on no_convergence, the partial result).
+  const Status status = rotate_and_form_v(X, s, Ct, V, VectorView<const index>(col_order), opts.max_sweeps, info, work);
+  // 6. C(0:n, :) := Ct^T.
+  for (index i = 0; i < n; ++i) copy(VectorView<const T>(Ct.col(i)), C.row(i));
   return status;
 }
 
