@@ -737,6 +737,40 @@ TYPED_TEST(Blas, FrobeniusNormSurvivesExtremeScaling) {
   }
 }
 
+// The largest |a_ij| against a plain loop, on columns of every length around the
+// four-lane loop and the AVX2 copy's threshold, with entries of both signs across the
+// exponent range, signed zeros, subnormals, infinities and a NaN placed at each position
+// in turn: equal values, or NaN on both sides.
+TYPED_TEST(Blas, MaxAbsNormMatchesAPlainLoop) {
+  using T = TypeParam;
+  Rng rng(7300);
+  const T specials[] = {T(0), -T(0), std::numeric_limits<T>::denorm_min(), -std::numeric_limits<T>::min(),
+                        std::numeric_limits<T>::max(), -std::numeric_limits<T>::infinity()};
+  for (index m : {1, 3, 4, 5, 15, 16, 17, 33, 64, 65}) {
+    for (int trial = 0; trial < 12; ++trial) {
+      Matrix<T> A(m, 3);
+      for (index j = 0; j < 3; ++j)
+        for (index i = 0; i < m; ++i)
+          A(i, j) = std::ldexp(static_cast<T>(rng.gaussian()), static_cast<int>(rng.next_u64() % 40) - 20);
+      if (trial >= 2) A(static_cast<index>(rng.next_u64() % static_cast<std::uint64_t>(m)), 1) = specials[trial % 6];
+      if (trial >= 8) A((trial * 7) % m, 2) = nan<T>();
+      T expected = 0;
+      bool saw_nan = false;
+      for (index j = 0; j < 3; ++j)
+        for (index i = 0; i < m; ++i) {
+          saw_nan = saw_nan || std::isnan(A(i, j));
+          if (std::abs(A(i, j)) > expected) expected = std::abs(A(i, j));
+        }
+      const T got = norm(MatrixView<const T>(A), Norm::max_abs);
+      SCOPED_TRACE(::testing::Message() << "m " << m << " trial " << trial);
+      if (saw_nan)
+        EXPECT_TRUE(std::isnan(got));
+      else
+        EXPECT_EQ(got, expected);
+    }
+  }
+}
+
 TYPED_TEST(Blas, NormsPropagateNan) {
   using T = TypeParam;
   Matrix<T> A(3, 3, T(1));
