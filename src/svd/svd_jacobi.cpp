@@ -132,7 +132,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../blas/blas_kernels.hpp"
 #include "../blas/isa_dispatch.hpp"
 #include "../qr/qr_kernels.hpp"
 #include "stela/blas.hpp"
