@@ -222,11 +222,13 @@ TYPED_TEST(Blas, RotAppliesTheRotation) {
 // ---------------------------------------------------------------------------------------
 // Level 2
 
+// Contiguous vectors take the four-column passes (n = 4, 8 with no remainder, 5, 7, 9,
+// 33 with one), and their AVX2 copies from 16 rows on; strided ones the plain loops.
 TYPED_TEST(Blas, GemvMatchesReferenceForBothOps) {
   using T = TypeParam;
   for (Op trans : {Op::none, Op::transpose})
     for (index m : {0, 1, 3, 17, 64})
-      for (index n : {0, 1, 5, 33}) {
+      for (index n : {0, 1, 4, 5, 7, 8, 9, 33}) {
         SCOPED_TRACE(testing::Message() << type_name<T>() << " gemv " << op_name(trans) << " " << m << "x" << n
                                         << " seed " << 100 + m * 7 + n);
         Matrix<T> A0 = random_matrix<T>(m, n, 100 + m * 7 + n);
@@ -234,9 +236,17 @@ TYPED_TEST(Blas, GemvMatchesReferenceForBothOps) {
         const index xs = trans == Op::none ? n : m, ys = trans == Op::none ? m : n;
         Matrix<T> x = random_matrix<T>(xs, 1, 5), y = random_matrix<T>(ys, 1, 6);
         Matrix<T> expected = reference_gemm(trans, Op::none, T(1.5), MatrixView<const T>(A.view()), x, T(-0.5), y);
+        // The same vectors along rows (stride 2), before y is overwritten.
+        Matrix<T> xr(2, xs, nan<T>()), yr(2, ys, nan<T>());
+        copy(VectorView<const T>(x.col(0)), xr.row(1));
+        copy(VectorView<const T>(y.col(0)), yr.row(1));
         ASSERT_EQ(gemv(trans, T(1.5), A.view(), x.col(0), T(-0.5), y.col(0)), Status::ok);
         EXPECT_LE(max_abs_diff(y, expected), kThreshold * (m + n + 1) * eps<T>() * 4);
         EXPECT_TRUE(A.padding_untouched());
+        ASSERT_EQ(gemv(trans, T(1.5), A.view(), VectorView<const T>(xr.row(1)), T(-0.5), yr.row(1)), Status::ok);
+        EXPECT_LE(max_abs_diff(MatrixView<const T>(transpose<T>(yr.block(1, 0, 1, ys))), expected),
+                  kThreshold * (m + n + 1) * eps<T>() * 4);
+        for (index i = 0; i < ys; ++i) EXPECT_TRUE(std::isnan(yr(0, i)));
       }
 }
 
