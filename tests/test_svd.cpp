@@ -902,6 +902,53 @@ TYPED_TEST(Svd, BidiagonalizationReconstructs) {
             Status::dimension_mismatch);
 }
 
+// Above 128 columns bidiagonalize works in panels of 32 when the workspace holds their
+// scratch (xLABRD), and one column at a time at the minimum workspace: both factor A
+// (n = 129: one panel of one column; 160: one of 32; 161 and 193: a full panel and
+// then one of one or 32 + 1; m > n), and their outputs agree up to rounding.
+TYPED_TEST(Svd, BlockedBidiagonalizationMatchesTheUnblocked) {
+  using T = TypeParam;
+  for (auto [m, n] : {std::pair<index, index>{129, 129}, {160, 160}, {161, 161}, {193, 193}, {300, 193}}) {
+    SCOPED_TRACE(case_name<T>("gaussian", m, n, 11));
+    const Matrix<T> A0 = random_matrix<T>(m, n, 11);
+    const WorkspaceSize size = bidiagonalize_workspace_size<T>(m, n);
+    ASSERT_LT(size.minimum_payload(), size.payload());
+    std::vector<Vector<T>> d_of, e_of;
+    for (bool blocked : {true, false}) {
+      Padded<T> A = Padded<T>::from(A0);
+      Vector<T> d(n, nan<T>()), e(n - 1, nan<T>()), tauq(n, nan<T>()), taup(n, nan<T>());
+      NanWorkspace work(blocked ? size : size.minimum());
+      ASSERT_EQ(bidiagonalize_inplace(A.view(), d.view(), e.view(), tauq.view(), taup.view(), work.workspace()),
+                Status::ok);
+      EXPECT_TRUE(A.padding_untouched());
+      Matrix<T> Q(m, n), P(n, n);
+      ASSERT_EQ(bidiagonal_form_q_inplace(MatrixView<const T>(A.view()), VectorView<const T>(tauq), Q.view(),
+                                          Workspace()),
+                Status::ok);
+      NanWorkspace work_p(bidiagonal_form_p_workspace_size<T>(n));
+      ASSERT_EQ(bidiagonal_form_p_inplace(MatrixView<const T>(A.view()), VectorView<const T>(taup), P.view(),
+                                          work_p.workspace()),
+                Status::ok);
+      EXPECT_LT(orthogonality_ratio<T>(Q), kThreshold);
+      EXPECT_LT(orthogonality_ratio<T>(P), kThreshold);
+      Matrix<T> B(n, n);
+      for (index i = 0; i < n; ++i) {
+        B(i, i) = d[i];
+        if (i + 1 < n) B(i, i + 1) = e[i];
+      }
+      const Matrix<T> QBPt = multiply<T>(multiply<T>(Q, B), P, Op::none, Op::transpose);
+      EXPECT_LT(factorization_ratio<T>(A0, QBPt), kThreshold) << (blocked ? "blocked" : "unblocked");
+      d_of.push_back(d);
+      e_of.push_back(e);
+    }
+    // The reflectors are the same up to rounding, so B is: |d|, |e| agree to a few
+    // ulps of ||A|| times the dimension (the signs are part of the reflectors too).
+    const T tol = kThreshold * T(m) * eps<T>() * norm(A0, Norm::max_abs) * std::sqrt(T(n));
+    for (index i = 0; i < n; ++i) EXPECT_NEAR(d_of[0][i], d_of[1][i], tol) << "d_" << i;
+    for (index i = 0; i + 1 < n; ++i) EXPECT_NEAR(e_of[0][i], e_of[1][i], tol) << "e_" << i;
+  }
+}
+
 // An upper bidiagonal with entries of magnitude 10^(-g i) (decreasing) or 10^(-g (n-1-i))
 // (increasing), random factors in [0.5, 1] and random signs.
 template <class T>

@@ -155,12 +155,13 @@ Status jacobi_svd_inplace(MatrixView<T> A, VectorView<T> s, MatrixView<T> U, Mat
 // ---------------------------------------------------------------------------------------
 // Building blocks (src/svd/svd_bidiagonalize.cpp)
 
-// A = Q B P^T with B upper bidiagonal (LAPACK xGEBD2, the unblocked form of xGEBRD, for
-// m >= n), Q = H_0 ... H_{n-1}, P = G_0 ... G_{n-2}. On exit d (n) and e (n - 1, or n
-// with the last entry set to 0) hold B's diagonal and superdiagonal, also left on A's
-// diagonal and superdiagonal;
+// A = Q B P^T with B upper bidiagonal (LAPACK xGEBRD, for m >= n), Q = H_0 ... H_{n-1},
+// P = G_0 ... G_{n-2}. On exit d (n) and e (n - 1, or n with the last entry set to 0)
+// hold B's diagonal and superdiagonal, also left on A's diagonal and superdiagonal;
 // H_i's vector is [1; A(i+1:m, i)] with tauq[i], G_i's is [1; A(i, i+2:n)^T] acting on
-// coordinates i+1.., with taup[i] (taup[n-1] = 0). Needs m >= n.
+// coordinates i+1.., with taup[i] (taup[n-1] = 0). Needs m >= n. The workspace: minimum
+// one vector of m (one column at a time, xGEBD2); above 128 columns the optimal adds
+// the scratch of panels of 32 columns (xLABRD), whose trailing update is two gemms.
 template <class T>
 WorkspaceSize bidiagonalize_workspace_size(index m, index n);
 template <class T>
@@ -178,7 +179,9 @@ WorkspaceSize bidiagonal_form_q_workspace_size(index m, index n, index cols);
 template <class T>
 Status bidiagonal_form_q_inplace(MatrixView<const T> A_bd, VectorView<const T> tauq, MatrixView<T> Q, Workspace work);
 
-// P (n x n) from bidiagonalize's output (LAPACK xORGBR with VECT = 'P', transposed).
+// P (n x n) from bidiagonalize's output (LAPACK xORGBR with VECT = 'P', transposed): the
+// G_i, shifted one row and column, are stored as a QR factorization's reflectors, so
+// this is qr_form_q on n - 1 columns (blocked for large n; its workspace).
 template <class T>
 WorkspaceSize bidiagonal_form_p_workspace_size(index n);
 template <class T>
