@@ -142,8 +142,27 @@ struct PanelScratch {
   VectorView<T> row, wv, aux;
 };
 
+// The end of a panel of nb steps from column p, q = p + nb: the delayed update
+// A(q:m, q:n) -= U(q:m, :) Y(q:n, :)^T + X(q:m, :) W(:, q:n) (W's last row has its unit
+// entry at column q, in place), then d and e back on A's diagonal and superdiagonal.
+template <class T>
+void finish_panel(MatrixView<T> A, index p, index nb, VectorView<const T> d, VectorView<const T> e,
+                  const PanelScratch<T>& s, Workspace work) {
+  const index m = A.rows(), n = A.cols(), q = p + nb;
+  MatrixView<T> trailing = A.block(q, q, m - q, n - q);
+  detail::gemm_kernel(Op::none, Op::transpose, T(-1), MatrixView<const T>(A.block(q, p, m - q, nb)),
+                      MatrixView<const T>(s.Y.block(q, 0, n - q, nb)), T(1), trailing, work);
+  detail::gemm_kernel(Op::none, Op::none, T(-1), MatrixView<const T>(s.X.block(q, 0, m - q, nb)),
+                      MatrixView<const T>(A.block(p, q, nb, n - q)), T(1), trailing, work);
+  for (index g = p; g < q; ++g) {
+    A(g, g) = d[g];
+    A(g, g + 1) = e[g];
+  }
+}
+
 // One panel of the blocked form (xLABRD): nb steps from column p, nb <= n - p - 1 (every
-// step has a row reflector), with the trailing update delayed as the card says. While
+// step has a row reflector), with the trailing update delayed as the card says (steps
+// 1-6 here, 7-8 in finish_panel). While
 // the panel runs, u_i's and w_i's unit entries stand in A (A(g, g) and A(g, g+1) for
 // g = p + i), so that U and W are plain blocks of A; d and e are put back at the end.
 template <class T>
@@ -217,19 +236,8 @@ void bidiagonal_panel(MatrixView<T> A, index p, index nb, VectorView<T> d, Vecto
     }
     scal(taup[g], x);
   }
-  // 7. The delayed update of the rest, q = p + nb: A(q:m, q:n) -= U(q:m, :) Y(q:n, :)^T
-  //    + X(q:m, :) W(:, q:n) (W's last row has its unit entry at column q, in place).
-  const index q = p + nb;
-  MatrixView<T> trailing = A.block(q, q, m - q, n - q);
-  detail::gemm_kernel(Op::none, Op::transpose, T(-1), MatrixView<const T>(A.block(q, p, m - q, nb)),
-                      MatrixView<const T>(s.Y.block(q, 0, n - q, nb)), T(1), trailing, work);
-  detail::gemm_kernel(Op::none, Op::none, T(-1), MatrixView<const T>(s.X.block(q, 0, m - q, nb)),
-                      MatrixView<const T>(A.block(p, q, nb, n - q)), T(1), trailing, work);
-  // 8. d and e back on A's diagonal and superdiagonal.
-  for (index g = p; g < q; ++g) {
-    A(g, g) = d[g];
-    A(g, g + 1) = e[g];
-  }
+  // 7-8. The delayed update of the rest; d and e back in place.
+  finish_panel(A, p, nb, d, e, s, work);
 }
 
 }  // namespace
@@ -385,13 +393,12 @@ WorkspaceSize bidiagonal_apply_p_workspace_size(index n, index) {
 }
 
 template <class T>
-Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> C,
-                                  Workspace work) {
-  const index m = A_bd.rows();
+void detail::bidiagonal_apply_p_kernel(Op trans, MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> C,
+                                       Workspace work) {
   const index n = A_bd.cols();
-  if (m < n || taup.size() != n || C.rows() != n) return Status::dimension_mismatch;
-  if (!work.holds(bidiagonal_apply_p_workspace_size<T>(n, C.cols()))) return Status::workspace_too_small;
-  if (n < 2) return Status::ok;  // P = I
+  STELA_ASSERT(A_bd.rows() >= n && taup.size() == n && C.rows() == n &&
+               work.holds(bidiagonal_apply_p_workspace_size<T>(n, C.cols())));
+  if (n < 2) return;  // P = I
   VectorView<T> w = work.vector<T>(n);
   // P C = G_0 (G_1 (... G_{n-2} C)); P^T C applies G_0 first.
   for (index step = 0; step < n - 1; ++step) {
@@ -401,6 +408,17 @@ Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView
     // C(i+1:n, :) := (I - taup_i w_i w_i^T) C(i+1:n, :)
     detail::householder_apply_left_kernel(VectorView<const T>(w_tail), taup[i], C.row_block(i + 1, n - i - 1));
   }
+}
+
+// The checked entry: shapes, workspace, then the kernel.
+template <class T>
+Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView<const T> taup, MatrixView<T> C,
+                                  Workspace work) {
+  const index m = A_bd.rows();
+  const index n = A_bd.cols();
+  if (m < n || taup.size() != n || C.rows() != n) return Status::dimension_mismatch;
+  if (!work.holds(bidiagonal_apply_p_workspace_size<T>(n, C.cols()))) return Status::workspace_too_small;
+  detail::bidiagonal_apply_p_kernel(trans, A_bd, taup, C, work);
   return Status::ok;
 }
 
@@ -411,6 +429,8 @@ Status bidiagonal_apply_p_inplace(Op trans, MatrixView<const T> A_bd, VectorView
                                                     Workspace);                                              \
   template void detail::bidiagonal_form_p_kernel<T>(MatrixView<const T>, VectorView<const T>, MatrixView<T>, \
                                                     Workspace);                                              \
+  template void detail::bidiagonal_apply_p_kernel<T>(Op, MatrixView<const T>, VectorView<const T>, MatrixView<T>, \
+                                                     Workspace);                                              \
   template WorkspaceSize bidiagonalize_workspace_size<T>(index, index);                                      \
   template Status bidiagonalize_inplace<T>(MatrixView<T>, VectorView<T>, VectorView<T>, VectorView<T>,       \
                                            VectorView<T>, Workspace);                                         \
