@@ -752,6 +752,53 @@ TYPED_TEST(Lstsq, InplaceFromOneBufferMatchesLstsq) {
       }
 }
 
+// lstsq by svd on a tall or square X logs the QR iteration's right rotations instead of
+// forming V, and replays a full log onto V (then formed) and goes on. At the minimum
+// workspace the log holds one sweep, so it is replayed at nearly every sweep; at the
+// optimal it holds 1.0 n^2 rotations (graded and ill-conditioned types need up to
+// 1.4 n^2: replayed once or twice). The iteration goes on exactly where it stopped, so
+// the singular values and the rank are the same bits either way; the solutions agree to
+// rounding, and both match the solution through the formed SVD (pinv).
+TYPED_TEST(Lstsq, SvdSolutionWithoutVAtEveryLogSize) {
+  using T = TypeParam;
+  const MatrixType types[] = {MatrixType::gaussian,  MatrixType::geometric,      MatrixType::rank_deficient,
+                              MatrixType::one_small, MatrixType::graded_columns, MatrixType::kahan};
+  const std::pair<index, index> shapes[] = {{2, 2}, {7, 7}, {40, 40}, {33, 20}, {90, 30}};  // 90 x 30: QR first
+  std::uint64_t seed = 9700;
+  for (MatrixType type : types)
+    for (auto [m, n] : shapes)
+      for (index k : {index(1), index(3)}) {
+        const TestMatrix<T> tm = make_test_matrix<T>(type, m, n, ++seed);
+        SCOPED_TRACE(case_name<T>(tm.name, m, n, seed) + " k=" + std::to_string(k));
+        const Matrix<T> Y = random_matrix<T>(m, k, ++seed);
+        LstsqOptions<T> opts;
+        opts.method = LstsqMethod::svd;
+        const WorkspaceSize size = lstsq_workspace_size<T>(m, n, k, opts);
+        ASSERT_LT(size.minimum_payload(), size.payload());
+        Matrix<T> W[2] = {Matrix<T>(n, k), Matrix<T>(n, k)};
+        Vector<T> sv[2] = {Vector<T>(n), Vector<T>(n)};
+        LstsqInfo<T> info[2];
+        for (int at_minimum : {0, 1}) {
+          NanWorkspace work(at_minimum ? size.minimum() : size);
+          Vector<T> res(k);
+          ASSERT_EQ(lstsq_inplace<T>(tm.A, Y, opts, W[at_minimum].view(), res.view(), sv[at_minimum].view(),
+                                     info[at_minimum], work.workspace()),
+                    Status::ok);
+        }
+        EXPECT_TRUE(same_bits<T>(sv[0], sv[1]));
+        ASSERT_EQ(info[0].rank, info[1].rank);
+        // Against pinv(X) Y, relative to the condition of the kept part.
+        Result<Matrix<T>> P = pinv<T>(tm.A);
+        ASSERT_TRUE(P.ok());
+        const Matrix<T> ref = multiply<T>(*P, Y);
+        const T scale = std::max(norm(ref, Norm::max_abs), T(1e-30));
+        const T kappa = info[0].rank > 0 ? sv[0][0] / sv[0][info[0].rank - 1] : T(1);
+        const T bound = T(kThreshold) * T(std::max(m, n)) * eps<T>() * kappa * scale;
+        EXPECT_LE(max_abs_diff<T>(W[0], ref), bound) << "optimal";
+        EXPECT_LE(max_abs_diff<T>(W[1], ref), bound) << "minimum";
+      }
+}
+
 // ---------------------------------------------------------------------------------------
 // 8. The pseudoinverse
 

@@ -9,6 +9,9 @@
 //               the SVD itself (Golub–Kahan: the bidiagonalization's reflectors and the
 //               QR iteration's left rotations applied to Y_s, as xGELSS does; Jacobi:
 //               the preconditioner's row order and Q^T, then the core's rotations).
+//               Golub–Kahan forms no V either: the QR iteration's right rotations are
+//               logged and applied to the d x k block diag(1/s_r) (U^T Y_s)_r, then
+//               the bidiagonalization's P (golub_kahan_svd_solving_kernel).
 //               With refinement, Golub–Kahan on A with n >= 2d takes the R-SVD
 //               (Chan 1982): A = Q_r R, R = U_R diag(s) V^T, U_R d x d, so that the
 //               refinement's U^T f = U_R^T (Q_r^T f)(0:d) never needs the n x d U.
@@ -18,12 +21,17 @@
 // Cost:         the SVD with thin vectors (svd.cpp's card) plus 2 n r k + 2 d r k;
 //               without U, the SVD with V only plus its reflectors and rotations on
 //               Y_s (GVL 8.6.3's table: 4 n d^2 + 8 d^3 against 14 n d^2 + 8 d^3;
-//               measured in bench_lstsq); for Jacobi, the 4 n d^2 - 2 d^3 of forming
+//               measured in bench_lstsq); Golub–Kahan without V either, the
+//               bidiagonalization plus O(d^2 k) for the logged rotations and P, about
+//               4 n d^2 - 4 d^3 / 3 (bench_lstsq, README: 1024 x 1024 in about half
+//               the time of V formed); for Jacobi, the 4 n d^2 - 2 d^3 of forming
 //               U from Q saved (bench_lstsq jacobi, 2026-12-03, double: 2000x200
 //               58 and 46 ms -> 39 and 37 ms, 20000x50 33 and 24 ms -> 17 and 13 ms).
 // Workspace:    s, U (n x r), V (d x r), C (r x k) and the SVD's own scratch, then
 //               the refinement's (opts.refine, full rank only: lstsq_refine.hpp);
-//               without U: s, V (d x d), Z (n x k) and the SVD's scratch; the
+//               without U: s, Z (n x k) and the SVD's scratch with V (d x d; for
+//               Golub–Kahan V and the rotation log, 2d^2 + 8d more at the optimal
+//               size); the
 //               R-SVD: tau, s (d), R, U_R, V (d x d), Q_r^T Y_s (n x k), its top
 //               after U_R^T (d x k), then the refinement's.
 // Stability:    backward stable; singular values below the threshold are dropped, not
@@ -55,9 +63,9 @@ SvdOptions svd_options(SvdMethod method, const LstsqOptions<T>& lstsq_opts) {
 }
 
 // Whether lstsq applies U^T to Y_s during the SVD instead of forming U: Golub–Kahan
-// (golub_kahan_svd_applying_kernel, xGELSS's way) and Jacobi (jacobi_svd_applying_kernel,
-// U^T as the preconditioner's Q^T and the core's rotations) on a tall or square A, and
-// no refinement (which works on U itself).
+// (golub_kahan_svd_solving_kernel, xGELSS's way, and V not formed either) and Jacobi
+// (jacobi_svd_applying_kernel, U^T as the preconditioner's Q^T and the core's rotations)
+// on a tall or square A, and no refinement (which works on U itself).
 template <class T>
 bool applies_u_transpose(index n, index d, const LstsqOptions<T>& opts) {
   return n >= d && !opts.refine;
@@ -96,31 +104,39 @@ void apply_inverse(MatrixView<const T> V, VectorView<const T> s, index rank, Mat
   gemm_kernel(Op::none, Op::none, T(1), V.col_block(0, rank), MatrixView<const T>(Cr), T(0), Ws);
 }
 
-// The same without U (n >= d): Z := Y_s, then the SVD leaves U^T Y_s in Z's first d rows.
+// The same without U (n >= d): Z := Y_s, then the SVD leaves U^T Y_s in Z's first d rows
+// (Jacobi, then W_s from V), or, for Golub–Kahan, forms W_s itself without V
+// (golub_kahan_svd_solving_kernel: V's rotations logged and applied to W_s's block).
 template <class T, SvdMethod method>
 Status solve_applying(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, const LstsqOptions<T>& opts,
                       const RankTolerance<T>& tol, VectorView<T> s_out, LstsqMethodInfo<T>& info, Workspace work) {
   const index n = A.rows(), d = A.cols();
   VectorView<T> s = work.vector<T>(d);
-  MatrixView<T> V = work.matrix<T>(d, d);
   MatrixView<T> Z = work.matrix<T>(n, Ys.cols());
   copy(Ys, Z);
   SvdInfo<T> svd_info;
-  constexpr SvdMethodKernel<T> kernel =
-      method == SvdMethod::jacobi ? &jacobi_svd_applying_kernel<T> : &golub_kahan_svd_applying_kernel<T>;
-  const Status status = kernel(A, s, Z, V, svd_options(method, opts), svd_info, work);
-  if (status != Status::ok) return status;
-  rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
-  apply_inverse(MatrixView<const T>(V), VectorView<const T>(s), info.rank, Z.row_block(0, d), Ws);
+  if constexpr (method == SvdMethod::golub_kahan) {
+    const Status status = golub_kahan_svd_solving_kernel(A, s, Z, tol, Ws, svd_options(method, opts), svd_info, work);
+    if (status != Status::ok) return status;
+    rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
+  } else {
+    MatrixView<T> V = work.matrix<T>(d, d);
+    const Status status = jacobi_svd_applying_kernel(A, s, Z, V, svd_options(method, opts), svd_info, work);
+    if (status != Status::ok) return status;
+    rank_from_singular_values(VectorView<const T>(s), tol, n, d, info);
+    apply_inverse(MatrixView<const T>(V), VectorView<const T>(s), info.rank, Z.row_block(0, d), Ws);
+  }
   if (!s_out.empty()) copy(VectorView<const T>(s), s_out);
   return Status::ok;
 }
 
-// The workspace of the kernel solve_applying calls.
+// The workspace of solve_applying: s, Z, and the kernel's (with V for Jacobi).
 template <class T>
 WorkspaceSize applying_workspace_size(index n, index d, index k, SvdMethod method, const SvdOptions& opts) {
-  return method == SvdMethod::jacobi ? jacobi_svd_applying_workspace_size<T>(n, d, k)
-                                     : golub_kahan_svd_applying_workspace_size<T>(n, d, k, opts);
+  const WorkspaceSize kernel = method == SvdMethod::jacobi
+                                   ? WorkspaceSize::matrix<T>(d, d) + jacobi_svd_applying_workspace_size<T>(n, d, k)
+                                   : golub_kahan_svd_solving_workspace_size<T>(n, d, k, opts);
+  return WorkspaceSize::vector<T>(d) + WorkspaceSize::matrix<T>(n, k) + kernel;
 }
 
 // Refines W_s on the factors (ops over U, s, V or their R-SVD form) when opts.refine
@@ -219,10 +235,10 @@ Status solve_svd(MatrixView<T> A, MatrixView<const T> Ys, MatrixView<T> Ws, cons
 template <class T>
 WorkspaceSize lstsq_spectral_workspace_size(index n, index d, index k, SvdMethod method, const LstsqOptions<T>& opts) {
   const index r = std::min(n, d);
-  // Without U: the pipeline's copies, s, V, Z = Y_s and the SVD's scratch.
+  // Without U: the pipeline's copies, then solve_applying's.
   if (applies_u_transpose(n, d, opts))
-    return lstsq_pipeline_workspace_size<T>(n, d, k) + WorkspaceSize::vector<T>(d) + WorkspaceSize::matrix<T>(d, d) +
-           WorkspaceSize::matrix<T>(n, k) + applying_workspace_size<T>(n, d, k, method, svd_options(method, opts));
+    return lstsq_pipeline_workspace_size<T>(n, d, k) +
+           applying_workspace_size<T>(n, d, k, method, svd_options(method, opts));
   // The R-SVD: tau, s, R, U_R, V, C = Q_r^T Y_s, its top d rows after U_R^T, and the
   // largest of the QR's, the SVD's, Q_r^T's and the refinement's scratch.
   if (refines_on_r(n, d, method, opts)) {

@@ -52,7 +52,16 @@
 //               singular values to high relative accuracy, zero-shift sweeps and the
 //               convergence tests preserve it); in practice a small multiple of n eps.
 //               Vectors: backward stable, W_l and W_r orthogonal to O(n eps).
-// Workspace:    none.
+// Logged:       for lstsq by svd, which needs V z for one block z only, the right
+//               rotations can be recorded instead of applied to V
+//               (bidiagonal_svd_logging_kernel, svd_kernels.hpp): each sweep as its
+//               (c, s) pairs between a header and a trailer, so that the log is read
+//               forward (replayed onto V when it fills up) or backward (W_r z =
+//               G_1 (G_2 (... G_N z))). A call stopped by a full log keeps where it
+//               stood (BidiagonalQrState: the active block, the chase direction, the
+//               threshold) and the next call goes on from there: the singular values
+//               are the same bits however often the log fills.
+// Workspace:    none (the logging kernel writes its caller's log).
 // Failures:     dimension_mismatch; not_finite (NaN or Inf in d or e); no_convergence
 //               when a QR sweep is due after max_iterations inner steps (6 n^2 by
 //               default, as xBDSQR's MAXITR = 6), with info.unconverged the count of
@@ -65,6 +74,7 @@
 #include "stela/scalar.hpp"
 #include "stela/svd.hpp"
 #include "svd_common.hpp"
+#include "svd_kernels.hpp"
 
 namespace stela {
 namespace {
@@ -231,12 +241,42 @@ index count_nonzero(VectorView<const T> e, index count) {
 }
 
 // The bidiagonal B (diagonal d, superdiagonal e) and the matrices that follow its
-// rotations, U := U W_l and V := V W_r (a view with no columns is not referenced).
+// rotations, U := U W_l and V := V W_r (a view with no columns is not referenced); with
+// a log, W_r's rotations are recorded there instead of applied to V.
 template <class T>
 struct Bidiagonal {
   VectorView<T> d, e;
   MatrixView<T> U, V;
+  detail::RotationLog<T>* log = nullptr;
 };
+
+// A sweep of right rotations begins: with a log, its record starts with its first pair
+// (first, first + 1), its direction and its length (the caller checked the room).
+template <class T>
+void begin_right_sweep(Bidiagonal<T> B, index first, bool down, index length) {
+  detail::RotationLog<T>* log = B.log;
+  if (log == nullptr) return;
+  log->data[log->size++] = static_cast<T>(first);
+  log->data[log->size++] = down ? T(1) : T(-1);
+  log->data[log->size++] = static_cast<T>(length);
+}
+
+// Right rotation r of the sweep on columns (j, j+1): V := V [c -s; s c] there, or
+// (c, s) recorded.
+template <class T>
+void rotate_right(Bidiagonal<T> B, index j, T c, T s) {
+  detail::RotationLog<T>* log = B.log;
+  if (log == nullptr) return rotate_columns(B.V, j, j + 1, c, s);
+  log->data[log->size++] = c;
+  log->data[log->size++] = s;
+}
+
+// The sweep's record ends with its length again, so that the log reads from either end.
+template <class T>
+void end_right_sweep(Bidiagonal<T> B, index length) {
+  detail::RotationLog<T>* log = B.log;
+  if (log != nullptr) log->data[log->size++] = static_cast<T>(length);
+}
 
 // The absolute floor below which a superdiagonal entry is negligible:
 // thresh = max(tol sigma_min_estimate, kMaxIterationsPerSquare n^2 safe_min), the
@@ -286,7 +326,9 @@ void finish_2x2_block(Bidiagonal<T> B, index lo) {
   B.d[lo] = r.sigma_max;
   B.e[lo] = T(0);
   B.d[lo + 1] = r.sigma_min;
-  rotate_columns(B.V, lo, lo + 1, r.cr, r.sr);  // V := V [cr -sr; sr cr]
+  begin_right_sweep(B, lo, true, 1);
+  rotate_right(B, lo, r.cr, r.sr);              // V := V [cr -sr; sr cr]
+  end_right_sweep(B, 1);
   rotate_columns(B.U, lo, lo + 1, r.cl, r.sl);  // U := U [cl -sl; sl cl]
 }
 
@@ -367,6 +409,7 @@ template <class T>
 void zero_shift_sweep_down(Bidiagonal<T> B, index lo, index hi) {
   VectorView<T> d = B.d, e = B.e;
   T c = 1, old_c = 1, old_s = 0;
+  begin_right_sweep(B, lo, true, hi - lo);
   for (index i = lo; i < hi; ++i) {
     // right rotation: [d_i c, e_i] -> [r, 0]
     const Givens<T> gr = givens(d[i] * c, e[i]);
@@ -378,9 +421,10 @@ void zero_shift_sweep_down(Bidiagonal<T> B, index lo, index hi) {
     old_c = gl.c;
     old_s = gl.s;
     d[i] = gl.r;
-    rotate_columns(B.V, i, i + 1, c, s);          // V := V R_i^T
+    rotate_right(B, i, c, s);                     // V := V R_i^T
     rotate_columns(B.U, i, i + 1, old_c, old_s);  // U := U L_i^T
   }
+  end_right_sweep(B, hi - lo);
   const T h = d[hi] * c;
   d[hi] = h * old_c;
   e[hi - 1] = h * old_s;
@@ -392,6 +436,7 @@ template <class T>
 void zero_shift_sweep_up(Bidiagonal<T> B, index lo, index hi) {
   VectorView<T> d = B.d, e = B.e;
   T c = 1, old_c = 1, old_s = 0;
+  begin_right_sweep(B, hi - 1, false, hi - lo);
   for (index i = hi; i > lo; --i) {
     // rotation of rows i-1, i: [d_i c, e_(i-1)] -> [r, 0]
     const Givens<T> gr = givens(d[i] * c, e[i - 1]);
@@ -403,9 +448,10 @@ void zero_shift_sweep_up(Bidiagonal<T> B, index lo, index hi) {
     old_c = gl.c;
     old_s = gl.s;
     d[i] = gl.r;
-    rotate_columns(B.U, i - 1, i, c, -s);          // U follows the row rotation
-    rotate_columns(B.V, i - 1, i, old_c, -old_s);  // V follows the column rotation
+    rotate_columns(B.U, i - 1, i, c, -s);  // U follows the row rotation
+    rotate_right(B, i - 1, old_c, -old_s);  // V follows the column rotation
   }
+  end_right_sweep(B, hi - lo);
   const T h = d[lo] * c;
   d[lo] = h * old_c;
   e[lo] = h * old_s;
@@ -420,6 +466,7 @@ void shifted_sweep_down(Bidiagonal<T> B, index lo, index hi, T shift) {
   VectorView<T> d = B.d, e = B.e;
   T f = (std::abs(d[lo]) - shift) * (std::copysign(T(1), d[lo]) + shift / d[lo]);
   T g = e[lo];
+  begin_right_sweep(B, lo, true, hi - lo);
   for (index i = lo; i < hi; ++i) {
     // right rotation on columns i, i+1 zeroes the bulge g above the superdiagonal
     const Givens<T> gr = givens(f, g);
@@ -437,9 +484,10 @@ void shifted_sweep_down(Bidiagonal<T> B, index lo, index hi, T shift) {
       g = gl.s * e[i + 1];
       e[i + 1] = gl.c * e[i + 1];
     }
-    rotate_columns(B.V, i, i + 1, gr.c, gr.s);  // V := V R_i^T
+    rotate_right(B, i, gr.c, gr.s);             // V := V R_i^T
     rotate_columns(B.U, i, i + 1, gl.c, gl.s);  // U := U L_i^T
   }
+  end_right_sweep(B, hi - lo);
   e[hi - 1] = f;
 }
 
@@ -450,6 +498,7 @@ void shifted_sweep_up(Bidiagonal<T> B, index lo, index hi, T shift) {
   VectorView<T> d = B.d, e = B.e;
   T f = (std::abs(d[hi]) - shift) * (std::copysign(T(1), d[hi]) + shift / d[hi]);
   T g = e[hi - 1];
+  begin_right_sweep(B, hi - 1, false, hi - lo);
   for (index i = hi; i > lo; --i) {
     // rotation of rows i-1, i zeroes the bulge g above the superdiagonal
     const Givens<T> gr = givens(f, g);
@@ -468,25 +517,39 @@ void shifted_sweep_up(Bidiagonal<T> B, index lo, index hi, T shift) {
       e[i - 2] = gl.c * e[i - 2];
     }
     rotate_columns(B.U, i - 1, i, gr.c, -gr.s);  // U follows the row rotation
-    rotate_columns(B.V, i - 1, i, gl.c, -gl.s);  // V follows the column rotation
+    rotate_right(B, i - 1, gl.c, -gl.s);         // V follows the column rotation
   }
+  end_right_sweep(B, hi - lo);
   e[lo] = f;
+}
+
+// Whether the log has room for the record of a sweep of `length` rotations.
+template <class T>
+bool log_has_room(const detail::RotationLog<T>* log, index length) {
+  return log == nullptr || log->size + 2 * length + 4 <= log->capacity;
 }
 
 // The implicit QR iteration on B (n >= 2) until every e_i is zero: the Method of the
 // card, steps 1 to 5. Returns ok, or no_convergence when a sweep is due after cap inner
-// steps (info.unconverged then counts the e_i still not zero).
+// steps (info.unconverged then counts the e_i still not zero), or, with a log that has
+// no room for the next sweep, workspace_too_small with its state kept in `state`, from
+// which a later call goes on as if it had not stopped.
 template <class T>
-Status qr_iteration(Bidiagonal<T> B, index cap, SvdInfo<T>& info) {
+Status qr_iteration(Bidiagonal<T> B, index cap, detail::BidiagonalQrState<T>& state, SvdInfo<T>& info) {
   VectorView<T> d = B.d, e = B.e;
   const index n = d.size();
   const T tol = relative_tolerance<T>();
-  const T thresh = absolute_threshold(VectorView<const T>(d), VectorView<const T>(e), tol);
   // hi is the bottom of the active block; d(hi+1:n) has converged. old_lo, old_hi keep
   // the last swept block, whose chase direction is kept while the iteration stays on it.
-  index hi = n - 1;
-  index old_lo = -1, old_hi = -1;
-  bool down = true;
+  if (!state.started) {
+    state = detail::BidiagonalQrState<T>{true, n - 1, -1, -1, true,
+                                         absolute_threshold(VectorView<const T>(d), VectorView<const T>(e), tol)};
+  }
+  index& hi = state.hi;
+  index& old_lo = state.old_lo;
+  index& old_hi = state.old_hi;
+  bool& down = state.down;
+  const T thresh = state.thresh;
   while (hi > 0) {
     // 1. The active block B(lo:hi, lo:hi); a 1 x 1 block has converged, a 2 x 2 block
     //    is finished by its exact SVD.
@@ -497,6 +560,7 @@ Status qr_iteration(Bidiagonal<T> B, index cap, SvdInfo<T>& info) {
       continue;
     }
     if (hi - lo == 1) {
+      if (!log_has_room(B.log, 1)) return Status::workspace_too_small;
       finish_2x2_block(B, lo);
       hi -= 2;
       continue;
@@ -515,6 +579,7 @@ Status qr_iteration(Bidiagonal<T> B, index cap, SvdInfo<T>& info) {
       info.unconverged = count_nonzero(VectorView<const T>(e), n - 1);
       return Status::no_convergence;
     }
+    if (!log_has_room(B.log, hi - lo)) return Status::workspace_too_small;
     old_lo = lo;
     old_hi = hi;
     const T shift = sweep_shift(VectorView<const T>(d), VectorView<const T>(e), lo, hi, down, test.sigma_min,
@@ -551,7 +616,8 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
 
   // 1. The implicit QR iteration drives every superdiagonal entry to zero.
   const index cap = max_iterations >= 0 ? max_iterations : kMaxIterationsPerSquare * n * n;
-  const Status status = n > 1 ? qr_iteration(Bidiagonal<T>{d, e, U, V}, cap, info) : Status::ok;
+  detail::BidiagonalQrState<T> state;
+  const Status status = n > 1 ? qr_iteration(Bidiagonal<T>{d, e, U, V}, cap, state, info) : Status::ok;
   // 2. Make the singular values non-negative: sigma_i < 0 flips column i of V.
   for (index i = 0; i < n; ++i)
     if (d[i] < T(0)) {
@@ -563,7 +629,68 @@ Status bidiagonal_svd_inplace(VectorView<T> d, VectorView<T> e, MatrixView<T> U,
   return status;
 }
 
-#define STELA_INSTANTIATE(T) \
+template <class T>
+Status detail::bidiagonal_svd_logging_kernel(VectorView<T> d, VectorView<T> e, MatrixView<T> U, RotationLog<T>& log,
+                                             BidiagonalQrState<T>& state, index max_iterations, SvdInfo<T>& info) {
+  const index n = d.size();
+  if (n < 2) return Status::ok;
+  const index cap = max_iterations >= 0 ? max_iterations : kMaxIterationsPerSquare * n * n;
+  return qr_iteration(Bidiagonal<T>{d, e, U, MatrixView<T>(), &log}, cap, state, info);
+}
+
+template <class T>
+void detail::replay_rotation_log(RotationLog<T>& log, MatrixView<T> V) {
+  // V := V G_1 G_2 ... G_N, the log read from its start.
+  index begin = 0;
+  while (begin < log.size) {
+    const index first = static_cast<index>(log.data[begin]);
+    const bool down = log.data[begin + 1] > T(0);
+    const index length = static_cast<index>(log.data[begin + 2]);
+    const T* cs = log.data + begin + 3;
+    for (index r = 0; r < length; ++r) {
+      const index j = down ? first + r : first - r;
+      rotate_columns(V, j, j + 1, cs[2 * r], cs[2 * r + 1]);
+    }
+    begin += 2 * length + 4;
+  }
+  log.size = 0;
+}
+
+template <class T>
+void detail::apply_rotation_log(const RotationLog<T>& log, MatrixView<T> Z) {
+  // V_final = V_0 G_1 G_2 ... G_N, so W_r Z = G_1 (G_2 (... (G_N Z))): the log read
+  // from its end, one column of Z at a time (Z has few; a call of rot per rotation on
+  // rows of one or two entries cost more than the arithmetic). Each G = [c -s; s c] on
+  // rows (j, j+1).
+  for (index col = 0; col < Z.cols(); ++col) {
+    T* z = Z.col(col).data();
+    index end = log.size;
+    while (end > 0) {
+      const index length = static_cast<index>(log.data[end - 1]);
+      const index begin = end - 2 * length - 4;
+      const index first = static_cast<index>(log.data[begin]);
+      const bool down = log.data[begin + 1] > T(0);
+      const T* cs = log.data + begin + 3;
+      for (index r = length - 1; r >= 0; --r) {
+        const index j = down ? first + r : first - r;
+        const T c = cs[2 * r];
+        const T s = cs[2 * r + 1];
+        const T x = z[j];
+        const T y = z[j + 1];
+        z[j] = c * x - s * y;
+        z[j + 1] = s * x + c * y;
+      }
+      end = begin;
+    }
+  }
+}
+
+#define STELA_INSTANTIATE(T)                                                                                        \
+  template Status detail::bidiagonal_svd_logging_kernel<T>(VectorView<T>, VectorView<T>, MatrixView<T>,            \
+                                                           detail::RotationLog<T>&, detail::BidiagonalQrState<T>&, \
+                                                           index, SvdInfo<T>&);                                     \
+  template void detail::replay_rotation_log<T>(detail::RotationLog<T>&, MatrixView<T>);                            \
+  template void detail::apply_rotation_log<T>(const detail::RotationLog<T>&, MatrixView<T>);                       \
   template Status bidiagonal_svd_inplace<T>(VectorView<T>, VectorView<T>, MatrixView<T>, MatrixView<T>, index, SvdInfo<T>&);
 STELA_INSTANTIATE(float)
 STELA_INSTANTIATE(double)
