@@ -81,8 +81,10 @@ struct Problem {
 // What solving X (n x d) for Y (n x k) forms beyond its inputs, checked against
 // --max-elements before any work: the solution W (d x k), and X^T X (d x d) for the
 // methods that form the normal equations. Everything else a solver forms is at most
-// as large as X or Y, which the reader has bounded already. An empty X (0 x d) is the
-// case this guards: nothing to read, but a d x k result to form and print.
+// as large as X or Y, which the reader has bounded already, but for the rotation log of
+// lstsq by svd (2 d^2 + 8 d numbers, d <= n: at most about twice X). An empty X
+// (0 x d) is the case this guards: nothing to read, but a d x k result to form and
+// print.
 void check_solve_size(const Invocation& inv, const std::string& command, index n, index d, index k, bool gram) {
   const std::string on = command + " on X " + shape(n, d);
   check_elements(inv, on + " would form the solution W", d, k);
