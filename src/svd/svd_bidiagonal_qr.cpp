@@ -261,7 +261,7 @@ void begin_right_sweep(Bidiagonal<T> B, index first, bool down, index length) {
   log->data[log->size++] = static_cast<T>(length);
 }
 
-// Right rotation r of the sweep on columns (j, j+1): V := V [c -s; s c] there, or
+// The sweep's right rotation on columns (j, j+1): V := V [c -s; s c] there, or
 // (c, s) recorded.
 template <class T>
 void rotate_right(Bidiagonal<T> B, index j, T c, T s) {

@@ -149,9 +149,9 @@ Status detail::golub_kahan_svd_kernel(MatrixView<T> A, VectorView<T> s, MatrixVi
 }
 
 // lstsq by svd: U^T applied, U never formed (xGELSS's way). Steps 1 and 2 of the solving
-// kernel below: QR first when it pays (A = Q_r R,
-// C := Q_r^T C, B = R), then B = Q_b B_d P^T (d in s) and C_b := Q_b^T C_b, C_b being C
-// or its first n rows. e, tauq, taup and, with QR first, tau and R come from work.
+// kernel below: QR first when it pays (A = Q_r R, C := Q_r^T C, B = R), then
+// B = Q_b B_d P^T (d in s) and C_b := Q_b^T C_b, C_b being C or its first n rows. e, tauq,
+// taup and, with QR first, tau and R come from work.
 template <class T>
 struct Reduced {
   MatrixView<T> B, Cb;
